@@ -1,0 +1,34 @@
+"""The package's exceptions: one base class, messages that say what went wrong and what to do."""
+
+from __future__ import annotations
+
+
+class KeikakuError(Exception):
+    """Base class of every error keikaku raises on purpose."""
+
+
+class InputError(KeikakuError):
+    """An input file cannot be read or decoded as a plan text."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class ProfileError(KeikakuError):
+    """A profile file is malformed; the message names the file and the rule."""
+
+    def __init__(self, source: str, rule: str, problem: str) -> None:
+        self.source = source
+        self.rule = rule
+        self.problem = problem
+        super().__init__(f"profile {source}: {rule}: {problem}")
+
+
+class AlignmentError(KeikakuError):
+    """Segmentation lost or duplicated part of the source text (a bug in a profile or in keikaku)."""
+
+
+class TreeError(KeikakuError):
+    """The document tree is inconsistent (parent/child links, duplicate ids)."""

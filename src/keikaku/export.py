@@ -1,0 +1,190 @@
+"""Stage 4: document trees → per-document JSON, flat CSV tables and the run manifest.
+
+Output is deterministic (the same input gives byte-identical files) and every file is written
+to a temporary name and renamed into place, so an interrupted run leaves each file either old
+or new, never half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from .model import Document, Item, Node, NodeKind, Section, Span
+
+SCHEMA_VERSION = "1.0"
+
+NODE_COLUMNS = ["doc_id", "node_id", "parent_id", "depth", "path", "kind", "level", "code", "title", "subtitle",
+                "label", "text", "n_sections", "n_items", "n_refs", "n_children", "line_first", "line_last"]
+SECTION_COLUMNS = ["doc_id", "node_id", "section_index", "name", "heading", "text", "n_items", "line_first", "line_last"]
+ITEM_COLUMNS = ["doc_id", "node_id", "section_index", "section", "item_index", "marker", "code", "target", "text",
+                "line_first", "line_last"]
+REF_COLUMNS = ["doc_id", "node_id", "ref_index", "code", "title", "page", "page_inferred", "line"]
+
+
+def _lines(spans: Iterable[Span]) -> list[int]:
+    nos = [s.line for s in spans]
+    return [min(nos), max(nos)] if nos else []
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    return {"text": item.text, "marker": item.marker, "code": item.code, "target": item.target,
+            "lines": _lines(item.spans)}
+
+
+def _section_spans(s: Section) -> list[Span]:
+    return [*s.spans, *(sp for p in s.paragraphs for sp in p.spans), *(sp for it in s.items for sp in it.spans)]
+
+
+def _section_json(s: Section) -> dict[str, Any]:
+    return {"name": s.name, "heading": s.heading, "text": s.text, "items": [_item_json(i) for i in s.items],
+            "lines": _lines(_section_spans(s))}
+
+
+def node_json(node: Node) -> dict[str, Any]:
+    rng = node.line_range()
+    return {
+        "id": node.id, "kind": node.kind.value, "level": node.level, "code": node.code, "title": node.title,
+        "subtitle": node.subtitle, "label": node.label, "text": node.text,
+        "sections": [_section_json(s) for s in node.sections],
+        "items": [_item_json(i) for i in node.items],
+        "refs": [{"code": r.code, "title": r.title, "page": r.page, "page_inferred": r.page_inferred,
+                  "line": r.spans[0].line} for r in node.refs],
+        "tables": [{"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows, "lines": _lines(t.spans)}
+                   for t in node.tables],
+        "lines": list(rng) if rng else [],
+        "keywords": node.keywords, "entities": node.entities,
+        "children": [node_json(c) for c in node.children],
+    }
+
+
+def document_json(doc: Document, version: str) -> dict[str, Any]:
+    root = doc.root
+    front_spans = list(root.own_spans())
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "keikaku_version": version,
+        "doc_id": doc.doc_id,
+        "title": doc.title,
+        "source": {"path": doc.source.path, "sha256": doc.source.sha256, "encoding": doc.source.encoding,
+                   "bytes": doc.source.size, "lines": doc.source.lines},
+        "profile": {"name": doc.profile.name, "path": doc.profile.path, "reason": doc.profile.reason,
+                    "scores": doc.profile.scores},
+        "front_matter": {"text": root.text, "sections": [_section_json(s) for s in root.sections],
+                         "items": [_item_json(i) for i in root.items],
+                         "tables": [{"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows,
+                                     "lines": _lines(t.spans)} for t in root.tables],
+                         "lines": _lines(front_spans)},
+        "furniture": [{"text": p.text, "line": p.spans[0].line} for p in doc.furniture],
+        "warnings": doc.warnings,
+        "counts": counts(doc),
+        "children": [node_json(c) for c in root.children],
+    }
+
+
+def counts(doc: Document) -> dict[str, int]:
+    nodes = [n for n in doc.nodes() if n.kind is not NodeKind.CONTENTS]
+    return {
+        "nodes": len(nodes),
+        "contents": sum(1 for n in doc.nodes() if n.kind is NodeKind.CONTENTS),
+        "sections": sum(len(n.sections) for n in doc.root.walk()),
+        "items": sum(len(n.items) + sum(len(s.items) for s in n.sections) for n in doc.root.walk()),
+        "refs": sum(len(n.refs) for n in nodes),
+    }
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode(encoding) if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """The flat rows of one document JSON for nodes.csv, sections.csv, items.csv and refs.csv.
+
+    Built from the JSON (not the tree) so that the tables of a whole output folder can be
+    rebuilt from its document files, including documents written by earlier runs.
+    """
+    doc_id = doc["doc_id"]
+    rows: dict[str, list[list[Any]]] = {"nodes": [], "sections": [], "items": [], "refs": []}
+
+    def content(node_id: str, node: dict[str, Any]) -> None:
+        for si, s in enumerate(node["sections"], start=1):
+            ls = s["lines"] or [None, None]
+            rows["sections"].append([doc_id, node_id, si, s["name"], s["heading"], s["text"], len(s["items"]),
+                                     ls[0], ls[-1]])
+            for ii, it in enumerate(s["items"], start=1):
+                li = it["lines"] or [None, None]
+                rows["items"].append([doc_id, node_id, si, s["name"], ii, it["marker"], it["code"], it["target"],
+                                      it["text"], li[0], li[-1]])
+        for ii, it in enumerate(node["items"], start=1):
+            li = it["lines"] or [None, None]
+            rows["items"].append([doc_id, node_id, None, None, ii, it["marker"], it["code"], it["target"], it["text"],
+                                  li[0], li[-1]])
+        for ri, r in enumerate(node.get("refs", []), start=1):
+            rows["refs"].append([doc_id, node_id, ri, r["code"], r["title"], r["page"], r["page_inferred"], r["line"]])
+
+    def visit(node: dict[str, Any], parent_id: str, depth: int, path: list[str]) -> None:
+        here = path + [node["code"] or node["title"] or node["kind"]]
+        n_items = len(node["items"]) + sum(len(s["items"]) for s in node["sections"])
+        ln = node["lines"] or [None, None]
+        rows["nodes"].append([doc_id, node["id"], parent_id, depth, " > ".join(here), node["kind"], node["level"],
+                              node["code"], node["title"], node["subtitle"], node["label"], node["text"],
+                              len(node["sections"]), n_items, len(node["refs"]), len(node["children"]), ln[0], ln[-1]])
+        content(node["id"], node)
+        for child in node["children"]:
+            visit(child, node["id"], depth + 1, here)
+
+    content("", doc["front_matter"])  # node_id "" is the front matter
+    for child in doc["children"]:
+        visit(child, "", 1, [])
+    return rows
+
+
+COLUMNS = {"nodes": NODE_COLUMNS, "sections": SECTION_COLUMNS, "items": ITEM_COLUMNS, "refs": REF_COLUMNS}
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def csv_text(columns: list[str], rows: Iterable[list[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def write_tables(out: Path, rows_by_doc: dict[str, dict[str, list[list[Any]]]], encoding: str) -> list[Path]:
+    """Write the flat tables over all documents, in doc_id order; ``encoding`` utf-8-sig suits Excel."""
+    written = []
+    for name, columns in COLUMNS.items():
+        rows = [r for doc_id in sorted(rows_by_doc) for r in rows_by_doc[doc_id][name]]
+        path = out / f"{name}.csv"
+        atomic_write(path, csv_text(columns, rows), encoding=encoding)
+        written.append(path)
+    return written

@@ -1,0 +1,135 @@
+"""Stage 1: bytes → decoded, line-split text with line numbers (and the matching form of each line).
+
+Encodings: a BOM decides first (UTF-8, UTF-16); then strict UTF-8; then charset-normalizer,
+limited to the encodings Japanese plan texts come in (CP932/Shift_JIS, EUC-JP, ISO-2022-JP,
+UTF-16).  Line ends may be LF, CRLF or CR.  Binary files given by mistake are refused with a
+message that says what they look like.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import charset_normalizer
+
+from .errors import InputError
+from .normalize import Matchable, matchable
+
+# Magic numbers of files people pass by mistake instead of the extracted text.
+_SIGNATURES = {
+    b"%PDF": "a PDF file (extract its text first, e.g. with pdftotext -layout)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive or an Office document (save it as plain text first)",
+    b"\xd0\xcf\x11\xe0": "an old Office document (save it as plain text first)",
+    b"\x7fELF": "an executable",
+}
+_CANDIDATES = ["cp932", "shift_jis", "euc_jp", "iso2022_jp", "utf_16", "utf_16_le", "utf_16_be"]
+_CANONICAL = {"shift_jis": "cp932", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be", "utf_16": "utf-16",
+              "euc_jp": "euc-jp", "iso2022_jp": "iso-2022-jp"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One source line: its 1-based number, its text (without line end) and its matching form."""
+
+    no: int
+    text: str
+    m: Matchable
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass
+class SourceText:
+    path: str
+    sha256: str
+    size: int
+    encoding: str
+    lines: list[Line]
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
+    """Decode ``data``; return the text, the encoding used and warnings."""
+    warnings: list[str] = []
+    for magic, what in _SIGNATURES.items():
+        if data.startswith(magic):
+            raise InputError(path, f"this is {what}, not a plan text")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", path), "utf-8-sig", warnings
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", path), "utf-16", warnings
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError as exc:
+        text, encoding = _detect(data, path, exc, warnings)
+    if "\x00" in text:
+        if text.count("\x00") > max(16, len(text) // 100):
+            raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")
+        warnings.append(f"removed {text.count(chr(0))} NUL characters")
+        text = text.replace("\x00", "")
+    return text, encoding, warnings
+
+
+def _strict(data: bytes, encoding: str, path: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"declares {encoding} with a BOM but byte {exc.start} is invalid") from exc
+
+
+def _detect(data: bytes, path: str, utf8_error: UnicodeDecodeError, warnings: list[str]) -> tuple[str, str]:
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is not None and best.encoding in _CANONICAL | {e: e for e in _CANDIDATES}:
+        encoding = _CANONICAL.get(best.encoding, best.encoding)
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    # Mostly UTF-8 with a few broken bytes (a truncated copy, a bad concatenation): keep the text,
+    # mark the damage with U+FFFD and say so, rather than refusing the whole plan.
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(8, len(text) // 1000):
+        warnings.append(f"invalid UTF-8 at byte {utf8_error.start}; {bad} character(s) replaced by U+FFFD")
+        return text, "utf-8"
+    raise InputError(path, "cannot detect the text encoding (tried UTF-8, UTF-16, CP932, EUC-JP, ISO-2022-JP);"
+                           " convert the file to UTF-8")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF or CR (and nothing else: form feeds and U+2028 stay inside lines)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def ingest_bytes(data: bytes, path: str) -> SourceText:
+    text, encoding, warnings = decode(data, path)
+    raw_lines = split_lines(text)
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()  # the final line end does not start a line
+    lines = [Line(i, t, matchable(t)) for i, t in enumerate(raw_lines, start=1)]
+    return SourceText(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                      encoding=encoding, lines=lines, warnings=warnings)
+
+
+def ingest(path: str | Path) -> SourceText:
+    """Read and decode one file; :class:`InputError` names the file when it cannot be used."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError as exc:
+        raise InputError(str(p), "is a directory") from exc
+    except OSError as exc:
+        raise InputError(str(p), f"cannot be read ({exc.strerror or exc})") from exc
+    source = ingest_bytes(data, str(p))
+    if not any(not line.blank for line in source.lines):
+        raise InputError(str(p), "is empty (no text at all)" if not data.strip() else "contains only whitespace")
+    return source

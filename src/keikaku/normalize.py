@@ -1,0 +1,103 @@
+"""Text normalisation for matching, with a map back to the source columns.
+
+Patterns in profiles are written against the *matching form* of a line: NFKC per character
+(full-width digits and letters to ASCII, ideographic space to a space, Ⅱ to II), every dash
+variant to ``-``, and ``ー``/``—`` to ``-`` only between digits (``1ー2``), because elsewhere
+they are the katakana long vowel or a real em dash.  Circled numbers (①) are kept: NFKC would
+turn them into plain digits and lose the marker.  Every matching-form character remembers the
+source column it came from, so a match can be cut out of the original line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# ① … ⑳, ㉑ … ㉟, ㊱ … ㊿ and the parenthesised/dotted forms: NFKC would erase the marker.
+_KEEP = set(range(0x2460, 0x2500)) | set(range(0x3251, 0x3260)) | set(range(0x32B1, 0x32C0))
+_DASHES = set("\u2010\u2011\u2012\u2013\u2212\uff0d\ufe63")
+_DIGIT_DASHES = set("\u30fc\u2014\u2015\uff70")  # ー — ― ｰ: a dash only between two digits
+_JA = r"\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e「」『』（）"
+
+
+@dataclass(frozen=True)
+class Matchable:
+    """The matching form of one line and, for each of its characters, the source column."""
+
+    text: str
+    cols: tuple[int, ...]  # len(text) + 1 entries; the last is len(source)
+
+    def source_slice(self, start: int, end: int) -> tuple[int, int]:
+        """Source columns covering matching-form characters ``start:end``."""
+        if start >= end:
+            return self.cols[start], self.cols[start]
+        return self.cols[start], self.cols[end - 1] + 1 if end < len(self.cols) else self.cols[-1]
+
+
+def matchable(line: str) -> Matchable:
+    """Return the matching form of ``line`` with its column map."""
+    out: list[str] = []
+    cols: list[int] = []
+    for i, ch in enumerate(line):
+        if ord(ch) in _KEEP:
+            folded = ch
+        elif ch in _DASHES:
+            folded = "-"
+        else:
+            folded = unicodedata.normalize("NFKC", ch)
+        for f in folded:
+            out.append(f)
+            cols.append(i)
+    text = "".join(out)
+    # ー — ― between digits are dashes in codes such as 1ー2ー3.
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if ch in _DIGIT_DASHES and 0 < i < len(chars) - 1:
+            if chars[i - 1].isdigit() and chars[i + 1].isdigit():
+                chars[i] = "-"
+    cols.append(len(line))
+    return Matchable("".join(chars), tuple(cols))
+
+
+_BROKEN_SPACE = re.compile(rf"(?<=[{_JA}])[ \u3000]+(?=[{_JA}])")
+
+
+def join_broken(text: str) -> str:
+    """Remove spaces that PDF extraction put between two Japanese characters (魅力 づくり)."""
+    return _BROKEN_SPACE.sub("", text)
+
+
+def compact_code(code: str) -> str:
+    """A plan code without inner spaces: ``み 2-1-1`` → ``み2-1-1``."""
+    return re.sub(r"\s+", "", code)
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+_KANJI = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def numeral(text: str) -> int | None:
+    """Read 3, III (from Ⅲ or Latin I), 三 or 十二 as an integer; ``None`` if it is none of these."""
+    t = text.strip().upper()
+    if t.isdigit():
+        return int(t)
+    if t and all(c in _ROMAN for c in t):
+        total = 0
+        for i, c in enumerate(t):
+            v = _ROMAN[c]
+            total += -v if i + 1 < len(t) and _ROMAN[t[i + 1]] > v else v
+        return total
+    if t and all(c in _KANJI or c in "十百" for c in t):
+        total, current = 0, 0
+        for c in t:
+            if c == "十":
+                total += (current or 1) * 10
+                current = 0
+            elif c == "百":
+                total += (current or 1) * 100
+                current = 0
+            else:
+                current = current * 10 + _KANJI[c]
+        return total + current
+    return None

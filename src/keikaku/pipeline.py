@@ -1,0 +1,162 @@
+"""Running the stages over many files: inputs → doc_ids → documents → output folder.
+
+One bad file never stops the others: its error is recorded in the manifest and the run's exit
+status says that something failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+from .errors import KeikakuError
+from .export import SCHEMA_VERSION, atomic_write, document_json, dumps, table_rows, write_tables
+from .ingest import ingest
+from .model import Document
+from .profile import Profile
+from .segment import choose_profile, segment
+
+TEXT_SUFFIXES = {".txt", ".text"}
+
+
+@dataclass
+class Inputs:
+    files: list[Path]
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+
+def collect_inputs(paths: list[str]) -> Inputs:
+    """Files given directly, and the ``.txt`` files under folders (other files are reported as skipped)."""
+    found = Inputs(files=[])
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):  # followlinks=False: symlink loops cannot recur
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    f = Path(dirpath) / name
+                    if name.startswith("."):
+                        continue
+                    if f.suffix.lower() in TEXT_SUFFIXES:
+                        found.files.append(f)
+                    else:
+                        found.skipped.append({"path": str(f), "reason": "not a .txt file"})
+        else:
+            found.files.append(p)  # given by name: always tried, so a missing file is reported
+    return found
+
+
+def safe_stem(path: Path) -> str:
+    """A file-name-safe doc_id from a file's stem: letters, digits (any script), ``._-`` only."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    stem = re.sub(r"[^\w.-]+", "_", stem).strip("._") or "document"
+    return stem[:100]
+
+
+def assign_doc_ids(files: list[Path]) -> dict[Path, str]:
+    """doc_id = the file's safe stem; stems shared by several inputs get their folder name in front,
+    then a short hash of the path, so that no input overwrites another's output."""
+    stems = {f: safe_stem(f) for f in files}
+    counts: dict[str, int] = {}
+    for s in stems.values():
+        counts[s] = counts.get(s, 0) + 1
+    ids: dict[Path, str] = {}
+    for f, s in stems.items():
+        ids[f] = s if counts[s] == 1 else f"{safe_stem(f.parent) if f.parent.name else 'root'}__{s}"
+    seen: dict[str, int] = {}
+    for doc_id in ids.values():
+        seen[doc_id] = seen.get(doc_id, 0) + 1
+    for f, doc_id in ids.items():
+        if seen[doc_id] > 1:
+            ids[f] = f"{doc_id}__{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:8]}"
+    return ids
+
+
+def parse_file(path: Path, doc_id: str, profile: Profile | None) -> Document:
+    """Ingest and segment one file (the profile is chosen automatically when ``profile`` is None)."""
+    source = ingest(path)
+    if profile is None:
+        chosen, choice = choose_profile(source)
+        return segment(source, chosen, doc_id, choice)
+    return segment(source, profile, doc_id)
+
+
+@dataclass
+class RunResult:
+    entries: list[dict[str, Any]]
+    skipped: list[dict[str, str]]
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for e in self.entries if e["status"] == "failed")
+
+
+def _entry(path: Path, doc_id: str) -> dict[str, Any]:
+    return {"doc_id": doc_id, "source": str(path), "status": "failed", "profile": None, "encoding": None,
+            "counts": {}, "warnings": [], "errors": [], "output": None}
+
+
+def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
+        log: Callable[[str], None] | None = None) -> RunResult:
+    """Process every input into ``out``; return what happened to each (also written to manifest.json)."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    inputs = collect_inputs(paths)
+    ids = assign_doc_ids(inputs.files)
+    out.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for path in inputs.files:
+        doc_id = ids[path]
+        entry = _entry(path, doc_id)
+        try:
+            doc = parse_file(path, doc_id, profile)
+        except KeikakuError as exc:
+            entry["errors"].append(str(exc))
+            log(f"error: {exc}")
+        else:
+            data = document_json(doc, __version__)
+            atomic_write(out / f"{doc_id}.json", dumps(data))
+            entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name,
+                         encoding=doc.source.encoding, counts=data["counts"], warnings=doc.warnings,
+                         output=f"{doc_id}.json")
+        entries.append(entry)
+    for s in inputs.skipped:
+        log(f"skipped: {s['path']}: {s['reason']}")
+    _write_manifest(out, entries, inputs.skipped)
+    _write_tables(out, csv_encoding)
+    return RunResult(entries, inputs.skipped)
+
+
+def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict[str, str]]) -> None:
+    """The manifest describes the whole output folder: this run's documents replace earlier entries."""
+    previous: dict[str, dict[str, Any]] = {}
+    manifest_path = out / "manifest.json"
+    if manifest_path.exists():
+        try:
+            old = json.loads(manifest_path.read_text(encoding="utf-8"))
+            previous = {e["doc_id"]: e for e in old.get("documents", []) if isinstance(e, dict) and "doc_id" in e}
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+            previous = {}
+    for e in entries:
+        previous[e["doc_id"]] = e
+    docs = [previous[k] for k in sorted(previous)
+            if previous[k].get("output") is None or (out / previous[k]["output"]).exists()]
+    manifest = {"keikaku_version": __version__, "schema_version": SCHEMA_VERSION, "documents": docs,
+                "skipped": skipped}
+    atomic_write(manifest_path, dumps(manifest))
+
+
+def _write_tables(out: Path, csv_encoding: str) -> None:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    rows_by_doc = {}
+    for e in manifest["documents"]:
+        if e.get("output"):
+            rows_by_doc[e["doc_id"]] = table_rows(json.loads((out / e["output"]).read_text(encoding="utf-8")))
+    write_tables(out, rows_by_doc, csv_encoding)

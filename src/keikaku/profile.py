@@ -1,0 +1,259 @@
+"""Profiles: a plan format's markers as data (TOML), validated and compiled once at load.
+
+A profile lists the *levels* of the hierarchy (kind, rank, a regular expression for the heading
+line, where the title is), the named *sections* of a unit, *bullet* markers, *contents* headers,
+page *furniture* and *table* rules.  Patterns are matched against the matching form of each line
+(see :mod:`keikaku.normalize`).  Every error names the file and the rule.  The shipped profiles
+live in ``keikaku/profiles/``; ``keikaku profiles`` lists them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ProfileError
+from .model import NodeKind
+
+_GROUPS = {"code", "num", "title", "subtitle", "label", "text"}
+_TITLE_MODES = {"inline", "next", "inline-or-next"}
+_TABLE_MODES = {"refs", "tree"}
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    kind: NodeKind
+    rank: int
+    pattern: re.Pattern[str]
+    code: str | None  # format string over the groups, e.g. "み{num}"; None: the compacted `code` group
+    title: str
+    title_pattern: re.Pattern[str] | None
+    label_line: re.Pattern[str] | None
+    table_only: bool
+    max_title: int
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    name: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class TableRule:
+    name: str
+    header: re.Pattern[str]
+    mode: str
+    node_level: Level
+    child_level: Level | None
+    child_split: str | None
+    ref_pattern: re.Pattern[str] | None
+    page_pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    source: str
+    detect: tuple[re.Pattern[str], ...]
+    levels: tuple[Level, ...]
+    sections: tuple[SectionRule, ...]
+    contents_headers: tuple[re.Pattern[str], ...]
+    bullet_markers: str
+    list_prefix: re.Pattern[str]
+    furniture: tuple[re.Pattern[str], ...]
+    tables: tuple[TableRule, ...]
+    line_levels: tuple[Level, ...] = field(default=())  # levels matched on plain lines
+
+    def level(self, name: str) -> Level:
+        for lv in self.levels:
+            if lv.name == name:
+                return lv
+        raise KeyError(name)
+
+
+class _Reader:
+    """Reads one TOML table, remembering which keys were used so that typos are reported."""
+
+    def __init__(self, source: str, rule: str, data: Any) -> None:
+        if not isinstance(data, dict):
+            raise ProfileError(source, rule, "must be a table")
+        self.source, self.rule, self.data, self.used = source, rule, data, set()
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., rule: str | None = None) -> Any:
+        self.used.add(key)
+        if key not in self.data:
+            if default is ...:
+                raise ProfileError(self.source, rule or self.rule, f"missing key {key!r}")
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ProfileError(self.source, f"{self.rule}.{key}", f"must be of type {_typename(kind)}")
+        return value
+
+    def regex(self, key: str, default: Any = ..., groups: set[str] | None = None) -> re.Pattern[str] | None:
+        text = self.get(key, str, default)
+        if text is None:
+            return None
+        return compile_pattern(self.source, f"{self.rule}.{key}", text, groups)
+
+    def regexes(self, key: str) -> tuple[re.Pattern[str], ...]:
+        texts = self.get(key, list, [])
+        return tuple(compile_pattern(self.source, f"{self.rule}.{key}[{i}]", _str(self.source, f"{self.rule}.{key}[{i}]", t))
+                     for i, t in enumerate(texts))
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            raise ProfileError(self.source, self.rule, f"unknown key(s) {', '.join(unknown)}")
+
+
+def _typename(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join({str: "string", int: "integer", bool: "boolean", list: "array", dict: "table"}.get(k, k.__name__)
+                       for k in kinds)
+
+
+def _str(source: str, rule: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ProfileError(source, rule, "must be a string")
+    return value
+
+
+def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None = None) -> re.Pattern[str]:
+    """Compile a profile regex; errors name the file and the rule."""
+    try:
+        pattern = re.compile(text)
+    except re.error as exc:
+        raise ProfileError(source, rule, f"invalid regular expression {text!r}: {exc}") from exc
+    if groups is not None:
+        extra = set(pattern.groupindex) - groups
+        if extra:
+            raise ProfileError(source, rule, f"unknown named group(s) {', '.join(sorted(extra))};"
+                                             f" use {', '.join(sorted(groups))}")
+    return pattern
+
+
+def parse_profile(data: dict[str, Any], source: str) -> Profile:
+    """Validate and compile a profile already read from TOML."""
+    top = _Reader(source, "profile", data)
+    name = top.get("name", str)
+    description = top.get("description", str, "")
+    detect = top.regexes("detect")
+    levels: list[Level] = []
+    for i, raw in enumerate(top.get("levels", list)):
+        r = _Reader(source, f"levels[{i}]", raw)
+        lname = r.get("name", str)
+        r.rule = f"levels[{i}] ({lname})"
+        kind_text = r.get("kind", str)
+        try:
+            kind = NodeKind(kind_text)
+        except ValueError:
+            raise ProfileError(source, f"{r.rule}.kind", f"unknown kind {kind_text!r}; use one of "
+                               + ", ".join(k.value for k in NodeKind if k not in (NodeKind.DOCUMENT, NodeKind.CONTENTS))) from None
+        if kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS):
+            raise ProfileError(source, f"{r.rule}.kind", f"{kind.value!r} is reserved")
+        pattern = r.regex("pattern", groups=_GROUPS)
+        title = r.get("title", str, "inline-or-next")
+        if title not in _TITLE_MODES:
+            raise ProfileError(source, f"{r.rule}.title", f"must be one of {', '.join(sorted(_TITLE_MODES))}")
+        code = r.get("code", str, None)
+        if code is not None:
+            try:
+                code.format(**{g: "0" for g in pattern.groupindex})
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ProfileError(source, f"{r.rule}.code", f"format {code!r} uses a group the pattern lacks: {exc}") from None
+        levels.append(Level(name=lname, kind=kind, rank=r.get("rank", int), pattern=pattern, code=code, title=title,
+                            title_pattern=r.regex("title_pattern", None, {"title", "subtitle", "label"}),
+                            label_line=r.regex("label_line", None, {"label"}),
+                            table_only=r.get("table_only", bool, False), max_title=r.get("max_title", int, 60)))
+        r.finish()
+    names = [lv.name for lv in levels]
+    if len(set(names)) != len(names):
+        raise ProfileError(source, "levels", "level names must be unique")
+    sections = []
+    for i, raw in enumerate(top.get("sections", list, [])):
+        r = _Reader(source, f"sections[{i}]", raw)
+        sections.append(SectionRule(name=r.get("name", str), pattern=r.regex("pattern", groups={"name"})))
+        r.finish()
+    bullets = _Reader(source, "bullets", top.get("bullets", dict, {}))
+    markers = bullets.get("markers", str, "◆◇▶▷・●○◎□■☆★※")
+    list_prefix = bullets.regex("list_prefix", r"^-\s+")
+    bullets.finish()
+    tables = []
+    by_name = {lv.name: lv for lv in levels}
+    for i, raw in enumerate(top.get("tables", list, [])):
+        r = _Reader(source, f"tables[{i}]", raw)
+        tname = r.get("name", str)
+        r.rule = f"tables[{i}] ({tname})"
+        mode = r.get("mode", str)
+        if mode not in _TABLE_MODES:
+            raise ProfileError(source, f"{r.rule}.mode", f"must be one of {', '.join(sorted(_TABLE_MODES))}")
+
+        def level_ref(key: str, required: bool) -> Level | None:
+            lname = r.get(key, str, ... if required else None)
+            if lname is None:
+                return None
+            if lname not in by_name:
+                raise ProfileError(source, f"{r.rule}.{key}", f"no level named {lname!r}")
+            return by_name[lname]
+
+        rule = TableRule(name=tname, header=r.regex("header"), mode=mode, node_level=level_ref("node_level", True),
+                         child_level=level_ref("child_level", mode == "tree"),
+                         child_split=r.get("child_split", str, None),
+                         ref_pattern=r.regex("ref_pattern", None if mode == "tree" else ..., {"code", "title"}),
+                         page_pattern=r.regex("page_pattern", None, {"page"}))
+        if rule.page_pattern is not None and "page" not in rule.page_pattern.groupindex:
+            raise ProfileError(source, f"{r.rule}.page_pattern", "needs a named group 'page'")
+        r.finish()
+        tables.append(rule)
+    profile = Profile(name=name, description=description, source=source, detect=detect, levels=tuple(levels),
+                      sections=tuple(sections), contents_headers=top.regexes("contents_headers"),
+                      bullet_markers=markers, list_prefix=list_prefix, furniture=top.regexes("furniture"),
+                      tables=tuple(tables), line_levels=tuple(lv for lv in levels if not lv.table_only))
+    top.finish()
+    return profile
+
+
+def load_profile_file(path: str | Path) -> Profile:
+    """Load a user's profile file (``--profile PATH``)."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(str(p), "file", f"cannot be read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ProfileError(str(p), "file", f"is not UTF-8 ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(str(p), "file", f"is not valid TOML: {exc}") from exc
+    return parse_profile(data, str(p))
+
+
+_BUILTIN: dict[str, Profile] = {}
+
+
+def builtin_profiles() -> dict[str, Profile]:
+    """The profiles shipped in the package, by name (loaded and compiled once per process)."""
+    if not _BUILTIN:
+        for entry in sorted(resources.files("keikaku.profiles").iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                profile = parse_profile(tomllib.loads(entry.read_text(encoding="utf-8")), f"keikaku/profiles/{entry.name}")
+                _BUILTIN[profile.name] = profile
+    return dict(_BUILTIN)
+
+
+def get_profile(name_or_path: str) -> Profile:
+    """A shipped profile by name, or a profile file by path."""
+    profiles = builtin_profiles()
+    if name_or_path in profiles:
+        return profiles[name_or_path]
+    if name_or_path.endswith(".toml") or Path(name_or_path).exists():
+        return load_profile_file(name_or_path)
+    raise ProfileError(name_or_path, "name", "no such profile; `keikaku profiles` lists the shipped ones,"
+                                             " or give the path of a .toml file")

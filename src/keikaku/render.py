@@ -1,0 +1,71 @@
+"""A readable text rendering of a document tree, for ``keikaku inspect`` and the golden files."""
+
+from __future__ import annotations
+
+from .model import Document, Item, Node, NodeKind
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _item(item: Item, width: int) -> str:
+    marker = f"{item.marker} " if item.marker else ""
+    target = f" → {item.target}" if item.target else ""
+    return f"{marker}{_clip(item.text, width)}{target}"
+
+
+def _head(node: Node) -> str:
+    parts = [f"[{node.kind.value}]"]
+    if node.code:
+        parts.append(node.code)
+    if node.title:
+        parts.append(node.title)
+    if node.subtitle:
+        parts.append(f"— {node.subtitle} —")
+    if node.label:
+        parts.append(f"〈{node.label}〉")
+    rng = node.line_range()
+    if rng:
+        parts.append(f"L{rng[0]}-{rng[1]}")
+    return " ".join(parts)
+
+
+def render(doc: Document, width: int = 48, details: bool = True) -> str:
+    """The tree with each node's sections, items, refs and tables; ``details=False`` gives counts only."""
+    out = [f"# {doc.doc_id}: {doc.title}", f"# profile: {doc.profile.name}"]
+    front = doc.root
+    if front.paragraphs or front.items or front.sections:
+        out.append(f"front matter: {len(front.paragraphs)}¶ {len(front.items)} items {len(front.sections)} sections")
+    for w in doc.warnings:
+        out.append(f"! {w}")
+
+    def visit(node: Node, depth: int) -> None:
+        pad = "  " * depth
+        counts = []
+        if node.paragraphs:
+            counts.append(f"{len(node.paragraphs)}¶")
+        if node.sections:
+            counts.append(f"{len(node.sections)} sections")
+        if node.items:
+            counts.append(f"{len(node.items)} items")
+        if node.refs:
+            counts.append(f"{len(node.refs)} refs")
+        out.append(pad + _head(node) + (f"  ({', '.join(counts)})" if counts else ""))
+        if details:
+            for s in node.sections:
+                out.append(f"{pad}  § {s.name}: {len(s.paragraphs)}¶ {len(s.items)} items")
+                out.extend(f"{pad}    · {_item(it, width)}" for it in s.items)
+            if node.kind is NodeKind.CONTENTS or len(node.items) <= 12:
+                out.extend(f"{pad}  · {_item(it, width)}" for it in node.items)
+            for r in node.refs:
+                page = "?" if r.page is None else f"p.{r.page}" + ("*" if r.page_inferred else "")
+                out.append(f"{pad}  → {r.code} {_clip(r.title, width)} {page}")
+            for t in (t for t in node.tables if t.rows):
+                out.append(f"{pad}  ▦ {t.name or 'table'}: {len(t.rows)} row(s) left as cells")
+        for child in node.children:
+            visit(child, depth + 1)
+
+    for child in doc.root.children:
+        visit(child, 0)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,281 @@
+"""Stage 2: source text + profile → document tree.
+
+Lines are classified first (:mod:`keikaku.classify`); then one pass builds the tree with a
+stack of open units: a heading of rank r closes every open unit of rank ≥ r and opens a child
+of the one left on top.  Sections, bullets, paragraphs and tables attach to the unit on top.
+Without an explicit profile, :func:`choose_profile` tries every shipped profile and keeps the
+one that explains the most lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .align import check_alignment
+from .classify import CLine, Classified, Cls, classify
+from .ingest import SourceText
+from .model import Document, Item, Node, NodeKind, Paragraph, ProfileChoice, Section, Source, Span
+from .normalize import compact_code, join_broken, matchable
+from .profile import Profile, builtin_profiles
+from .tables import Cell, apply_table, infer_pages, node_from_cell
+
+
+def _core(c: CLine, start: int | None = None) -> tuple[str, Span]:
+    """Source text and span of a line's core (or of its part from matching column ``start``)."""
+    m = c.line.m
+    a, b = m.source_slice(c.core_start if start is None else start, c.core_start + len(c.core))
+    text = c.line.text[a:b]
+    return text.strip(), Span(c.line.no, a, b)
+
+
+def _split_title(node: Node, profile_title: str, pattern) -> None:  # noqa: ANN001
+    mm = matchable(profile_title)
+    m = pattern.match(mm.text.strip()) if pattern is not None else None
+    if m is None:
+        node.title = profile_title
+        return
+    lead = len(mm.text) - len(mm.text.lstrip())
+    for name in ("title", "subtitle", "label"):
+        if name in m.re.groupindex and m.group(name):
+            a, b = mm.source_slice(m.start(name) + lead, m.end(name) + lead)
+            setattr(node, name, profile_title[a:b].strip())
+
+
+class _Builder:
+    def __init__(self, profile: Profile, classified: Classified) -> None:
+        self.profile = profile
+        self.cl = classified.lines
+        self.root = Node(kind=NodeKind.DOCUMENT, rank=-1)
+        self.stack: list[Node] = [self.root]
+        self.section: Section | None = None
+        self.para: Paragraph | None = None
+        self.item: Item | None = None
+        self.furniture: list[Paragraph] = []
+        self.warnings: list[str] = []
+        self.contents: dict[int, Node] = {}
+        self.entry_keys: list[tuple[Item, tuple[str, str] | None, str]] = []
+        self.block_rank = self._block_ranks()
+
+    def _block_ranks(self) -> dict[int, int]:
+        ranks: dict[int, int] = {}
+        for c in self.cl:
+            if c.block is not None and c.heading is not None:
+                ranks[c.block] = min(ranks.get(c.block, c.heading.level.rank), c.heading.level.rank)
+        return ranks
+
+    @property
+    def top(self) -> Node:
+        return self.stack[-1]
+
+    def build(self) -> Node:
+        i = 0
+        while i < len(self.cl):
+            c = self.cl[i]
+            if c.cls is Cls.TABLE:
+                j = i
+                while j < len(self.cl) and self.cl[j].cls is Cls.TABLE:
+                    j += 1
+                apply_table(self.profile, self.cl[i:j], self.top, self.warnings)
+                self.para = self.item = None
+                i = j
+                continue
+            handler = getattr(self, "_" + c.cls.value)
+            handler(i, c)
+            i += 1
+        return self.root
+
+    # one method per line class ------------------------------------------------------------
+    def _blank(self, i: int, c: CLine) -> None:
+        self.para = self.item = None
+
+    def _furniture(self, i: int, c: CLine) -> None:
+        text, span = _core(c)
+        self.furniture.append(Paragraph(text, [span]))
+
+    def _label(self, i: int, c: CLine) -> None:
+        pass  # taken by the heading that follows (see _heading)
+
+    def _title(self, i: int, c: CLine) -> None:
+        pass  # taken by its heading
+
+    def _heading(self, i: int, c: CLine) -> None:
+        h = c.heading
+        assert h is not None
+        text, span = _core(c)
+        node = node_from_cell(h.level, h.match, Cell(text, c.core, span))
+        if c.title_line is not None:
+            title_text, title_span = _core(self.cl[c.title_line])
+            node.heading_spans.append(title_span)
+            node.title = join_broken(title_text)
+        if node.title and h.level.title_pattern is not None:
+            _split_title(node, node.title, h.level.title_pattern)
+        prev = next((k for k in range(i - 1, -1, -1) if self.cl[k].cls is not Cls.BLANK), None)
+        if prev is not None and self.cl[prev].cls is Cls.LABEL:
+            label_text, label_span = _core(self.cl[prev])
+            m = h.level.label_line.match(self.cl[prev].core) if h.level.label_line else None
+            node.label = (m.group("label") if m and "label" in m.re.groupindex else label_text) if m else label_text
+            node.heading_spans.insert(0, label_span)
+        while self.top.rank >= h.level.rank:
+            self.stack.pop()
+        self.top.add_child(node)
+        self.stack.append(node)
+        self.section = self.para = self.item = None
+
+    def _contents_node(self, block: int) -> Node:
+        node = self.contents.get(block)
+        if node is None:
+            rank = self.block_rank.get(block, 10**6)
+            parent = next((n for n in reversed(self.stack) if n.rank < rank), self.root)
+            node = parent.add_child(Node(kind=NodeKind.CONTENTS, level="contents"))
+            self.contents[block] = node
+        return node
+
+    def _contents_header(self, i: int, c: CLine) -> None:
+        assert c.block is not None
+        node = self._contents_node(c.block)
+        text, span = _core(c)
+        node.title = text.lstrip("■□◆◇●○【").rstrip("】").strip()
+        node.heading_spans.append(span)
+
+    def _entry(self, i: int, c: CLine) -> None:
+        assert c.block is not None
+        node = self._contents_node(c.block)
+        _, span = _core(c)
+        h = c.heading
+        if h is not None:
+            text, _ = _core(c, h.offset)
+            item = Item(text=text, marker="-" if h.bulleted else None, spans=[span], code=h.code)
+            self.entry_keys.append((item, h.key, h.inline_title))
+        else:
+            text, _ = _core(c, c.body_start if c.marker else None)
+            item = Item(text=text, marker=c.marker, spans=[span])
+            self.entry_keys.append((item, None, text))
+        node.items.append(item)
+        self.para = self.item = None
+
+    def _section(self, i: int, c: CLine) -> None:
+        rule = c.section
+        assert rule is not None
+        text, span = _core(c)
+        m = rule.pattern.match(c.core)
+        name = m.group("name") if m and "name" in m.re.groupindex and m.group("name") else rule.name
+        self.section = Section(name=compact_code(name) if "name" in rule.pattern.groupindex else name,
+                               heading=text, spans=[span])
+        self.top.sections.append(self.section)
+        self.para = self.item = None
+
+    def _bullet(self, i: int, c: CLine) -> None:
+        text, _ = _core(c, c.body_start)
+        _, span = _core(c)
+        item = Item(text=text, marker=c.marker, spans=[span])
+        (self.section.items if self.section else self.top.items).append(item)
+        self.item, self.para = item, None
+
+    def _text(self, i: int, c: CLine) -> None:
+        text, span = _core(c)
+        if self.item is not None:  # a bullet wrapped onto the next line
+            self.item.text += text
+            self.item.spans.append(span)
+            return
+        if self.para is not None:
+            self.para.text += text
+            self.para.spans.append(span)
+            return
+        self.para = Paragraph(text, [span])
+        (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
+
+
+def assign_ids(node: Node) -> None:
+    """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
+    counts: Counter[NodeKind] = Counter()
+    used: set[str] = set()
+    for child in node.children:
+        if child.code:
+            seg = child.code
+        else:
+            counts[child.kind] += 1
+            seg = f"{child.kind.value}{counts[child.kind]}"
+        base, n = seg, 2
+        while seg in used:
+            seg, n = f"{base}~{n}", n + 1
+        used.add(seg)
+        child.id = f"{node.id}/{seg}" if node.id else seg
+        assign_ids(child)
+
+
+def _resolve_targets(root: Node, entry_keys: list[tuple[Item, tuple[str, str] | None, str]]) -> None:
+    """Point each contents entry at its body node: by level and code, else by title (003's 第1章 基本的な理念)."""
+    by_key: dict[tuple[str, str], str] = {}
+    by_title: dict[str, str] = {}
+    for n in root.walk():
+        if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.level is None:
+            continue
+        by_key.setdefault((n.level, n.code or compact_code(n.title or "")), n.id)
+        if n.title:
+            by_title.setdefault(compact_code(n.title), n.id)
+    for item, key, title in entry_keys:
+        target = by_key.get(key) if key else None
+        item.target = target or by_title.get(compact_code(title)) or by_title.get(compact_code(item.text))
+
+
+def document_title(source: SourceText) -> str:
+    for line in source.lines:
+        text = line.text.strip().lstrip("◆◇■□●○▶・-").strip()
+        if text:
+            return text[:80]
+    return ""
+
+
+def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None) -> Document:
+    """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source."""
+    classified = classify(profile, source.lines)
+    builder = _Builder(profile, classified)
+    root = builder.build()
+    warnings = list(source.warnings) + classified.warnings + builder.warnings
+    inferred = infer_pages(root)
+    if inferred:
+        warnings.append(f"{inferred} reference page number(s) missing in the table, taken from the same code elsewhere")
+    assign_ids(root)
+    _resolve_targets(root, builder.entry_keys)
+    if not root.children:
+        warnings.append("no heading of the profile matched: the document is one flat unit (front matter only)")
+    doc = Document(
+        doc_id=doc_id, title=document_title(source),
+        source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, size=source.size,
+                      lines=len(source.lines)),
+        profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
+        root=root, furniture=builder.furniture, warnings=warnings)
+    doc.check_tree()
+    check_alignment(doc, source)
+    return doc
+
+
+_WEIGHTS = {Cls.HEADING: 3.0, Cls.TITLE: 1.0, Cls.LABEL: 1.0, Cls.ENTRY: 1.0, Cls.CONTENTS_HEADER: 1.0,
+            Cls.SECTION: 2.0, Cls.BULLET: 1.0}
+
+
+def explain_score(profile: Profile, classified: Classified) -> float:
+    """How much of the text the profile explains: structure found, weighted by kind of line."""
+    score = sum(_WEIGHTS.get(c.cls, 0.0) for c in classified.lines)
+    tables = [c for i, c in enumerate(classified.lines)
+              if c.cls is Cls.TABLE and (i == 0 or classified.lines[i - 1].cls is not Cls.TABLE)]
+    for head in tables:
+        matched = any(rule.header.match(head.core) for rule in profile.tables)
+        score += 5.0 if matched else 0.0
+    return score
+
+
+def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = None) -> tuple[Profile, ProfileChoice]:
+    """The profile that explains ``source`` best; profiles whose ``detect`` patterns fail are skipped."""
+    profiles = profiles if profiles is not None else builtin_profiles()
+    scores: dict[str, float] = {}
+    for name, profile in sorted(profiles.items()):
+        if not all(any(rx.search(line.m.text) for line in source.lines) for rx in profile.detect):
+            continue
+        scores[name] = round(explain_score(profile, classify(profile, source.lines)), 1)
+    # Ties go to a specific profile (one with detect patterns) over the generic one.
+    best = max(scores, key=lambda n: (scores[n], bool(profiles[n].detect), n))
+    others = ", ".join(f"{n} {s:g}" for n, s in sorted(scores.items(), key=lambda kv: -kv[1]) if n != best)
+    why = "its detect patterns match and " if profiles[best].detect else ""
+    reason = f"auto: {why}it explains the most structure (score {scores[best]:g}" + (f"; {others})" if others else ")")
+    return profiles[best], ProfileChoice(name=best, path=profiles[best].source, reason=reason, scores=scores)

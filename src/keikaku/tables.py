@@ -1,0 +1,168 @@
+"""Segmentation, step 2b: tab-separated tables → child nodes, references and plain rows.
+
+Cells are classified by their content, not by their column, because PDF extraction shifts
+columns: in 002 under 基本目標4 ② the direction sits in the second column and the following
+rows carry their code in the first column and their page in the third.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .classify import CLine, level_code
+from .model import Node, Paragraph, Ref, Span, Table
+from .normalize import join_broken, matchable
+from .profile import Level, Profile, TableRule
+
+
+@dataclass
+class Cell:
+    text: str  # source text, stripped
+    m: str  # matching form, stripped
+    span: Span
+
+
+def split_cells(c: CLine) -> list[Cell]:
+    """The non-empty cells of a table line with their source spans."""
+    cells: list[Cell] = []
+    source, m = c.line.text, c.line.m
+    pos = 0
+    for part in m.text.split("\t"):
+        a, b = pos, pos + len(part)
+        pos = b + 1
+        stripped = part.strip()
+        if not stripped:
+            continue
+        a += len(part) - len(part.lstrip())
+        b = a + len(stripped)
+        sa, sb = m.source_slice(a, b)
+        cells.append(Cell(source[sa:sb].strip(), stripped, Span(c.line.no, sa, sb)))
+    return cells
+
+
+def _group(text: str, m: re.Match[str], name: str, cell: Cell) -> tuple[str, Span] | None:
+    """The source text and span of group ``name`` of a match on ``cell.m``."""
+    if name not in m.re.groupindex or m.group(name) is None or not m.group(name).strip():
+        return None
+    mm = matchable(cell.text)
+    # The cell's matching form equals matchable(cell.text) stripped; find the group there.
+    lead = len(mm.text) - len(mm.text.lstrip())
+    a, b = m.span(name)
+    sa, sb = mm.source_slice(a + lead, b + lead)
+    value = cell.text[sa:sb]
+    stripped = value.strip()
+    sa += len(value) - len(value.lstrip())
+    return stripped, Span(cell.span.line, cell.span.start + sa, cell.span.start + sa + len(stripped))
+
+
+def node_from_cell(level: Level, m: re.Match[str], cell: Cell) -> Node:
+    """A node whose heading is a table cell; a ``text`` group becomes its first paragraph."""
+    node = Node(kind=level.kind, level=level.name, rank=level.rank, code=level_code(level, m))
+    title = _group(cell.text, m, "title", cell)
+    node.title = join_broken(title[0]) if title else None
+    for attr in ("subtitle", "label"):
+        g = _group(cell.text, m, attr, cell)
+        if g:
+            setattr(node, attr, join_broken(g[0]))
+    text = _group(cell.text, m, "text", cell)
+    if text:
+        node.paragraphs.append(Paragraph(text[0], [text[1]]))
+        node.heading_spans.append(Span(cell.span.line, cell.span.start, text[1].start))
+        if text[1].end < cell.span.end:
+            node.heading_spans.append(Span(cell.span.line, text[1].end, cell.span.end))
+    else:
+        node.heading_spans.append(cell.span)
+    return node
+
+
+def _split_children(cell: Cell, marker: str) -> list[Cell]:
+    """Split ``○a ○b`` into one cell per marker (004's measures)."""
+    starts = [i for i, ch in enumerate(cell.text) if ch == marker] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    parts = []
+    for a, b in zip(starts, starts[1:] + [len(cell.text)]):
+        piece = cell.text[a:b]
+        if not piece.strip():
+            continue
+        lead = len(piece) - len(piece.lstrip())
+        stripped = piece.strip()
+        span = Span(cell.span.line, cell.span.start + a + lead, cell.span.start + a + lead + len(stripped))
+        parts.append(Cell(stripped, matchable(stripped).text.strip(), span))
+    return parts
+
+
+def apply_table(profile: Profile, rows: list[CLine], owner: Node, warnings: list[str]) -> None:
+    """Attach what a table says to ``owner``: child nodes and refs by rule, other rows as a Table."""
+    header = rows[0]
+    rule = next((r for r in profile.tables if r.header.match(header.core)), None)
+    header_cells = split_cells(header)
+    if rule is None:
+        owner.tables.append(Table(name=None, header=None, rows=[[c.text for c in split_cells(r)] for r in rows],
+                                  spans=[c.span for r in rows for c in split_cells(r)]))
+        return
+    table = Table(name=rule.name, header=[c.text for c in header_cells], rule=rule.mode,
+                  spans=[c.span for c in header_cells])
+    current: Node | None = None
+    last_ref: Ref | None = None
+    for row in rows[1:]:
+        leftover: list[Cell] = []
+        for cell in split_cells(row):
+            current, last_ref, used = _apply_cell(rule, cell, owner, current, last_ref)
+            if not used:
+                leftover.append(cell)
+        if leftover:
+            table.rows.append([c.text for c in leftover])
+            table.spans.extend(c.span for c in leftover)
+            warnings.append(f"line {row.line.no}: table {rule.name!r}: cell(s) not understood: "
+                            + " | ".join(c.text for c in leftover))
+    owner.tables.append(table)
+
+
+def _apply_cell(rule: TableRule, cell: Cell, owner: Node, current: Node | None,
+                last_ref: Ref | None) -> tuple[Node | None, Ref | None, bool]:
+    m = rule.node_level.pattern.match(cell.m)
+    if m:
+        node = owner.add_child(node_from_cell(rule.node_level, m, cell))
+        return node, None, True
+    if rule.mode == "refs":
+        assert rule.ref_pattern is not None
+        m = rule.ref_pattern.match(cell.m)
+        if m:
+            title = _group(cell.text, m, "title", cell)
+            ref = Ref(code=re.sub(r"\s+", "", m.group("code")), title=join_broken(title[0]) if title else "",
+                      page=None, spans=[cell.span])
+            (current or owner).refs.append(ref)
+            return current, ref, True
+        if rule.page_pattern is not None and last_ref is not None and last_ref.page is None:
+            m = rule.page_pattern.match(cell.m)
+            if m:
+                last_ref.page = int(m.group("page"))
+                last_ref.spans.append(cell.span)
+                return current, last_ref, True
+        return current, last_ref, False
+    # tree: ◆goal description | ○measure ○measure
+    assert rule.child_level is not None
+    pieces = _split_children(cell, rule.child_split) if rule.child_split else [cell]
+    matches = [(p, rule.child_level.pattern.match(p.m)) for p in pieces]
+    if current is None or not all(mm for _, mm in matches):
+        return current, last_ref, False
+    for piece, mm in matches:
+        current.add_child(node_from_cell(rule.child_level, mm, piece))  # type: ignore[arg-type]
+    return current, last_ref, True
+
+
+def infer_pages(root: Node) -> int:
+    """Give a ref without a page the page its code has elsewhere in the document; count them."""
+    pages: dict[str, int] = {}
+    refs = [r for n in root.walk() for r in n.refs]
+    for r in refs:
+        if r.page is not None:
+            pages.setdefault(r.code, r.page)
+    inferred = 0
+    for r in refs:
+        if r.page is None and r.code in pages:
+            r.page, r.page_inferred = pages[r.code], True
+            inferred += 1
+    return inferred
