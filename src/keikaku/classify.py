@@ -222,10 +222,11 @@ def _mark_contents(cl: list[CLine]) -> int:
         if len(occurrences) > 1 and plain:
             body = max(plain, key=lambda i: (cl[i].content, -i))
             entry.update(i for i in occurrences if i != body)
-    # A run of same-level headings with nothing between them is a list of contents (003's chapters).
+    # Two headings of the same level with nothing between them start a list of contents (003's
+    # chapters).  Same level, not just same rank: "2 基本目標" ⏎ "基本目標 I" is a heading and its unit.
     plain_heads = [i for i in heads if i not in entry]
     for a, b in zip(plain_heads, plain_heads[1:]):
-        if cl[a].content == 0 and cl[a].heading.level.rank == cl[b].heading.level.rank:  # type: ignore[union-attr]
+        if cl[a].content == 0 and cl[a].heading.level is cl[b].heading.level:  # type: ignore[union-attr]
             if not any(cl[k].cls is Cls.HEADING and k not in entry for k in range(a + 1, b)):
                 entry.update((a, b))
     if not entry:

@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                    " default: chosen per document")
     p.add_argument("--csv-encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
                    help="utf-8-sig (default) has a BOM so that Excel on Japanese Windows opens it correctly")
-    p.add_argument("--quiet", action="store_true", help="print errors only")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser("profiles", help="list the shipped profiles")
     p.set_defaults(func=_cmd_profiles)
