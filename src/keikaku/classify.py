@@ -168,6 +168,9 @@ def classify(profile: Profile, lines: list[Line]) -> Classified:
     _assign_titles(cl)
     _mark_labels(cl)
     blocks = _mark_contents(cl)
+    for c in cl:  # a contents header that introduced no entries is ordinary text
+        if c.cls is Cls.CONTENTS_HEADER and c.block is None:
+            c.cls = Cls.TEXT
     return Classified(cl, blocks)
 
 
@@ -272,8 +275,4 @@ def _group_blocks(cl: list[CLine], entries: list[int], body_titles: set[str]) ->
             if cl[k].cls is not Cls.CONTENTS_HEADER:
                 cl[k].cls = Cls.ENTRY
             cl[k].block = block
-    # A contents header that introduced no entries is an ordinary section-like line.
-    for c in cl:
-        if c.cls is Cls.CONTENTS_HEADER and c.block is None:
-            c.cls = Cls.TEXT
     return block

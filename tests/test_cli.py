@@ -1,0 +1,121 @@
+"""The command line, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import RAW, SEEDS
+
+SCHEMA = json.loads(resources.files("keikaku").joinpath("schema/document.schema.json").read_text(encoding="utf-8"))
+
+
+def keikaku(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    result = keikaku("run", str(RAW), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_run_writes_one_json_per_document_and_the_tables(out: Path) -> None:
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"{s}.json" for s in SEEDS.values()]
+                           + ["manifest.json", "nodes.csv", "sections.csv", "items.csv", "refs.csv"])
+
+
+def test_every_document_is_valid_against_the_schema(out: Path) -> None:
+    for doc_id in SEEDS.values():
+        data = json.loads((out / f"{doc_id}.json").read_text(encoding="utf-8"))
+        jsonschema.validate(data, SCHEMA)
+        assert data["doc_id"] == doc_id and data["profile"]["reason"].startswith("auto:")
+
+
+def test_output_is_deterministic(out: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert keikaku("run", str(RAW), "--out", str(again)).returncode == 0
+    for p in out.iterdir():
+        assert p.read_bytes() == (again / p.name).read_bytes(), p.name
+
+
+def test_csv_opens_in_excel_and_matches_the_json(out: Path) -> None:
+    raw = (out / "nodes.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel on Japanese Windows reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    doc = json.loads((out / "nishitokyo_2nd_kihonkeikaku_mi.json").read_text(encoding="utf-8"))
+    mine = [r for r in rows if r["doc_id"] == doc["doc_id"]]
+    assert len(mine) == doc["counts"]["nodes"] + doc["counts"]["contents"]
+    row = next(r for r in mine if r["node_id"] == "み2/み2-1/み2-1-1")
+    assert (row["parent_id"], row["depth"], row["kind"], row["code"]) == ("み2/み2-1", "3", "direction", "み2-1-1")
+    assert row["path"] == "み2 > み2-1 > み2-1-1"
+    refs = list(csv.DictReader(io.StringIO((out / "refs.csv").read_bytes().decode("utf-8-sig"))))
+    inferred = [r for r in refs if r["page_inferred"] == "true"]
+    assert [(r["code"], r["page"]) for r in inferred] == [("2-3", "68")]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {d["doc_id"]: d["status"] for d in manifest["documents"]}["nishitokyo_digital_denen_senryaku"] == "warning"
+    assert all(d["errors"] == [] for d in manifest["documents"])
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(RAW / "kodaira_kihonkoso.txt", inputs / "good.txt")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "scan.txt").write_bytes(b"%PDF-1.5\n")
+    (inputs / "notes.md").write_text("not a plan", encoding="utf-8")
+    result = keikaku("run", str(inputs), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and any("empty.txt: is empty" in e for e in errors)
+    assert any("scan.txt" in e and "PDF" in e for e in errors)
+    assert "notes.md" in result.stderr  # reported as skipped, not silently dropped
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    status = {d["doc_id"]: d["status"] for d in manifest["documents"]}
+    assert status == {"good": "ok", "empty": "failed", "scan": "failed"}
+    assert manifest["skipped"][0]["path"].endswith("notes.md")
+    assert (tmp_path / "out" / "good.json").exists()
+
+
+def test_same_stem_in_two_folders_gets_two_doc_ids(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(RAW / "kodaira_kihonkoso.txt", tmp_path / folder / "plan.txt")
+    result = keikaku("run", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert {"a__plan.json", "b__plan.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
+
+
+def test_forced_profile_and_bad_profile(tmp_path: Path) -> None:
+    result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(tmp_path), "--profile", "generic")
+    assert result.returncode == 0
+    data = json.loads((tmp_path / "kodaira_kihonkoso.json").read_text(encoding="utf-8"))
+    assert data["profile"]["name"] == "generic" and data["profile"]["reason"] == "given with --profile"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[levels]]\nname = "a"\nkind = "goal"\nrank = 1\npattern = "(unclosed"\n',
+                   encoding="utf-8")
+    result = keikaku("run", str(RAW), "--out", str(tmp_path), "--profile", str(bad))
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "levels[0] (a).pattern" in result.stderr
+
+
+def test_profiles_and_inspect() -> None:
+    result = keikaku("profiles")
+    assert result.returncode == 0 and "generic" in result.stdout and "kodaira_kihonkoso" in result.stdout
+    result = keikaku("inspect", str(RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt"))
+    assert result.returncode == 0
+    assert "[direction] み2-1-1 人権尊重意識の醸成を進めます" in result.stdout
+    assert "§ 施策推進のためのキーワード: 0¶ 3 items" in result.stdout
+    result = keikaku("inspect", str(RAW / "missing.txt"))
+    assert result.returncode == 1 and "missing.txt: cannot be read" in result.stderr

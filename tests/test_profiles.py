@@ -1,0 +1,60 @@
+"""Profiles are data: shipped ones load; broken ones fail with the file and the rule named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from keikaku.errors import ProfileError
+from keikaku.profile import builtin_profiles, get_profile, load_profile_file
+
+MINIMAL = """
+name = "mine"
+[[levels]]
+name = "目標"
+kind = "goal"
+rank = 1
+pattern = '^目標(?P<num>\\d+)\\s*(?P<title>.*)$'
+code = "目標{num}"
+"""
+
+
+def test_shipped_profiles_load() -> None:
+    profiles = builtin_profiles()
+    assert {"generic", "nishitokyo_kihonkoso", "nishitokyo_kihonkeikaku", "nishitokyo_senryaku",
+            "kodaira_kihonkoso", "kiyose_chokikeikaku"} <= set(profiles)
+    assert not profiles["generic"].detect  # the fallback is always a candidate
+    assert all(p.detect for n, p in profiles.items() if n != "generic")
+
+
+def test_user_profile_file(tmp_path: Path) -> None:
+    f = tmp_path / "mine.toml"
+    f.write_text(MINIMAL, encoding="utf-8")
+    profile = get_profile(str(f))
+    assert profile.name == "mine" and profile.level("目標").rank == 1
+
+
+@pytest.mark.parametrize("change, rule, problem", [
+    (("'^目標(?P<num>", "'^目標(?P<num"), "levels[0] (目標).pattern", "invalid regular expression"),
+    (('kind = "goal"', 'kind = "ゴール"'), "levels[0] (目標).kind", "unknown kind"),
+    (('rank = 1', 'rank = "1"'), "levels[0] (目標).rank", "integer"),
+    (('code = "目標{num}"', 'code = "目標{number}"'), "levels[0] (目標).code", "group"),
+    (("(?P<title>", "(?P<titel>"), "levels[0] (目標).pattern", "unknown named group"),
+    (('rank = 1', 'rank = 1\nrnak = 2'), "levels[0] (目標)", "unknown key(s) rnak"),
+    (('name = "mine"', 'name = "mine"\n[[tables]]\nname = "t"\nheader = "x"\nmode = "refs"\nnode_level = "無い"\n'
+      'ref_pattern = "x"'), "tables[0] (t).node_level", "no level named"),
+    (('name = "mine"', 'name = "mine'), "file", "not valid TOML"),
+])
+def test_broken_profile_names_file_and_rule(tmp_path: Path, change: tuple[str, str], rule: str, problem: str) -> None:
+    f = tmp_path / "broken.toml"
+    assert change[0] in MINIMAL
+    f.write_text(MINIMAL.replace(*change, 1), encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile_file(f)
+    assert str(f) in str(err.value) and rule in str(err.value) and problem in str(err.value)
+
+
+def test_unknown_profile_name() -> None:
+    with pytest.raises(ProfileError, match="keikaku profiles"):
+        get_profile("no_such_profile")
