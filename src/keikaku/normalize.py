@@ -32,7 +32,7 @@ class Matchable:
         """Source columns covering matching-form characters ``start:end``."""
         if start >= end:
             return self.cols[start], self.cols[start]
-        return self.cols[start], self.cols[end - 1] + 1 if end < len(self.cols) else self.cols[-1]
+        return self.cols[start], self.cols[end - 1] + 1
 
 
 def matchable(line: str) -> Matchable:

@@ -9,6 +9,7 @@ one that explains the most lines.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .align import check_alignment
@@ -28,17 +29,17 @@ def _core(c: CLine, start: int | None = None) -> tuple[str, Span]:
     return text.strip(), Span(c.line.no, a, b)
 
 
-def _split_title(node: Node, profile_title: str, pattern) -> None:  # noqa: ANN001
-    mm = matchable(profile_title)
-    m = pattern.match(mm.text.strip()) if pattern is not None else None
+def _split_title(node: Node, title: str, pattern: re.Pattern[str]) -> None:
+    """Split a title into title/subtitle/label with the level's ``title_pattern`` (kept whole if it fails)."""
+    mm = matchable(title)
+    m = pattern.match(mm.text.strip())
     if m is None:
-        node.title = profile_title
         return
     lead = len(mm.text) - len(mm.text.lstrip())
     for name in ("title", "subtitle", "label"):
         if name in m.re.groupindex and m.group(name):
             a, b = mm.source_slice(m.start(name) + lead, m.end(name) + lead)
-            setattr(node, name, profile_title[a:b].strip())
+            setattr(node, name, title[a:b].strip())
 
 
 class _Builder:
@@ -113,7 +114,7 @@ class _Builder:
         if prev is not None and self.cl[prev].cls is Cls.LABEL:
             label_text, label_span = _core(self.cl[prev])
             m = h.level.label_line.match(self.cl[prev].core) if h.level.label_line else None
-            node.label = (m.group("label") if m and "label" in m.re.groupindex else label_text) if m else label_text
+            node.label = m.group("label") if m and m.groupdict().get("label") else label_text
             node.heading_spans.insert(0, label_span)
         while self.top.rank >= h.level.rank:
             self.stack.pop()
