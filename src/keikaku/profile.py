@@ -140,6 +140,16 @@ def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None =
     return pattern
 
 
+def _level_ref(r: _Reader, by_name: dict[str, Level], key: str, required: bool) -> Level | None:
+    """The level a table rule names under ``key``; an unknown name is an error."""
+    lname = r.get(key, str, ... if required else None)
+    if lname is None:
+        return None
+    if lname not in by_name:
+        raise ProfileError(r.source, f"{r.rule}.{key}", f"no level named {lname!r}")
+    return by_name[lname]
+
+
 def parse_profile(data: dict[str, Any], source: str) -> Profile:
     """Validate and compile a profile already read from TOML."""
     top = _Reader(source, "profile", data)
@@ -195,17 +205,9 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
         mode = r.get("mode", str)
         if mode not in _TABLE_MODES:
             raise ProfileError(source, f"{r.rule}.mode", f"must be one of {', '.join(sorted(_TABLE_MODES))}")
-
-        def level_ref(key: str, required: bool) -> Level | None:
-            lname = r.get(key, str, ... if required else None)
-            if lname is None:
-                return None
-            if lname not in by_name:
-                raise ProfileError(source, f"{r.rule}.{key}", f"no level named {lname!r}")
-            return by_name[lname]
-
-        rule = TableRule(name=tname, header=r.regex("header"), mode=mode, node_level=level_ref("node_level", True),
-                         child_level=level_ref("child_level", mode == "tree"),
+        rule = TableRule(name=tname, header=r.regex("header"), mode=mode,
+                         node_level=_level_ref(r, by_name, "node_level", True),  # type: ignore[arg-type]
+                         child_level=_level_ref(r, by_name, "child_level", mode == "tree"),
                          child_split=r.get("child_split", str, None),
                          ref_pattern=r.regex("ref_pattern", None if mode == "tree" else ..., {"code", "title"}),
                          page_pattern=r.regex("page_pattern", None, {"page"}))
