@@ -119,3 +119,24 @@ def test_profiles_and_inspect() -> None:
     assert "§ 施策推進のためのキーワード: 0¶ 3 items" in result.stdout
     result = keikaku("inspect", str(RAW / "missing.txt"))
     assert result.returncode == 1 and "missing.txt: cannot be read" in result.stderr
+
+
+def test_text_without_markers_is_one_flat_document_with_a_warning(tmp_path: Path) -> None:
+    f = tmp_path / "flat.txt"
+    f.write_text("市のまちづくりについて述べます。\n\n地域とともに進めます。\n", encoding="utf-8")
+    result = keikaku("run", str(f), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "out" / "flat.json").read_text(encoding="utf-8"))
+    assert data["children"] == [] and data["front_matter"]["text"].startswith("市のまちづくり")
+    assert any("no heading" in w for w in data["warnings"])
+
+
+def test_a_later_run_keeps_the_documents_of_earlier_runs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(out)).returncode == 0
+    assert keikaku("run", str(RAW / "kiyose_4th_chokikeikaku_summary.txt"), "--out", str(out)).returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [d["doc_id"] for d in manifest["documents"]] == ["kiyose_4th_chokikeikaku_summary", "kodaira_kihonkoso"]
+    nodes = (out / "nodes.csv").read_bytes().decode("utf-8-sig")
+    assert "kodaira_kihonkoso," in nodes and "kiyose_4th_chokikeikaku_summary," in nodes
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no temporary files left behind
