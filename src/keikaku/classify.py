@@ -208,6 +208,16 @@ def _title_text(cl: list[CLine], i: int) -> str:
     return compact_code(c.heading.inline_title)
 
 
+def _parent_key(cl: list[CLine], heads: list[int], i: int) -> tuple[str, str] | None:
+    """Key of the nearest earlier plain heading of a higher level: the context of heading ``i``."""
+    rank = cl[i].heading.level.rank  # type: ignore[union-attr]
+    for k in reversed([h for h in heads if h < i]):
+        h = cl[k].heading
+        if h is not None and not h.bulleted and h.level.rank < rank:
+            return h.key
+    return None
+
+
 def _mark_contents(cl: list[CLine]) -> int:
     heads = [i for i, c in enumerate(cl) if c.cls is Cls.HEADING]
     # Content of a heading: characters of the lines up to the next heading (titles and labels excluded).
@@ -216,22 +226,29 @@ def _mark_contents(cl: list[CLine]) -> int:
         cl[i].content = sum(len(c.core) for c in cl[i + 1:end]
                             if c.cls not in (Cls.BLANK, Cls.TITLE, Cls.LABEL, Cls.FURNITURE))
     entry: set[int] = {i for i in heads if cl[i].heading.bulleted}  # type: ignore[union-attr]
-    # A unit that appears more than once: the occurrence with the most content is the body.
-    by_key: dict[tuple[str, str], list[int]] = {}
+    # A unit that appears more than once under the same parent: the occurrence with the most
+    # content is the body.  The parent matters: ① under 基本目標1 and ① under 基本目標2 differ.
+    by_key: dict[tuple[object, ...], list[int]] = {}
     for i in heads:
-        by_key.setdefault(cl[i].heading.key, []).append(i)  # type: ignore[union-attr]
+        by_key.setdefault((_parent_key(cl, heads, i),) + cl[i].heading.key, []).append(i)  # type: ignore[union-attr]
     for occurrences in by_key.values():
         plain = [i for i in occurrences if i not in entry]
         if len(occurrences) > 1 and plain:
             body = max(plain, key=lambda i: (cl[i].content, -i))
             entry.update(i for i in occurrences if i != body)
-    # Two headings of the same level with nothing between them start a list of contents (003's
+    # Two adjacent headings of the same level, both without content, are a list of contents (003's
     # chapters).  Same level, not just same rank: "2 基本目標" ⏎ "基本目標 I" is a heading and its unit.
-    plain_heads = [i for i in heads if i not in entry]
-    for a, b in zip(plain_heads, plain_heads[1:]):
-        if cl[a].content == 0 and cl[a].heading.level is cl[b].heading.level:  # type: ignore[union-attr]
-            if not any(cl[k].cls is Cls.HEADING and k not in entry for k in range(a + 1, b)):
-                entry.update((a, b))
+    repeated = set(entry)
+    for a, b in zip(heads, heads[1:]):
+        if a in repeated or b in repeated or cl[a].content or cl[b].content:
+            continue
+        if cl[a].heading.level is cl[b].heading.level:  # type: ignore[union-attr]
+            entry.update((a, b))
+    # A label line (【分野】) of a heading that became an entry is ordinary text of the block.
+    for i in entry:
+        j = _prev_nonblank(cl, i)
+        if j is not None and cl[j].cls is Cls.LABEL:
+            cl[j].cls = Cls.TEXT
     if not entry:
         return 0
     body_titles = {_title_text(cl, i) for i in heads if i not in entry}
