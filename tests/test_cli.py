@@ -140,3 +140,38 @@ def test_a_later_run_keeps_the_documents_of_earlier_runs(tmp_path: Path) -> None
     nodes = (out / "nodes.csv").read_bytes().decode("utf-8-sig")
     assert "kodaira_kihonkoso," in nodes and "kiyose_4th_chokikeikaku_summary," in nodes
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no temporary files left behind
+
+
+def covered_lines(obj: object) -> set[int]:
+    """Source lines named by ``lines`` ranges and ``line`` fields anywhere in a document JSON."""
+    found: set[int] = set()
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key == "lines" and isinstance(value, list) and len(value) == 2:
+                found.update(range(value[0], value[1] + 1))
+            elif key == "line" and isinstance(value, int):
+                found.add(value)
+            elif key != "source":
+                found |= covered_lines(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            found |= covered_lines(value)
+    return found
+
+
+def test_exported_json_holds_every_line(out: Path) -> None:
+    """The alignment guard checks the tree; this checks that export drops no part of it (line ranges of
+    nodes, sections, items, refs, front matter and furniture together cover every non-blank line)."""
+    for doc_id in SEEDS.values():
+        lines = covered_lines(json.loads((out / f"{doc_id}.json").read_text(encoding="utf-8")))
+        raw = (RAW / f"{doc_id}.txt").read_text(encoding="utf-8").split("\n")
+        nonblank = {i for i, t in enumerate(raw, start=1) if t.strip()}
+        assert nonblank <= lines, sorted(nonblank - lines)[:10]
+
+
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "afile"
+    target.write_text("x", encoding="utf-8")
+    result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(target))
+    assert result.returncode == 1 and "cannot be used as the output folder" in result.stderr
+    assert "Traceback" not in result.stderr

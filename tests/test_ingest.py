@@ -71,3 +71,19 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         ingest(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory"):
         ingest(tmp_path)
+
+
+def test_iso2022jp_is_recognised(tmp_path: Path) -> None:
+    text = "基本目標1 くらしづくり\n本文です。\n"
+    f = tmp_path / "iso.txt"
+    f.write_bytes(text.encode("iso2022_jp"))
+    source = ingest(f)
+    assert source.encoding == "iso-2022-jp" and source.lines[0].text == "基本目標1 くらしづくり"
+
+
+def test_bom_file_with_damage_is_kept_with_warnings() -> None:
+    data = b"\xef\xbb\xbf" + "基本目標1 テスト\n本文".encode("utf-8")
+    source = ingest_bytes(data[:8] + b"\xff" + data[8:].replace("本".encode(), "本\x00".encode()), "bom.txt")
+    assert source.encoding == "utf-8-sig"
+    assert any("invalid UTF-8" in w for w in source.warnings) and any("NUL" in w for w in source.warnings)
+    assert "\x00" not in "".join(line.text for line in source.lines)

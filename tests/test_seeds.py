@@ -53,7 +53,7 @@ def test_001_fields_measures_directions() -> None:
             assert name in names, (m.code, names)
         kw = next(s for s in m.sections if s.name == "施策推進のためのキーワード")
         assert kw.items and all(it.marker == "◆" for it in kw.items)
-        assert all(c.parent is m for c in m.children)
+        assert all(c.kind is NodeKind.DIRECTION and c.code.startswith(m.code + "-") for c in m.children)
     m11 = next(n for n in doc.nodes() if n.code == "み1-1")
     kw = next(s for s in m11.sections if s.name == "施策推進のためのキーワード")
     assert [it.text for it in kw.items] == ["地域コミュニティ活動、ボランティア・市民活動への支援",

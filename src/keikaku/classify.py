@@ -240,7 +240,7 @@ def _mark_contents(cl: list[CLine]) -> int:
     # chapters).  Same level, not just same rank: "2 基本目標" ⏎ "基本目標 I" is a heading and its unit.
     repeated = set(entry)
     for a, b in zip(heads, heads[1:]):
-        if a in repeated or b in repeated or cl[a].content or cl[b].content:
+        if b in repeated or cl[a].content or cl[b].content:
             continue
         if cl[a].heading.level is cl[b].heading.level:  # type: ignore[union-attr]
             entry.update((a, b))

@@ -32,3 +32,7 @@ class AlignmentError(KeikakuError):
 
 class TreeError(KeikakuError):
     """The document tree is inconsistent (parent/child links, duplicate ids)."""
+
+
+class OutputError(KeikakuError):
+    """The output folder cannot be created or written."""

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from .model import Document, Item, Node, NodeKind, Section, Span
+from .model import Document, Item, Node, NodeKind, Ref, Section, Span
 
 SCHEMA_VERSION = "1.0"
 
@@ -46,6 +46,11 @@ def _section_json(s: Section) -> dict[str, Any]:
             "lines": _lines(_section_spans(s))}
 
 
+def _ref_json(r: Ref) -> dict[str, Any]:
+    return {"code": r.code, "title": r.title, "page": r.page, "page_inferred": r.page_inferred,
+            "line": r.spans[0].line}
+
+
 def node_json(node: Node) -> dict[str, Any]:
     rng = node.line_range()
     return {
@@ -53,8 +58,7 @@ def node_json(node: Node) -> dict[str, Any]:
         "subtitle": node.subtitle, "label": node.label, "text": node.text,
         "sections": [_section_json(s) for s in node.sections],
         "items": [_item_json(i) for i in node.items],
-        "refs": [{"code": r.code, "title": r.title, "page": r.page, "page_inferred": r.page_inferred,
-                  "line": r.spans[0].line} for r in node.refs],
+        "refs": [_ref_json(r) for r in node.refs],
         "tables": [{"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows, "lines": _lines(t.spans)}
                    for t in node.tables],
         "lines": list(rng) if rng else [],
@@ -77,6 +81,7 @@ def document_json(doc: Document, version: str) -> dict[str, Any]:
                     "scores": doc.profile.scores},
         "front_matter": {"text": root.text, "sections": [_section_json(s) for s in root.sections],
                          "items": [_item_json(i) for i in root.items],
+                         "refs": [_ref_json(r) for r in root.refs],
                          "tables": [{"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows,
                                      "lines": _lines(t.spans)} for t in root.tables],
                          "lines": _lines(front_spans)},
@@ -88,13 +93,12 @@ def document_json(doc: Document, version: str) -> dict[str, Any]:
 
 
 def counts(doc: Document) -> dict[str, int]:
-    nodes = [n for n in doc.nodes() if n.kind is not NodeKind.CONTENTS]
     return {
-        "nodes": len(nodes),
+        "nodes": sum(1 for n in doc.nodes() if n.kind is not NodeKind.CONTENTS),
         "contents": sum(1 for n in doc.nodes() if n.kind is NodeKind.CONTENTS),
         "sections": sum(len(n.sections) for n in doc.root.walk()),
         "items": sum(len(n.items) + sum(len(s.items) for s in n.sections) for n in doc.root.walk()),
-        "refs": sum(len(n.refs) for n in nodes),
+        "refs": sum(len(n.refs) for n in doc.root.walk()),
     }
 
 

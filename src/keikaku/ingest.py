@@ -62,15 +62,24 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     for magic, what in _SIGNATURES.items():
         if data.startswith(magic):
             raise InputError(path, f"this is {what}, not a plan text")
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", path), "utf-8-sig", warnings
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", path), "utf-16", warnings
-    try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError as exc:
-        text, encoding = _detect(data, path, exc, warnings)
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(path, f"declares UTF-16 with a BOM but byte {exc.start} is invalid") from exc
+    elif b"\x1b$B" in data or b"\x1b$@" in data:
+        # ISO-2022-JP is 7-bit, so it would also pass as UTF-8: its escape sequences decide.
+        text, encoding = _decode_or_fail(data, "iso2022_jp", path), "iso-2022-jp"
+    else:
+        bom = data.startswith(codecs.BOM_UTF8)
+        body = data[3:] if bom else data
+        try:
+            text = body.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as exc:
+            text, encoding = _detect(body, path, exc, warnings, utf8_only=bom)
+        if bom:
+            encoding = "utf-8-sig"
     if "\x00" in text:
         if text.count("\x00") > max(16, len(text) // 100):
             raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")
@@ -79,15 +88,17 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     return text, encoding, warnings
 
 
-def _strict(data: bytes, encoding: str, path: str) -> str:
+def _decode_or_fail(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"declares {encoding} with a BOM but byte {exc.start} is invalid") from exc
+        raise InputError(path, f"looks like {encoding} but byte {exc.start} is invalid; convert it to UTF-8") from exc
 
 
-def _detect(data: bytes, path: str, utf8_error: UnicodeDecodeError, warnings: list[str]) -> tuple[str, str]:
-    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+def _detect(data: bytes, path: str, utf8_error: UnicodeDecodeError, warnings: list[str],
+            utf8_only: bool = False) -> tuple[str, str]:
+    """Another Japanese encoding, or UTF-8 with a few damaged bytes (``utf8_only``: a UTF-8 BOM was seen)."""
+    best = None if utf8_only else charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is not None and best.encoding in _CANONICAL | {e: e for e in _CANDIDATES}:
         encoding = _CANONICAL.get(best.encoding, best.encoding)
         try:

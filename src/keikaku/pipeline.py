@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .errors import KeikakuError
+from .errors import KeikakuError, OutputError
 from .export import SCHEMA_VERSION, atomic_write, document_json, dumps, table_rows, write_tables
 from .ingest import ingest
 from .model import Document
@@ -54,11 +54,15 @@ def collect_inputs(paths: list[str]) -> Inputs:
     return found
 
 
+def safe_name(name: str) -> str:
+    """A file-name-safe id: letters, digits (any script), ``._-`` only; never empty or hidden."""
+    name = unicodedata.normalize("NFC", name)
+    return (re.sub(r"[^\w.-]+", "_", name).strip("._") or "document")[:100]
+
+
 def safe_stem(path: Path) -> str:
-    """A file-name-safe doc_id from a file's stem: letters, digits (any script), ``._-`` only."""
-    stem = unicodedata.normalize("NFC", path.stem)
-    stem = re.sub(r"[^\w.-]+", "_", stem).strip("._") or "document"
-    return stem[:100]
+    """The doc_id of a file: its safe stem."""
+    return safe_name(path.stem)
 
 
 def assign_doc_ids(files: list[Path]) -> dict[Path, str]:
@@ -70,7 +74,7 @@ def assign_doc_ids(files: list[Path]) -> dict[Path, str]:
         counts[s] = counts.get(s, 0) + 1
     ids: dict[Path, str] = {}
     for f, s in stems.items():
-        ids[f] = s if counts[s] == 1 else f"{safe_stem(f.parent) if f.parent.name else 'root'}__{s}"
+        ids[f] = s if counts[s] == 1 else f"{safe_name(f.parent.name) if f.parent.name else 'root'}__{s}"
     seen: dict[str, int] = {}
     for doc_id in ids.values():
         seen[doc_id] = seen.get(doc_id, 0) + 1
@@ -110,7 +114,10 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     log = log or (lambda msg: print(msg, file=sys.stderr))
     inputs = collect_inputs(paths)
     ids = assign_doc_ids(inputs.files)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot be used as the output folder ({exc.strerror or exc})") from exc
     entries = []
     for path in inputs.files:
         doc_id = ids[path]
@@ -120,6 +127,10 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         except KeikakuError as exc:
             entry["errors"].append(str(exc))
             log(f"error: {exc}")
+        except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
+            message = f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file"
+            entry["errors"].append(message)
+            log(f"error: {message}")
         else:
             data = document_json(doc, __version__)
             atomic_write(out / f"{doc_id}.json", dumps(data))
@@ -130,7 +141,7 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     for s in inputs.skipped:
         log(f"skipped: {s['path']}: {s['reason']}")
     _write_manifest(out, entries, inputs.skipped)
-    _write_tables(out, csv_encoding)
+    _write_tables(out, csv_encoding, log)
     return RunResult(entries, inputs.skipped)
 
 
@@ -145,18 +156,35 @@ def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict
         except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
             previous = {}
     for e in entries:
+        # The same input under another doc_id in an earlier run (a second file with its stem
+        # appeared): drop the old entry and its file, or its units would be counted twice.
+        for doc_id, old_entry in list(previous.items()):
+            if old_entry.get("source") == e["source"] and doc_id != e["doc_id"]:
+                _remove_output(out, old_entry)
+                del previous[doc_id]
+        if e["status"] == "failed" and e["doc_id"] in previous:
+            _remove_output(out, previous[e["doc_id"]])  # the folder reflects the input as it is now
         previous[e["doc_id"]] = e
     docs = [previous[k] for k in sorted(previous)
-            if previous[k].get("output") is None or (out / previous[k]["output"]).exists()]
+            if previous[k].get("output") is None or (out / Path(str(previous[k]["output"])).name).exists()]
     manifest = {"keikaku_version": __version__, "schema_version": SCHEMA_VERSION, "documents": docs,
                 "skipped": skipped}
     atomic_write(manifest_path, dumps(manifest))
 
 
-def _write_tables(out: Path, csv_encoding: str) -> None:
+def _remove_output(out: Path, entry: dict[str, Any]) -> None:
+    if entry.get("output"):
+        (out / Path(entry["output"]).name).unlink(missing_ok=True)
+
+
+def _write_tables(out: Path, csv_encoding: str, log: Callable[[str], None]) -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     rows_by_doc = {}
     for e in manifest["documents"]:
         if e.get("output"):
-            rows_by_doc[e["doc_id"]] = table_rows(json.loads((out / e["output"]).read_text(encoding="utf-8")))
+            path = out / Path(e["output"]).name
+            try:
+                rows_by_doc[e["doc_id"]] = table_rows(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                log(f"warning: {path}: not a keikaku document any more ({exc}); left out of the tables")
     write_tables(out, rows_by_doc, csv_encoding)
