@@ -175,3 +175,17 @@ def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(target))
     assert result.returncode == 1 and "cannot be used as the output folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_new_doc_id_for_the_same_input_replaces_the_old_one(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(RAW / "kodaira_kihonkoso.txt", tmp_path / folder / "plan.txt")
+    out = tmp_path / "out"
+    assert keikaku("run", str(tmp_path / "a" / "plan.txt"), "--out", str(out)).returncode == 0
+    assert keikaku("run", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out)).returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [d["doc_id"] for d in manifest["documents"]] == ["a__plan", "b__plan"]
+    assert not (out / "plan.json").exists()
+    nodes = (out / "nodes.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert not [r for r in nodes if r.startswith("plan,")]
