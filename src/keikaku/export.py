@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from .model import Document, Item, Node, NodeKind, Ref, Section, Span
+from .model import Document, Item, Node, NodeKind, Ref, Section, Span, Table
 
 SCHEMA_VERSION = "1.0"
 
@@ -46,6 +46,10 @@ def _section_json(s: Section) -> dict[str, Any]:
             "lines": _lines(_section_spans(s))}
 
 
+def _table_json(t: Table) -> dict[str, Any]:
+    return {"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows, "lines": _lines(t.spans)}
+
+
 def _ref_json(r: Ref) -> dict[str, Any]:
     return {"code": r.code, "title": r.title, "page": r.page, "page_inferred": r.page_inferred,
             "line": r.spans[0].line}
@@ -59,8 +63,7 @@ def node_json(node: Node) -> dict[str, Any]:
         "sections": [_section_json(s) for s in node.sections],
         "items": [_item_json(i) for i in node.items],
         "refs": [_ref_json(r) for r in node.refs],
-        "tables": [{"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows, "lines": _lines(t.spans)}
-                   for t in node.tables],
+        "tables": [_table_json(t) for t in node.tables],
         "lines": list(rng) if rng else [],
         "keywords": node.keywords, "entities": node.entities,
         "children": [node_json(c) for c in node.children],
@@ -82,8 +85,7 @@ def document_json(doc: Document, version: str) -> dict[str, Any]:
         "front_matter": {"text": root.text, "sections": [_section_json(s) for s in root.sections],
                          "items": [_item_json(i) for i in root.items],
                          "refs": [_ref_json(r) for r in root.refs],
-                         "tables": [{"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows,
-                                     "lines": _lines(t.spans)} for t in root.tables],
+                         "tables": [_table_json(t) for t in root.tables],
                          "lines": _lines(front_spans)},
         "furniture": [{"text": p.text, "line": p.spans[0].line} for p in doc.furniture],
         "warnings": doc.warnings,

@@ -140,12 +140,12 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         entries.append(entry)
     for s in inputs.skipped:
         log(f"skipped: {s['path']}: {s['reason']}")
-    _write_manifest(out, entries, inputs.skipped)
-    _write_tables(out, csv_encoding, log)
+    documents = _write_manifest(out, entries, inputs.skipped)
+    _write_tables(out, documents, csv_encoding, log)
     return RunResult(entries, inputs.skipped)
 
 
-def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict[str, str]]) -> None:
+def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict[str, str]]) -> list[dict[str, Any]]:
     """The manifest describes the whole output folder: this run's documents replace earlier entries."""
     previous: dict[str, dict[str, Any]] = {}
     manifest_path = out / "manifest.json"
@@ -170,6 +170,7 @@ def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict
     manifest = {"keikaku_version": __version__, "schema_version": SCHEMA_VERSION, "documents": docs,
                 "skipped": skipped}
     atomic_write(manifest_path, dumps(manifest))
+    return docs
 
 
 def _remove_output(out: Path, entry: dict[str, Any]) -> None:
@@ -177,10 +178,10 @@ def _remove_output(out: Path, entry: dict[str, Any]) -> None:
         (out / Path(entry["output"]).name).unlink(missing_ok=True)
 
 
-def _write_tables(out: Path, csv_encoding: str, log: Callable[[str], None]) -> None:
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+def _write_tables(out: Path, documents: list[dict[str, Any]], csv_encoding: str, log: Callable[[str], None]) -> None:
+    """Rebuild the flat tables from the JSON of every document in the manifest."""
     rows_by_doc = {}
-    for e in manifest["documents"]:
+    for e in documents:
         if e.get("output"):
             path = out / Path(e["output"]).name
             try:

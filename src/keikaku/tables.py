@@ -99,8 +99,9 @@ def apply_table(profile: Profile, rows: list[CLine], owner: Node, warnings: list
     rule = next((r for r in profile.tables if r.header.match(header.core)), None)
     header_cells = split_cells(header)
     if rule is None:
-        owner.tables.append(Table(name=None, header=None, rows=[[c.text for c in split_cells(r)] for r in rows],
-                                  spans=[c.span for r in rows for c in split_cells(r)]))
+        cells = [split_cells(r) for r in rows]
+        owner.tables.append(Table(name=None, header=None, rows=[[c.text for c in row] for row in cells],
+                                  spans=[c.span for row in cells for c in row]))
         return
     table = Table(name=rule.name, header=[c.text for c in header_cells], rule=rule.mode,
                   spans=[c.span for c in header_cells])
