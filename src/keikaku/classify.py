@@ -208,14 +208,26 @@ def _title_text(cl: list[CLine], i: int) -> str:
     return compact_code(c.heading.inline_title)
 
 
-def _parent_key(cl: list[CLine], heads: list[int], i: int) -> tuple[str, str] | None:
-    """Key of the nearest earlier plain heading of a higher level: the context of heading ``i``."""
-    rank = cl[i].heading.level.rank  # type: ignore[union-attr]
-    for k in reversed([h for h in heads if h < i]):
-        h = cl[k].heading
-        if h is not None and not h.bulleted and h.level.rank < rank:
-            return h.key
-    return None
+def _parent_keys(cl: list[CLine], heads: list[int]) -> dict[int, tuple[str, str] | None]:
+    """For each heading, the key of the nearest earlier plain heading of a higher level (its context).
+
+    One pass with a stack whose ranks increase from bottom to top ("previous smaller element"),
+    so that a long plan with many headings stays linear.
+    """
+    stack: list[tuple[int, tuple[str, str]]] = []  # (rank, key) of plain headings
+    parents: dict[int, tuple[str, str] | None] = {}
+    for i in heads:
+        h = cl[i].heading
+        assert h is not None
+        rank = h.level.rank
+        if h.bulleted:  # a contents entry: look, but do not become anyone's context
+            parents[i] = next((key for r, key in reversed(stack) if r < rank), None)
+            continue
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parents[i] = stack[-1][1] if stack else None
+        stack.append((rank, h.key))
+    return parents
 
 
 def _mark_contents(cl: list[CLine]) -> int:
@@ -229,8 +241,9 @@ def _mark_contents(cl: list[CLine]) -> int:
     # A unit that appears more than once under the same parent: the occurrence with the most
     # content is the body.  The parent matters: ① under 基本目標1 and ① under 基本目標2 differ.
     by_key: dict[tuple[object, ...], list[int]] = {}
+    parents = _parent_keys(cl, heads)
     for i in heads:
-        by_key.setdefault((_parent_key(cl, heads, i),) + cl[i].heading.key, []).append(i)  # type: ignore[union-attr]
+        by_key.setdefault((parents[i],) + cl[i].heading.key, []).append(i)  # type: ignore[union-attr]
     for occurrences in by_key.values():
         plain = [i for i in occurrences if i not in entry]
         if len(occurrences) > 1 and plain:

@@ -155,13 +155,15 @@ def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict
             previous = {e["doc_id"]: e for e in old.get("documents", []) if isinstance(e, dict) and "doc_id" in e}
         except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
             previous = {}
+    by_source: dict[str, list[str]] = {}
+    for doc_id, old_entry in previous.items():
+        by_source.setdefault(str(old_entry.get("source")), []).append(doc_id)
     for e in entries:
         # The same input under another doc_id in an earlier run (a second file with its stem
         # appeared): drop the old entry and its file, or its units would be counted twice.
-        for doc_id, old_entry in list(previous.items()):
-            if old_entry.get("source") == e["source"] and doc_id != e["doc_id"]:
-                _remove_output(out, old_entry)
-                del previous[doc_id]
+        for doc_id in by_source.get(e["source"], []):
+            if doc_id != e["doc_id"] and doc_id in previous:
+                _remove_output(out, previous.pop(doc_id))
         if e["status"] == "failed" and e["doc_id"] in previous:
             _remove_output(out, previous[e["doc_id"]])  # the folder reflects the input as it is now
         previous[e["doc_id"]] = e
