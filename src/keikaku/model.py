@@ -94,6 +94,7 @@ class Section:
     spans: list[Span] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    declares_keywords: bool = False  # the plan's own keyword list (the profile's declared_keywords)
 
     @property
     def text(self) -> str:
@@ -120,8 +121,14 @@ class Node:
     parent: "Node | None" = field(default=None, repr=False)
     rank: int = -1  # position in the profile's hierarchy; smaller is higher
     id: str = ""
-    keywords: list[dict] = field(default_factory=list)
+    keywords: list[dict] = field(default_factory=list)  # filled by keikaku.analyse
     entities: list[dict] = field(default_factory=list)
+
+    @property
+    def declared_keywords(self) -> list[str]:
+        """The plan's own keywords for this unit: items (or lines) of its keyword sections."""
+        return [t for s in self.sections if s.declares_keywords
+                for t in ([i.text for i in s.items] or [p.text for p in s.paragraphs])]
 
     @property
     def text(self) -> str:

@@ -70,6 +70,9 @@ class Profile:
     furniture: tuple[re.Pattern[str], ...]
     tables: tuple[TableRule, ...]
     line_levels: tuple[Level, ...] = field(default=())  # levels matched on plain lines
+    # Section names whose items are the plan's own keywords (001's 施策推進のためのキーワード):
+    # kept as declared_keywords and never used as input for extracted keywords.
+    declared_keywords: tuple[re.Pattern[str], ...] = field(default=())
 
     def level(self, name: str) -> Level:
         for lv in self.levels:
@@ -218,7 +221,8 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
     profile = Profile(name=name, description=description, source=source, detect=detect, levels=tuple(levels),
                       sections=tuple(sections), contents_headers=top.regexes("contents_headers"),
                       bullet_markers=markers, list_prefix=list_prefix, furniture=top.regexes("furniture"),
-                      tables=tuple(tables), line_levels=tuple(lv for lv in levels if not lv.table_only))
+                      tables=tuple(tables), line_levels=tuple(lv for lv in levels if not lv.table_only),
+                      declared_keywords=top.regexes("declared_keywords"))
     top.finish()
     return profile
 

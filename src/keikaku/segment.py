@@ -160,8 +160,9 @@ class _Builder:
         text, span = _core(c)
         m = rule.pattern.match(c.core)
         name = m.group("name") if m and "name" in m.re.groupindex and m.group("name") else rule.name
-        self.section = Section(name=compact_code(name) if "name" in rule.pattern.groupindex else name,
-                               heading=text, spans=[span])
+        name = compact_code(name) if "name" in rule.pattern.groupindex else name
+        self.section = Section(name=name, heading=text, spans=[span],
+                               declares_keywords=any(p.search(name) for p in self.profile.declared_keywords))
         self.top.sections.append(self.section)
         self.para = self.item = None
 

@@ -1,0 +1,166 @@
+"""Stage 3: fill each node's ``keywords`` and ``entities`` (documents in, the same documents out).
+
+Every piece of a node's text (title, paragraphs, section paragraphs and items, items, reference
+titles, table cells) is analysed separately, so texts stay paragraph-sized, which is what
+GiNZA's batches are fastest on, and each entity can say exactly where it is: ``field`` is a
+path into the node's JSON (``sections/1/items/0/text``) and ``start``/``end`` index that string.
+
+The texts of all documents of a run go through the models together, in one process or in
+``workers`` processes, each loading its model once.  Keyword scores are computed afterwards over
+all units of the run (see :mod:`keikaku.keywords`).  Contents nodes are skipped: they only
+repeat headings of the body.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .entities import find_entities
+from .errors import KeikakuError
+from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
+from .model import Document, Node, NodeKind
+from .nlp import INSTALL_HINT, MODES, get_analyzer
+
+# Texts are sent to worker processes in tasks of about this many characters: large enough that
+# GiNZA fills its batches, small enough that two workers finish at about the same time.
+TASK_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One analysed string: where it lives in its node and whether it feeds the keywords."""
+
+    node: Node
+    field: str
+    offset: int
+    text: str
+    narrative: bool
+
+
+@dataclass(frozen=True)
+class PieceResult:
+    terms: list[Term]
+    entities: list[dict[str, Any]]
+
+
+def pieces(node: Node) -> Iterator[Piece]:
+    """The strings of one node, each with its JSON path; the declared keyword list is not narrative."""
+    for name in ("title", "subtitle", "label"):
+        value = getattr(node, name)
+        if value:
+            yield Piece(node, name, 0, value, name != "label")
+    yield from _paragraphs(node, "text", [p.text for p in node.paragraphs], True)
+    for si, s in enumerate(node.sections):
+        yield from _paragraphs(node, f"sections/{si}/text", [p.text for p in s.paragraphs], not s.declares_keywords)
+        for ii, it in enumerate(s.items):
+            yield Piece(node, f"sections/{si}/items/{ii}/text", 0, it.text, not s.declares_keywords)
+    for ii, it in enumerate(node.items):
+        yield Piece(node, f"items/{ii}/text", 0, it.text, True)
+    for ri, r in enumerate(node.refs):
+        yield Piece(node, f"refs/{ri}/title", 0, r.title, True)
+    for ti, t in enumerate(node.tables):
+        for ci, cell in enumerate(t.header or []):
+            yield Piece(node, f"tables/{ti}/header/{ci}", 0, cell, True)
+        for ri, row in enumerate(t.rows):
+            for ci, cell in enumerate(row):
+                yield Piece(node, f"tables/{ti}/rows/{ri}/{ci}", 0, cell, True)
+
+
+def _paragraphs(node: Node, field: str, texts: list[str], narrative: bool) -> Iterator[Piece]:
+    offset = 0
+    for text in texts:  # the field's string is the paragraphs joined by "\n"
+        yield Piece(node, field, offset, text, narrative)
+        offset += len(text) + 1
+
+
+def analyse_texts(texts: list[str], mode: str) -> list[PieceResult]:
+    """Terms and entities of each text, with this process's model."""
+    analyses = get_analyzer(mode).analyse(texts)
+    return [PieceResult(extract_terms(a.morphs), find_entities(t, a.ents)) for t, a in zip(texts, analyses)]
+
+
+def _tasks(texts: list[str], size: int) -> list[list[str]]:
+    tasks: list[list[str]] = [[]]
+    chars = 0
+    for t in texts:
+        if chars >= size:
+            tasks.append([])
+            chars = 0
+        tasks[-1].append(t)
+        chars += len(t)
+    return tasks
+
+
+def _worker_init(mode: str) -> None:
+    get_analyzer(mode)  # load the model once per worker process
+
+
+def _worker_run(args: tuple[list[str], str]) -> list[PieceResult]:
+    texts, mode = args
+    return analyse_texts(texts, mode)
+
+
+def check_mode(mode: str) -> None:
+    """Fail early, with the fix, when the models a mode needs are not installed."""
+    if mode not in MODES:
+        raise KeikakuError(f"unknown --nlp mode {mode!r}: use one of {', '.join(MODES)}")
+    needed = {"full": ["spacy", "ginza", "ja_ginza", "sudachipy"], "fast": ["sudachipy", "sudachidict_core"]}
+    for module in needed.get(mode, []):
+        if importlib.util.find_spec(module) is None:
+            raise KeikakuError(f"--nlp {mode} needs the Python package {module!r}, which is not installed: "
+                               f"{INSTALL_HINT}")
+
+
+def run_texts(texts: list[str], mode: str, workers: int = 1) -> list[PieceResult]:
+    """Analyse ``texts`` in this process (``workers`` = 1) or in a pool of processes."""
+    if workers <= 1 or len(texts) < 2:
+        return analyse_texts(texts, mode)
+    size = max(2_000, min(TASK_CHARS, sum(map(len, texts)) // (workers * 4) + 1))
+    tasks = _tasks(texts, size)
+    # spawn, not fork: each worker starts clean and loads its own model (no tokenizer is shared).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                             initargs=(mode,)) as pool:
+        return [r for batch in pool.map(_worker_run, [(t, mode) for t in tasks]) for r in batch]
+
+
+def analyse(docs: list[Document], mode: str = "full", workers: int = 1,
+            progress: Callable[[str], None] | None = None) -> list[Document]:
+    """Fill ``keywords`` and ``entities`` of every node of ``docs`` (in place; also returned)."""
+    check_mode(mode)
+    if mode == "none" or not docs:
+        return docs
+    units = [n for d in docs for n in d.root.walk() if n.kind is not NodeKind.CONTENTS]
+    todo = [p for n in units for p in pieces(n) if p.text.strip()]
+    if progress:
+        progress(f"analysing {sum(len(p.text) for p in todo):,} characters in {len(todo):,} pieces ({mode})")
+    results = run_texts([p.text for p in todo], mode, workers)
+    own: dict[int, TermCounts] = {id(n): TermCounts() for n in units}
+    for n in units:
+        n.entities = []
+    for p, r in zip(todo, results):
+        if p.narrative:
+            own[id(p.node)].add(TermCounts.of(r.terms))
+        for e in r.entities:
+            p.node.entities.append({**e, "field": p.field, "start": e["start"] + p.offset,
+                                    "end": e["end"] + p.offset})
+    idf = noun_idf(own.values())
+    for d in docs:
+        _rank_subtree(d.root, own, idf)
+    return docs
+
+
+def _rank_subtree(node: Node, own: dict[int, TermCounts], idf: dict[str, float]) -> TermCounts:
+    """Keywords of ``node`` from its own text and its descendants' (bottom-up, each node once)."""
+    total = TermCounts()
+    if node.kind is NodeKind.CONTENTS:
+        return total
+    total.add(own[id(node)])
+    for child in node.children:
+        total.add(_rank_subtree(child, own, idf))
+    node.keywords = rank(total, idf)
+    return total

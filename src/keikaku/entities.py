@@ -1,0 +1,158 @@
+"""Entities: rules for what plans are full of, GiNZA's NER mapped to coarse labels, dates.
+
+Three sources, merged per text with the more trustworthy first when spans overlap:
+
+1. ``dates``: 和暦/西暦 dates normalised by :mod:`keikaku.dates` (label DATE, with the year).
+2. ``rule:<id>``: the patterns of ``data/entity_rules.jsonl`` (laws, plans, centres, councils,
+   named events), regular expressions over the matching form of the text, like spaCy's
+   EntityRuler patterns file.  ``{NAME}`` stands for a run of kanji, katakana, Latin letters,
+   digits and ・, the characters names are made of.
+3. ``ginza``: GiNZA's entities, fine ENE label kept, coarse label from ``data/ginza_labels.toml``.
+
+Plan codes (み1-2, 2-3), bare ordinals and page numbers are never entities.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .dates import find_dates
+from .errors import ProfileError
+from .nlp import NerSpan
+from .normalize import matchable
+
+RULES_FILE = "data/entity_rules.jsonl"
+LABELS_FILE = "data/ginza_labels.toml"
+COARSE_LABELS = ("ORG", "FACILITY", "LOCATION", "LAW", "PLAN", "EVENT", "DATE", "PERSON", "TITLE", "PRODUCT",
+                 "QUANTITY", "CONTACT", "MISC")
+NAME = r"[\u4e00-\u9fff\u3005\u3006\u30a1-\u30fa\u30fc\u30fbA-Za-z0-9]{2,40}"
+_RULE_KEYS = {"id", "label", "pattern", "note", "min_length", "exclude"}
+# A code, an ordinal or a page number: no letters of any script, or a short code like み1-2.
+_NOT_A_NAME = re.compile(r"[\W\d_]*|[^\W\d_]?\s*\d+(?:\s*[-‐]\s*\d+)*\s*[^\W\d_]?")
+
+
+@dataclass(frozen=True)
+class EntityRule:
+    id: str
+    label: str
+    pattern: re.Pattern[str]
+    min_length: int
+    exclude: frozenset[str]
+
+
+def _package_text(name: str) -> str:
+    return resources.files("keikaku").joinpath(name).read_text(encoding="utf-8")
+
+
+def parse_rules(text: str, source: str) -> tuple[EntityRule, ...]:
+    """Validate and compile entity rules (JSON lines); errors name the file and the rule."""
+    rules, seen = [], set()
+    for no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"line {no}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ProfileError(source, where, f"not valid JSON: {exc.msg}") from None
+        if not isinstance(raw, dict):
+            raise ProfileError(source, where, "each line must be a JSON object")
+        rid = raw.get("id")
+        where = f"{where} ({rid})" if isinstance(rid, str) else where
+        unknown = set(raw) - _RULE_KEYS
+        if unknown:
+            raise ProfileError(source, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+        for key in ("id", "label", "pattern"):
+            if not isinstance(raw.get(key), str) or not raw[key]:
+                raise ProfileError(source, where, f"needs a non-empty string {key!r}")
+        if rid in seen:
+            raise ProfileError(source, where, "duplicate rule id")
+        seen.add(rid)
+        if raw["label"] not in COARSE_LABELS:
+            raise ProfileError(source, where, f"label must be one of {', '.join(COARSE_LABELS)}")
+        try:
+            pattern = re.compile(raw["pattern"].replace("{NAME}", NAME))
+        except re.error as exc:
+            raise ProfileError(source, where, f"bad pattern: {exc}") from None
+        min_length = raw.get("min_length", 2)
+        exclude = raw.get("exclude", [])
+        if not isinstance(min_length, int) or not (isinstance(exclude, list) and all(isinstance(x, str) for x in exclude)):
+            raise ProfileError(source, where, "min_length must be an integer and exclude a list of strings")
+        rules.append(EntityRule(rid, raw["label"], pattern, min_length, frozenset(exclude)))
+    return tuple(rules)
+
+
+def parse_label_map(text: str, source: str) -> tuple[dict[str, str], frozenset[str]]:
+    """GiNZA fine label → coarse label, and the fine labels that are dropped."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(source, "file", f"not valid TOML: {exc}") from None
+    mapping: dict[str, str] = {}
+    for coarse, fines in data.get("coarse", {}).items():
+        if coarse not in COARSE_LABELS:
+            raise ProfileError(source, f"coarse.{coarse}", f"must be one of {', '.join(COARSE_LABELS)}")
+        for fine in fines:
+            if fine in mapping:
+                raise ProfileError(source, f"coarse.{coarse}", f"{fine} is already mapped to {mapping[fine]}")
+            mapping[fine] = coarse
+    drop = frozenset(data.get("drop", []))
+    both = drop & set(mapping)
+    if both:
+        raise ProfileError(source, "drop", f"labels both dropped and mapped: {', '.join(sorted(both))}")
+    return mapping, drop
+
+
+@lru_cache(maxsize=1)
+def shipped_rules() -> tuple[EntityRule, ...]:
+    return parse_rules(_package_text(RULES_FILE), RULES_FILE)
+
+
+@lru_cache(maxsize=1)
+def shipped_label_map() -> tuple[dict[str, str], frozenset[str]]:
+    return parse_label_map(_package_text(LABELS_FILE), LABELS_FILE)
+
+
+def is_name(text: str) -> bool:
+    """False for plan codes, bare ordinals and page numbers (み1-2, 2-3, 1, ⑤)."""
+    return not _NOT_A_NAME.fullmatch(matchable(text).text.strip())
+
+
+def find_entities(text: str, ner: list[NerSpan]) -> list[dict[str, Any]]:
+    """Entities of one text, in order, without overlaps; offsets index ``text``."""
+    candidates: list[tuple[int, dict[str, Any]]] = []  # (priority, entity); lower wins
+    for d in find_dates(text):
+        candidates.append((0, {"text": d.text, "label": "DATE", "fine_label": None, "source": "dates",
+                               "start": d.start, "end": d.end, "year": d.year, "year_end": d.year_end,
+                               "month": d.month, "day": d.day, "fiscal": d.fiscal, "era": d.era}))
+    m_text = matchable(text)
+    for rule in shipped_rules():
+        for m in rule.pattern.finditer(m_text.text):
+            a, b = m_text.source_slice(*m.span())
+            surface = text[a:b]
+            if len(m.group(0)) < rule.min_length or m.group(0) in rule.exclude:
+                continue
+            candidates.append((1, {"text": surface, "label": rule.label, "fine_label": None,
+                                   "source": f"rule:{rule.id}", "start": a, "end": b}))
+    mapping, drop = shipped_label_map()
+    for e in ner:
+        if e.label in drop:
+            continue
+        candidates.append((2, {"text": e.text, "label": mapping.get(e.label, "MISC"), "fine_label": e.label,
+                               "source": "ginza", "start": e.start, "end": e.end}))
+    chosen: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    for _, ent in sorted(candidates, key=lambda pe: (pe[0], -(pe[1]["end"] - pe[1]["start"]), pe[1]["start"])):
+        if not is_name(ent["text"]) and ent["label"] != "DATE":
+            continue
+        if any(ent["start"] < b and a < ent["end"] for a, b in taken):
+            continue
+        taken.append((ent["start"], ent["end"]))
+        chosen.append(ent)
+    return sorted(chosen, key=lambda e: (e["start"], e["end"]))

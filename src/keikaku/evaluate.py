@@ -1,0 +1,88 @@
+"""How well extracted keywords match the keywords a plan's authors declared for the same unit.
+
+001's authors list keywords for each 施策 (◆ items under 施策推進のためのキーワード).  For each
+unit with such a list: take the content words of the declared keywords (Sudachi split mode A
+nouns and 形状詞, without numerals and 副詞可能 nouns such as ため), count how many occur in
+one of the unit's top-10 extracted keywords, divide by the number of content words, and
+average over the units.  The same figure is computed for a baseline, plain TF-IDF of single
+Sudachi nouns over the same units' narratives, so the two can be compared in one run.
+The declared lists are never input to either extractor.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from .analyse import pieces
+from .model import Document, Node
+from .nlp import get_analyzer
+
+TOP = 10
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    code: str
+    coverage: float
+    missed: tuple[str, ...]
+    top: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _short_units():  # split mode A: the shortest units, so that 人材育成 gives 人材 and 育成
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").create(SplitMode.A)
+
+
+def content_words(text: str) -> set[str]:
+    """Content words of a declared keyword: split mode A nouns and 形状詞 (see the module doc)."""
+    words = set()
+    for m in _short_units().tokenize(text):
+        pos = m.part_of_speech()
+        if pos[0] in ("名詞", "形状詞") and pos[1] != "数詞" and pos[2] != "副詞可能":
+            words.add(m.surface())
+    return words
+
+
+def units_with_declared(docs: Iterable[Document]) -> list[Node]:
+    return [n for d in docs for n in d.nodes() if n.declared_keywords]
+
+
+def coverage(unit: Node, top_terms: list[str]) -> UnitScore:
+    words = set().union(*(content_words(k) for k in unit.declared_keywords))
+    hit = {w for w in words if any(w in t for t in top_terms[:TOP])}
+    return UnitScore(unit.code or unit.id, len(hit) / len(words) if words else 0.0,
+                     tuple(sorted(words - hit)), tuple(top_terms[:TOP]))
+
+
+def keyword_scores(units: list[Node]) -> list[UnitScore]:
+    """Coverage of each unit's declared keywords by its extracted keywords (``node.keywords``)."""
+    return [coverage(u, [k["term"] for k in u.keywords]) for u in units]
+
+
+def baseline_scores(units: list[Node]) -> list[UnitScore]:
+    """The same measure for TF-IDF of single Sudachi nouns over the units' narratives."""
+    texts = [[p.text for n in u.walk() for p in pieces(n) if p.narrative and p.text.strip()] for u in units]
+    flat = [t for ts in texts for t in ts]
+    analyses = iter(get_analyzer("fast").analyse(flat))
+    tfs = []
+    for ts in texts:
+        tf: Counter[str] = Counter()
+        for _ in ts:
+            tf.update(m.surface for m in next(analyses).morphs if m.pos.startswith("名詞"))
+        tfs.append(tf)
+    df: Counter[str] = Counter(w for tf in tfs for w in tf)
+    scores = []
+    for u, tf in zip(units, tfs):
+        ranked = sorted(tf, key=lambda w: (-tf[w] * math.log(len(units) / df[w]), w))
+        scores.append(coverage(u, ranked))
+    return scores
+
+
+def mean(scores: list[UnitScore]) -> float:
+    return sum(s.coverage for s in scores) / len(scores) if scores else 0.0

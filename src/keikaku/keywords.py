@@ -1,0 +1,184 @@
+"""Keywords: noun-phrase terms from Sudachi morphemes, chosen to cover what a unit is about.
+
+Terms.  A term is a maximal run of adjacent nouns, noun prefixes and noun suffixes in split
+mode C (地域 + コミュニティ + 活動 → 地域コミュニティ活動), continued across の and ・ between
+nouns (公共施設の適正配置, ボランティア・市民活動): plans name their policies as such phrases.
+Its identity is the Sudachi normalised form, so spelling variants merge; the most frequent
+surface is shown.  Administrative boilerplate (``data/stopterms.txt``) never stands alone as a
+term and is cut where a phrase ends in it after の (…のまちづくりの推進 → …のまちづくり), but
+stays inside compounds (人材育成 is a policy term, 育成 alone is not).
+
+Scores.  Each noun of a node's narrative (its own text and its descendants') is weighted
+TF-IDF: (1 + log count in the node) × IDF over every unit of the run, so words that every unit
+of every plan uses sink.  Terms are then picked greedily by the summed weight of their nouns,
+divided by √(number of nouns); once a noun is covered its weight drops to a fifth, so the list
+moves on to other topics instead of repeating one (男女平等参画社会, 男女平等参画 …).  The score
+of a term is its weight when it was picked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Iterator, Sequence
+
+from .errors import ProfileError
+from .nlp import Morph
+
+STOPTERMS_FILE = "data/stopterms.txt"
+TOP_K = 20  # keywords kept per node
+GLUE = frozenset({"の", "・"})  # joins two noun runs into one phrase
+COVERED_WEIGHT = 0.2  # weight left to a noun once a picked term covers it
+LENGTH_EXPONENT = 0.5  # a term's weight is divided by (number of nouns) ** this
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    key: str  # normalised form: the identity of the term
+    surface: str  # as written
+    nouns: tuple[str, ...]  # normalised forms of its nouns, for scoring
+
+
+@lru_cache(maxsize=1)
+def stopterms() -> frozenset[str]:
+    """The shipped stop-term list, read and checked once."""
+    text = resources.files("keikaku").joinpath(STOPTERMS_FILE).read_text(encoding="utf-8")
+    terms = set()
+    for no, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if any(c.isspace() for c in line):
+            raise ProfileError(STOPTERMS_FILE, f"line {no}", f"one term per line, got {line!r}")
+        terms.add(line)
+    return frozenset(terms)
+
+
+def _is_noun(m: Morph) -> bool:
+    # 数詞 would glue years and counts onto terms (2024年度目標); 副詞可能 nouns (ため, 今後) never
+    # name a topic.  Pronouns are their own part of speech in Sudachi.
+    return m.pos.startswith("名詞") and not m.pos.startswith(("名詞-数詞", "名詞-普通名詞-副詞可能"))
+
+
+def _continues(m: Morph) -> bool:
+    return _is_noun(m) or m.pos.startswith("接尾辞-名詞的")
+
+
+def _runs(morphs: Sequence[Morph]) -> Iterator[list[Morph]]:
+    """Maximal noun phrases: adjacent nouns/affixes, bridged by one glue morpheme between nouns."""
+    run: list[Morph] = []
+    glue: Morph | None = None
+    for m in morphs:
+        last = glue or (run[-1] if run else None)
+        if last is not None and last.end == m.start and _continues(m) and (glue is None or _is_noun(m)):
+            if glue is not None:
+                run.append(glue)
+                glue = None
+            run.append(m)
+            continue
+        if run and glue is None and m.surface in GLUE and run[-1].end == m.start:
+            glue = m
+            continue
+        glue = None
+        if run:
+            yield run
+        run = [m] if (_is_noun(m) or m.pos.startswith("接頭辞")) else []
+    if run:
+        yield run
+
+
+def _trim(run: list[Morph], stop: frozenset[str]) -> list[Morph]:
+    def is_stop(m: Morph) -> bool:
+        return m.surface in stop or m.norm in stop
+
+    while run and (run[0].pos.startswith("接尾辞") or run[0].surface in GLUE):
+        run = run[1:]
+    while run and (run[-1].pos.startswith("接頭辞") or run[-1].surface in GLUE):
+        run = run[:-1]
+    # Cut boilerplate heads of phrases: "…のまちづくりの推進" → "…のまちづくり".
+    while len(run) > 2 and run[-2].surface in GLUE and is_stop(run[-1]):
+        run = run[:-2]
+    while len(run) > 2 and run[1].surface in GLUE and is_stop(run[0]):
+        run = run[2:]
+    return run
+
+
+def extract_terms(morphs: Sequence[Morph], stop: frozenset[str] | None = None) -> list[Term]:
+    """The terms of one text in order of appearance (with repeats, for counting)."""
+    stop = stopterms() if stop is None else stop
+    found = []
+    for run in _runs(morphs):
+        run = _trim(run, stop)
+        nouns = [m for m in run if m.surface not in GLUE]
+        if not nouns or all(m.surface in stop or m.norm in stop for m in nouns):
+            continue
+        surface = "".join(m.surface for m in run)
+        if len(surface) < 2 or (surface.isascii() and not surface.isalpha()):
+            continue
+        found.append(Term("".join(m.norm for m in run), surface, tuple(m.norm for m in nouns)))
+    return found
+
+
+@dataclass
+class TermCounts:
+    """Term occurrences in one unit (or a subtree), with the surface forms seen for each key."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    surfaces: dict[str, Counter[str]] = field(default_factory=dict)
+    nouns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, terms: Iterable[Term]) -> "TermCounts":
+        tc = cls()
+        for t in terms:
+            tc.counts[t.key] += 1
+            tc.surfaces.setdefault(t.key, Counter())[t.surface] += 1
+            tc.nouns[t.key] = t.nouns
+        return tc
+
+    def add(self, other: "TermCounts") -> None:
+        self.counts.update(other.counts)
+        for key, sf in other.surfaces.items():
+            self.surfaces.setdefault(key, Counter()).update(sf)
+        self.nouns.update(other.nouns)
+
+    def noun_counts(self) -> Counter[str]:
+        nc: Counter[str] = Counter()
+        for key, count in self.counts.items():
+            for noun in self.nouns[key]:
+                nc[noun] += count
+        return nc
+
+
+def noun_idf(units: Iterable[TermCounts]) -> dict[str, float]:
+    """Smoothed IDF of each noun over the units (every node of every document of a run)."""
+    df: Counter[str] = Counter()
+    n = 0
+    for tc in units:
+        n += 1
+        df.update({noun for nouns in tc.nouns.values() for noun in nouns})
+    return {noun: math.log((n + 1) / (d + 1)) + 1.0 for noun, d in df.items()}
+
+
+def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict]:
+    """A node's keywords, best first: ``{term, normalized, score, count}`` (see the module doc)."""
+    default_idf = max(idf.values(), default=1.0)
+    weight = {noun: (1 + math.log(c)) * idf.get(noun, default_idf) for noun, c in tc.noun_counts().items()}
+    covered: Counter[str] = Counter()
+    candidates = {key: tuple(dict.fromkeys(nouns)) for key, nouns in tc.nouns.items()}
+    picked = []
+    while candidates and len(picked) < top_k:
+        def score(key: str) -> float:
+            nouns = candidates[key]
+            return sum(weight[n] * COVERED_WEIGHT ** covered[n] for n in nouns) / len(nouns) ** LENGTH_EXPONENT
+
+        best = max(sorted(candidates), key=score)  # sorted: ties break the same way every run
+        surfaces = tc.surfaces[best]
+        surface = max(sorted(surfaces), key=lambda s: surfaces[s])
+        picked.append({"term": surface, "normalized": best, "score": round(score(best), 4),
+                       "count": tc.counts[best]})
+        covered.update(candidates.pop(best))
+    return picked

@@ -1,0 +1,135 @@
+"""The one boundary to SudachiPy and GiNZA: texts in, plain tuples out.
+
+Everything past this module sees :class:`Morph` and :class:`NerSpan`, never a Sudachi morpheme
+or a spaCy token, so the rest of the analysis is the same whether the tokens came from GiNZA
+(``full``) or from SudachiPy alone (``fast``).  Models are loaded once per process
+(:func:`get_analyzer`); run several processes, never threads, because a Sudachi tokenizer must
+not be shared across threads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from .errors import KeikakuError
+
+MODES = ("full", "fast", "none")
+# SudachiPy refuses input over 49,149 bytes, and spaCy's parser and NER need about 1 GB of
+# temporary memory per 100,000 characters of one text: long texts are cut at sentence or line
+# ends into chunks of at most this many characters (4 bytes each in UTF-8 at worst).
+MAX_CHUNK_CHARS = 5000
+# ja_ginza's config says nlp.batch_size = 1000; batches of 16–32 paragraph-sized texts are
+# 1.3–1.5 times faster (bench/bench_analysis.py).
+BATCH_SIZE = 32
+# Components of ja_ginza the analysis does not read: the dependency parser and what builds on
+# it.  Tokens, tags and normalised forms come from the Sudachi tokenizer, entities from "ner".
+GINZA_EXCLUDE = ["parser", "morphologizer", "compound_splitter", "bunsetu_recognizer"]
+INSTALL_HINT = "install keikaku's pinned analysis stack with `pip install -e .` (see README), or use --nlp none"
+
+
+@dataclass(frozen=True, slots=True)
+class Morph:
+    """A Sudachi morpheme (split mode C): ``pos`` like ``名詞-普通名詞-一般``, ``norm`` its normalised form."""
+
+    surface: str
+    pos: str
+    norm: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class NerSpan:
+    """An entity GiNZA found, with its fine ENE label (``Plan``, ``Government``, ``Date`` …)."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    morphs: list[Morph]
+    ents: list[NerSpan]
+
+
+_BREAK = re.compile(r"[。！？!?\n]")
+
+
+def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """Cut ``text`` into ``(offset, chunk)`` pieces of at most ``limit`` characters.
+
+    Cuts after the last sentence or line end inside the window, or hard at the limit when a
+    window has none (a table flattened into one line); the chunks rebuild the text exactly.
+    """
+    start, n = 0, len(text)
+    while n - start > limit:
+        window = text[start:start + limit]
+        ends = [m.end() for m in _BREAK.finditer(window)]
+        cut = start + (ends[-1] if ends else limit)
+        yield start, text[start:cut]
+        start = cut
+    if start < n or n == 0:
+        yield start, text[start:]
+
+
+def _tag(pos: Iterable[str]) -> str:
+    return "-".join(p for p in list(pos)[:4] if p != "*")
+
+
+class Analyzer:
+    """Tokenises (and in ``full`` mode runs GiNZA's NER on) batches of texts."""
+
+    def __init__(self, mode: str) -> None:
+        if mode not in ("full", "fast"):
+            raise KeikakuError(f"unknown analysis mode {mode!r}: use one of full, fast, none")
+        self.mode = mode
+        self._nlp = None
+        self._sudachi = None
+        try:
+            if mode == "full":
+                import spacy
+
+                self._nlp = spacy.load("ja_ginza", exclude=GINZA_EXCLUDE)
+                self._nlp.batch_size = BATCH_SIZE
+            else:
+                from sudachipy import Dictionary, SplitMode
+
+                self._sudachi = Dictionary(dict="core").create(SplitMode.C)
+        except (ImportError, OSError) as exc:
+            raise KeikakuError(f"cannot load the {'GiNZA model ja_ginza' if mode == 'full' else 'Sudachi dictionary'}"
+                               f" ({exc}): {INSTALL_HINT}") from exc
+
+    def analyse(self, texts: list[str]) -> list[TextAnalysis]:
+        """One :class:`TextAnalysis` per text, offsets into that text; long texts are chunked."""
+        pieces = [(i, off, chunk) for i, text in enumerate(texts) for off, chunk in chunks(text)]
+        morphs: list[list[Morph]] = [[] for _ in texts]
+        ents: list[list[NerSpan]] = [[] for _ in texts]
+        for (i, off, _), (ms, es) in zip(pieces, self._run([c for _, _, c in pieces])):
+            morphs[i].extend(Morph(m.surface, m.pos, m.norm, m.start + off, m.end + off) for m in ms)
+            ents[i].extend(NerSpan(e.text, e.label, e.start + off, e.end + off) for e in es)
+        return [TextAnalysis(m, e) for m, e in zip(morphs, ents)]
+
+    def _run(self, texts: list[str]) -> Iterator[tuple[list[Morph], list[NerSpan]]]:
+        if self._nlp is not None:
+            for doc in self._nlp.pipe(texts, batch_size=BATCH_SIZE):
+                yield ([Morph(t.text, t.tag_, t.norm_, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space],
+                       [NerSpan(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents])
+        else:
+            assert self._sudachi is not None  # set in __init__ for the fast mode
+            for text in texts:
+                yield ([Morph(m.surface(), _tag(m.part_of_speech()), m.normalized_form(), m.begin(), m.end())
+                        for m in self._sudachi.tokenize(text) if not m.surface().isspace()], [])
+
+
+_ANALYZERS: dict[str, Analyzer] = {}
+
+
+def get_analyzer(mode: str) -> Analyzer:
+    """The process's analyzer for ``mode``, loaded on first use (once per process)."""
+    if mode not in _ANALYZERS:
+        _ANALYZERS[mode] = Analyzer(mode)
+    return _ANALYZERS[mode]
