@@ -33,7 +33,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_run_writes_one_json_per_document_and_the_tables(out: Path) -> None:
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted([f"{s}.json" for s in SEEDS.values()]
-                           + ["manifest.json", "nodes.csv", "sections.csv", "items.csv", "refs.csv"])
+                           + ["manifest.json", "nodes.csv", "sections.csv", "items.csv", "refs.csv", "keywords.csv",
+                                  "entities.csv"])
 
 
 def test_every_document_is_valid_against_the_schema(out: Path) -> None:
@@ -75,7 +76,7 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "scan.txt").write_bytes(b"%PDF-1.5\n")
     (inputs / "notes.md").write_text("not a plan", encoding="utf-8")
-    result = keikaku("run", str(inputs), "--out", str(tmp_path / "out"))
+    result = keikaku("run", "--nlp", "none", str(inputs), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 2 and any("empty.txt: is empty" in e for e in errors)
@@ -92,20 +93,20 @@ def test_same_stem_in_two_folders_gets_two_doc_ids(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         shutil.copy(RAW / "kodaira_kihonkoso.txt", tmp_path / folder / "plan.txt")
-    result = keikaku("run", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"))
+    result = keikaku("run", "--nlp", "none", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert {"a__plan.json", "b__plan.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
 
 
 def test_forced_profile_and_bad_profile(tmp_path: Path) -> None:
-    result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(tmp_path), "--profile", "generic")
+    result = keikaku("run", "--nlp", "none", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(tmp_path), "--profile", "generic")
     assert result.returncode == 0
     data = json.loads((tmp_path / "kodaira_kihonkoso.json").read_text(encoding="utf-8"))
     assert data["profile"]["name"] == "generic" and data["profile"]["reason"] == "given with --profile"
     bad = tmp_path / "bad.toml"
     bad.write_text('name = "x"\n[[levels]]\nname = "a"\nkind = "goal"\nrank = 1\npattern = "(unclosed"\n',
                    encoding="utf-8")
-    result = keikaku("run", str(RAW), "--out", str(tmp_path), "--profile", str(bad))
+    result = keikaku("run", "--nlp", "none", str(RAW), "--out", str(tmp_path), "--profile", str(bad))
     assert result.returncode == 2
     assert str(bad) in result.stderr and "levels[0] (a).pattern" in result.stderr
 
@@ -124,7 +125,7 @@ def test_profiles_and_inspect() -> None:
 def test_text_without_markers_is_one_flat_document_with_a_warning(tmp_path: Path) -> None:
     f = tmp_path / "flat.txt"
     f.write_text("市のまちづくりについて述べます。\n\n地域とともに進めます。\n", encoding="utf-8")
-    result = keikaku("run", str(f), "--out", str(tmp_path / "out"))
+    result = keikaku("run", "--nlp", "none", str(f), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "out" / "flat.json").read_text(encoding="utf-8"))
     assert data["children"] == [] and data["front_matter"]["text"].startswith("市のまちづくり")
@@ -133,8 +134,8 @@ def test_text_without_markers_is_one_flat_document_with_a_warning(tmp_path: Path
 
 def test_a_later_run_keeps_the_documents_of_earlier_runs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(out)).returncode == 0
-    assert keikaku("run", str(RAW / "kiyose_4th_chokikeikaku_summary.txt"), "--out", str(out)).returncode == 0
+    assert keikaku("run", "--nlp", "none", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(out)).returncode == 0
+    assert keikaku("run", "--nlp", "none", str(RAW / "kiyose_4th_chokikeikaku_summary.txt"), "--out", str(out)).returncode == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [d["doc_id"] for d in manifest["documents"]] == ["kiyose_4th_chokikeikaku_summary", "kodaira_kihonkoso"]
     nodes = (out / "nodes.csv").read_bytes().decode("utf-8-sig")
@@ -172,7 +173,7 @@ def test_exported_json_holds_every_line(out: Path) -> None:
 def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     target = tmp_path / "afile"
     target.write_text("x", encoding="utf-8")
-    result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(target))
+    result = keikaku("run", "--nlp", "none", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(target))
     assert result.returncode == 1 and "cannot be used as the output folder" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -182,8 +183,8 @@ def test_a_new_doc_id_for_the_same_input_replaces_the_old_one(tmp_path: Path) ->
         (tmp_path / folder).mkdir()
         shutil.copy(RAW / "kodaira_kihonkoso.txt", tmp_path / folder / "plan.txt")
     out = tmp_path / "out"
-    assert keikaku("run", str(tmp_path / "a" / "plan.txt"), "--out", str(out)).returncode == 0
-    assert keikaku("run", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out)).returncode == 0
+    assert keikaku("run", "--nlp", "none", str(tmp_path / "a" / "plan.txt"), "--out", str(out)).returncode == 0
+    assert keikaku("run", "--nlp", "none", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out)).returncode == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [d["doc_id"] for d in manifest["documents"]] == ["a__plan", "b__plan"]
     assert not (out / "plan.json").exists()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .entities import find_entities
-from .errors import KeikakuError
+from .errors import KeikakuError, SetupError, UsageError
 from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
 from .model import Document, Node, NodeKind
 from .nlp import INSTALL_HINT, MODES, get_analyzer
@@ -107,11 +107,11 @@ def _worker_run(args: tuple[list[str], str]) -> list[PieceResult]:
 def check_mode(mode: str) -> None:
     """Fail early, with the fix, when the models a mode needs are not installed."""
     if mode not in MODES:
-        raise KeikakuError(f"unknown --nlp mode {mode!r}: use one of {', '.join(MODES)}")
+        raise UsageError(f"unknown --nlp mode {mode!r}: use one of {', '.join(MODES)}")
     needed = {"full": ["spacy", "ginza", "ja_ginza", "sudachipy"], "fast": ["sudachipy", "sudachidict_core"]}
     for module in needed.get(mode, []):
         if importlib.util.find_spec(module) is None:
-            raise KeikakuError(f"--nlp {mode} needs the Python package {module!r}, which is not installed: "
+            raise SetupError(f"--nlp {mode} needs the Python package {module!r}, which is not installed: "
                                f"{INSTALL_HINT}")
 
 

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import KeikakuError, ProfileError
+from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .ingest import ingest
+from .nlp import MODES
 from .pipeline import run, safe_stem
 from .profile import builtin_profiles, get_profile
 from .render import render
@@ -22,7 +23,10 @@ from .segment import choose_profile, segment
 def _cmd_run(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile) if args.profile else None
     log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
-    result = run(args.paths, Path(args.out), profile=profile, csv_encoding=args.csv_encoding, log=log)
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    result = run(args.paths, Path(args.out), profile=profile, csv_encoding=args.csv_encoding, log=log,
+                 nlp=args.nlp, workers=args.workers)
     ok = sum(1 for e in result.entries if e["status"] == "ok")
     warned = sum(1 for e in result.entries if e["status"] == "warning")
     nodes = sum(e["counts"].get("nodes", 0) for e in result.entries)
@@ -64,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
                    " default: chosen per document")
     p.add_argument("--csv-encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
                    help="utf-8-sig (default) has a BOM so that Excel on Japanese Windows opens it correctly")
+    p.add_argument("--nlp", choices=MODES, default="full",
+                   help="full: GiNZA entities + Sudachi keywords (default); fast: SudachiPy only (keywords, rule"
+                        " and date entities; for huge corpora); none: structure only")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="processes for the analysis, each loading the model once (default 1)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser("profiles", help="list the shipped profiles")
@@ -80,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except ProfileError as exc:
+    except (ProfileError, SetupError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeikakuError as exc:

@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 
 from .dates import find_dates
-from .errors import ProfileError
+from .errors import RulesError
 from .nlp import NerSpan
 from .normalize import matchable
 
@@ -60,30 +60,30 @@ def parse_rules(text: str, source: str) -> tuple[EntityRule, ...]:
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ProfileError(source, where, f"not valid JSON: {exc.msg}") from None
+            raise RulesError(source, where, f"not valid JSON: {exc.msg}") from None
         if not isinstance(raw, dict):
-            raise ProfileError(source, where, "each line must be a JSON object")
+            raise RulesError(source, where, "each line must be a JSON object")
         rid = raw.get("id")
         where = f"{where} ({rid})" if isinstance(rid, str) else where
         unknown = set(raw) - _RULE_KEYS
         if unknown:
-            raise ProfileError(source, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+            raise RulesError(source, where, f"unknown key(s) {', '.join(sorted(unknown))}")
         for key in ("id", "label", "pattern"):
             if not isinstance(raw.get(key), str) or not raw[key]:
-                raise ProfileError(source, where, f"needs a non-empty string {key!r}")
+                raise RulesError(source, where, f"needs a non-empty string {key!r}")
         if rid in seen:
-            raise ProfileError(source, where, "duplicate rule id")
+            raise RulesError(source, where, "duplicate rule id")
         seen.add(rid)
         if raw["label"] not in COARSE_LABELS:
-            raise ProfileError(source, where, f"label must be one of {', '.join(COARSE_LABELS)}")
+            raise RulesError(source, where, f"label must be one of {', '.join(COARSE_LABELS)}")
         try:
             pattern = re.compile(raw["pattern"].replace("{NAME}", NAME))
         except re.error as exc:
-            raise ProfileError(source, where, f"bad pattern: {exc}") from None
+            raise RulesError(source, where, f"bad pattern: {exc}") from None
         min_length = raw.get("min_length", 2)
         exclude = raw.get("exclude", [])
         if not isinstance(min_length, int) or not (isinstance(exclude, list) and all(isinstance(x, str) for x in exclude)):
-            raise ProfileError(source, where, "min_length must be an integer and exclude a list of strings")
+            raise RulesError(source, where, "min_length must be an integer and exclude a list of strings")
         rules.append(EntityRule(rid, raw["label"], pattern, min_length, frozenset(exclude)))
     return tuple(rules)
 
@@ -93,19 +93,19 @@ def parse_label_map(text: str, source: str) -> tuple[dict[str, str], frozenset[s
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(source, "file", f"not valid TOML: {exc}") from None
+        raise RulesError(source, "file", f"not valid TOML: {exc}") from None
     mapping: dict[str, str] = {}
     for coarse, fines in data.get("coarse", {}).items():
         if coarse not in COARSE_LABELS:
-            raise ProfileError(source, f"coarse.{coarse}", f"must be one of {', '.join(COARSE_LABELS)}")
+            raise RulesError(source, f"coarse.{coarse}", f"must be one of {', '.join(COARSE_LABELS)}")
         for fine in fines:
             if fine in mapping:
-                raise ProfileError(source, f"coarse.{coarse}", f"{fine} is already mapped to {mapping[fine]}")
+                raise RulesError(source, f"coarse.{coarse}", f"{fine} is already mapped to {mapping[fine]}")
             mapping[fine] = coarse
     drop = frozenset(data.get("drop", []))
     both = drop & set(mapping)
     if both:
-        raise ProfileError(source, "drop", f"labels both dropped and mapped: {', '.join(sorted(both))}")
+        raise RulesError(source, "drop", f"labels both dropped and mapped: {', '.join(sorted(both))}")
     return mapping, drop
 
 

@@ -36,3 +36,19 @@ class TreeError(KeikakuError):
 
 class OutputError(KeikakuError):
     """The output folder cannot be created or written."""
+
+
+class RulesError(ProfileError):
+    """A data file of rules (entity patterns, label map, stop terms) is malformed."""
+
+    def __init__(self, source: str, rule: str, problem: str) -> None:
+        super().__init__(source, rule, problem)
+        self.args = (f"rules file {source}: {rule}: {problem}",)
+
+
+class UsageError(KeikakuError):
+    """The command line asks for something impossible (e.g. --workers 0)."""
+
+
+class SetupError(KeikakuError):
+    """The environment lacks what a requested mode needs (e.g. the GiNZA model for --nlp full)."""

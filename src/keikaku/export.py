@@ -12,12 +12,13 @@ import io
 import json
 import os
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
 from .model import Document, Item, Node, NodeKind, Ref, Section, Span, Table
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 NODE_COLUMNS = ["doc_id", "node_id", "parent_id", "depth", "path", "kind", "level", "code", "title", "subtitle",
                 "label", "text", "n_sections", "n_items", "n_refs", "n_children", "line_first", "line_last"]
@@ -25,6 +26,11 @@ SECTION_COLUMNS = ["doc_id", "node_id", "section_index", "name", "heading", "tex
 ITEM_COLUMNS = ["doc_id", "node_id", "section_index", "section", "item_index", "marker", "code", "target", "text",
                 "line_first", "line_last"]
 REF_COLUMNS = ["doc_id", "node_id", "ref_index", "code", "title", "page", "page_inferred", "line"]
+KEYWORD_COLUMNS = ["doc_id", "node_id", "rank", "term", "normalized", "score", "count"]
+ENTITY_COLUMNS = ["doc_id", "node_id", "field", "start", "end", "text", "label", "fine_label", "source", "year",
+                  "year_end", "month", "day", "fiscal", "era"]
+COLUMNS = {"nodes": NODE_COLUMNS, "sections": SECTION_COLUMNS, "items": ITEM_COLUMNS, "refs": REF_COLUMNS,
+           "keywords": KEYWORD_COLUMNS, "entities": ENTITY_COLUMNS}
 
 
 def _lines(spans: Iterable[Span]) -> list[int]:
@@ -43,7 +49,7 @@ def _section_spans(s: Section) -> list[Span]:
 
 def _section_json(s: Section) -> dict[str, Any]:
     return {"name": s.name, "heading": s.heading, "text": s.text, "items": [_item_json(i) for i in s.items],
-            "lines": _lines(_section_spans(s))}
+            "lines": _lines(_section_spans(s)), "declares_keywords": s.declares_keywords}
 
 
 def _table_json(t: Table) -> dict[str, Any]:
@@ -65,12 +71,13 @@ def node_json(node: Node) -> dict[str, Any]:
         "refs": [_ref_json(r) for r in node.refs],
         "tables": [_table_json(t) for t in node.tables],
         "lines": list(rng) if rng else [],
-        "keywords": node.keywords, "entities": node.entities,
+        "declared_keywords": node.declared_keywords, "keywords": node.keywords, "entities": node.entities,
         "children": [node_json(c) for c in node.children],
     }
 
 
-def document_json(doc: Document, version: str) -> dict[str, Any]:
+def document_json(doc: Document, version: str, analysis: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The document as JSON; ``analysis`` says how keywords and entities were made (mode, versions)."""
     root = doc.root
     front_spans = list(root.own_spans())
     return {
@@ -82,7 +89,9 @@ def document_json(doc: Document, version: str) -> dict[str, Any]:
                    "bytes": doc.source.size, "lines": doc.source.lines},
         "profile": {"name": doc.profile.name, "path": doc.profile.path, "reason": doc.profile.reason,
                     "scores": doc.profile.scores},
-        "front_matter": {"text": root.text, "sections": [_section_json(s) for s in root.sections],
+        "analysis": analysis or {"mode": "none", "versions": {}},
+        "keywords": root.keywords,
+        "front_matter": {"text": root.text, "entities": root.entities, "sections": [_section_json(s) for s in root.sections],
                          "items": [_item_json(i) for i in root.items],
                          "refs": [_ref_json(r) for r in root.refs],
                          "tables": [_table_json(t) for t in root.tables],
@@ -101,6 +110,8 @@ def counts(doc: Document) -> dict[str, int]:
         "sections": sum(len(n.sections) for n in doc.root.walk()),
         "items": sum(len(n.items) + sum(len(s.items) for s in n.sections) for n in doc.root.walk()),
         "refs": sum(len(n.refs) for n in doc.root.walk()),
+        "entities": sum(len(n.entities) for n in doc.root.walk()),
+        "entities_by_label": dict(sorted(Counter(e["label"] for n in doc.root.walk() for e in n.entities).items())),
     }
 
 
@@ -130,9 +141,13 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
     rebuilt from its document files, including documents written by earlier runs.
     """
     doc_id = doc["doc_id"]
-    rows: dict[str, list[list[Any]]] = {"nodes": [], "sections": [], "items": [], "refs": []}
+    rows: dict[str, list[list[Any]]] = {name: [] for name in COLUMNS}
 
     def content(node_id: str, node: dict[str, Any]) -> None:
+        for e in node.get("entities", []):
+            rows["entities"].append([doc_id, node_id, e["field"], e["start"], e["end"], e["text"], e["label"],
+                                     e["fine_label"], e["source"], e.get("year"), e.get("year_end"), e.get("month"),
+                                     e.get("day"), e.get("fiscal"), e.get("era")])
         for si, s in enumerate(node["sections"], start=1):
             ls = s["lines"] or [None, None]
             rows["sections"].append([doc_id, node_id, si, s["name"], s["heading"], s["text"], len(s["items"]),
@@ -156,16 +171,19 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
                               node["code"], node["title"], node["subtitle"], node["label"], node["text"],
                               len(node["sections"]), n_items, len(node["refs"]), len(node["children"]), ln[0], ln[-1]])
         content(node["id"], node)
+        keywords(node["id"], node.get("keywords", []))
         for child in node["children"]:
             visit(child, node["id"], depth + 1, here)
 
-    content("", doc["front_matter"])  # node_id "" is the front matter
+    def keywords(node_id: str, kws: list[dict[str, Any]]) -> None:
+        for rank, k in enumerate(kws, start=1):
+            rows["keywords"].append([doc_id, node_id, rank, k["term"], k["normalized"], k["score"], k["count"]])
+
+    content("", doc["front_matter"])  # node_id "" is the front matter (and, for keywords, the whole document)
+    keywords("", doc.get("keywords", []))
     for child in doc["children"]:
         visit(child, "", 1, [])
     return rows
-
-
-COLUMNS = {"nodes": NODE_COLUMNS, "sections": SECTION_COLUMNS, "items": ITEM_COLUMNS, "refs": REF_COLUMNS}
 
 
 def _cell(value: Any) -> Any:

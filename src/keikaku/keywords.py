@@ -25,7 +25,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Iterator, Sequence
 
-from .errors import ProfileError
+from .errors import RulesError
 from .nlp import Morph
 
 STOPTERMS_FILE = "data/stopterms.txt"
@@ -52,7 +52,7 @@ def stopterms() -> frozenset[str]:
         if not line:
             continue
         if any(c.isspace() for c in line):
-            raise ProfileError(STOPTERMS_FILE, f"line {no}", f"one term per line, got {line!r}")
+            raise RulesError(STOPTERMS_FILE, f"line {no}", f"one term per line, got {line!r}")
         terms.add(line)
     return frozenset(terms)
 

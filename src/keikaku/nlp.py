@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .errors import KeikakuError
+from .errors import SetupError, UsageError
 
 MODES = ("full", "fast", "none")
 # SudachiPy refuses input over 49,149 bytes, and spaCy's parser and NER need about 1 GB of
@@ -85,7 +85,7 @@ class Analyzer:
 
     def __init__(self, mode: str) -> None:
         if mode not in ("full", "fast"):
-            raise KeikakuError(f"unknown analysis mode {mode!r}: use one of full, fast, none")
+            raise UsageError(f"unknown analysis mode {mode!r}: use one of full, fast, none")
         self.mode = mode
         self._nlp = None
         self._sudachi = None
@@ -100,7 +100,7 @@ class Analyzer:
 
                 self._sudachi = Dictionary(dict="core").create(SplitMode.C)
         except (ImportError, OSError) as exc:
-            raise KeikakuError(f"cannot load the {'GiNZA model ja_ginza' if mode == 'full' else 'Sudachi dictionary'}"
+            raise SetupError(f"cannot load the {'GiNZA model ja_ginza' if mode == 'full' else 'Sudachi dictionary'}"
                                f" ({exc}): {INSTALL_HINT}") from exc
 
     def analyse(self, texts: list[str]) -> list[TextAnalysis]:
@@ -123,6 +123,23 @@ class Analyzer:
             for text in texts:
                 yield ([Morph(m.surface(), _tag(m.part_of_speech()), m.normalized_form(), m.begin(), m.end())
                         for m in self._sudachi.tokenize(text) if not m.surface().isspace()], [])
+
+
+_PACKAGES = {"full": ["spacy", "ginza", "ja-ginza", "SudachiPy", "SudachiDict-core"],
+             "fast": ["SudachiPy", "SudachiDict-core"], "none": []}
+
+
+def versions(mode: str) -> dict[str, str]:
+    """Installed versions of the packages a mode's results depend on (recorded in each output)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in _PACKAGES[mode]:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 _ANALYZERS: dict[str, Analyzer] = {}

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from .analyse import analyse, check_mode
 from .errors import KeikakuError, OutputError
 from .export import SCHEMA_VERSION, atomic_write, document_json, dumps, table_rows, write_tables
 from .ingest import ingest
 from .model import Document
+from .nlp import versions
 from .profile import Profile
 from .segment import choose_profile, segment
 
@@ -109,9 +111,14 @@ def _entry(path: Path, doc_id: str) -> dict[str, Any]:
 
 
 def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
-        log: Callable[[str], None] | None = None) -> RunResult:
-    """Process every input into ``out``; return what happened to each (also written to manifest.json)."""
+        log: Callable[[str], None] | None = None, nlp: str = "full", workers: int = 1) -> RunResult:
+    """Process every input into ``out``; return what happened to each (also written to manifest.json).
+
+    Documents are segmented one by one, analysed together (``nlp`` mode, ``workers`` processes;
+    keyword weights span the whole run), then written.
+    """
     log = log or (lambda msg: print(msg, file=sys.stderr))
+    check_mode(nlp)
     inputs = collect_inputs(paths)
     ids = assign_doc_ids(inputs.files)
     try:
@@ -119,30 +126,58 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     except OSError as exc:
         raise OutputError(f"{out}: cannot be used as the output folder ({exc.strerror or exc})") from exc
     entries = []
+    parsed: list[tuple[dict[str, Any], Document]] = []
     for path in inputs.files:
         doc_id = ids[path]
         entry = _entry(path, doc_id)
-        try:
-            doc = parse_file(path, doc_id, profile)
-        except KeikakuError as exc:
-            entry["errors"].append(str(exc))
-            log(f"error: {exc}")
-        except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
-            message = f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file"
-            entry["errors"].append(message)
-            log(f"error: {message}")
-        else:
-            data = document_json(doc, __version__)
-            atomic_write(out / f"{doc_id}.json", dumps(data))
-            entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name,
-                         encoding=doc.source.encoding, counts=data["counts"], warnings=doc.warnings,
-                         output=f"{doc_id}.json")
         entries.append(entry)
+        try:
+            parsed.append((entry, parse_file(path, doc_id, profile)))
+        except KeikakuError as exc:
+            _fail(entry, str(exc), log)
+        except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
+            _fail(entry, f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file", log)
+    parsed = _analyse_all(parsed, nlp, workers, log)
+    analysis = {"mode": nlp, "versions": versions(nlp)}
+    for entry, doc in parsed:
+        data = document_json(doc, __version__, analysis)
+        atomic_write(out / f"{doc.doc_id}.json", dumps(data))
+        entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name,
+                     encoding=doc.source.encoding, counts=data["counts"], warnings=doc.warnings,
+                     output=f"{doc.doc_id}.json")
     for s in inputs.skipped:
         log(f"skipped: {s['path']}: {s['reason']}")
     documents = _write_manifest(out, entries, inputs.skipped)
     _write_tables(out, documents, csv_encoding, log)
     return RunResult(entries, inputs.skipped)
+
+
+def _fail(entry: dict[str, Any], message: str, log: Callable[[str], None]) -> None:
+    entry["errors"].append(message)
+    log(f"error: {message}")
+
+
+def _analyse_all(parsed: list[tuple[dict[str, Any], Document]], nlp: str, workers: int,
+                 log: Callable[[str], None]) -> list[tuple[dict[str, Any], Document]]:
+    """Analyse all documents together; if that breaks, find the documents that break it, fail
+    them, and analyse the others together again."""
+    try:
+        analyse([d for _, d in parsed], nlp, workers, progress=log)
+        return parsed
+    except KeikakuError:
+        raise
+    except Exception:  # noqa: BLE001 - isolate the document that breaks the analysis
+        pass
+    good = []
+    for entry, doc in parsed:
+        try:
+            analyse([doc], nlp, 1)
+            good.append((entry, doc))
+        except Exception as exc:  # noqa: BLE001
+            _fail(entry, f"{entry['source']}: analysis failed ({type(exc).__name__}: {exc});"
+                         " please report it with this file", log)
+    analyse([d for _, d in good], nlp, workers)
+    return good
 
 
 def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict[str, str]]) -> list[dict[str, Any]]:
