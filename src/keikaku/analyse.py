@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib.util
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -25,9 +26,9 @@ from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
 from .model import Document, Node, NodeKind
 from .nlp import INSTALL_HINT, MODES, get_analyzer
 
-# Texts are sent to worker processes in tasks of about this many characters: large enough that
-# GiNZA fills its batches, small enough that two workers finish at about the same time.
-TASK_CHARS = 20_000
+# Texts are sent to worker processes in tasks of at most this many characters: several GiNZA
+# batches each, and small enough that the workers finish at about the same time.
+TASK_CHARS = 3_000
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,28 @@ def _worker_init(mode: str) -> None:
     get_analyzer(mode)  # load the model once per worker process
 
 
+def _ready() -> bool:
+    return True
+
+
+@contextmanager
+def worker_pool(mode: str, workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for the analysis, started at once so they load their models while the
+    caller segments the documents; None when the analysis runs in this process."""
+    if workers <= 1 or mode == "none":
+        yield None
+        return
+    # spawn, not fork: each worker starts clean and loads its own model (no tokenizer is shared).
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(mode,))
+    try:
+        for _ in range(workers):
+            pool.submit(_ready)
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 def _worker_run(args: tuple[list[str], str]) -> list[PieceResult]:
     texts, mode = args
     return analyse_texts(texts, mode)
@@ -115,22 +138,19 @@ def check_mode(mode: str) -> None:
                                f"{INSTALL_HINT}")
 
 
-def run_texts(texts: list[str], mode: str, workers: int = 1) -> list[PieceResult]:
-    """Analyse ``texts`` in this process (``workers`` = 1) or in a pool of processes."""
-    if workers <= 1 or len(texts) < 2:
+def run_texts(texts: list[str], mode: str, pool: ProcessPoolExecutor | None = None) -> list[PieceResult]:
+    """Analyse ``texts`` in this process, or in ``pool`` (see :func:`worker_pool`), in order."""
+    if pool is None or len(texts) < 2:
         return analyse_texts(texts, mode)
-    size = max(2_000, min(TASK_CHARS, sum(map(len, texts)) // (workers * 4) + 1))
-    tasks = _tasks(texts, size)
-    # spawn, not fork: each worker starts clean and loads its own model (no tokenizer is shared).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
-                             initargs=(mode,)) as pool:
-        return [r for batch in pool.map(_worker_run, [(t, mode) for t in tasks]) for r in batch]
+    return [r for batch in pool.map(_worker_run, [(t, mode) for t in _tasks(texts, TASK_CHARS)]) for r in batch]
 
 
-def analyse(docs: list[Document], mode: str = "full", workers: int = 1,
+def analyse(docs: list[Document], mode: str = "full", pool: ProcessPoolExecutor | None = None,
             progress: Callable[[str], None] | None = None) -> list[Document]:
-    """Fill ``keywords`` and ``entities`` of every node of ``docs`` (in place; also returned)."""
+    """Fill ``keywords`` and ``entities`` of every node of ``docs`` (in place; also returned).
+
+    ``pool`` (from :func:`worker_pool`) spreads the model work over processes; the results do
+    not depend on it."""
     check_mode(mode)
     if mode == "none" or not docs:
         return docs
@@ -138,7 +158,7 @@ def analyse(docs: list[Document], mode: str = "full", workers: int = 1,
     todo = [p for n in units for p in pieces(n) if p.text.strip()]
     if progress:
         progress(f"analysing {sum(len(p.text) for p in todo):,} characters in {len(todo):,} pieces ({mode})")
-    results = run_texts([p.text for p in todo], mode, workers)
+    results = run_texts([p.text for p in todo], mode, pool)
     own: dict[int, TermCounts] = {id(n): TermCounts() for n in units}
     for n in units:
         n.entities = []

@@ -44,9 +44,11 @@ def _era_year(era: str, n: str) -> int:
     return ERA_START[era] + (1 if n == "元" else int(n)) - 1
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """All dates in ``text`` with a year, in order; a 西暦 inside a 和暦 date is not reported twice."""
-    m_text = matchable(text)
+def find_dates(text: str, m_text: Matchable | None = None) -> list[DateMention]:
+    """All dates in ``text`` with a year, in order; a 西暦 inside a 和暦 date is not reported twice.
+
+    ``m_text`` is ``matchable(text)`` when the caller already has it."""
+    m_text = m_text or matchable(text)
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for m in _WAREKI.finditer(m_text.text):

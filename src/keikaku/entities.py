@@ -127,11 +127,11 @@ def is_name(text: str) -> bool:
 def find_entities(text: str, ner: list[NerSpan]) -> list[dict[str, Any]]:
     """Entities of one text, in order, without overlaps; offsets index ``text``."""
     candidates: list[tuple[int, dict[str, Any]]] = []  # (priority, entity); lower wins
-    for d in find_dates(text):
+    m_text = matchable(text)
+    for d in find_dates(text, m_text):
         candidates.append((0, {"text": d.text, "label": "DATE", "fine_label": None, "source": "dates",
                                "start": d.start, "end": d.end, "year": d.year, "year_end": d.year_end,
                                "month": d.month, "day": d.day, "fiscal": d.fiscal, "era": d.era}))
-    m_text = matchable(text)
     for rule in shipped_rules():
         for m in rule.pattern.finditer(m_text.text):
             a, b = m_text.source_slice(*m.span())

@@ -115,8 +115,13 @@ def counts(doc: Document) -> dict[str, int]:
     }
 
 
-def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def dumps(data: Any, pretty: bool = False) -> str:
+    """Document JSON is compact: indenting falls back to json's pure-Python encoder, several
+    times slower on a corpus (``python -m json.tool`` pretty-prints a file).  The manifest,
+    small and read by people, is indented."""
+    if pretty:
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:

@@ -18,6 +18,7 @@ of a term is its weight when it was picked.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -164,21 +165,31 @@ def noun_idf(units: Iterable[TermCounts]) -> dict[str, float]:
 
 
 def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict]:
-    """A node's keywords, best first: ``{term, normalized, score, count}`` (see the module doc)."""
+    """A node's keywords, best first: ``{term, normalized, score, count}`` (see the module doc).
+
+    Greedy selection with lazy re-scoring: a term's score only falls as its nouns get covered,
+    so a stale score is an upper bound and only the best candidate needs re-scoring.
+    """
     default_idf = max(idf.values(), default=1.0)
     weight = {noun: (1 + math.log(c)) * idf.get(noun, default_idf) for noun, c in tc.noun_counts().items()}
+    nouns_of = {key: tuple(dict.fromkeys(nouns)) for key, nouns in tc.nouns.items()}
     covered: Counter[str] = Counter()
-    candidates = {key: tuple(dict.fromkeys(nouns)) for key, nouns in tc.nouns.items()}
-    picked = []
-    while candidates and len(picked) < top_k:
-        def score(key: str) -> float:
-            nouns = candidates[key]
-            return sum(weight[n] * COVERED_WEIGHT ** covered[n] for n in nouns) / len(nouns) ** LENGTH_EXPONENT
 
-        best = max(sorted(candidates), key=score)  # sorted: ties break the same way every run
-        surfaces = tc.surfaces[best]
+    def score(key: str) -> float:
+        nouns = nouns_of[key]
+        return sum(weight[n] * COVERED_WEIGHT ** covered[n] for n in nouns) / len(nouns) ** LENGTH_EXPONENT
+
+    heap = [(-score(key), key) for key in nouns_of]
+    heapq.heapify(heap)  # ties break on the key: the same order every run
+    picked = []
+    while heap and len(picked) < top_k:
+        stale, key = heapq.heappop(heap)
+        fresh = score(key)
+        if heap and -fresh > heap[0][0]:  # another candidate may now be better: re-queue
+            heapq.heappush(heap, (-fresh, key))
+            continue
+        surfaces = tc.surfaces[key]
         surface = max(sorted(surfaces), key=lambda s: surfaces[s])
-        picked.append({"term": surface, "normalized": best, "score": round(score(best), 4),
-                       "count": tc.counts[best]})
-        covered.update(candidates.pop(best))
+        picked.append({"term": surface, "normalized": key, "score": round(fresh, 4), "count": tc.counts[key]})
+        covered.update(nouns_of[key])
     return picked

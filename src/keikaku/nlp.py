@@ -89,6 +89,7 @@ class Analyzer:
         self.mode = mode
         self._nlp = None
         self._sudachi = None
+        self._tags: dict[int, str] = {}  # Sudachi part-of-speech id → tag string, as GiNZA writes it
         try:
             if mode == "full":
                 import spacy
@@ -109,8 +110,11 @@ class Analyzer:
         morphs: list[list[Morph]] = [[] for _ in texts]
         ents: list[list[NerSpan]] = [[] for _ in texts]
         for (i, off, _), (ms, es) in zip(pieces, self._run([c for _, _, c in pieces])):
-            morphs[i].extend(Morph(m.surface, m.pos, m.norm, m.start + off, m.end + off) for m in ms)
-            ents[i].extend(NerSpan(e.text, e.label, e.start + off, e.end + off) for e in es)
+            if off:  # a later chunk of a long text: shift its offsets
+                ms = [Morph(m.surface, m.pos, m.norm, m.start + off, m.end + off) for m in ms]
+                es = [NerSpan(e.text, e.label, e.start + off, e.end + off) for e in es]
+            morphs[i].extend(ms)
+            ents[i].extend(es)
         return [TextAnalysis(m, e) for m, e in zip(morphs, ents)]
 
     def _run(self, texts: list[str]) -> Iterator[tuple[list[Morph], list[NerSpan]]]:
@@ -120,9 +124,19 @@ class Analyzer:
                        [NerSpan(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents])
         else:
             assert self._sudachi is not None  # set in __init__ for the fast mode
+            tags = self._tags
             for text in texts:
-                yield ([Morph(m.surface(), _tag(m.part_of_speech()), m.normalized_form(), m.begin(), m.end())
-                        for m in self._sudachi.tokenize(text) if not m.surface().isspace()], [])
+                morphs = []
+                for m in self._sudachi.tokenize(text):
+                    surface = m.surface()
+                    if surface.isspace():
+                        continue
+                    pos_id = m.part_of_speech_id()
+                    tag = tags.get(pos_id)
+                    if tag is None:
+                        tag = tags[pos_id] = _tag(m.part_of_speech())
+                    morphs.append(Morph(surface, tag, m.normalized_form(), m.begin(), m.end()))
+                yield morphs, []
 
 
 _PACKAGES = {"full": ["spacy", "ginza", "ja-ginza", "SudachiPy", "SudachiDict-core"],

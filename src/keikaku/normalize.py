@@ -35,28 +35,40 @@ class Matchable:
         return self.cols[start], self.cols[end - 1] + 1
 
 
-def matchable(line: str) -> Matchable:
-    """Return the matching form of ``line`` with its column map."""
-    out: list[str] = []
-    cols: list[int] = []
-    for i, ch in enumerate(line):
+_FOLDED: dict[str, str] = {}  # character → matching form, filled as characters are seen
+
+
+def _fold(ch: str) -> str:
+    folded = _FOLDED.get(ch)
+    if folded is None:
         if ord(ch) in _KEEP:
             folded = ch
         elif ch in _DASHES:
             folded = "-"
         else:
             folded = unicodedata.normalize("NFKC", ch)
-        for f in folded:
-            out.append(f)
-            cols.append(i)
-    text = "".join(out)
+        _FOLDED[ch] = folded
+    return folded
+
+
+def matchable(line: str) -> Matchable:
+    """Return the matching form of ``line`` with its column map."""
+    folded = [_fold(ch) for ch in line]
+    if all(len(f) == 1 for f in folded):  # the common case: one character for one
+        chars = folded
+        cols: list[int] | range = range(len(line) + 1)
+    else:
+        chars, col_list = [], []
+        for i, f in enumerate(folded):
+            chars.extend(f)
+            col_list.extend([i] * len(f))
+        col_list.append(len(line))
+        cols = col_list
     # ー — ― between digits are dashes in codes such as 1ー2ー3.
-    chars = list(text)
-    for i, ch in enumerate(chars):
-        if ch in _DIGIT_DASHES and 0 < i < len(chars) - 1:
-            if chars[i - 1].isdigit() and chars[i + 1].isdigit():
+    if not _DIGIT_DASHES.isdisjoint(chars):
+        for i in range(1, len(chars) - 1):
+            if chars[i] in _DIGIT_DASHES and chars[i - 1].isdigit() and chars[i + 1].isdigit():
                 chars[i] = "-"
-    cols.append(len(line))
     return Matchable("".join(chars), tuple(cols))
 
 

@@ -12,12 +12,13 @@ import os
 import re
 import sys
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .analyse import analyse, check_mode
+from .analyse import analyse, check_mode, worker_pool
 from .errors import KeikakuError, OutputError
 from .export import SCHEMA_VERSION, atomic_write, document_json, dumps, table_rows, write_tables
 from .ingest import ingest
@@ -125,19 +126,9 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot be used as the output folder ({exc.strerror or exc})") from exc
-    entries = []
-    parsed: list[tuple[dict[str, Any], Document]] = []
-    for path in inputs.files:
-        doc_id = ids[path]
-        entry = _entry(path, doc_id)
-        entries.append(entry)
-        try:
-            parsed.append((entry, parse_file(path, doc_id, profile)))
-        except KeikakuError as exc:
-            _fail(entry, str(exc), log)
-        except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
-            _fail(entry, f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file", log)
-    parsed = _analyse_all(parsed, nlp, workers, log)
+    with worker_pool(nlp, workers) as pool:  # workers load their models while we segment
+        entries, parsed = _parse_all(inputs.files, ids, profile, log)
+        parsed = _analyse_all(parsed, nlp, pool, log)
     analysis = {"mode": nlp, "versions": versions(nlp)}
     for entry, doc in parsed:
         data = document_json(doc, __version__, analysis)
@@ -152,17 +143,35 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     return RunResult(entries, inputs.skipped)
 
 
+def _parse_all(files: list[Path], ids: dict[Path, str], profile: Profile | None, log: Callable[[str], None]
+               ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], Document]]]:
+    """Segment every file; a failure is recorded in its manifest entry and the others go on."""
+    entries = []
+    parsed: list[tuple[dict[str, Any], Document]] = []
+    for path in files:
+        doc_id = ids[path]
+        entry = _entry(path, doc_id)
+        entries.append(entry)
+        try:
+            parsed.append((entry, parse_file(path, doc_id, profile)))
+        except KeikakuError as exc:
+            _fail(entry, str(exc), log)
+        except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
+            _fail(entry, f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file", log)
+    return entries, parsed
+
+
 def _fail(entry: dict[str, Any], message: str, log: Callable[[str], None]) -> None:
     entry["errors"].append(message)
     log(f"error: {message}")
 
 
-def _analyse_all(parsed: list[tuple[dict[str, Any], Document]], nlp: str, workers: int,
+def _analyse_all(parsed: list[tuple[dict[str, Any], Document]], nlp: str, pool: ProcessPoolExecutor | None,
                  log: Callable[[str], None]) -> list[tuple[dict[str, Any], Document]]:
     """Analyse all documents together; if that breaks, find the documents that break it, fail
     them, and analyse the others together again."""
     try:
-        analyse([d for _, d in parsed], nlp, workers, progress=log)
+        analyse([d for _, d in parsed], nlp, pool, progress=log)
         return parsed
     except KeikakuError:
         raise
@@ -171,12 +180,12 @@ def _analyse_all(parsed: list[tuple[dict[str, Any], Document]], nlp: str, worker
     good = []
     for entry, doc in parsed:
         try:
-            analyse([doc], nlp, 1)
+            analyse([doc], nlp)
             good.append((entry, doc))
         except Exception as exc:  # noqa: BLE001
             _fail(entry, f"{entry['source']}: analysis failed ({type(exc).__name__}: {exc});"
                          " please report it with this file", log)
-    analyse([d for _, d in good], nlp, workers)
+    analyse([d for _, d in good], nlp, pool)
     return good
 
 
@@ -206,7 +215,7 @@ def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict
             if previous[k].get("output") is None or (out / Path(str(previous[k]["output"])).name).exists()]
     manifest = {"keikaku_version": __version__, "schema_version": SCHEMA_VERSION, "documents": docs,
                 "skipped": skipped}
-    atomic_write(manifest_path, dumps(manifest))
+    atomic_write(manifest_path, dumps(manifest, pretty=True))
     return docs
 
 
