@@ -51,3 +51,16 @@ def seed_key(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def seed_source(seed_key: str):
     return ingest(seed_path(seed_key))
+
+
+_ANALYSED: dict[str, list[Document]] = {}
+
+
+def analysed(mode: str = "full") -> list[Document]:
+    """All five seeds parsed and analysed together, as one run does (cached per mode)."""
+    from keikaku.analyse import analyse
+
+    if mode not in _ANALYSED:
+        docs = [parse_file(seed_path(k), SEEDS[k], None) for k in sorted(SEEDS)]
+        _ANALYSED[mode] = analyse(docs, mode)
+    return _ANALYSED[mode]

@@ -190,3 +190,54 @@ def test_a_new_doc_id_for_the_same_input_replaces_the_old_one(tmp_path: Path) ->
     assert not (out / "plan.json").exists()
     nodes = (out / "nodes.csv").read_bytes().decode("utf-8-sig").splitlines()
     assert not [r for r in nodes if r.startswith("plan,")]
+
+
+def test_keywords_and_entities_tables(out: Path) -> None:
+    def read(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO((out / name).read_bytes().decode("utf-8-sig"))))
+
+    entities = read("entities.csv")
+    org = next(r for r in entities if r["text"] == "多摩北部都市広域行政圏協議会")
+    assert (org["doc_id"], org["node_id"], org["label"], org["source"]) == (
+        "nishitokyo_2nd_kihonkeikaku_mi", "み3/み3-2/み3-2-3", "ORG", "rule:council")
+    doc = json.loads((out / "nishitokyo_2nd_kihonkeikaku_mi.json").read_text(encoding="utf-8"))
+    node = next(n for n in _all_nodes(doc) if n["id"] == org["node_id"])
+    assert node["text"][int(org["start"]):int(org["end"])] == org["text"] and org["field"] == "text"
+    date = next(r for r in entities if r["text"] == "平成 23 年")
+    assert (date["label"], date["year"], date["fiscal"], date["era"]) == ("DATE", "2011", "false", "平成")
+    keywords = read("keywords.csv")
+    mine = [r for r in keywords if r["doc_id"] == doc["doc_id"] and r["node_id"] == ""]
+    assert [r["rank"] for r in mine] == [str(i) for i in range(1, len(mine) + 1)]
+    assert [r["term"] for r in mine] == [k["term"] for k in doc["keywords"]]
+    assert doc["analysis"]["mode"] == "full" and doc["analysis"]["versions"]["ja-ginza"] == "5.2.0"
+    assert doc["counts"]["entities"] == sum(1 for r in entities if r["doc_id"] == doc["doc_id"])
+
+
+def test_fast_mode_and_bad_workers(tmp_path: Path) -> None:
+    result = keikaku("run", str(RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt"), "--out", str(tmp_path), "--nlp", "fast")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((tmp_path / "nishitokyo_2nd_kihonkeikaku_mi.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, SCHEMA)
+    sources = {e["source"] for e in _all_entities(doc)}
+    assert "dates" in sources and "ginza" not in sources and doc["analysis"]["mode"] == "fast"
+    bad = keikaku("run", str(RAW), "--out", str(tmp_path / "x"), "--workers", "0")
+    assert bad.returncode == 2 and "--workers must be at least 1" in bad.stderr
+
+
+def _all_nodes(doc: dict) -> list[dict]:
+    nodes, stack = [], list(doc["children"])
+    while stack:
+        nodes.append(stack.pop())
+        stack.extend(nodes[-1]["children"])
+    return nodes
+
+
+def _all_entities(doc: dict) -> list[dict]:
+    return doc["front_matter"]["entities"] + [e for n in _all_nodes(doc) for e in n["entities"]]
+
+
+def test_workers_give_byte_identical_output(out: Path, tmp_path: Path) -> None:
+    result = keikaku("run", str(RAW), "--out", str(tmp_path), "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    for p in out.iterdir():
+        assert p.read_bytes() == (tmp_path / p.name).read_bytes(), p.name

@@ -22,8 +22,10 @@ from keikaku.dates import find_dates
     ("2016年3月", 2016, None, 3, None, False, "2016年3月"),
     ("２０３０年度までに", 2030, None, None, None, True, "２０３０年度"),
     ("2024～2028年度", 2024, 2028, None, None, True, "2024～2028年度"),
+    ("4月12日を「西東京市平和の日」と定め", None, None, 4, 12, False, "4月12日"),  # 001: no year given
+    ("毎年８月１５日に", None, None, 8, 15, False, "８月１５日"),
 ])
-def test_single_date(text: str, year: int, year_end: int | None, month: int | None, day: int | None,
+def test_single_date(text: str, year: int | None, year_end: int | None, month: int | None, day: int | None,
                      fiscal: bool, surface: str) -> None:
     (d,) = find_dates(text)
     assert (d.year, d.year_end, d.month, d.day, d.fiscal) == (year, year_end, month, day, fiscal)
@@ -31,7 +33,7 @@ def test_single_date(text: str, year: int, year_end: int | None, month: int | No
     assert d.consistent
 
 
-@pytest.mark.parametrize("text", ["み1-1-1", "4月12日", "1,000円", "市民100人", "第2編", "HOME", "2-3 施策", "p.26～40"])
+@pytest.mark.parametrize("text", ["み1-1-1", "13月40日", "1,000円", "市民100人", "第2編", "HOME", "2-3 施策", "p.26～40"])
 def test_no_date(text: str) -> None:
     assert find_dates(text) == []
 

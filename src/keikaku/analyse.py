@@ -56,6 +56,8 @@ def pieces(node: Node) -> Iterator[Piece]:
             yield Piece(node, name, 0, value, name != "label")
     yield from _paragraphs(node, "text", [p.text for p in node.paragraphs], True)
     for si, s in enumerate(node.sections):
+        # Headings are structure (施策の目標) but can hold a date: 令和14(2032)年のありたい姿.
+        yield Piece(node, f"sections/{si}/heading", 0, s.heading, False)
         yield from _paragraphs(node, f"sections/{si}/text", [p.text for p in s.paragraphs], not s.declares_keywords)
         for ii, it in enumerate(s.items):
             yield Piece(node, f"sections/{si}/items/{ii}/text", 0, it.text, not s.declares_keywords)

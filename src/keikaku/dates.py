@@ -24,6 +24,7 @@ _WAREKI = re.compile(
 _SEIREKI = re.compile(
     r"(?<![\d(])(?P<west>(?:1[89]|20|21)\d{2})\s*(?:(?:年度?)?\s*[~〜]\s*(?P<west2>(?:1[89]|20|21)\d{2})\s*)?"
     r"年(?P<fy>度)?(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?)?")
+_MONTH_DAY = re.compile(r"(?<!\d)(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class DateMention:
     text: str
     start: int  # offsets into the text as given
     end: int
-    year: int
+    year: int | None  # None for a month and day without a year (4月12日)
     year_end: int | None  # for ranges such as 令和6～10年度
     month: int | None
     day: int | None
@@ -45,7 +46,8 @@ def _era_year(era: str, n: str) -> int:
 
 
 def find_dates(text: str, m_text: Matchable | None = None) -> list[DateMention]:
-    """All dates in ``text`` with a year, in order; a 西暦 inside a 和暦 date is not reported twice.
+    """All dates in ``text``, in order: with a year (和暦 or 西暦; a 西暦 inside a 和暦 date is
+    not reported twice), and month-day dates without one (4月12日, year None).
 
     ``m_text`` is ``matchable(text)`` when the caller already has it."""
     m_text = m_text or matchable(text)
@@ -63,12 +65,17 @@ def find_dates(text: str, m_text: Matchable | None = None) -> list[DateMention]:
             continue
         end_year = int(m["west2"]) if m["west2"] else None
         found.append(_mention(text, m_text, m, int(m["west"]), end_year, None, True))
+        taken.append(m.span())
+    for m in _MONTH_DAY.finditer(m_text.text):
+        if any(a <= m.start() < b for a, b in taken) or not (1 <= int(m["month"]) <= 12 and 1 <= int(m["day"]) <= 31):
+            continue
+        found.append(_mention(text, m_text, m, None, None, None, True))
     return sorted(found, key=lambda d: d.start)
 
 
-def _mention(text: str, m_text: Matchable, m: re.Match[str], year: int, end_year: int | None, era: str | None,
+def _mention(text: str, m_text: Matchable, m: re.Match[str], year: int | None, end_year: int | None, era: str | None,
              consistent: bool) -> DateMention:
     a, b = m_text.source_slice(*m.span())
     return DateMention(text=text[a:b], start=a, end=b, year=year, year_end=end_year,
                        month=int(m["month"]) if m["month"] else None, day=int(m["day"]) if m["day"] else None,
-                       fiscal=bool(m["fy"]), era=era, consistent=consistent)
+                       fiscal=bool(m.groupdict().get("fy")), era=era, consistent=consistent)

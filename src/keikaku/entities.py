@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -29,12 +30,13 @@ from .normalize import matchable
 
 RULES_FILE = "data/entity_rules.jsonl"
 LABELS_FILE = "data/ginza_labels.toml"
-COARSE_LABELS = ("ORG", "FACILITY", "LOCATION", "LAW", "PLAN", "EVENT", "DATE", "PERSON", "TITLE", "PRODUCT",
-                 "QUANTITY", "CONTACT", "MISC")
+COARSE_LABELS = ("ORG", "FACILITY", "LOCATION", "LAW", "PLAN", "EVENT", "DATE", "PERSON", "PRODUCT", "QUANTITY",
+                 "CONTACT", "MISC")
+_EDGE = " \u3000、。・,.()（）「」『』【】[]［］"  # brackets and punctuation GiNZA leaves on span edges
 NAME = r"[\u4e00-\u9fff\u3005\u3006\u30a1-\u30fa\u30fc\u30fbA-Za-z0-9]{2,40}"
 _RULE_KEYS = {"id", "label", "pattern", "note", "min_length", "exclude"}
 # A code, an ordinal or a page number: no letters of any script, or a short code like み1-2.
-_NOT_A_NAME = re.compile(r"[\W\d_]*|[^\W\d_]?\s*\d+(?:\s*[-‐]\s*\d+)*\s*[^\W\d_]?")
+_NOT_A_NAME = re.compile(r"[\W\d_]*|(?:[^\W\d_]{1,2}\.?)?\s*\d+(?:\s*[-‐.]\s*\d+)*\s*[^\W\d_]?")
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def shipped_label_map() -> tuple[dict[str, str], frozenset[str]]:
 
 def is_name(text: str) -> bool:
     """False for plan codes, bare ordinals and page numbers (み1-2, 2-3, 1, ⑤)."""
-    return not _NOT_A_NAME.fullmatch(matchable(text).text.strip())
+    return not _NOT_A_NAME.fullmatch(unicodedata.normalize("NFKC", text).strip())  # NFKC: ⑤ → 5
 
 
 def find_entities(text: str, ner: list[NerSpan]) -> list[dict[str, Any]]:
@@ -142,10 +144,15 @@ def find_entities(text: str, ner: list[NerSpan]) -> list[dict[str, Any]]:
                                    "source": f"rule:{rule.id}", "start": a, "end": b}))
     mapping, drop = shipped_label_map()
     for e in ner:
-        if e.label in drop:
+        start, end = e.start, e.end
+        while start < end and text[start] in _EDGE:
+            start += 1
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+        if e.label in drop or start == end:
             continue
-        candidates.append((2, {"text": e.text, "label": mapping.get(e.label, "MISC"), "fine_label": e.label,
-                               "source": "ginza", "start": e.start, "end": e.end}))
+        candidates.append((2, {"text": text[start:end], "label": mapping.get(e.label, "MISC"), "fine_label": e.label,
+                               "source": "ginza", "start": start, "end": end}))
     chosen: list[dict[str, Any]] = []
     taken: list[tuple[int, int]] = []
     for _, ent in sorted(candidates, key=lambda pe: (pe[0], -(pe[1]["end"] - pe[1]["start"]), pe[1]["start"])):

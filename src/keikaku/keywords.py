@@ -65,7 +65,8 @@ def _is_noun(m: Morph) -> bool:
 
 
 def _continues(m: Morph) -> bool:
-    return _is_noun(m) or m.pos.startswith("接尾辞-名詞的")
+    # 形状詞 join when a noun follows (適正配置, 有効活用); a trailing one is trimmed.
+    return _is_noun(m) or m.pos.startswith(("接尾辞-名詞的", "形状詞"))
 
 
 def _runs(morphs: Sequence[Morph]) -> Iterator[list[Morph]]:
@@ -74,7 +75,7 @@ def _runs(morphs: Sequence[Morph]) -> Iterator[list[Morph]]:
     glue: Morph | None = None
     for m in morphs:
         last = glue or (run[-1] if run else None)
-        if last is not None and last.end == m.start and _continues(m) and (glue is None or _is_noun(m)):
+        if last is not None and last.end == m.start and _continues(m) and (glue is None or _is_noun(m) or m.pos.startswith("形状詞")):
             if glue is not None:
                 run.append(glue)
                 glue = None
@@ -86,7 +87,7 @@ def _runs(morphs: Sequence[Morph]) -> Iterator[list[Morph]]:
         glue = None
         if run:
             yield run
-        run = [m] if (_is_noun(m) or m.pos.startswith("接頭辞")) else []
+        run = [m] if (_is_noun(m) or m.pos.startswith(("接頭辞", "形状詞"))) else []
     if run:
         yield run
 
@@ -97,7 +98,7 @@ def _trim(run: list[Morph], stop: frozenset[str]) -> list[Morph]:
 
     while run and (run[0].pos.startswith("接尾辞") or run[0].surface in GLUE):
         run = run[1:]
-    while run and (run[-1].pos.startswith("接頭辞") or run[-1].surface in GLUE):
+    while run and (run[-1].pos.startswith(("接頭辞", "形状詞")) or run[-1].surface in GLUE):
         run = run[:-1]
     # Cut boilerplate heads of phrases: "…のまちづくりの推進" → "…のまちづくり".
     while len(run) > 2 and run[-2].surface in GLUE and is_stop(run[-1]):
@@ -114,7 +115,7 @@ def extract_terms(morphs: Sequence[Morph], stop: frozenset[str] | None = None) -
     for run in _runs(morphs):
         run = _trim(run, stop)
         nouns = [m for m in run if m.surface not in GLUE]
-        if not nouns or all(m.surface in stop or m.norm in stop for m in nouns):
+        if not nouns or all(m.surface in stop or m.norm in stop or not _is_noun(m) for m in nouns):
             continue
         surface = "".join(m.surface for m in run)
         if len(surface) < 2 or (surface.isascii() and not surface.isalpha()):

@@ -1,0 +1,107 @@
+"""The analysis stage: a golden record of what the pinned models say on seed paragraphs, long
+texts, worker processes, and the --nlp modes."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import GOLDEN, REGEN, analysed, seed_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from keikaku.analyse import analyse, check_mode, worker_pool
+from keikaku.entities import find_entities
+from keikaku.errors import UsageError
+from keikaku.nlp import MAX_CHUNK_CHARS, chunks, get_analyzer
+from keikaku.pipeline import parse_file
+
+# Paragraphs rich in what the analysis looks for, picked by a phrase they contain.
+GOLDEN_PARAGRAPHS = [
+    ("001", "男女平等参画のための東京都行動計画2012"),
+    ("001", "地域経営戦略プラン 2010"),
+    ("001", "多摩北部都市広域行政圏協議会"),
+    ("001", "東日本大震災の教訓から、地域の力で"),
+    ("002", "デジタル田園都市国家構想総合戦略"),
+    ("003", "小平市自治基本条例"),
+    ("004", "第4次清瀬市長期総合計画"),
+]
+
+
+def _paragraph(key: str, phrase: str) -> str:
+    text = seed_path(key).read_text(encoding="utf-8")
+    return next(p.strip() for p in text.split("\n\n") if phrase in p)
+
+
+def _record() -> str:
+    texts = [_paragraph(k, p) for k, p in GOLDEN_PARAGRAPHS]
+    full = get_analyzer("full").analyse(texts)
+    fast = get_analyzer("fast").analyse(texts)
+    out = []
+    for (key, phrase), text, a, b in zip(GOLDEN_PARAGRAPHS, texts, full, fast):
+        assert a.morphs == b.morphs, "GiNZA's tokens must be Sudachi's split mode C tokens"
+        out.append(f"## {key}: {phrase}\n{text}\n")
+        out.append("tokens: " + " ".join(f"{m.surface}/{m.pos}" + (f"/{m.norm}" if m.norm != m.surface else "")
+                                         for m in a.morphs) + "\n")
+        out.append("ginza: " + " | ".join(f"{e.text} {e.label} {e.start}-{e.end}" for e in a.ents) + "\n")
+        out.append("entities: " + " | ".join(f"{e['text']} {e['label']} {e['source']} {e['start']}-{e['end']}"
+                                             for e in find_entities(text, a.ents)) + "\n\n")
+    return "".join(out)
+
+
+def test_golden_analysis_of_seed_paragraphs() -> None:
+    """Catches a dependency change (spaCy, GiNZA, SudachiPy, the dictionary) that alters results."""
+    text = _record()
+    path = GOLDEN / "analysis.txt"
+    if REGEN:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@given(st.text(alphabet="あ漢字。\n、 ab", max_size=3000), st.integers(min_value=1, max_value=400))
+@settings(max_examples=200, deadline=None)
+def test_chunks_rebuild_the_text_and_respect_the_limit(text: str, limit: int) -> None:
+    parts = list(chunks(text, limit))
+    assert "".join(c for _, c in parts) == text
+    assert all(len(c) <= limit for _, c in parts)
+    assert all(text[off:off + len(c)] == c for off, c in parts)
+
+
+@pytest.mark.parametrize("mode", ["fast", "full"])
+def test_a_text_beyond_sudachis_byte_limit_is_split_and_offsets_map_back(mode: str) -> None:
+    # 20,000 characters without a sentence end: 60,000 bytes in UTF-8, over SudachiPy's 49,149.
+    unit = "東日本大震災の教訓から地域の力でまちを守る取組"
+    text = (unit * (20_000 // len(unit) + 1))[:20_000]
+    assert len(text.encode()) > 49_149 and len(text) > MAX_CHUNK_CHARS
+    (a,) = get_analyzer(mode).analyse([text])
+    assert "".join(m.surface for m in a.morphs) == text.replace(" ", "")
+    assert all(text[m.start:m.end] == m.surface for m in a.morphs)
+    assert all(text[e.start:e.end] == e.text for e in a.ents)
+
+
+def test_worker_processes_give_the_same_results() -> None:
+    docs = [parse_file(seed_path(k), k, None) for k in ("001", "003")]
+    with worker_pool("full", 2) as pool:
+        analyse(docs, "full", pool)
+    alone = [parse_file(seed_path(k), k, None) for k in ("001", "003")]
+    analyse(alone, "full")
+    for a, b in zip(docs, alone):
+        assert [(n.keywords, n.entities) for n in a.root.walk()] == [(n.keywords, n.entities) for n in b.root.walk()]
+
+
+def test_modes() -> None:
+    fast = {d.doc_id: d for d in analysed("fast")}
+    full = {d.doc_id: d for d in analysed("full")}
+    for doc_id, doc in full.items():
+        sources = {e["source"] for n in doc.root.walk() for e in n.entities}
+        assert "ginza" in sources and any(s.startswith("rule:") for s in sources), doc_id
+        assert "dates" in sources or doc_id.startswith(("kiyose", "nishitokyo_3rd")), doc_id  # those two have none
+        fast_sources = {e["source"] for n in fast[doc_id].root.walk() for e in n.entities}
+        assert "ginza" not in fast_sources  # fast: rules and dates only
+    none = [parse_file(seed_path("001"), "001", None)]
+    analyse(none, "none")
+    assert all(not n.keywords and not n.entities for n in none[0].root.walk())
+    with pytest.raises(UsageError, match="unknown --nlp mode"):
+        check_mode("slow")
+
+
+def test_golden_switch_is_off_here_too() -> None:
+    assert not REGEN
