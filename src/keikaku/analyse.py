@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import importlib.util
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .entities import find_entities
-from .errors import KeikakuError, SetupError, UsageError
+from .errors import SetupError, UsageError
 from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
 from .model import Document, Node, NodeKind
 from .nlp import INSTALL_HINT, MODES, get_analyzer
@@ -81,9 +82,18 @@ def _paragraphs(node: Node, field: str, texts: list[str], narrative: bool) -> It
 
 
 def analyse_texts(texts: list[str], mode: str) -> list[PieceResult]:
-    """Terms and entities of each text, with this process's model."""
-    analyses = get_analyzer(mode).analyse(texts)
-    return [PieceResult(extract_terms(a.morphs), find_entities(t, a.ents)) for t, a in zip(texts, analyses)]
+    """Terms and entities of each text, with this process's model.
+
+    Morphemes inside a date (令和7(2025)年度) are not material for keywords: without this,
+    平成, 令和 and 年度 rank among 002's keywords."""
+    results = []
+    for text, a in zip(texts, get_analyzer(mode).analyse(texts)):
+        entities = find_entities(text, a.ents)
+        dates = [(e["start"], e["end"]) for e in entities if e["label"] == "DATE"]
+        morphs = a.morphs if not dates else \
+            [m for m in a.morphs if not any(s < m.end and m.start < e for s, e in dates)]
+        results.append(PieceResult(extract_terms(morphs), entities))
+    return results
 
 
 def _tasks(texts: list[str], size: int) -> list[list[str]]:
@@ -106,10 +116,21 @@ def _ready() -> bool:
     return True
 
 
+def usable_workers(workers: int) -> int:
+    """``workers`` capped at the number of CPUs: each worker holds a model (about 0.6 GB with
+    GiNZA), and more processes than cores only add memory."""
+    return max(1, min(workers, os.cpu_count() or 1))
+
+
 @contextmanager
 def worker_pool(mode: str, workers: int) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for the analysis, started at once so they load their models while the
-    caller segments the documents; None when the analysis runs in this process."""
+    caller segments the documents; None when the analysis runs in this process.
+
+    The processes are spawned (a fresh interpreter each), so a script that calls this, or
+    :func:`keikaku.pipeline.run` with ``workers`` > 1, needs the usual
+    ``if __name__ == "__main__":`` guard."""
+    workers = usable_workers(workers)
     if workers <= 1 or mode == "none":
         yield None
         return
@@ -166,7 +187,7 @@ def analyse(docs: list[Document], mode: str = "full", pool: ProcessPoolExecutor 
         n.entities = []
     for p, r in zip(todo, results):
         if p.narrative:
-            own[id(p.node)].add(TermCounts.of(r.terms))
+            own[id(p.node)].add_terms(r.terms)
         for e in r.entities:
             p.node.entities.append({**e, "field": p.field, "start": e["start"] + p.offset,
                                     "end": e["end"] + p.offset})

@@ -8,6 +8,7 @@ as given.  Used by the analysis stage for DATE entities.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -52,7 +53,12 @@ def find_dates(text: str, m_text: Matchable | None = None) -> list[DateMention]:
     ``m_text`` is ``matchable(text)`` when the caller already has it."""
     m_text = m_text or matchable(text)
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans already reported, sorted by start
+
+    def is_taken(pos: int) -> bool:
+        i = bisect.bisect_right(taken, (pos, float("inf"))) - 1
+        return i >= 0 and taken[i][0] <= pos < taken[i][1]
+
     for m in _WAREKI.finditer(m_text.text):
         year = _era_year(m["era"], m["n"])
         end_year = _era_year(m["era2"] or m["era"], m["n2"]) if m["n2"] else None
@@ -60,14 +66,16 @@ def find_dates(text: str, m_text: Matchable | None = None) -> list[DateMention]:
                      (m["west2"] is None or end_year is None or int(m["west2"]) == end_year)
         found.append(_mention(text, m_text, m, year, end_year, m["era"], consistent))
         taken.append(m.span())
+    seireki = []
     for m in _SEIREKI.finditer(m_text.text):
-        if any(a <= m.start() < b for a, b in taken):
+        if is_taken(m.start()):
             continue
         end_year = int(m["west2"]) if m["west2"] else None
         found.append(_mention(text, m_text, m, int(m["west"]), end_year, None, True))
-        taken.append(m.span())
+        seireki.append(m.span())
+    taken = sorted(taken + seireki)
     for m in _MONTH_DAY.finditer(m_text.text):
-        if any(a <= m.start() < b for a, b in taken) or not (1 <= int(m["month"]) <= 12 and 1 <= int(m["day"]) <= 31):
+        if is_taken(m.start()) or not (1 <= int(m["month"]) <= 12 and 1 <= int(m["day"]) <= 31):
             continue
         found.append(_mention(text, m_text, m, None, None, None, True))
     return sorted(found, key=lambda d: d.start)

@@ -14,6 +14,7 @@ Plan codes (み1-2, 2-3), bare ordinals and page numbers are never entities.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import tomllib
@@ -154,12 +155,15 @@ def find_entities(text: str, ner: list[NerSpan]) -> list[dict[str, Any]]:
         candidates.append((2, {"text": text[start:end], "label": mapping.get(e.label, "MISC"), "fine_label": e.label,
                                "source": "ginza", "start": start, "end": end}))
     chosen: list[dict[str, Any]] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the chosen spans, which never overlap, sorted by start
+    ends: list[int] = []
     for _, ent in sorted(candidates, key=lambda pe: (pe[0], -(pe[1]["end"] - pe[1]["start"]), pe[1]["start"])):
         if not is_name(ent["text"]) and ent["label"] != "DATE":
             continue
-        if any(ent["start"] < b and a < ent["end"] for a, b in taken):
-            continue
-        taken.append((ent["start"], ent["end"]))
+        i = bisect.bisect_left(starts, ent["start"])
+        if (i > 0 and ends[i - 1] > ent["start"]) or (i < len(starts) and starts[i] < ent["end"]):
+            continue  # overlaps a span already chosen
+        starts.insert(i, ent["start"])
+        ends.insert(i, ent["end"])
         chosen.append(ent)
     return sorted(chosen, key=lambda e: (e["start"], e["end"]))

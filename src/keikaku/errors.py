@@ -15,15 +15,23 @@ class InputError(KeikakuError):
         self.problem = problem
         super().__init__(f"{path}: {problem}")
 
+    def __reduce__(self) -> tuple[type, tuple[str, ...]]:  # rebuilt from its fields when it crosses a process boundary
+        return type(self), (self.path, self.problem)
+
 
 class ProfileError(KeikakuError):
     """A profile file is malformed; the message names the file and the rule."""
+
+    what = "profile"
 
     def __init__(self, source: str, rule: str, problem: str) -> None:
         self.source = source
         self.rule = rule
         self.problem = problem
-        super().__init__(f"profile {source}: {rule}: {problem}")
+        super().__init__(f"{self.what} {source}: {rule}: {problem}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, ...]]:  # rebuilt from its fields when it crosses a process boundary
+        return type(self), (self.source, self.rule, self.problem)
 
 
 class AlignmentError(KeikakuError):
@@ -41,9 +49,7 @@ class OutputError(KeikakuError):
 class RulesError(ProfileError):
     """A data file of rules (entity patterns, label map, stop terms) is malformed."""
 
-    def __init__(self, source: str, rule: str, problem: str) -> None:
-        super().__init__(source, rule, problem)
-        self.args = (f"rules file {source}: {rule}: {problem}",)
+    what = "rules file"
 
 
 class UsageError(KeikakuError):

@@ -31,6 +31,8 @@ from .nlp import Morph
 
 STOPTERMS_FILE = "data/stopterms.txt"
 TOP_K = 20  # keywords kept per node
+COUNTERS = frozenset({"年度", "年", "月", "日", "年代", "世紀", "次"})  # counters Sudachi tags otherwise
+MAX_TERM_CHARS = 40  # longer runs are lists or broken text (a table flattened into one line), not terms
 GLUE = frozenset({"の", "・"})  # joins two noun runs into one phrase
 COVERED_WEIGHT = 0.2  # weight left to a noun once a picked term covers it
 LENGTH_EXPONENT = 0.5  # a term's weight is divided by (number of nouns) ** this
@@ -73,7 +75,13 @@ def _runs(morphs: Sequence[Morph]) -> Iterator[list[Morph]]:
     """Maximal noun phrases: adjacent nouns/affixes, bridged by one glue morpheme between nouns."""
     run: list[Morph] = []
     glue: Morph | None = None
+    previous: Morph | None = None
     for m in morphs:
+        # A counter after a number (3年間, 10か所, 2024年度, 第 3 次: PDF text may hold a space).
+        after_number = previous is not None and m.start - previous.end <= 1 and previous.pos.startswith("名詞-数詞")
+        previous = m
+        if after_number and (m.pos.startswith(("名詞-普通名詞-助数詞可能", "接尾辞")) or m.surface in COUNTERS):
+            m = Morph(m.surface, "助数詞", m.norm, m.start, m.end)  # 3年間, 10か所: a counter, not a topic
         last = glue or (run[-1] if run else None)
         if last is not None and last.end == m.start and _continues(m) and (glue is None or _is_noun(m) or m.pos.startswith("形状詞")):
             if glue is not None:
@@ -118,7 +126,7 @@ def extract_terms(morphs: Sequence[Morph], stop: frozenset[str] | None = None) -
         if not nouns or all(m.surface in stop or m.norm in stop or not _is_noun(m) for m in nouns):
             continue
         surface = "".join(m.surface for m in run)
-        if len(surface) < 2 or (surface.isascii() and not surface.isalpha()):
+        if not 2 <= len(surface) <= MAX_TERM_CHARS or (surface.isascii() and not surface.isalpha()):
             continue
         found.append(Term("".join(m.norm for m in run), surface, tuple(m.norm for m in nouns)))
     return found
@@ -135,11 +143,14 @@ class TermCounts:
     @classmethod
     def of(cls, terms: Iterable[Term]) -> "TermCounts":
         tc = cls()
-        for t in terms:
-            tc.counts[t.key] += 1
-            tc.surfaces.setdefault(t.key, Counter())[t.surface] += 1
-            tc.nouns[t.key] = t.nouns
+        tc.add_terms(terms)
         return tc
+
+    def add_terms(self, terms: Iterable[Term]) -> None:
+        for t in terms:
+            self.counts[t.key] += 1
+            self.surfaces.setdefault(t.key, Counter())[t.surface] += 1
+            self.nouns[t.key] = t.nouns
 
     def add(self, other: "TermCounts") -> None:
         self.counts.update(other.counts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Sequence
 
 # ① … ⑳, ㉑ … ㉟, ㊱ … ㊿ and the parenthesised/dotted forms: NFKC would erase the marker.
 _KEEP = set(range(0x2460, 0x2500)) | set(range(0x3251, 0x3260)) | set(range(0x32B1, 0x32C0))
@@ -26,7 +27,7 @@ class Matchable:
     """The matching form of one line and, for each of its characters, the source column."""
 
     text: str
-    cols: tuple[int, ...]  # len(text) + 1 entries; the last is len(source)
+    cols: Sequence[int]  # len(text) + 1 entries (a range when nothing changed length); the last is len(source)
 
     def source_slice(self, start: int, end: int) -> tuple[int, int]:
         """Source columns covering matching-form characters ``start:end``."""
@@ -69,7 +70,7 @@ def matchable(line: str) -> Matchable:
         for i in range(1, len(chars) - 1):
             if chars[i] in _DIGIT_DASHES and chars[i - 1].isdigit() and chars[i + 1].isdigit():
                 chars[i] = "-"
-    return Matchable("".join(chars), tuple(cols))
+    return Matchable("".join(chars), cols if isinstance(cols, range) else tuple(cols))
 
 
 _BROKEN_SPACE = re.compile(rf"(?<=[{_JA}])[ \u3000]+(?=[{_JA}])")

@@ -13,12 +13,13 @@ import re
 import sys
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .analyse import analyse, check_mode, worker_pool
+from .analyse import analyse, check_mode, usable_workers, worker_pool
 from .errors import KeikakuError, OutputError
 from .export import SCHEMA_VERSION, atomic_write, document_json, dumps, table_rows, write_tables
 from .ingest import ingest
@@ -108,7 +109,7 @@ class RunResult:
 
 def _entry(path: Path, doc_id: str) -> dict[str, Any]:
     return {"doc_id": doc_id, "source": str(path), "status": "failed", "profile": None, "encoding": None,
-            "counts": {}, "warnings": [], "errors": [], "output": None}
+            "nlp": None, "schema_version": None, "counts": {}, "warnings": [], "errors": [], "output": None}
 
 
 def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
@@ -126,7 +127,10 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot be used as the output folder ({exc.strerror or exc})") from exc
-    with worker_pool(nlp, workers) as pool:  # workers load their models while we segment
+    if workers > usable_workers(workers):
+        log(f"warning: --workers {workers} is more than the {usable_workers(workers)} CPU(s) here;"
+            f" using {usable_workers(workers)}")
+    with worker_pool(nlp, workers if inputs.files else 1) as pool:  # workers load models while we segment
         entries, parsed = _parse_all(inputs.files, ids, profile, log)
         parsed = _analyse_all(parsed, nlp, pool, log)
     analysis = {"mode": nlp, "versions": versions(nlp)}
@@ -135,7 +139,7 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         atomic_write(out / f"{doc.doc_id}.json", dumps(data))
         entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name,
                      encoding=doc.source.encoding, counts=data["counts"], warnings=doc.warnings,
-                     output=f"{doc.doc_id}.json")
+                     output=f"{doc.doc_id}.json", nlp=nlp, schema_version=SCHEMA_VERSION)
     for s in inputs.skipped:
         log(f"skipped: {s['path']}: {s['reason']}")
     documents = _write_manifest(out, entries, inputs.skipped)
@@ -168,24 +172,37 @@ def _fail(entry: dict[str, Any], message: str, log: Callable[[str], None]) -> No
 
 def _analyse_all(parsed: list[tuple[dict[str, Any], Document]], nlp: str, pool: ProcessPoolExecutor | None,
                  log: Callable[[str], None]) -> list[tuple[dict[str, Any], Document]]:
-    """Analyse all documents together; if that breaks, find the documents that break it, fail
-    them, and analyse the others together again."""
+    """Analyse all documents together.  If a worker process dies (killed, out of memory), the
+    work is redone in this process.  If a document breaks the analysis itself, each document is
+    tried alone, the ones that break it fail, and the others are analysed together again."""
+    docs = [d for _, d in parsed]
     try:
-        analyse([d for _, d in parsed], nlp, pool, progress=log)
+        analyse(docs, nlp, pool, progress=log)
         return parsed
     except KeikakuError:
-        raise
-    except Exception:  # noqa: BLE001 - isolate the document that breaks the analysis
-        pass
+        raise  # a setup or rules problem: every document would fail the same way
+    except BrokenProcessPool as exc:
+        log(f"warning: an analysis worker process died ({exc}); finishing in this process")
+        try:
+            analyse(docs, nlp, None)
+            return parsed
+        except KeikakuError:
+            raise
+        except Exception as again:  # noqa: BLE001 - isolate the document that breaks the analysis
+            log(f"warning: the analysis failed ({type(again).__name__}: {again}); retrying document by document")
+    except Exception as exc:  # noqa: BLE001 - isolate the document that breaks the analysis
+        log(f"warning: the analysis failed ({type(exc).__name__}: {exc}); retrying document by document")
     good = []
     for entry, doc in parsed:
         try:
             analyse([doc], nlp)
             good.append((entry, doc))
+        except KeikakuError:
+            raise
         except Exception as exc:  # noqa: BLE001
             _fail(entry, f"{entry['source']}: analysis failed ({type(exc).__name__}: {exc});"
                          " please report it with this file", log)
-    analyse([d for _, d in good], nlp, pool)
+    analyse([d for _, d in good], nlp)
     return good
 
 
