@@ -8,7 +8,8 @@ from conftest import GOLDEN, REGEN, analysed, seed_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keikaku.analyse import analyse, check_mode, worker_pool
+from keikaku.analyse import analyse, check_mode
+from keikaku.batch import Job, execute, process
 from keikaku.entities import find_entities
 from keikaku.errors import UsageError
 from keikaku.nlp import MAX_CHUNK_CHARS, chunks, get_analyzer
@@ -78,13 +79,10 @@ def test_a_text_beyond_sudachis_byte_limit_is_split_and_offsets_map_back(mode: s
 
 
 def test_worker_processes_give_the_same_results() -> None:
-    docs = [parse_file(seed_path(k), k, None) for k in ("001", "003")]
-    with worker_pool("full", 2) as pool:
-        analyse(docs, "full", pool)
-    alone = [parse_file(seed_path(k), k, None) for k in ("001", "003")]
-    analyse(alone, "full")
-    for a, b in zip(docs, alone):
-        assert [(n.keywords, n.entities) for n in a.root.walk()] == [(n.keywords, n.entities) for n in b.root.walk()]
+    jobs = [Job(str(seed_path(k)), k, None, "full", None, "test", 0) for k in ("001", "003", "004")]
+    serial = {o.entry["doc_id"]: o.json_text for o in map(process, jobs)}
+    parallel = {o.entry["doc_id"]: o.json_text for o in execute(jobs, workers=2)}
+    assert parallel == serial and all(serial.values())
 
 
 def test_modes() -> None:

@@ -1,5 +1,5 @@
 """When the analysis breaks: a document that breaks it fails alone, a dead worker process is
-replaced by in-process work, and rule errors cross process boundaries intact."""
+replaced by work in the main process, and rule errors cross process boundaries intact."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import pickle
 from pathlib import Path
 
 import pytest
-from conftest import RAW
+from conftest import RAW, seed_path
 
 from keikaku import analyse as analyse_module
-from keikaku import pipeline
-from keikaku.analyse import analyse, worker_pool
+from keikaku import batch, pipeline
+from keikaku.batch import Job, execute, process
 from keikaku.errors import InputError, ProfileError, RulesError
 
 POISON = "毒入りの段落"
@@ -31,29 +31,26 @@ def test_a_document_that_breaks_the_analysis_fails_alone(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(analyse_module, "analyse_texts", fragile)
     log: list[str] = []
-    result = pipeline.run([str(inputs)], tmp_path / "out", nlp="fast", log=log.append)
+    result = pipeline.run([str(inputs)], tmp_path / "out", nlp="fast", log=log.append, cache=False)
     status = {e["doc_id"]: e for e in result.entries}
     assert status["good"]["status"] == "ok" and status["bad"]["status"] == "failed"
-    assert "analysis failed (ValueError: boom)" in status["bad"]["errors"][0]
-    assert any("retrying document by document" in line for line in log)
+    assert "internal error (ValueError: boom)" in status["bad"]["errors"][0]
+    assert any(line.startswith("error:") and "bad.txt" in line for line in log)
     assert (tmp_path / "out" / "good.json").exists() and not (tmp_path / "out" / "bad.json").exists()
 
 
-def test_a_dead_worker_process_is_replaced_by_in_process_work(tmp_path: Path) -> None:
-    docs = [pipeline.parse_file(RAW / "kodaira_kihonkoso.txt", "kodaira", None)]
-    entries = [pipeline._entry(RAW / "kodaira_kihonkoso.txt", "kodaira")]
+def test_a_dead_worker_process_is_replaced_by_work_in_the_main_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import batch_helpers
+
+    monkeypatch.setattr(batch, "process", batch_helpers.die_in_worker_on_kodaira)
+    jobs = [Job(str(seed_path(k)), name, None, "fast", None, "test", 0)
+            for k, name in (("001", "nishitokyo"), ("003", "kodaira"), ("004", "kiyose"))]
     log: list[str] = []
-    with worker_pool("fast", 2) as pool:
-        assert pool is not None
-        pool.submit(int).result()  # the workers are up
-        for process in list(pool._processes.values()):
-            process.kill()  # as an out-of-memory kill would
-            process.join()
-        done = pipeline._analyse_all(list(zip(entries, docs)), "fast", pool, log.append)
-    assert len(done) == 1 and any("worker process died" in line for line in log)
-    alone = [pipeline.parse_file(RAW / "kodaira_kihonkoso.txt", "kodaira", None)]
-    analyse(alone, "fast")
-    assert [n.keywords for n in docs[0].root.walk()] == [n.keywords for n in alone[0].root.walk()]
+    outcomes = {o.entry["doc_id"]: o for o in execute(jobs, workers=2, log=log.append)}
+    assert sorted(outcomes) == ["kiyose", "kodaira", "nishitokyo"]
+    assert all(o.entry["status"] == "ok" for o in outcomes.values())
+    assert any("worker process died" in line for line in log)
+    assert outcomes["kodaira"].json_text == process(jobs[1]).json_text
 
 
 @pytest.mark.parametrize("error", [RulesError("rules.jsonl", "line 3 (law)", "bad pattern"),

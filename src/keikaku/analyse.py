@@ -5,21 +5,17 @@ titles, table cells) is analysed separately, so texts stay paragraph-sized, whic
 GiNZA's batches are fastest on, and each entity can say exactly where it is: ``field`` is a
 path into the node's JSON (``sections/1/items/0/text``) and ``start``/``end`` index that string.
 
-The texts of all documents of a run go through the models together, in one process or in
-``workers`` processes, each loading its model once.  Keyword scores are computed afterwards over
-all units of the run (see :mod:`keikaku.keywords`).  Contents nodes are skipped: they only
-repeat headings of the body.
+The texts of the documents given go through the model together (:mod:`keikaku.batch` spreads
+documents over processes or a Dask cluster).  Keyword weights are computed per document over
+its units (see :mod:`keikaku.keywords`), so a document's output depends on its input alone.
+Contents nodes are skipped: they only repeat headings of the body.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .entities import find_entities
 from .errors import SetupError, UsageError
@@ -27,9 +23,8 @@ from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
 from .model import Document, Node, NodeKind
 from .nlp import INSTALL_HINT, MODES, get_analyzer
 
-# Texts are sent to worker processes in tasks of at most this many characters: several GiNZA
-# batches each, and small enough that the workers finish at about the same time.
-TASK_CHARS = 3_000
+if TYPE_CHECKING:
+    from .cache import NlpCache
 
 
 @dataclass(frozen=True)
@@ -96,60 +91,6 @@ def analyse_texts(texts: list[str], mode: str) -> list[PieceResult]:
     return results
 
 
-def _tasks(texts: list[str], size: int) -> list[list[str]]:
-    tasks: list[list[str]] = [[]]
-    chars = 0
-    for t in texts:
-        if chars >= size:
-            tasks.append([])
-            chars = 0
-        tasks[-1].append(t)
-        chars += len(t)
-    return tasks
-
-
-def _worker_init(mode: str) -> None:
-    get_analyzer(mode)  # load the model once per worker process
-
-
-def _ready() -> bool:
-    return True
-
-
-def usable_workers(workers: int) -> int:
-    """``workers`` capped at the number of CPUs: each worker holds a model (about 0.6 GB with
-    GiNZA), and more processes than cores only add memory."""
-    return max(1, min(workers, os.cpu_count() or 1))
-
-
-@contextmanager
-def worker_pool(mode: str, workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for the analysis, started at once so they load their models while the
-    caller segments the documents; None when the analysis runs in this process.
-
-    The processes are spawned (a fresh interpreter each), so a script that calls this, or
-    :func:`keikaku.pipeline.run` with ``workers`` > 1, needs the usual
-    ``if __name__ == "__main__":`` guard."""
-    workers = usable_workers(workers)
-    if workers <= 1 or mode == "none":
-        yield None
-        return
-    # spawn, not fork: each worker starts clean and loads its own model (no tokenizer is shared).
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=(mode,))
-    try:
-        for _ in range(workers):
-            pool.submit(_ready)
-        yield pool
-    finally:
-        pool.shutdown(cancel_futures=True)
-
-
-def _worker_run(args: tuple[list[str], str]) -> list[PieceResult]:
-    texts, mode = args
-    return analyse_texts(texts, mode)
-
-
 def check_mode(mode: str) -> None:
     """Fail early, with the fix, when the models a mode needs are not installed."""
     if mode not in MODES:
@@ -161,38 +102,37 @@ def check_mode(mode: str) -> None:
                                f"{INSTALL_HINT}")
 
 
-def run_texts(texts: list[str], mode: str, pool: ProcessPoolExecutor | None = None) -> list[PieceResult]:
-    """Analyse ``texts`` in this process, or in ``pool`` (see :func:`worker_pool`), in order."""
-    if pool is None or len(texts) < 2:
-        return analyse_texts(texts, mode)
-    return [r for batch in pool.map(_worker_run, [(t, mode) for t in _tasks(texts, TASK_CHARS)]) for r in batch]
-
-
-def analyse(docs: list[Document], mode: str = "full", pool: ProcessPoolExecutor | None = None,
-            progress: Callable[[str], None] | None = None) -> list[Document]:
+def analyse(docs: list[Document], mode: str = "full", cache: "NlpCache | None" = None) -> list[Document]:
     """Fill ``keywords`` and ``entities`` of every node of ``docs`` (in place; also returned).
 
-    ``pool`` (from :func:`worker_pool`) spreads the model work over processes; the results do
-    not depend on it."""
+    The texts of all ``docs`` go through the model together; ``cache`` (see
+    :mod:`keikaku.cache`) supplies results for texts analysed before.  Keyword weights are
+    computed per document, so a document's output never depends on the other inputs of a run."""
     check_mode(mode)
     if mode == "none" or not docs:
         return docs
     units = [n for d in docs for n in d.root.walk() if n.kind is not NodeKind.CONTENTS]
     todo = [p for n in units for p in pieces(n) if p.text.strip()]
-    if progress:
-        progress(f"analysing {sum(len(p.text) for p in todo):,} characters in {len(todo):,} pieces ({mode})")
-    results = run_texts([p.text for p in todo], mode, pool)
+    texts = [p.text for p in todo]
+    results: list[PieceResult | None] = cache.get_many(mode, texts) if cache else [None] * len(texts)
+    missing = [i for i, r in enumerate(results) if r is None]
+    fresh = analyse_texts([texts[i] for i in missing], mode) if missing else []  # no model load when all cached
+    for i, r in zip(missing, fresh):
+        results[i] = r
+    if cache and missing:
+        cache.put_many(mode, [texts[i] for i in missing], fresh)
     own: dict[int, TermCounts] = {id(n): TermCounts() for n in units}
     for n in units:
         n.entities = []
     for p, r in zip(todo, results):
+        assert r is not None  # every text has a result by now
         if p.narrative:
             own[id(p.node)].add_terms(r.terms)
         for e in r.entities:
             p.node.entities.append({**e, "field": p.field, "start": e["start"] + p.offset,
                                     "end": e["end"] + p.offset})
-    idf = noun_idf(own.values())
     for d in docs:
+        idf = noun_idf(own[id(n)] for n in d.root.walk() if n.kind is not NodeKind.CONTENTS)
         _rank_subtree(d.root, own, idf)
     return docs
 

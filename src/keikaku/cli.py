@@ -9,33 +9,78 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Callable
 
 from . import __version__
 from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .ingest import ingest
 from .nlp import MODES
-from .pipeline import run, safe_stem
+from .pipeline import Progress, run, safe_stem
 from .profile import builtin_profiles, get_profile
 from .render import render
 from .segment import choose_profile, segment
 
 
+def _log(quiet: bool) -> Callable[[str], None]:
+    """Log lines go to stderr; with --quiet only errors do."""
+    def log(message: str) -> None:
+        if not quiet or message.startswith("error:"):
+            print(message, file=sys.stderr)
+    return log
+
+
+class _ProgressDisplay:
+    """A one-line bar on a terminal (documents, characters, rate, ETA); on anything else, one
+    plain line per document with --verbose and nothing without."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.tty = sys.stderr.isatty()
+        self.verbose = verbose
+        self.drawn = False
+
+    def __call__(self, p: Progress) -> None:
+        rate = p.chars / p.seconds if p.seconds > 0 else 0.0
+        left = p.seconds * (p.bytes_total - p.bytes_done) / p.bytes_done if p.bytes_done else 0.0
+        if self.tty:
+            width = 24
+            filled = int(width * p.done / p.total) if p.total else width
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} documents,"
+                             f" {p.chars:,} chars, {rate:,.0f} chars/s, ETA {left:,.0f} s \x1b[K")
+            sys.stderr.flush()
+            self.drawn = True
+        elif self.verbose:
+            print(f"[{p.done}/{p.total}] {p.doc_id}: {p.status} ({p.chars:,} chars, {rate:,.0f} chars/s,"
+                  f" ETA {left:,.0f} s)", file=sys.stderr)
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\n")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile) if args.profile else None
-    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr))
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    result = run(args.paths, Path(args.out), profile=profile, csv_encoding=args.csv_encoding, log=log,
-                 nlp=args.nlp, workers=args.workers)
-    ok = sum(1 for e in result.entries if e["status"] == "ok")
-    warned = sum(1 for e in result.entries if e["status"] == "warning")
-    nodes = sum(e["counts"].get("nodes", 0) for e in result.entries)
-    if not args.quiet:
-        print(f"{len(result.entries)} document(s): {ok} ok, {warned} with warnings, {result.failed} failed;"
-              f" {nodes} nodes; skipped {len(result.skipped)} file(s); output in {args.out}", file=sys.stderr)
+    display = None if args.quiet else _ProgressDisplay(args.verbose)
+    cache = Path(args.cache) / "nlp.sqlite" if args.cache else (None if args.no_cache else True)
+    try:
+        result = run(args.paths, Path(args.out), profile=profile, csv_encoding=args.csv_encoding,
+                     log=_log(args.quiet), nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
+                     force=args.force, cache=cache, progress=display)
+    finally:
+        if display:
+            display.close()
     if not result.entries:
         print("error: no input files found", file=sys.stderr)
         return 1
+    if not args.quiet:
+        count = {s: sum(1 for e in result.entries if e["status"] == s) for s in ("ok", "warning", "failed")}
+        nodes = sum(e["counts"].get("nodes", 0) for e in result.entries)
+        rate = result.chars / result.seconds if result.seconds else 0.0
+        print(f"{len(result.entries)} document(s): {count['ok']} ok, {count['warning']} with warnings,"
+              f" {count['failed']} failed, {result.unchanged} unchanged (not redone); {nodes:,} nodes;"
+              f" {result.chars:,} chars processed in {result.seconds:.1f} s ({rate:,.0f} chars/s);"
+              f" {len(result.skipped)} file(s) skipped; output in {args.out}", file=sys.stderr)
     return 1 if result.failed else 0
 
 
@@ -73,7 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
                         " and date entities; for huge corpora); none: structure only")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="processes for the analysis, each loading the model once (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the documents on an existing Dask cluster (e.g. tcp://10.0.0.5:8786)")
+    p.add_argument("--force", action="store_true",
+                   help="redo every document, even those unchanged since the run that wrote --out")
+    p.add_argument("--cache", metavar="DIR", help="folder of the analysis cache (default: OUT/.cache)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p.add_argument("-v", "--verbose", action="store_true", help="a line per document when not on a terminal")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser("profiles", help="list the shipped profiles")
     p.set_defaults(func=_cmd_profiles)

@@ -9,8 +9,9 @@ term and is cut where a phrase ends in it after の (…のまちづくりの推
 stays inside compounds (人材育成 is a policy term, 育成 alone is not).
 
 Scores.  Each noun of a node's narrative (its own text and its descendants') is weighted
-TF-IDF: (1 + log count in the node) × IDF over every unit of the run, so words that every unit
-of every plan uses sink.  Terms are then picked greedily by the summed weight of their nouns,
+TF-IDF: (1 + log count in the node) × IDF over the units of its document, so words that every
+unit of the plan uses sink (per document, so that a plan's keywords do not change when other
+plans join a run, and a re-run can skip unchanged plans exactly).  Terms are then picked greedily by the summed weight of their nouns,
 divided by √(number of nouns); once a noun is covered its weight drops to a fifth, so the list
 moves on to other topics instead of repeating one (男女平等参画社会, 男女平等参画 …).  The score
 of a term is its weight when it was picked.
@@ -167,7 +168,7 @@ class TermCounts:
 
 
 def noun_idf(units: Iterable[TermCounts]) -> dict[str, float]:
-    """Smoothed IDF of each noun over the units (every node of every document of a run)."""
+    """Smoothed IDF of each noun over the units (the nodes of one document)."""
     df: Counter[str] = Counter()
     n = 0
     for tc in units:

@@ -1,7 +1,8 @@
-"""Running the stages over many files: inputs → doc_ids → documents → output folder.
+"""Running the stages over many files: inputs → doc_ids → jobs → output folder.
 
 One bad file never stops the others: its error is recorded in the manifest and the run's exit
-status says that something failed.
+status says that something failed.  Unchanged documents are skipped on a re-run; the work
+itself runs through :mod:`keikaku.batch` (here, local processes or Dask).
 """
 
 from __future__ import annotations
@@ -11,22 +12,24 @@ import json
 import os
 import re
 import sys
+import time
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .analyse import analyse, check_mode, usable_workers, worker_pool
-from .errors import KeikakuError, OutputError
-from .export import SCHEMA_VERSION, atomic_write, document_json, dumps, table_rows, write_tables
+from .analyse import check_mode
+from .batch import Job, execute, usable_workers
+from .cache import analysis_fingerprint
+from .errors import OutputError
+from .export import SCHEMA_VERSION, atomic_write, dumps, table_rows, write_tables
 from .ingest import ingest
 from .model import Document
-from .nlp import versions
-from .profile import Profile
+from .profile import Profile, builtin_profiles
 from .segment import choose_profile, segment
+
+MANIFEST_EVERY = 5.0  # seconds between manifest writes during a run
 
 TEXT_SUFFIXES = {".txt", ".text"}
 
@@ -101,25 +104,53 @@ def parse_file(path: Path, doc_id: str, profile: Profile | None) -> Document:
 class RunResult:
     entries: list[dict[str, Any]]
     skipped: list[dict[str, str]]
+    unchanged: int = 0  # documents skipped because nothing that decides their output changed
+    seconds: float = 0.0
+    chars: int = 0  # characters of the documents processed in this run
+    cache_hits: int = 0
 
     @property
     def failed(self) -> int:
         return sum(1 for e in self.entries if e["status"] == "failed")
 
 
-def _entry(path: Path, doc_id: str) -> dict[str, Any]:
-    return {"doc_id": doc_id, "source": str(path), "status": "failed", "profile": None, "encoding": None,
-            "nlp": None, "schema_version": None, "counts": {}, "warnings": [], "errors": [], "output": None}
+@dataclass
+class Progress:
+    """Handed to the progress callback after every document."""
+
+    done: int
+    total: int
+    chars: int
+    bytes_done: int
+    bytes_total: int
+    seconds: float
+    doc_id: str
+    status: str
+
+
+def fingerprint(data: bytes, profile: Profile | None, nlp: str) -> str:
+    """What decides a document's output: its bytes, the profile(s), the mode and its models,
+    keikaku's version.  A re-run skips documents whose fingerprint is unchanged."""
+    profiles = repr(profile) if profile is not None else repr(sorted(builtin_profiles().items()))
+    h = hashlib.sha256(data)
+    h.update(json.dumps([profiles, nlp, analysis_fingerprint(nlp) if nlp != "none" else "", __version__,
+                         SCHEMA_VERSION]).encode())
+    return h.hexdigest()
 
 
 def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
-        log: Callable[[str], None] | None = None, nlp: str = "full", workers: int = 1) -> RunResult:
+        log: Callable[[str], None] | None = None, nlp: str = "full", workers: int = 1, *,
+        scheduler: str | None = None, force: bool = False, cache: Path | None | bool = True,
+        progress: Callable[[Progress], None] | None = None) -> RunResult:
     """Process every input into ``out``; return what happened to each (also written to manifest.json).
 
-    Documents are segmented one by one, analysed together (``nlp`` mode, ``workers`` processes;
-    keyword weights span the whole run), then written.
-    """
+    Documents whose fingerprint is unchanged since the run that wrote ``out`` are skipped
+    unless ``force``.  ``cache`` is the analysis cache file (True: ``out/.cache/nlp.sqlite``,
+    None/False: no cache).  Work runs here, on ``workers`` local processes, or on the Dask
+    ``scheduler``; each finished document is written at once, and the manifest every few
+    seconds, so an interrupted run resumes where it stopped."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
+    started = time.monotonic()
     check_mode(nlp)
     inputs = collect_inputs(paths)
     ids = assign_doc_ids(inputs.files)
@@ -127,95 +158,70 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot be used as the output folder ({exc.strerror or exc})") from exc
-    if workers > usable_workers(workers):
+    if workers > usable_workers(workers) and not scheduler:
         log(f"warning: --workers {workers} is more than the {usable_workers(workers)} CPU(s) here;"
             f" using {usable_workers(workers)}")
-    with worker_pool(nlp, workers if inputs.files else 1) as pool:  # workers load models while we segment
-        entries, parsed = _parse_all(inputs.files, ids, profile, log)
-        parsed = _analyse_all(parsed, nlp, pool, log)
-    analysis = {"mode": nlp, "versions": versions(nlp)}
-    for entry, doc in parsed:
-        data = document_json(doc, __version__, analysis)
-        atomic_write(out / f"{doc.doc_id}.json", dumps(data))
-        entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name,
-                     encoding=doc.source.encoding, counts=data["counts"], warnings=doc.warnings,
-                     output=f"{doc.doc_id}.json", nlp=nlp, schema_version=SCHEMA_VERSION)
+    cache_path = out / ".cache" / "nlp.sqlite" if cache is True else (Path(cache) if cache else None)
+    previous = _read_manifest(out)
+    entries: list[dict[str, Any]] = []
+    jobs: list[Job] = []
+    unchanged = 0
+    for path in inputs.files:
+        doc_id = ids[path]
+        try:
+            data = path.read_bytes()
+            fp = fingerprint(data, profile, nlp)
+        except OSError:
+            data, fp = b"", ""  # processing reports the problem
+        old = previous.get(doc_id)
+        if (not force and fp and old and old.get("fingerprint") == fp and old.get("status") != "failed"
+                and old.get("source") == str(path) and old.get("output") and (out / str(old["output"])).exists()):
+            entries.append(old)
+            unchanged += 1
+            continue
+        jobs.append(Job(str(path), doc_id, profile, nlp, str(cache_path) if cache_path and nlp != "none" else None,
+                        fp, len(data)))
+    result = RunResult(entries, inputs.skipped, unchanged=unchanged)
+    bytes_total = sum(j.size for j in jobs)
+    bytes_done = 0
+    last_manifest = time.monotonic()
+    for outcome in execute(jobs, workers, scheduler, log):
+        entry = outcome.entry
+        if outcome.json_text is not None:
+            atomic_write(out / f"{entry['doc_id']}.json", outcome.json_text)
+        for message in entry["errors"]:
+            log(f"error: {message}")
+        entries.append(entry)
+        result.chars += outcome.chars
+        bytes_done += next(j.size for j in jobs if j.doc_id == entry["doc_id"])
+        if progress:
+            progress(Progress(len(entries) - unchanged, len(jobs), result.chars, bytes_done, bytes_total,
+                              time.monotonic() - started, entry["doc_id"], entry["status"]))
+        if time.monotonic() - last_manifest > MANIFEST_EVERY:
+            _write_manifest(out, entries, inputs.skipped)  # an interrupted run resumes from here
+            last_manifest = time.monotonic()
     for s in inputs.skipped:
         log(f"skipped: {s['path']}: {s['reason']}")
     documents = _write_manifest(out, entries, inputs.skipped)
     _write_tables(out, documents, csv_encoding, log)
-    return RunResult(entries, inputs.skipped)
+    result.entries = sorted(entries, key=lambda e: e["doc_id"])
+    result.seconds = time.monotonic() - started
+    return result
 
 
-def _parse_all(files: list[Path], ids: dict[Path, str], profile: Profile | None, log: Callable[[str], None]
-               ) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], Document]]]:
-    """Segment every file; a failure is recorded in its manifest entry and the others go on."""
-    entries = []
-    parsed: list[tuple[dict[str, Any], Document]] = []
-    for path in files:
-        doc_id = ids[path]
-        entry = _entry(path, doc_id)
-        entries.append(entry)
-        try:
-            parsed.append((entry, parse_file(path, doc_id, profile)))
-        except KeikakuError as exc:
-            _fail(entry, str(exc), log)
-        except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
-            _fail(entry, f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file", log)
-    return entries, parsed
-
-
-def _fail(entry: dict[str, Any], message: str, log: Callable[[str], None]) -> None:
-    entry["errors"].append(message)
-    log(f"error: {message}")
-
-
-def _analyse_all(parsed: list[tuple[dict[str, Any], Document]], nlp: str, pool: ProcessPoolExecutor | None,
-                 log: Callable[[str], None]) -> list[tuple[dict[str, Any], Document]]:
-    """Analyse all documents together.  If a worker process dies (killed, out of memory), the
-    work is redone in this process.  If a document breaks the analysis itself, each document is
-    tried alone, the ones that break it fail, and the others are analysed together again."""
-    docs = [d for _, d in parsed]
+def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
+    """The entries of the manifest an earlier run left in ``out`` (none if it is missing or damaged)."""
     try:
-        analyse(docs, nlp, pool, progress=log)
-        return parsed
-    except KeikakuError:
-        raise  # a setup or rules problem: every document would fail the same way
-    except BrokenProcessPool as exc:
-        log(f"warning: an analysis worker process died ({exc}); finishing in this process")
-        try:
-            analyse(docs, nlp, None)
-            return parsed
-        except KeikakuError:
-            raise
-        except Exception as again:  # noqa: BLE001 - isolate the document that breaks the analysis
-            log(f"warning: the analysis failed ({type(again).__name__}: {again}); retrying document by document")
-    except Exception as exc:  # noqa: BLE001 - isolate the document that breaks the analysis
-        log(f"warning: the analysis failed ({type(exc).__name__}: {exc}); retrying document by document")
-    good = []
-    for entry, doc in parsed:
-        try:
-            analyse([doc], nlp)
-            good.append((entry, doc))
-        except KeikakuError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            _fail(entry, f"{entry['source']}: analysis failed ({type(exc).__name__}: {exc});"
-                         " please report it with this file", log)
-    analyse([d for _, d in good], nlp)
-    return good
+        old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return {e["doc_id"]: e for e in old.get("documents", []) if isinstance(e, dict) and "doc_id" in e}
+    except (OSError, ValueError, AttributeError):
+        return {}
 
 
 def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict[str, str]]) -> list[dict[str, Any]]:
     """The manifest describes the whole output folder: this run's documents replace earlier entries."""
-    previous: dict[str, dict[str, Any]] = {}
     manifest_path = out / "manifest.json"
-    if manifest_path.exists():
-        try:
-            old = json.loads(manifest_path.read_text(encoding="utf-8"))
-            previous = {e["doc_id"]: e for e in old.get("documents", []) if isinstance(e, dict) and "doc_id" in e}
-        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
-            previous = {}
+    previous = _read_manifest(out)
     by_source: dict[str, list[str]] = {}
     for doc_id, old_entry in previous.items():
         by_source.setdefault(str(old_entry.get("source")), []).append(doc_id)

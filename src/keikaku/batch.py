@@ -1,0 +1,162 @@
+"""Running documents one per task: in this process, in local worker processes, or on Dask.
+
+A :class:`Job` names one input and how to process it; :func:`process` turns it into an
+:class:`Outcome` (the manifest entry and the document's JSON text) wherever it runs, loading
+the model once per process.  The caller (the client, with Dask) writes every file, exactly as
+in a local run, so the output does not depend on where the work was done.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import __version__
+from .analyse import analyse
+from .cache import NlpCache
+from .errors import KeikakuError, ProfileError, SetupError
+from .export import SCHEMA_VERSION, document_json, dumps
+from .ingest import ingest
+from .nlp import get_analyzer, versions
+from .profile import Profile
+from .segment import choose_profile, segment
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    doc_id: str
+    profile: Profile | None  # None: chosen per document
+    nlp: str
+    cache: str | None  # the analysis cache file, if any
+    fingerprint: str  # what decides the output (see keikaku.pipeline.fingerprint)
+    size: int = 0  # input bytes, to start big documents first
+
+
+@dataclass
+class Outcome:
+    entry: dict[str, Any]  # the document's manifest entry
+    json_text: str | None  # None when the document failed
+    chars: int = 0
+
+
+def new_entry(job: Job) -> dict[str, Any]:
+    return {"doc_id": job.doc_id, "source": job.path, "status": "failed", "profile": None, "encoding": None,
+            "nlp": job.nlp, "schema_version": None, "fingerprint": job.fingerprint, "counts": {}, "warnings": [],
+            "errors": [], "output": None}
+
+
+_CACHES: dict[str, NlpCache] = {}
+
+
+def _cache(path: str | None) -> NlpCache | None:
+    if path is None:
+        return None
+    if path not in _CACHES:
+        _CACHES[path] = NlpCache(Path(path))
+    return _CACHES[path]
+
+
+def process(job: Job) -> Outcome:
+    """Ingest, segment, analyse and serialise one document; its own failures end in the entry.
+
+    Setup problems (a missing model) and bad profile or rules files are raised: every
+    document would fail the same way."""
+    entry = new_entry(job)
+    path = Path(job.path)
+    try:
+        source = ingest(path)
+        if job.profile is None:
+            chosen, choice = choose_profile(source)
+            doc = segment(source, chosen, job.doc_id, choice)
+        else:
+            doc = segment(source, job.profile, job.doc_id)
+        analyse([doc], job.nlp, _cache(job.cache))
+        data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)})
+    except (SetupError, ProfileError):
+        raise
+    except KeikakuError as exc:
+        entry["errors"].append(str(exc))
+        return Outcome(entry, None)
+    except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
+        entry["errors"].append(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file")
+        return Outcome(entry, None)
+    entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name, encoding=doc.source.encoding,
+                 schema_version=SCHEMA_VERSION, counts=data["counts"], warnings=doc.warnings,
+                 output=f"{job.doc_id}.json")
+    return Outcome(entry, dumps(data), sum(len(line.text) for line in source.lines))
+
+
+def usable_workers(workers: int) -> int:
+    """``workers`` capped at the number of CPUs: each worker holds a model (about 0.6 GB with
+    GiNZA), and more processes than cores only add memory."""
+    return max(1, min(workers, os.cpu_count() or 1))
+
+
+def execute(jobs: list[Job], workers: int = 1, scheduler: str | None = None,
+            log: Callable[[str], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes of ``jobs`` as they complete (in no particular order)."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    jobs = sorted(jobs, key=lambda j: (-j.size, j.doc_id))  # big documents first: a shorter tail
+    if scheduler:
+        yield from _on_dask(jobs, scheduler)
+    elif usable_workers(workers) > 1 and len(jobs) > 1:
+        yield from _on_processes(jobs, usable_workers(workers), log)
+    else:
+        for job in jobs:
+            yield process(job)
+
+
+def _load_model(mode: str) -> None:
+    if mode != "none":
+        get_analyzer(mode)
+
+
+def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> Iterator[Outcome]:
+    """Local worker processes, spawned (a fresh interpreter each: no model or tokenizer is shared),
+    each loading its model once.  If one dies (killed, out of memory), the documents not done
+    yet are processed here."""
+    done: set[str] = set()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_load_model, initargs=(jobs[0].nlp,))
+    try:
+        pending = {pool.submit(process, job): job for job in jobs}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = pending.pop(future)
+                outcome = future.result()
+                done.add(job.doc_id)
+                yield outcome
+    except BrokenProcessPool as exc:
+        log(f"warning: a worker process died ({exc}); processing the remaining documents here")
+        for job in jobs:
+            if job.doc_id not in done:
+                yield process(job)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _on_dask(jobs: list[Job], scheduler: str) -> Iterator[Outcome]:
+    """Tasks on an existing Dask cluster; each worker process loads the model on its first task
+    (and keeps it: the model cache is per process).  Start workers with ``--nthreads 1``:
+    a Sudachi tokenizer must not be shared across threads."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:
+        raise SetupError(f"--scheduler needs dask.distributed ({exc}): pip install -e . installs it") from exc
+    try:
+        client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        raise SetupError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with"
+                         " `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`") from exc
+    with client:
+        futures = client.map(process, jobs, key=[f"keikaku-{j.doc_id}-{j.fingerprint[:12]}" for j in jobs])
+        for future in as_completed(futures):
+            yield future.result()
