@@ -152,7 +152,7 @@ def _on_dask(jobs: list[Job], scheduler: str) -> Iterator[Outcome]:
     except ImportError as exc:
         raise SetupError(f"--scheduler needs dask.distributed ({exc}): pip install -e . installs it") from exc
     try:
-        client = Client(scheduler, timeout="30s")
+        client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise SetupError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with"
                          " `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`") from exc

@@ -1,0 +1,46 @@
+"""--scheduler: the same run on a real dask.distributed cluster (LocalCluster on loopback, worker
+processes, no mocks) writes byte-identical files."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import RAW
+
+distributed = pytest.importorskip("distributed")
+
+
+def keikaku(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_dask_run_is_byte_identical_to_a_serial_run(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("nishitokyo_2nd_kihonkeikaku_mi.txt", "kodaira_kihonkoso.txt", "kiyose_4th_chokikeikaku_summary.txt"):
+        shutil.copy(RAW / name, inputs / name)
+    (inputs / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    serial = keikaku("run", str(inputs), "--out", str(tmp_path / "serial"), "--no-cache")
+    assert serial.returncode == 1  # the PNG fails, the others do not
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        result = keikaku("run", str(inputs), "--out", str(tmp_path / "dask"), "--no-cache",
+                         "--scheduler", cluster.scheduler_address)
+    assert result.returncode == 1, result.stderr
+    assert "broken.txt" in result.stderr
+    files = sorted(p.name for p in (tmp_path / "serial").iterdir() if p.is_file())
+    assert files == sorted(p.name for p in (tmp_path / "dask").iterdir() if p.is_file())
+    assert len(files) == 3 + 7  # three documents, six tables, the manifest
+    for name in files:
+        assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(tmp_path), "--nlp", "none",
+                     "--scheduler", "tcp://127.0.0.1:9")
+    assert result.returncode == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr and "dask worker" in result.stderr
