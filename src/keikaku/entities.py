@@ -28,6 +28,7 @@ from .dates import find_dates
 from .errors import RulesError
 from .nlp import NerSpan
 from .normalize import matchable
+from .profile import nested_repeat
 
 RULES_FILE = "data/entity_rules.jsonl"
 LABELS_FILE = "data/ginza_labels.toml"
@@ -83,6 +84,9 @@ def parse_rules(text: str, source: str) -> tuple[EntityRule, ...]:
             pattern = re.compile(raw["pattern"].replace("{NAME}", NAME))
         except re.error as exc:
             raise RulesError(source, where, f"bad pattern: {exc}") from None
+        if nested_repeat(pattern.pattern):
+            raise RulesError(source, where, "the pattern repeats a repeated part, which can take forever on a long"
+                                            " text; bound one of the repetitions, e.g. {0,3}")
         min_length = raw.get("min_length", 2)
         exclude = raw.get("exclude", [])
         if not isinstance(min_length, int) or not (isinstance(exclude, list) and all(isinstance(x, str) for x in exclude)):

@@ -124,11 +124,21 @@ def dumps(data: Any, pretty: bool = False) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode(encoding) if isinstance(data, str) else data)
             fh.flush()
@@ -191,11 +201,18 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
     return rows
 
 
+# A text cell starting with one of these is a formula to Excel and LibreOffice (CSV injection):
+# it is written with a leading apostrophe, which spreadsheets show as plain text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 

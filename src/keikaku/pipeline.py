@@ -29,7 +29,7 @@ from .model import Document
 from .profile import Profile, builtin_profiles
 from .segment import choose_profile, segment
 
-MANIFEST_EVERY = 5.0  # seconds between manifest writes during a run
+MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
 
 TEXT_SUFFIXES = {".txt", ".text"}
 
@@ -161,6 +161,8 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     if workers > usable_workers(workers) and not scheduler:
         log(f"warning: --workers {workers} is more than the {usable_workers(workers)} CPU(s) here;"
             f" using {usable_workers(workers)}")
+    for stale in out.glob(".*.tmp"):  # left by a run that was killed while writing
+        stale.unlink(missing_ok=True)
     cache_path = out / ".cache" / "nlp.sqlite" if cache is True else (Path(cache) if cache else None)
     previous = _read_manifest(out)
     entries: list[dict[str, Any]] = []

@@ -135,12 +135,51 @@ def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None =
         pattern = re.compile(text)
     except re.error as exc:
         raise ProfileError(source, rule, f"invalid regular expression {text!r}: {exc}") from exc
+    nested = nested_repeat(text)
+    if nested:
+        raise ProfileError(source, rule, f"pattern {text!r} repeats a repeated part ({nested}): on a long line"
+                                         " it can take forever (catastrophic backtracking); make the inner or"
+                                         " the outer repetition bounded, e.g. {1,20}")
     if groups is not None:
         extra = set(pattern.groupindex) - groups
         if extra:
             raise ProfileError(source, rule, f"unknown named group(s) {', '.join(sorted(extra))};"
                                              f" use {', '.join(sorted(groups))}")
     return pattern
+
+
+def nested_repeat(text: str) -> str | None:
+    """The first unbounded repetition inside another unbounded repetition, as (a+)+ or (\\s*x*)*:
+    the shape behind catastrophic backtracking.  Read from Python's own regex parser."""
+    import re._parser as parser  # the parser behind re.compile; private but stable across 3.11+
+
+    unbounded = (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT)
+
+    def repeats(items: Any, inside: bool) -> str | None:
+        for op, av in items:
+            if op in unbounded:
+                lo, hi, sub = av
+                if hi == parser.MAXREPEAT and op is not parser.POSSESSIVE_REPEAT:
+                    if inside:
+                        return "an unbounded repeat inside another"
+                    found = repeats(sub, True)
+                else:
+                    found = repeats(sub, inside)
+            elif op is parser.SUBPATTERN:
+                found = repeats(av[-1], inside)
+            elif op is parser.BRANCH:
+                found = next((f for branch in av[1] if (f := repeats(branch, inside))), None)
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                found = repeats(av[1], inside)
+            elif op is parser.ATOMIC_GROUP:
+                found = None  # no backtracking into it
+            else:
+                found = None
+            if found:
+                return found
+        return None
+
+    return repeats(parser.parse(text), False)
 
 
 def _level_ref(r: _Reader, by_name: dict[str, Level], key: str, required: bool) -> Level | None:
