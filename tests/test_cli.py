@@ -243,3 +243,22 @@ def test_workers_give_byte_identical_output(out: Path, tmp_path: Path) -> None:
     for p in out.iterdir():
         if p.is_file():
             assert p.read_bytes() == (tmp_path / p.name).read_bytes(), p.name
+
+
+def test_progress_on_a_terminal_and_in_a_log(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    seed = str(RAW / "kiyose_4th_chokikeikaku_summary.txt")
+    logged = keikaku("run", seed, "--out", str(tmp_path / "a"), "--nlp", "none")
+    assert "[1/1] kiyose_4th_chokikeikaku_summary: ok (" in logged.stderr and "ETA" in logged.stderr
+    assert "1 document(s): 1 ok, 0 with warnings, 0 failed, 0 unchanged" in logged.stderr
+    quiet = keikaku("run", seed, "--out", str(tmp_path / "b"), "--nlp", "none", "-q")
+    assert quiet.stderr == ""
+    main, child = pty.openpty()  # a terminal: the bar is drawn in place with carriage returns
+    proc = subprocess.run([sys.executable, "-m", "keikaku", "run", seed, "--out", str(tmp_path / "c"), "--nlp",
+                           "none"], stderr=child, stdout=subprocess.DEVNULL, timeout=60)
+    os.close(child)
+    shown = os.read(main, 65536).decode()
+    os.close(main)
+    assert proc.returncode == 0 and "\r[########################] 1/1 documents" in shown and "ETA" in shown

@@ -30,8 +30,8 @@ def _log(quiet: bool) -> Callable[[str], None]:
 
 
 class _ProgressDisplay:
-    """A one-line bar on a terminal (documents, characters, rate, ETA); on anything else, one
-    plain line per document with --verbose and nothing without."""
+    """On a terminal, a one-line bar (documents, characters, rate, ETA) and, with --verbose, a
+    line per document above it; anywhere else (a log file, CI), a plain line per document."""
 
     def __init__(self, verbose: bool) -> None:
         self.tty = sys.stderr.isatty()
@@ -41,16 +41,19 @@ class _ProgressDisplay:
     def __call__(self, p: Progress) -> None:
         rate = p.chars / p.seconds if p.seconds > 0 else 0.0
         left = p.seconds * (p.bytes_total - p.bytes_done) / p.bytes_done if p.bytes_done else 0.0
-        if self.tty:
-            width = 24
-            filled = int(width * p.done / p.total) if p.total else width
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} documents,"
-                             f" {p.chars:,} chars, {rate:,.0f} chars/s, ETA {left:,.0f} s \x1b[K")
-            sys.stderr.flush()
-            self.drawn = True
-        elif self.verbose:
-            print(f"[{p.done}/{p.total}] {p.doc_id}: {p.status} ({p.chars:,} chars, {rate:,.0f} chars/s,"
-                  f" ETA {left:,.0f} s)", file=sys.stderr)
+        line = (f"[{p.done}/{p.total}] {p.doc_id}: {p.status} ({p.chars:,} chars, {rate:,.0f} chars/s,"
+                f" ETA {left:,.0f} s)")
+        if not self.tty:
+            print(line, file=sys.stderr)
+            return
+        if self.verbose:
+            sys.stderr.write("\r\x1b[K" + line + "\n")
+        width = 24
+        filled = int(width * p.done / p.total) if p.total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} documents,"
+                         f" {p.chars:,} chars, {rate:,.0f} chars/s, ETA {left:,.0f} s \x1b[K")
+        sys.stderr.flush()
+        self.drawn = True
 
     def close(self) -> None:
         if self.drawn:
@@ -125,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cache", metavar="DIR", help="folder of the analysis cache (default: OUT/.cache)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    p.add_argument("-v", "--verbose", action="store_true", help="a line per document when not on a terminal")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="on a terminal, a line per document besides the progress bar")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser("profiles", help="list the shipped profiles")
     p.set_defaults(func=_cmd_profiles)
