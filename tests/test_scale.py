@@ -172,3 +172,19 @@ def test_a_20_mb_plan_runs_in_bounded_memory(tmp_path: Path) -> None:
     assert huge < normal + 40 * big.stat().st_size / 2**20, (normal, huge)
     doc = json.loads((tmp_path / "o2" / "big.json").read_text(encoding="utf-8"))
     assert doc["counts"]["nodes"] > 1000
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/passwd", "etc_passwd"),
+    ("/abs/path/plan", "abs_path_plan"),
+    ("plan\u202etxt.exe", "plan_txt.exe"),  # right-to-left override
+    ("..", "document"),
+    ("計画　２０２４", "計画_２０２４"),
+    ("ｶﾞｲﾄﾞ", "ｶﾞｲﾄﾞ"),
+    ("e\u0301t\u00e9", "\u00e9t\u00e9"),  # NFD → NFC
+    ("a" * 300, "a" * 100),
+])
+def test_doc_ids_cannot_escape_the_output_folder(name: str, expected: str) -> None:
+    doc_id = pipeline.safe_name(name)
+    assert doc_id == expected
+    assert "/" not in doc_id and "\\\\" not in doc_id and not doc_id.startswith(".") and doc_id
