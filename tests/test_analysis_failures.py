@@ -39,7 +39,7 @@ def test_a_document_that_breaks_the_analysis_fails_alone(tmp_path: Path, monkeyp
     assert (tmp_path / "out" / "good.json").exists() and not (tmp_path / "out" / "bad.json").exists()
 
 
-def test_a_dead_worker_process_is_replaced_by_work_in_the_main_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_document_that_kills_its_workers_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     import batch_helpers
 
     monkeypatch.setattr(batch, "process", batch_helpers.die_in_worker_on_kodaira)
@@ -48,9 +48,11 @@ def test_a_dead_worker_process_is_replaced_by_work_in_the_main_process(monkeypat
     log: list[str] = []
     outcomes = {o.entry["doc_id"]: o for o in execute(jobs, workers=2, log=log.append)}
     assert sorted(outcomes) == ["kiyose", "kodaira", "nishitokyo"]
-    assert all(o.entry["status"] == "ok" for o in outcomes.values())
-    assert any("worker process died" in line for line in log)
-    assert outcomes["kodaira"].json_text == process(jobs[1]).json_text
+    assert outcomes["nishitokyo"].entry["status"] == outcomes["kiyose"].entry["status"] == "ok"
+    assert outcomes["kodaira"].entry["status"] == "failed"
+    assert "a worker process died twice while processing it" in outcomes["kodaira"].entry["errors"][0]
+    assert sum("worker process died" in line for line in log) == 2  # one new pool, then the document fails
+    assert outcomes["kiyose"].json_text == process(jobs[2]).json_text
 
 
 @pytest.mark.parametrize("error", [RulesError("rules.jsonl", "line 3 (law)", "bad pattern"),

@@ -14,8 +14,9 @@ from conftest import RAW
 distributed = pytest.importorskip("distributed")
 
 
-def keikaku(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=300)
+def keikaku(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=300,
+                          cwd=cwd)
 
 
 def test_dask_run_is_byte_identical_to_a_serial_run(tmp_path: Path) -> None:
@@ -24,19 +25,25 @@ def test_dask_run_is_byte_identical_to_a_serial_run(tmp_path: Path) -> None:
     for name in ("nishitokyo_2nd_kihonkeikaku_mi.txt", "kodaira_kihonkoso.txt", "kiyose_4th_chokikeikaku_summary.txt"):
         shutil.copy(RAW / name, inputs / name)
     (inputs / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    serial = keikaku("run", str(inputs), "--out", str(tmp_path / "serial"), "--no-cache")
+    serial = keikaku("run", "in", "--out", "serial", "--no-cache", cwd=tmp_path)
     assert serial.returncode == 1  # the PNG fails, the others do not
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
-        result = keikaku("run", str(inputs), "--out", str(tmp_path / "dask"), "--no-cache",
-                         "--scheduler", cluster.scheduler_address)
+        # relative paths, from a folder the workers do not run in, and the default cache
+        result = keikaku("run", "in", "--out", "dask", "--scheduler", cluster.scheduler_address, cwd=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert "broken.txt" in result.stderr
+    assert "broken.txt" in result.stderr and (tmp_path / "dask" / ".cache" / "nlp.sqlite").exists()
     files = sorted(p.name for p in (tmp_path / "serial").iterdir() if p.is_file())
     assert files == sorted(p.name for p in (tmp_path / "dask").iterdir() if p.is_file())
     assert len(files) == 3 + 7  # three documents, six tables, the manifest
     for name in files:
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
+def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path: Path) -> None:
+    result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(tmp_path), "--nlp", "none",
+                     "--scheduler", "127.0.0.1")
+    assert result.returncode == 2 and "not a Dask scheduler address" in result.stderr
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:

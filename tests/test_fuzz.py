@@ -8,6 +8,7 @@ import json
 import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 import jsonschema
 from hypothesis import HealthCheck, given, settings
@@ -24,13 +25,12 @@ FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
 plan_like = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), min_size=1, max_size=30)
 
 
-def run_one(data: bytes) -> tuple[dict, dict | None, Path]:
-    folder = Path(tempfile.mkdtemp(prefix="keikaku-fuzz-"))
-    path = folder / "input.txt"
-    path.write_bytes(data)
-    outcome = process(Job(str(path), "input", None, "fast", None, "fuzz", len(data)))
-    doc = json.loads(outcome.json_text) if outcome.json_text is not None else None
-    return outcome.entry, doc, path
+def run_one(data: bytes, check: Callable[[dict, dict | None, Path], None]) -> None:
+    with tempfile.TemporaryDirectory(prefix="keikaku-fuzz-") as folder:
+        path = Path(folder) / "input.txt"
+        path.write_bytes(data)
+        outcome = process(Job(str(path), "input", None, "fast", None, "fuzz", len(data)))
+        check(outcome.entry, json.loads(outcome.json_text) if outcome.json_text is not None else None, path)
 
 
 @FUZZ
@@ -41,26 +41,30 @@ def test_any_text(lines: list[str], newline: str, encoding: str) -> None:
         data = text.encode(encoding)
     except UnicodeEncodeError:
         data = text.encode("utf-8")
-    entry, doc, path = run_one(data)
-    if doc is None:  # only input that is not usable as a plan text may fail, with a message naming it
-        assert entry["errors"] and str(path) in entry["errors"][0], entry
-        assert not text.strip() or "internal error" not in entry["errors"][0], entry
-        return
-    jsonschema.validate(doc, SCHEMA)
-    source = ingest(path)
-    nonblank = {line.no for line in source.lines if line.text.strip()}
-    assert nonblank <= covered_lines(doc), sorted(nonblank - covered_lines(doc))
+    def check(entry: dict, doc: dict | None, path: Path) -> None:
+        if doc is None:  # only input that is not usable as a plan text may fail, with a message naming it
+            assert entry["errors"] and str(path) in entry["errors"][0], entry
+            assert not text.strip() or "internal error" not in entry["errors"][0], entry
+            return
+        jsonschema.validate(doc, SCHEMA)
+        source = ingest(path)
+        nonblank = {line.no for line in source.lines if line.text.strip()}
+        assert nonblank <= covered_lines(doc), sorted(nonblank - covered_lines(doc))
+
+    run_one(data, check)
 
 
 @FUZZ
 @given(st.binary(max_size=600))
 def test_any_bytes(data: bytes) -> None:
-    entry, doc, path = run_one(data)
-    if doc is None:
-        assert entry["status"] == "failed" and entry["errors"] and "internal error" not in entry["errors"][0], entry
-        try:
-            ingest(path)
-        except InputError:
-            return  # refused at ingest, as the error says
-        raise AssertionError(f"readable input failed later: {entry['errors']}")
-    jsonschema.validate(doc, SCHEMA)
+    def check(entry: dict, doc: dict | None, path: Path) -> None:
+        if doc is None:
+            assert entry["status"] == "failed" and entry["errors"] and "internal error" not in entry["errors"][0], entry
+            try:
+                ingest(path)
+            except InputError:
+                return  # refused at ingest, as the error says
+            raise AssertionError(f"readable input failed later: {entry['errors']}")
+        jsonschema.validate(doc, SCHEMA)
+
+    run_one(data, check)

@@ -8,6 +8,7 @@ in a local run, so the output does not depend on where the work was done.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -20,7 +21,7 @@ from typing import Any, Callable, Iterator
 from . import __version__
 from .analyse import analyse
 from .cache import NlpCache
-from .errors import KeikakuError, ProfileError, SetupError
+from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .export import SCHEMA_VERSION, document_json, dumps
 from .ingest import ingest
 from .nlp import get_analyzer, versions
@@ -30,13 +31,14 @@ from .segment import choose_profile, segment
 
 @dataclass(frozen=True)
 class Job:
-    path: str
+    path: str  # as the user gave it: shown in messages and recorded in the output
     doc_id: str
     profile: Profile | None  # None: chosen per document
     nlp: str
     cache: str | None  # the analysis cache file, if any
     fingerprint: str  # what decides the output (see keikaku.pipeline.fingerprint)
     size: int = 0  # input bytes, to start big documents first
+    abspath: str = ""  # where a worker reads it (relative paths mean nothing on a Dask worker)
 
 
 @dataclass
@@ -71,14 +73,14 @@ def process(job: Job) -> Outcome:
     entry = new_entry(job)
     path = Path(job.path)
     try:
-        source = ingest(path)
+        source = ingest(job.abspath or job.path, name=job.path)
         if job.profile is None:
             chosen, choice = choose_profile(source)
             doc = segment(source, chosen, job.doc_id, choice)
         else:
             doc = segment(source, job.profile, job.doc_id)
         analyse([doc], job.nlp, _cache(job.cache))
-        data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)})
+        data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)}, job.fingerprint)
     except (SetupError, ProfileError):
         raise
     except KeikakuError as exc:
@@ -120,43 +122,74 @@ def _load_model(mode: str) -> None:
 
 def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> Iterator[Outcome]:
     """Local worker processes, spawned (a fresh interpreter each: no model or tokenizer is shared),
-    each loading its model once.  If one dies (killed, out of memory), the documents not done
-    yet are processed here."""
-    done: set[str] = set()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_load_model, initargs=(jobs[0].nlp,))
-    try:
-        pending = {pool.submit(process, job): job for job in jobs}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                job = pending.pop(future)
-                outcome = future.result()
-                done.add(job.doc_id)
-                yield outcome
-    except BrokenProcessPool as exc:
-        log(f"warning: a worker process died ({exc}); processing the remaining documents here")
-        for job in jobs:
-            if job.doc_id not in done:
-                yield process(job)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    each loading its model once, never more than ``workers`` documents handed out at a time.  If
+    a worker dies (killed, out of memory, a crash in native code), a new pool takes over and the
+    documents that were in flight are tried again one at a time; one that breaks a pool again is
+    failed, so one document cannot bring the run down (and it never runs in this process)."""
+    queue = list(jobs)
+    strikes: dict[str, int] = {}
+    while queue:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_load_model, initargs=(queue[0].nlp,))
+        pending: dict[Any, Job] = {}
+        try:
+            while queue or pending:
+                while queue and len(pending) < workers:
+                    if pending and strikes.get(queue[0].doc_id):
+                        break  # a suspect (in flight when a pool broke) runs alone, to tell who did it
+                    job = queue.pop(0)
+                    pending[pool.submit(process, job)] = job
+                    if strikes.get(job.doc_id):
+                        break
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    outcome = future.result()  # raises BrokenProcessPool with the job still pending
+                    pending.pop(future)
+                    yield outcome
+        except BrokenProcessPool:
+            for job in pending.values():
+                strikes[job.doc_id] = strikes.get(job.doc_id, 0) + 1
+                if strikes[job.doc_id] >= 2:
+                    entry = new_entry(job)
+                    entry["errors"].append(f"{job.path}: a worker process died twice while processing it"
+                                           " (out of memory? see the README's memory figures)")
+                    yield Outcome(entry, None)
+                else:
+                    queue.insert(0, job)
+            log(f"warning: a worker process died; {len(queue)} document(s) left, starting new workers")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _on_dask(jobs: list[Job], scheduler: str) -> Iterator[Outcome]:
     """Tasks on an existing Dask cluster; each worker process loads the model on its first task
     (and keeps it: the model cache is per process).  Start workers with ``--nthreads 1``:
-    a Sudachi tokenizer must not be shared across threads."""
+    a Sudachi tokenizer must not be shared across threads.  A task Dask gives up on (its
+    workers kept dying) fails that document only."""
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
         raise SetupError(f"--scheduler needs dask.distributed ({exc}): pip install -e . installs it") from exc
     try:
         client = Client(scheduler, timeout="10s")
+    except ValueError as exc:
+        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({exc});"
+                         " it looks like tcp://HOST:8786") from exc
     except (OSError, TimeoutError) as exc:
         raise SetupError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with"
                          " `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`") from exc
     with client:
-        futures = client.map(process, jobs, key=[f"keikaku-{j.doc_id}-{j.fingerprint[:12]}" for j in jobs])
+        keys = [f"keikaku-{j.doc_id}-{hashlib.sha256((j.abspath + j.fingerprint).encode()).hexdigest()[:16]}"
+                for j in jobs]
+        futures = client.map(process, jobs, key=keys)
+        by_key = dict(zip(keys, jobs))
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except (SetupError, ProfileError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: this document fails, the run goes on
+                job = by_key[future.key]
+                entry = new_entry(job)
+                entry["errors"].append(f"{job.path}: failed on the Dask cluster ({type(exc).__name__}: {exc})")
+                yield Outcome(entry, None)

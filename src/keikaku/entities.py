@@ -85,8 +85,8 @@ def parse_rules(text: str, source: str) -> tuple[EntityRule, ...]:
         except re.error as exc:
             raise RulesError(source, where, f"bad pattern: {exc}") from None
         if nested_repeat(pattern.pattern):
-            raise RulesError(source, where, "the pattern repeats a repeated part, which can take forever on a long"
-                                            " text; bound one of the repetitions, e.g. {0,3}")
+            raise RulesError(source, where, "the pattern has a repetition inside another, which can take forever"
+                                            " on some texts; make the inner one possessive (a++) or atomic ((?>…))")
         min_length = raw.get("min_length", 2)
         exclude = raw.get("exclude", [])
         if not isinstance(min_length, int) or not (isinstance(exclude, list) and all(isinstance(x, str) for x in exclude)):

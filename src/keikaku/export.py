@@ -76,14 +76,18 @@ def node_json(node: Node) -> dict[str, Any]:
     }
 
 
-def document_json(doc: Document, version: str, analysis: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The document as JSON; ``analysis`` says how keywords and entities were made (mode, versions)."""
+def document_json(doc: Document, version: str, analysis: dict[str, Any] | None = None,
+                  fingerprint: str | None = None) -> dict[str, Any]:
+    """The document as JSON; ``analysis`` says how keywords and entities were made (mode, versions);
+    ``fingerprint`` is what a re-run compares to decide whether to redo it (near the top, so that
+    it can be read without parsing the whole file)."""
     root = doc.root
     front_spans = list(root.own_spans())
     return {
         "schema_version": SCHEMA_VERSION,
         "keikaku_version": version,
         "doc_id": doc.doc_id,
+        "fingerprint": fingerprint,
         "title": doc.title,
         "source": {"path": doc.source.path, "sha256": doc.source.sha256, "encoding": doc.source.encoding,
                    "bytes": doc.source.size, "lines": doc.source.lines},

@@ -131,16 +131,20 @@ def ingest_bytes(data: bytes, path: str) -> SourceText:
                       encoding=encoding, lines=lines, warnings=warnings)
 
 
-def ingest(path: str | Path) -> SourceText:
-    """Read and decode one file; :class:`InputError` names the file when it cannot be used."""
+def ingest(path: str | Path, name: str | None = None) -> SourceText:
+    """Read and decode one file; :class:`InputError` names the file when it cannot be used.
+
+    ``name`` is how the file is named in messages and in the output (the path as the user gave
+    it) when ``path`` is another spelling of it (an absolute path, on a Dask worker)."""
     p = Path(path)
+    shown = name or str(p)
     try:
         data = p.read_bytes()
     except IsADirectoryError as exc:
-        raise InputError(str(p), "is a directory") from exc
+        raise InputError(shown, "is a directory") from exc
     except OSError as exc:
-        raise InputError(str(p), f"cannot be read ({exc.strerror or exc})") from exc
-    source = ingest_bytes(data, str(p))
+        raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    source = ingest_bytes(data, shown)
     if not any(not line.blank for line in source.lines):
-        raise InputError(str(p), "is empty (no text at all)" if not data.strip() else "contains only whitespace")
+        raise InputError(shown, "is empty (no text at all)" if not data.strip() else "contains only whitespace")
     return source

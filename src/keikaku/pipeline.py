@@ -7,6 +7,7 @@ itself runs through :mod:`keikaku.batch` (here, local processes or Dask).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import sys
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any, Callable
 
@@ -128,14 +130,57 @@ class Progress:
     status: str
 
 
+def _plain(value: Any) -> Any:
+    """A profile as plain JSON data, every pattern in full (repr() would cut long ones short)."""
+    if isinstance(value, re.Pattern):
+        return [value.pattern, value.flags]
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
 def fingerprint(data: bytes, profile: Profile | None, nlp: str) -> str:
-    """What decides a document's output: its bytes, the profile(s), the mode and its models,
-    keikaku's version.  A re-run skips documents whose fingerprint is unchanged."""
-    profiles = repr(profile) if profile is not None else repr(sorted(builtin_profiles().items()))
+    """What decides a document's output: its bytes, the profile (every shipped one when chosen
+    automatically), the mode and its models and rules, keikaku's version.  A re-run skips
+    documents whose fingerprint is unchanged."""
+    profiles = _plain(profile) if profile is not None else _plain(sorted(builtin_profiles().items()))
     h = hashlib.sha256(data)
     h.update(json.dumps([profiles, nlp, analysis_fingerprint(nlp) if nlp != "none" else "", __version__,
-                         SCHEMA_VERSION]).encode())
+                         SCHEMA_VERSION], ensure_ascii=False).encode())
     return h.hexdigest()
+
+
+_STALE_TMP = re.compile(r"^\.[\w.-]+\.(?:json|csv)\.[\w]+\.tmp$")  # atomic_write's temporary names
+_FINGERPRINT = re.compile(r'"fingerprint":"([0-9a-f]{64})"')
+
+
+def _written_fingerprint(path: Path) -> str | None:
+    """The fingerprint inside a document JSON, read from its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            m = _FINGERPRINT.search(fh.read(4096).decode("utf-8", "replace"))
+    except OSError:
+        return None
+    return m.group(1) if m else None
+
+
+def _unchanged(old: dict[str, Any] | None, path: Path, fp: str, out: Path) -> bool:
+    """True when the earlier run's output for this input is still right: same input (however its
+    path is spelled), same fingerprint in the manifest and in the file itself (a run killed
+    between writing the file and the manifest leaves them different)."""
+    if not (old and fp and old.get("fingerprint") == fp and old.get("status") != "failed" and old.get("output")):
+        return False
+    try:
+        same_input = Path(str(old.get("source"))).resolve() == path.resolve()
+    except OSError:
+        return False
+    return same_input and _written_fingerprint(out / Path(str(old["output"])).name) == fp
 
 
 def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
@@ -147,8 +192,9 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     Documents whose fingerprint is unchanged since the run that wrote ``out`` are skipped
     unless ``force``.  ``cache`` is the analysis cache file (True: ``out/.cache/nlp.sqlite``,
     None/False: no cache).  Work runs here, on ``workers`` local processes, or on the Dask
-    ``scheduler``; each finished document is written at once, and the manifest every few
-    seconds, so an interrupted run resumes where it stopped."""
+    ``scheduler``; each finished document is written at once, and the manifest every second or
+    so, so an interrupted run resumes where it stopped.  Two runs must not write into the same
+    ``out`` at once."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     started = time.monotonic()
     check_mode(nlp)
@@ -158,16 +204,19 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot be used as the output folder ({exc.strerror or exc})") from exc
-    if workers > usable_workers(workers) and not scheduler:
+    if scheduler and workers > 1:
+        log("warning: --workers is ignored with --scheduler: the Dask cluster's workers do the work")
+    elif workers > usable_workers(workers):
         log(f"warning: --workers {workers} is more than the {usable_workers(workers)} CPU(s) here;"
             f" using {usable_workers(workers)}")
-    for stale in out.glob(".*.tmp"):  # left by a run that was killed while writing
-        stale.unlink(missing_ok=True)
-    cache_path = out / ".cache" / "nlp.sqlite" if cache is True else (Path(cache) if cache else None)
+    for stale in out.iterdir():  # temporary files of a run that was killed while writing
+        if _STALE_TMP.match(stale.name) and stale.is_file():
+            stale.unlink(missing_ok=True)
+    cache_path = (out / ".cache" / "nlp.sqlite" if cache is True else (Path(cache) if cache else None))
+    cache_file = str(cache_path.resolve()) if cache_path and nlp != "none" else None
     previous = _read_manifest(out)
     entries: list[dict[str, Any]] = []
     jobs: list[Job] = []
-    unchanged = 0
     for path in inputs.files:
         doc_id = ids[path]
         try:
@@ -176,35 +225,41 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         except OSError:
             data, fp = b"", ""  # processing reports the problem
         old = previous.get(doc_id)
-        if (not force and fp and old and old.get("fingerprint") == fp and old.get("status") != "failed"
-                and old.get("source") == str(path) and old.get("output") and (out / str(old["output"])).exists()):
-            entries.append(old)
-            unchanged += 1
+        if not force and _unchanged(old, path, fp, out):
+            entries.append(old)  # type: ignore[arg-type]  # _unchanged checked it
             continue
-        jobs.append(Job(str(path), doc_id, profile, nlp, str(cache_path) if cache_path and nlp != "none" else None,
-                        fp, len(data)))
+        if old and old.get("source") and old["source"] != str(path) and Path(str(old["source"])).exists() \
+                and Path(str(old["source"])).resolve() != path.resolve():
+            log(f"warning: {path} replaces the output {doc_id}.json of an earlier run, made from {old['source']}")
+        jobs.append(Job(str(path), doc_id, profile, nlp, cache_file, fp, len(data), str(path.absolute())))
+    unchanged = len(entries)
     result = RunResult(entries, inputs.skipped, unchanged=unchanged)
-    bytes_total = sum(j.size for j in jobs)
-    bytes_done = 0
-    last_manifest = time.monotonic()
-    for outcome in execute(jobs, workers, scheduler, log):
-        entry = outcome.entry
-        if outcome.json_text is not None:
-            atomic_write(out / f"{entry['doc_id']}.json", outcome.json_text)
-        for message in entry["errors"]:
-            log(f"error: {message}")
-        entries.append(entry)
-        result.chars += outcome.chars
-        bytes_done += next(j.size for j in jobs if j.doc_id == entry["doc_id"])
-        if progress:
-            progress(Progress(len(entries) - unchanged, len(jobs), result.chars, bytes_done, bytes_total,
-                              time.monotonic() - started, entry["doc_id"], entry["status"]))
-        if time.monotonic() - last_manifest > MANIFEST_EVERY:
-            _write_manifest(out, entries, inputs.skipped)  # an interrupted run resumes from here
-            last_manifest = time.monotonic()
+    size = {j.doc_id: j.size for j in jobs}
+    bytes_total, bytes_done = sum(size.values()), 0
+    last_manifest, manifest_cost = time.monotonic(), 0.0
+    try:
+        for outcome in execute(jobs, workers, scheduler, log):
+            entry = outcome.entry
+            if outcome.json_text is not None:
+                atomic_write(out / f"{entry['doc_id']}.json", outcome.json_text)
+            for message in entry["errors"]:
+                log(f"error: {message}")
+            entries.append(entry)
+            result.chars += outcome.chars
+            bytes_done += size[entry["doc_id"]]
+            if progress:
+                progress(Progress(len(entries) - unchanged, len(jobs), result.chars, bytes_done, bytes_total,
+                                  time.monotonic() - started, entry["doc_id"], entry["status"]))
+            # The manifest is rewritten every second, or less often when writing it takes long
+            # (tens of thousands of documents): a killed run then redoes at most those seconds.
+            if time.monotonic() - last_manifest > max(MANIFEST_EVERY, 20 * manifest_cost):
+                t = time.monotonic()
+                _write_manifest(out, entries, inputs.skipped)
+                last_manifest, manifest_cost = time.monotonic(), time.monotonic() - t
+    finally:
+        documents = _write_manifest(out, entries, inputs.skipped)
     for s in inputs.skipped:
         log(f"skipped: {s['path']}: {s['reason']}")
-    documents = _write_manifest(out, entries, inputs.skipped)
     _write_tables(out, documents, csv_encoding, log)
     result.entries = sorted(entries, key=lambda e: e["doc_id"])
     result.seconds = time.monotonic() - started
@@ -226,11 +281,11 @@ def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict
     previous = _read_manifest(out)
     by_source: dict[str, list[str]] = {}
     for doc_id, old_entry in previous.items():
-        by_source.setdefault(str(old_entry.get("source")), []).append(doc_id)
+        by_source.setdefault(_resolved(old_entry.get("source")), []).append(doc_id)
     for e in entries:
         # The same input under another doc_id in an earlier run (a second file with its stem
         # appeared): drop the old entry and its file, or its units would be counted twice.
-        for doc_id in by_source.get(e["source"], []):
+        for doc_id in by_source.get(_resolved(e["source"]), []):
             if doc_id != e["doc_id"] and doc_id in previous:
                 _remove_output(out, previous.pop(doc_id))
         if e["status"] == "failed" and e["doc_id"] in previous:
@@ -242,6 +297,14 @@ def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict
                 "skipped": skipped}
     atomic_write(manifest_path, dumps(manifest, pretty=True))
     return docs
+
+
+def _resolved(source: Any) -> str:
+    """An input path spelled one way for every spelling (raw/x.txt, ./raw/x.txt, /abs/raw/x.txt)."""
+    try:
+        return str(Path(str(source)).resolve())
+    except (OSError, RuntimeError):
+        return str(source)
 
 
 def _remove_output(out: Path, entry: dict[str, Any]) -> None:

@@ -137,9 +137,9 @@ def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None =
         raise ProfileError(source, rule, f"invalid regular expression {text!r}: {exc}") from exc
     nested = nested_repeat(text)
     if nested:
-        raise ProfileError(source, rule, f"pattern {text!r} repeats a repeated part ({nested}): on a long line"
-                                         " it can take forever (catastrophic backtracking); make the inner or"
-                                         " the outer repetition bounded, e.g. {1,20}")
+        raise ProfileError(source, rule, f"pattern {text!r} has {nested}: on some lines it can take forever"
+                                         " (catastrophic backtracking); make the inner repetition possessive"
+                                         " (a++, [^、]*+) or atomic ((?>…)), or write it without nesting")
     if groups is not None:
         extra = set(pattern.groupindex) - groups
         if extra:
@@ -149,37 +149,35 @@ def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None =
 
 
 def nested_repeat(text: str) -> str | None:
-    """The first unbounded repetition inside another unbounded repetition, as (a+)+ or (\\s*x*)*:
-    the shape behind catastrophic backtracking.  Read from Python's own regex parser."""
+    """A repetition inside a repetition, one of them unbounded, as (a+)+, (a{1,20})+ or
+    (a+){1,20}: the shape behind catastrophic backtracking, read from Python's own regex parser.  Possessive (a++) and atomic
+    ((?>a+)) forms cannot backtrack and pass.  It cannot see every slow pattern: overlapping
+    alternatives under one repetition, (あ|あ)+, still pass."""
     import re._parser as parser  # the parser behind re.compile; private but stable across 3.11+
 
-    unbounded = (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT)
+    unbounded = parser.MAXREPEAT
 
-    def repeats(items: Any, inside: bool) -> str | None:
+    def repeats(items: Any, outer: int) -> str | None:
+        """``outer``: the largest count of the repetitions around ``items`` (1: none)."""
         for op, av in items:
-            if op in unbounded:
+            found = None
+            if op in (parser.MAX_REPEAT, parser.MIN_REPEAT):
                 lo, hi, sub = av
-                if hi == parser.MAXREPEAT and op is not parser.POSSESSIVE_REPEAT:
-                    if inside:
-                        return "an unbounded repeat inside another"
-                    found = repeats(sub, True)
-                else:
-                    found = repeats(sub, inside)
+                # Both bounded ({0,2} around {2,40}) costs at most their product: allowed.
+                if hi > 1 and outer > 1 and unbounded in (hi, outer):
+                    return "a repetition inside another"
+                found = repeats(sub, max(outer, hi))
             elif op is parser.SUBPATTERN:
-                found = repeats(av[-1], inside)
+                found = repeats(av[-1], outer)
             elif op is parser.BRANCH:
-                found = next((f for branch in av[1] if (f := repeats(branch, inside))), None)
+                found = next((f for branch in av[1] if (f := repeats(branch, outer))), None)
             elif op in (parser.ASSERT, parser.ASSERT_NOT):
-                found = repeats(av[1], inside)
-            elif op is parser.ATOMIC_GROUP:
-                found = None  # no backtracking into it
-            else:
-                found = None
-            if found:
+                found = repeats(av[1], outer)
+            if found:  # POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack: not searched
                 return found
         return None
 
-    return repeats(parser.parse(text), False)
+    return repeats(parser.parse(text), 1)
 
 
 def _level_ref(r: _Reader, by_name: dict[str, Level], key: str, required: bool) -> Level | None:
