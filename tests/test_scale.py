@@ -227,3 +227,20 @@ def test_doc_ids_cannot_escape_the_output_folder(name: str, expected: str) -> No
     doc_id = pipeline.safe_name(name)
     assert doc_id == expected
     assert "/" not in doc_id and "\\\\" not in doc_id and not doc_id.startswith(".") and doc_id
+
+
+def test_a_damaged_or_unusable_cache_never_fails_a_run(tmp_path: Path) -> None:
+    seed = RAW / "kiyose_4th_chokikeikaku_summary.txt"
+    damaged = tmp_path / "cache" / "nlp.sqlite"
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"this is not an SQLite database" * 100)
+    with pytest.warns(UserWarning, match="damaged"):
+        result = pipeline.run([str(seed)], tmp_path / "out", nlp="fast", cache=damaged, log=lambda m: None)
+    assert result.failed == 0 and (damaged.parent / "nlp.sqlite.damaged").exists()
+    assert batch._cache(str(damaged.resolve())).get_many("fast", ["別の文"]) == [None]  # the new cache works
+    blocked = tmp_path / "file"
+    blocked.write_text("x", encoding="utf-8")
+    with pytest.warns(UserWarning, match="cannot be used"):
+        result = pipeline.run([str(seed)], tmp_path / "out2", nlp="fast", cache=blocked / "nlp.sqlite",
+                              log=lambda m: None)
+    assert result.failed == 0

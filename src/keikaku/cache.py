@@ -49,16 +49,32 @@ class NlpCache:
         self.hits = 0
         self.misses = 0
 
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=60)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.commit()
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and not self.disabled:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=60)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                db.commit()
-                self._db = db
-            except (OSError, sqlite3.Error) as exc:
+                self._db = self._open()
+            except sqlite3.DatabaseError as exc:
+                # Not a database (damaged, or another file under that name): set it aside, start afresh.
+                try:
+                    self.path.replace(self.path.with_name(self.path.name + ".damaged"))
+                    self._db = self._open()
+                    warnings.warn(f"analysis cache {self.path} was damaged ({exc}); moved aside and started"
+                                  " a new one", stacklevel=2)
+                except (OSError, sqlite3.Error) as again:
+                    self._disable(again)
+            except OSError as exc:
                 self._disable(exc)
         return self._db
 
