@@ -122,7 +122,7 @@ def _load_model(mode: str) -> None:
 
 def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> Iterator[Outcome]:
     """Local worker processes, spawned (a fresh interpreter each: no model or tokenizer is shared),
-    each loading its model once, never more than ``workers`` documents handed out at a time.  If
+    each loading its model once, with one document queued per worker beside the running ones.  If
     a worker dies (killed, out of memory, a crash in native code), a new pool takes over and the
     documents that were in flight are tried again one at a time; one that breaks a pool again is
     failed, so one document cannot bring the run down (and it never runs in this process)."""
@@ -132,20 +132,25 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_load_model, initargs=(queue[0].nlp,))
         pending: dict[Any, Job] = {}
+
+        def refill() -> None:
+            # One document queued per worker besides the running ones, so that no worker waits
+            # while the caller writes; a suspect (pending when a pool broke) runs alone.
+            while queue and len(pending) < 2 * workers:
+                if any(strikes.get(j.doc_id) for j in pending.values()) or (pending and strikes.get(queue[0].doc_id)):
+                    return
+                job = queue.pop(0)
+                pending[pool.submit(process, job)] = job
+
         try:
-            while queue or pending:
-                while queue and len(pending) < workers:
-                    if pending and strikes.get(queue[0].doc_id):
-                        break  # a suspect (in flight when a pool broke) runs alone, to tell who did it
-                    job = queue.pop(0)
-                    pending[pool.submit(process, job)] = job
-                    if strikes.get(job.doc_id):
-                        break
+            refill()
+            while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                outcomes = [future.result() for future in finished]  # BrokenProcessPool: all still pending
                 for future in finished:
-                    outcome = future.result()  # raises BrokenProcessPool with the job still pending
                     pending.pop(future)
-                    yield outcome
+                refill()
+                yield from outcomes
         except BrokenProcessPool:
             for job in pending.values():
                 strikes[job.doc_id] = strikes.get(job.doc_id, 0) + 1
