@@ -23,10 +23,9 @@ from .analyse import analyse
 from .cache import NlpCache
 from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .export import SCHEMA_VERSION, document_json, dumps
-from .ingest import ingest
 from .nlp import get_analyzer, versions
 from .profile import Profile
-from .segment import choose_profile, segment
+from .segment import parse_file
 
 
 @dataclass(frozen=True)
@@ -73,12 +72,7 @@ def process(job: Job) -> Outcome:
     entry = new_entry(job)
     path = Path(job.path)
     try:
-        source = ingest(job.abspath or job.path, name=job.path)
-        if job.profile is None:
-            chosen, choice = choose_profile(source)
-            doc = segment(source, chosen, job.doc_id, choice)
-        else:
-            doc = segment(source, job.profile, job.doc_id)
+        doc = parse_file(job.abspath or job.path, job.doc_id, job.profile, name=job.path)
         analyse([doc], job.nlp, _cache(job.cache))
         data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)}, job.fingerprint)
     except (SetupError, ProfileError):
@@ -92,7 +86,7 @@ def process(job: Job) -> Outcome:
     entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name, encoding=doc.source.encoding,
                  schema_version=SCHEMA_VERSION, counts=data["counts"], warnings=doc.warnings,
                  output=f"{job.doc_id}.json")
-    return Outcome(entry, dumps(data), sum(len(line.text) for line in source.lines))
+    return Outcome(entry, dumps(data), doc.source.chars)
 
 
 def usable_workers(workers: int) -> int:

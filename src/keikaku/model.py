@@ -182,6 +182,7 @@ class Source:
     encoding: str
     size: int
     lines: int
+    chars: int = 0  # decoded characters, for throughput figures
 
 
 @dataclass

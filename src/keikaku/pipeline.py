@@ -26,10 +26,8 @@ from .batch import Job, execute, usable_workers
 from .cache import analysis_fingerprint
 from .errors import OutputError
 from .export import SCHEMA_VERSION, atomic_write, dumps, table_rows, write_tables
-from .ingest import ingest
-from .model import Document
 from .profile import Profile, builtin_profiles
-from .segment import choose_profile, segment
+from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
 
 MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
 
@@ -93,15 +91,6 @@ def assign_doc_ids(files: list[Path]) -> dict[Path, str]:
     return ids
 
 
-def parse_file(path: Path, doc_id: str, profile: Profile | None) -> Document:
-    """Ingest and segment one file (the profile is chosen automatically when ``profile`` is None)."""
-    source = ingest(path)
-    if profile is None:
-        chosen, choice = choose_profile(source)
-        return segment(source, chosen, doc_id, choice)
-    return segment(source, profile, doc_id)
-
-
 @dataclass
 class RunResult:
     entries: list[dict[str, Any]]
@@ -109,7 +98,6 @@ class RunResult:
     unchanged: int = 0  # documents skipped because nothing that decides their output changed
     seconds: float = 0.0
     chars: int = 0  # characters of the documents processed in this run
-    cache_hits: int = 0
 
     @property
     def failed(self) -> int:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 from .align import check_alignment
 from .classify import CLine, Classified, Cls, classify
-from .ingest import SourceText
+from .ingest import SourceText, ingest
 from .model import Document, Item, Node, NodeKind, Paragraph, ProfileChoice, Section, Source, Span
 from .normalize import compact_code, join_broken, matchable
 from .profile import Profile, builtin_profiles
@@ -244,7 +245,7 @@ def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileCh
     doc = Document(
         doc_id=doc_id, title=document_title(source),
         source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, size=source.size,
-                      lines=len(source.lines)),
+                      lines=len(source.lines), chars=sum(len(line.text) for line in source.lines)),
         profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
         root=root, furniture=builder.furniture, warnings=warnings)
     doc.check_tree()
@@ -281,3 +282,13 @@ def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = Non
     why = "its detect patterns match and " if profiles[best].detect else ""
     reason = f"auto: {why}it explains the most structure (score {scores[best]:g}" + (f"; {others})" if others else ")")
     return profiles[best], ProfileChoice(name=best, path=profiles[best].source, reason=reason, scores=scores)
+
+
+def parse_file(path: str | Path, doc_id: str, profile: Profile | None, name: str | None = None) -> Document:
+    """Ingest and segment one file (the profile is chosen automatically when ``profile`` is None);
+    ``name`` is the path as shown to the user, when ``path`` spells it another way."""
+    source = ingest(path, name=name)
+    if profile is None:
+        chosen, choice = choose_profile(source)
+        return segment(source, chosen, doc_id, choice)
+    return segment(source, profile, doc_id)
