@@ -7,3 +7,7 @@ Stages, each a module, data flowing one way: :mod:`~keikaku.ingest` (bytes → l
 """
 
 __version__ = "0.1.0"
+
+from .api import Tables, load, parse  # noqa: E402 - the notebook API: keikaku.parse, keikaku.load
+
+__all__ = ["Tables", "load", "parse", "__version__"]

@@ -14,6 +14,7 @@ from typing import Callable
 from . import __version__
 from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .ingest import ingest
+from .export import FORMATS
 from .nlp import MODES
 from .pipeline import Progress, run, safe_stem
 from .profile import builtin_profiles, get_profile
@@ -69,7 +70,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         result = run(args.paths, Path(args.out), profile=profile, csv_encoding=args.csv_encoding,
                      log=_log(args.quiet), nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
-                     force=args.force, cache=cache, progress=display)
+                     force=args.force, cache=cache, progress=display, table_format=args.format)
     finally:
         if display:
             display.close()
@@ -114,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--profile", metavar="NAME|FILE", help="a shipped profile name or a profile .toml file;"
                    " default: chosen per document")
+    p.add_argument("--format", choices=FORMATS, default="csv",
+                   help="flat tables as CSV (default), Parquet (typed, for DuckDB/Polars/Spark), or both")
     p.add_argument("--csv-encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
                    help="utf-8-sig (default) has a BOM so that Excel on Japanese Windows opens it correctly")
     p.add_argument("--nlp", choices=MODES, default="full",

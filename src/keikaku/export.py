@@ -31,6 +31,14 @@ ENTITY_COLUMNS = ["doc_id", "node_id", "field", "start", "end", "text", "label",
                   "year_end", "month", "day", "fiscal", "era"]
 COLUMNS = {"nodes": NODE_COLUMNS, "sections": SECTION_COLUMNS, "items": ITEM_COLUMNS, "refs": REF_COLUMNS,
            "keywords": KEYWORD_COLUMNS, "entities": ENTITY_COLUMNS}
+# The type of every column, the same in Parquet files and in keikaku.load's DataFrames (all
+# nullable), so that a corpus read by DuckDB, Polars or Spark has one schema; the rest are strings.
+INT_COLUMNS = frozenset({"depth", "n_sections", "n_items", "n_refs", "n_children", "line_first", "line_last",
+                         "section_index", "item_index", "ref_index", "page", "line", "rank", "count", "start", "end",
+                         "year", "year_end", "month", "day"})
+FLOAT_COLUMNS = frozenset({"score"})
+BOOL_COLUMNS = frozenset({"page_inferred", "fiscal"})
+FORMATS = ("csv", "parquet", "both")
 
 
 def _lines(spans: Iterable[Span]) -> list[int]:
@@ -229,12 +237,42 @@ def csv_text(columns: list[str], rows: Iterable[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def write_tables(out: Path, rows_by_doc: dict[str, dict[str, list[list[Any]]]], encoding: str) -> list[Path]:
-    """Write the flat tables over all documents, in doc_id order; ``encoding`` utf-8-sig suits Excel."""
+def parquet_bytes(name: str, rows: list[list[Any]]) -> bytes:
+    """One flat table as a Parquet file with the published column types."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def kind(column: str) -> pa.DataType:
+        if column in INT_COLUMNS:
+            return pa.int64()
+        if column in FLOAT_COLUMNS:
+            return pa.float64()
+        if column in BOOL_COLUMNS:
+            return pa.bool_()
+        return pa.string()
+
+    columns = COLUMNS[name]
+    schema = pa.schema([(c, kind(c)) for c in columns])
+    table = pa.table({c: pa.array([row[i] for row in rows], type=schema.field(c).type)
+                      for i, c in enumerate(columns)}, schema=schema)
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+def write_tables(out: Path, rows_by_doc: dict[str, dict[str, list[list[Any]]]], encoding: str,
+                 fmt: str = "csv") -> list[Path]:
+    """Write the flat tables over all documents, in doc_id order: CSV (``encoding`` utf-8-sig
+    suits Excel), Parquet, or both."""
     written = []
     for name, columns in COLUMNS.items():
         rows = [r for doc_id in sorted(rows_by_doc) for r in rows_by_doc[doc_id][name]]
-        path = out / f"{name}.csv"
-        atomic_write(path, csv_text(columns, rows), encoding=encoding)
-        written.append(path)
+        if fmt in ("csv", "both"):
+            path = out / f"{name}.csv"
+            atomic_write(path, csv_text(columns, rows), encoding=encoding)
+            written.append(path)
+        if fmt in ("parquet", "both"):
+            path = out / f"{name}.parquet"
+            atomic_write(path, parquet_bytes(name, rows))
+            written.append(path)
     return written

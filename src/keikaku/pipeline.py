@@ -174,7 +174,7 @@ def _unchanged(old: dict[str, Any] | None, path: Path, fp: str, out: Path) -> bo
 def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
         log: Callable[[str], None] | None = None, nlp: str = "full", workers: int = 1, *,
         scheduler: str | None = None, force: bool = False, cache: Path | None | bool = True,
-        progress: Callable[[Progress], None] | None = None) -> RunResult:
+        progress: Callable[[Progress], None] | None = None, table_format: str = "csv") -> RunResult:
     """Process every input into ``out``; return what happened to each (also written to manifest.json).
 
     Documents whose fingerprint is unchanged since the run that wrote ``out`` are skipped
@@ -248,7 +248,7 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
         documents = _write_manifest(out, entries, inputs.skipped)
     for s in inputs.skipped:
         log(f"skipped: {s['path']}: {s['reason']}")
-    _write_tables(out, documents, csv_encoding, log)
+    _write_tables(out, documents, csv_encoding, log, table_format)
     result.entries = sorted(entries, key=lambda e: e["doc_id"])
     result.seconds = time.monotonic() - started
     return result
@@ -300,7 +300,8 @@ def _remove_output(out: Path, entry: dict[str, Any]) -> None:
         (out / Path(entry["output"]).name).unlink(missing_ok=True)
 
 
-def _write_tables(out: Path, documents: list[dict[str, Any]], csv_encoding: str, log: Callable[[str], None]) -> None:
+def _write_tables(out: Path, documents: list[dict[str, Any]], csv_encoding: str, log: Callable[[str], None],
+                  table_format: str = "csv") -> None:
     """Rebuild the flat tables from the JSON of every document in the manifest."""
     rows_by_doc = {}
     for e in documents:
@@ -310,4 +311,4 @@ def _write_tables(out: Path, documents: list[dict[str, Any]], csv_encoding: str,
                 rows_by_doc[e["doc_id"]] = table_rows(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log(f"warning: {path}: not a keikaku document any more ({exc}); left out of the tables")
-    write_tables(out, rows_by_doc, csv_encoding)
+    write_tables(out, rows_by_doc, csv_encoding, table_format)

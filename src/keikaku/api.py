@@ -1,0 +1,135 @@
+"""The Python API for notebooks: one document in memory, or a whole output folder as DataFrames.
+
+    import keikaku
+    doc = keikaku.parse("raw/kodaira_kihonkoso.txt")            # a Document, analysed
+    t = keikaku.load("output")                                   # the tables of a run
+    t.nodes.query("kind == 'goal'")
+    t.subtree("nishitokyo_2nd_kihonkeikaku_mi", "み2/み2-1")      # a node and its descendants
+    t.ancestors("nishitokyo_2nd_kihonkeikaku_mi", "み2/み2-1/み2-1-1")
+
+Every table has ``doc_id`` and ``node_id`` (``""``: the document's front matter, or for
+keywords the whole document); ``path`` and ``parent_id`` come with every table that is about
+nodes, so tables join on (doc_id, node_id) without surprises.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .analyse import analyse
+from .errors import InputError
+from .export import BOOL_COLUMNS, COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, table_rows
+from .ingest import ingest, ingest_bytes
+from .model import Document
+from .profile import Profile, get_profile
+from .segment import choose_profile, segment
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+def parse(text_or_path: str | Path, profile: str | Profile | None = None, nlp: str = "full",
+          doc_id: str | None = None) -> Document:
+    """Segment and analyse one plan: a path (``Path``, or a string naming an existing file) or
+    the text itself.  ``profile``: a shipped name, a .toml path or a Profile; None chooses."""
+    if isinstance(text_or_path, Path) or ("\n" not in text_or_path and Path(text_or_path).is_file()):
+        path = Path(text_or_path)
+        source = ingest(path)
+        doc_id = doc_id or path.stem
+    else:
+        source = ingest_bytes(text_or_path.encode("utf-8"), "<text>")
+        if not any(not line.blank for line in source.lines):
+            raise InputError("<text>", "contains no text")
+        doc_id = doc_id or "document"
+    chosen = get_profile(profile) if isinstance(profile, str) else profile
+    if chosen is None:
+        best, choice = choose_profile(source)
+        doc = segment(source, best, doc_id, choice)
+    else:
+        doc = segment(source, chosen, doc_id)
+    analyse([doc], nlp)
+    return doc
+
+
+@dataclass
+class Tables:
+    """The flat tables of an output folder as pandas DataFrames, with helpers to walk the tree."""
+
+    nodes: pd.DataFrame
+    sections: pd.DataFrame
+    items: pd.DataFrame
+    refs: pd.DataFrame
+    keywords: pd.DataFrame
+    entities: pd.DataFrame
+    documents: pd.DataFrame  # the manifest: one row per document, failed ones included
+
+    def subtree(self, doc_id: str, node_id: str) -> pd.DataFrame:
+        """The node and all its descendants (rows of ``nodes``, in document order)."""
+        nodes = self.nodes[self.nodes["doc_id"] == doc_id]
+        mask = (nodes["node_id"] == node_id) | nodes["node_id"].str.startswith(node_id + "/")
+        # ids are paths of codes for coded plans; fall back on parent links for the others
+        keep = set(nodes.loc[mask, "node_id"])
+        changed = True
+        while changed:
+            more = set(nodes.loc[nodes["parent_id"].isin(keep | {node_id}), "node_id"]) - keep
+            keep |= more
+            changed = bool(more)
+        return nodes[nodes["node_id"].isin(keep | {node_id})]
+
+    def ancestors(self, doc_id: str, node_id: str) -> pd.DataFrame:
+        """The node's ancestors, from the top unit down (rows of ``nodes``), the node excluded."""
+        nodes = self.nodes[self.nodes["doc_id"] == doc_id].set_index("node_id", drop=False)
+        chain = []
+        current = nodes.loc[node_id, "parent_id"] if node_id in nodes.index else ""
+        while current:
+            chain.append(current)
+            current = nodes.loc[current, "parent_id"]
+        return nodes.loc[list(reversed(chain))].reset_index(drop=True)
+
+
+def frame(name: str, rows: list[list[Any]]) -> pd.DataFrame:
+    """One flat table as a DataFrame with the published column types (nullable)."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=COLUMNS[name])
+    for column in df.columns:
+        if column in INT_COLUMNS:
+            df[column] = df[column].astype("Int64")
+        elif column in FLOAT_COLUMNS:
+            df[column] = df[column].astype("Float64")
+        elif column in BOOL_COLUMNS:
+            df[column] = df[column].astype("boolean")
+        else:
+            df[column] = df[column].astype("string")
+    return df
+
+
+def load(output_dir: str | Path) -> Tables:
+    """The tables of an output folder, built from its document JSON files (exact types and text:
+    no CSV parsing, no spreadsheet escaping)."""
+    import pandas as pd
+
+    out = Path(output_dir)
+    manifest_path = out / "manifest.json"
+    if not manifest_path.is_file():
+        raise InputError(str(out), "has no manifest.json: is it a keikaku output folder? (`keikaku run … --out DIR`)")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    rows: dict[str, list[list[Any]]] = {name: [] for name in COLUMNS}
+    for entry in manifest["documents"]:
+        if entry.get("output"):
+            doc = json.loads((out / Path(entry["output"]).name).read_text(encoding="utf-8"))
+            for name, table in table_rows(doc).items():
+                rows[name].extend(table)
+    frames = {name: frame(name, table) for name, table in rows.items()}
+    keys = frames["nodes"][["doc_id", "node_id", "parent_id", "path"]]
+    for name in ("sections", "items", "refs", "keywords", "entities"):
+        merged = frames[name].merge(keys, on=["doc_id", "node_id"], how="left")
+        front = merged["node_id"] == ""
+        merged.loc[front, "path"] = ""
+        merged.loc[front, "parent_id"] = ""
+        frames[name] = merged
+    documents = pd.DataFrame([{k: v for k, v in e.items() if not isinstance(v, (dict, list))}
+                              for e in manifest["documents"]])
+    return Tables(documents=documents, **frames)

@@ -1,0 +1,85 @@
+"""The notebook API (keikaku.parse, keikaku.load) and Parquet tables."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import RAW
+
+import keikaku
+from keikaku.errors import InputError
+
+pd = pytest.importorskip("pandas")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("api")
+    result = subprocess.run([sys.executable, "-m", "keikaku", "run", str(RAW), "--out", str(out), "--nlp", "fast",
+                             "--format", "both", "-q"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_parse_a_path_and_a_text() -> None:
+    doc = keikaku.parse(RAW / "kodaira_kihonkoso.txt", nlp="fast")
+    assert doc.doc_id == "kodaira_kihonkoso" and doc.profile.name == "kodaira_kihonkoso"
+    assert [n.code for n in doc.nodes() if n.kind.value == "goal"] == ["基本目標1", "基本目標2", "基本目標3"]
+    assert doc.root.keywords
+    text = "基本目標1 安全なまち\n\n東日本大震災の教訓から、令和6年度に計画を見直します。\n"
+    doc = keikaku.parse(text, profile="generic", nlp="fast", doc_id="draft")
+    (goal,) = list(doc.nodes())
+    assert (doc.doc_id, goal.code, goal.title) == ("draft", "基本目標1", "安全なまち")
+    assert [(e["text"], e["label"]) for e in goal.entities] == [("東日本大震災", "EVENT"), ("令和6年度", "DATE")]
+    with pytest.raises(InputError, match="contains no text"):
+        keikaku.parse("\n\n")
+
+
+def test_load_gives_typed_tables_with_consistent_keys(out: Path) -> None:
+    t = keikaku.load(out)
+    assert len(t.documents) == 5 and set(t.nodes["doc_id"]) == set(t.documents["doc_id"])
+    assert str(t.nodes["depth"].dtype) == "Int64" and str(t.keywords["score"].dtype) == "Float64"
+    assert str(t.refs["page_inferred"].dtype) == "boolean"
+    for name in ("sections", "items", "refs", "keywords", "entities"):
+        table = getattr(t, name)
+        assert {"doc_id", "node_id", "parent_id", "path"} <= set(table.columns), name
+        joined = table[table["node_id"] != ""].merge(t.nodes[["doc_id", "node_id"]], on=["doc_id", "node_id"])
+        assert len(joined) == (table["node_id"] != "").sum(), name  # every row names a real node
+    cell = t.nodes[t.nodes["title"].fillna("").str.startswith("=")]
+    assert cell.empty or not cell["title"].str.startswith("'=").any()  # no spreadsheet escaping here
+    doc = "nishitokyo_2nd_kihonkeikaku_mi"
+    sub = t.subtree(doc, "み2/み2-1")
+    assert list(sub["node_id"]) == ["み2/み2-1", "み2/み2-1/み2-1-1", "み2/み2-1/み2-1-2"]
+    assert list(t.ancestors(doc, "み2/み2-1/み2-1-1")["node_id"]) == ["み2", "み2/み2-1"]
+    assert t.ancestors(doc, "み2").empty
+
+
+def test_parquet_tables_match_the_dataframes_and_have_a_stable_schema(out: Path) -> None:
+    t = keikaku.load(out)
+    for name in ("nodes", "sections", "items", "refs", "keywords", "entities"):
+        table = pq.read_table(out / f"{name}.parquet")
+        assert table.num_rows == len(getattr(t, name)), name
+        assert table.column_names == list(getattr(t, name).columns[:table.num_columns]), name
+    schema = pq.read_schema(out / "entities.parquet")
+    assert str(schema.field("year").type) == "int64" and str(schema.field("fiscal").type) == "bool"
+    assert str(pq.read_schema(out / "keywords.parquet").field("score").type) == "double"
+
+
+def test_parquet_schema_does_not_depend_on_the_data(tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    result = subprocess.run([sys.executable, "-m", "keikaku", "run", str(RAW / "kiyose_4th_chokikeikaku_summary.txt"),
+                             "--out", str(one), "--nlp", "none", "--format", "parquet", "-q"], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not list(one.glob("*.csv"))
+    refs = pq.read_schema(one / "refs.parquet")  # no refs in this plan: still typed
+    assert str(refs.field("page").type) == "int64" and pq.read_table(one / "refs.parquet").num_rows == 0
+
+
+def test_load_refuses_a_folder_that_is_not_an_output(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no manifest.json"):
+        keikaku.load(tmp_path)
