@@ -19,6 +19,7 @@ from .nlp import MODES
 from .pipeline import Progress, run, safe_stem
 from .profile import builtin_profiles, get_profile
 from .render import render
+from .report import write_report
 from .segment import choose_profile, segment
 
 
@@ -106,6 +107,13 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    path = write_report(args.out_dir, args.output)
+    if not args.quiet:
+        print(f"report written to {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="keikaku", description="Japanese municipal plan texts → structured data")
     parser.add_argument("--version", action="version", version=f"keikaku {__version__}")
@@ -134,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true",
                    help="on a terminal, a line per document besides the progress bar")
     p.set_defaults(func=_cmd_run)
+    p = sub.add_parser("report", help="write a self-contained report.html of an output folder")
+    p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--output", metavar="FILE", help="where to write it (default: OUT_DIR/report.html)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=_cmd_report)
     p = sub.add_parser("profiles", help="list the shipped profiles")
     p.set_defaults(func=_cmd_profiles)
     p = sub.add_parser("inspect", help="print the tree of one plan text to check a profile quickly")
