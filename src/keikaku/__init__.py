@@ -2,8 +2,10 @@
 
 Stages, each a module, data flowing one way: :mod:`~keikaku.ingest` (bytes → lines),
 :mod:`~keikaku.segment` (lines + profile → :class:`~keikaku.model.Document`),
-:mod:`~keikaku.export` (documents → JSON/CSV); :mod:`~keikaku.pipeline` runs them over files and
-:mod:`~keikaku.cli` is the command line.
+:mod:`~keikaku.analyse` (keywords and entities), :mod:`~keikaku.export` (JSON, CSV, Parquet).
+:mod:`~keikaku.pipeline` and :mod:`~keikaku.batch` run them over many files (locally or on
+Dask), :mod:`~keikaku.cli` is the command line, :mod:`~keikaku.api` the notebook API
+(``keikaku.parse``, ``keikaku.load``) and :mod:`~keikaku.report` the HTML report.
 """
 
 __version__ = "0.1.0"

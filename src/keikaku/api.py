@@ -68,15 +68,11 @@ class Tables:
     def subtree(self, doc_id: str, node_id: str) -> pd.DataFrame:
         """The node and all its descendants (rows of ``nodes``, in document order)."""
         nodes = self.nodes[self.nodes["doc_id"] == doc_id]
-        mask = (nodes["node_id"] == node_id) | nodes["node_id"].str.startswith(node_id + "/")
-        # ids are paths of codes for coded plans; fall back on parent links for the others
-        keep = set(nodes.loc[mask, "node_id"])
-        changed = True
-        while changed:
-            more = set(nodes.loc[nodes["parent_id"].isin(keep | {node_id}), "node_id"]) - keep
-            keep |= more
-            changed = bool(more)
-        return nodes[nodes["node_id"].isin(keep | {node_id})]
+        keep, frontier = {node_id}, {node_id}
+        while frontier:  # follow parent links down, one level at a time
+            frontier = set(nodes.loc[nodes["parent_id"].isin(frontier), "node_id"]) - keep
+            keep |= frontier
+        return nodes[nodes["node_id"].isin(keep)]
 
     def ancestors(self, doc_id: str, node_id: str) -> pd.DataFrame:
         """The node's ancestors, from the top unit down (rows of ``nodes``), the node excluded."""
