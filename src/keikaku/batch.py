@@ -53,6 +53,13 @@ def new_entry(job: Job) -> dict[str, Any]:
             "errors": [], "output": None}
 
 
+def failed(job: Job, message: str) -> Outcome:
+    """The outcome of a document that could not be processed: its entry with the message."""
+    entry = new_entry(job)
+    entry["errors"].append(message)
+    return Outcome(entry, None)
+
+
 _CACHES: dict[str, NlpCache] = {}
 
 
@@ -69,8 +76,6 @@ def process(job: Job) -> Outcome:
 
     Setup problems (a missing model) and bad profile or rules files are raised: every
     document would fail the same way."""
-    entry = new_entry(job)
-    path = Path(job.path)
     try:
         doc = parse_file(job.abspath or job.path, job.doc_id, job.profile, name=job.path)
         analyse([doc], job.nlp, _cache(job.cache))
@@ -78,11 +83,10 @@ def process(job: Job) -> Outcome:
     except (SetupError, ProfileError):
         raise
     except KeikakuError as exc:
-        entry["errors"].append(str(exc))
-        return Outcome(entry, None)
+        return failed(job, str(exc))
     except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
-        entry["errors"].append(f"{path}: internal error ({type(exc).__name__}: {exc}); please report it with this file")
-        return Outcome(entry, None)
+        return failed(job, f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report it with this file")
+    entry = new_entry(job)
     entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name, encoding=doc.source.encoding,
                  schema_version=SCHEMA_VERSION, counts=data["counts"], warnings=doc.warnings,
                  output=f"{job.doc_id}.json")
@@ -149,10 +153,8 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
             for job in pending.values():
                 strikes[job.doc_id] = strikes.get(job.doc_id, 0) + 1
                 if strikes[job.doc_id] >= 2:
-                    entry = new_entry(job)
-                    entry["errors"].append(f"{job.path}: a worker process died twice while processing it"
-                                           " (out of memory? see the README's memory figures)")
-                    yield Outcome(entry, None)
+                    yield failed(job, f"{job.path}: a worker process died twice while processing it"
+                                      " (out of memory? see the README's memory figures)")
                 else:
                     queue.insert(0, job)
             log(f"warning: a worker process died; {len(queue)} document(s) left, starting new workers")
@@ -189,6 +191,4 @@ def _on_dask(jobs: list[Job], scheduler: str) -> Iterator[Outcome]:
                 raise
             except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: this document fails, the run goes on
                 job = by_key[future.key]
-                entry = new_entry(job)
-                entry["errors"].append(f"{job.path}: failed on the Dask cluster ({type(exc).__name__}: {exc})")
-                yield Outcome(entry, None)
+                yield failed(job, f"{job.path}: failed on the Dask cluster ({type(exc).__name__}: {exc})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from .errors import SetupError, UsageError
@@ -145,15 +146,21 @@ _PACKAGES = {"full": ["spacy", "ginza", "ja-ginza", "SudachiPy", "SudachiDict-co
 
 def versions(mode: str) -> dict[str, str]:
     """Installed versions of the packages a mode's results depend on (recorded in each output)."""
+    return dict(_versions(mode))  # a copy: callers put it in their documents
+
+
+@lru_cache(maxsize=None)
+def _versions(mode: str) -> tuple[tuple[str, str], ...]:
+    # Read once per process: the metadata lookups cost milliseconds, and every document asks.
     from importlib.metadata import PackageNotFoundError, version
 
-    found = {}
+    found = []
     for name in _PACKAGES[mode]:
         try:
-            found[name] = version(name)
+            found.append((name, version(name)))
         except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+            found.append((name, "not installed"))
+    return tuple(found)
 
 
 _ANALYZERS: dict[str, Analyzer] = {}

@@ -133,14 +133,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def fingerprint(data: bytes, profile: Profile | None, nlp: str) -> str:
-    """What decides a document's output: its bytes, the profile (every shipped one when chosen
-    automatically), the mode and its models and rules, keikaku's version.  A re-run skips
-    documents whose fingerprint is unchanged."""
+def settings_digest(profile: Profile | None, nlp: str) -> str:
+    """What decides every document's output besides its bytes: the profile (every shipped one
+    when chosen automatically), the mode and its models and rules, keikaku's version.  The same
+    for all inputs of a run, so computed once."""
     profiles = _plain(profile) if profile is not None else _plain(sorted(builtin_profiles().items()))
+    return hashlib.sha256(json.dumps([profiles, nlp, analysis_fingerprint(nlp) if nlp != "none" else "",
+                                      __version__, SCHEMA_VERSION], ensure_ascii=False).encode()).hexdigest()
+
+
+def fingerprint(data: bytes, settings: str) -> str:
+    """A document's fingerprint: its bytes and the run's :func:`settings_digest`.  A re-run skips
+    documents whose fingerprint is unchanged."""
     h = hashlib.sha256(data)
-    h.update(json.dumps([profiles, nlp, analysis_fingerprint(nlp) if nlp != "none" else "", __version__,
-                         SCHEMA_VERSION], ensure_ascii=False).encode())
+    h.update(settings.encode())
     return h.hexdigest()
 
 
@@ -203,13 +209,14 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     cache_path = (out / ".cache" / "nlp.sqlite" if cache is True else (Path(cache) if cache else None))
     cache_file = str(cache_path.resolve()) if cache_path and nlp != "none" else None
     previous = _read_manifest(out)
+    settings = settings_digest(profile, nlp)
     entries: list[dict[str, Any]] = []
     jobs: list[Job] = []
     for path in inputs.files:
         doc_id = ids[path]
         try:
             data = path.read_bytes()
-            fp = fingerprint(data, profile, nlp)
+            fp = fingerprint(data, settings)
         except OSError:
             data, fp = b"", ""  # processing reports the problem
         old = previous.get(doc_id)
