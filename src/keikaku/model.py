@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Iterator
+from typing import Any, Iterator
 
 from .errors import TreeError
 
@@ -61,6 +61,7 @@ class Item:
     spans: list[Span] = field(default_factory=list)
     code: str | None = None
     target: str | None = None
+    page: int | None = None  # a contents entry's page number
 
 
 @dataclass
@@ -119,7 +120,9 @@ class Node:
     tables: list[Table] = field(default_factory=list)
     children: list["Node"] = field(default_factory=list)
     parent: "Node | None" = field(default=None, repr=False)
-    rank: int = -1  # position in the profile's hierarchy; smaller is higher
+    rank: int = -1  # position in the profile's hierarchy (or depth in the inferred outline); smaller is higher
+    page: int | None = None  # the page a contents list gives for this unit
+    from_contents: bool = False  # a unit named by a contents list whose text is not in the document
     id: str = ""
     keywords: list[dict] = field(default_factory=list)  # filled by keikaku.analyse
     entities: list[dict] = field(default_factory=list)
@@ -204,6 +207,9 @@ class Document:
     root: Node
     furniture: list[Paragraph] = field(default_factory=list)  # page numbers, decorations
     warnings: list[str] = field(default_factory=list)
+    # How the outline was found: levels used, share of the text under a heading, sequence gaps,
+    # rejected candidates (keikaku.segment.structure); {"method": "pinned"} for a pinned profile.
+    structure: dict[str, Any] = field(default_factory=dict)
 
     def nodes(self) -> Iterator[Node]:
         """All nodes below the root, depth first."""

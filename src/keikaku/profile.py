@@ -1,10 +1,19 @@
 """Profiles: a plan format's markers as data (TOML), validated and compiled once at load.
 
-A profile lists the *levels* of the hierarchy (kind, rank, a regular expression for the heading
-line, where the title is), the named *sections* of a unit, *bullet* markers, *contents* headers,
-page *furniture* and *table* rules.  Patterns are matched against the matching form of each line
-(see :mod:`keikaku.normalize`).  Every error names the file and the rule.  The shipped profiles
-live in ``keikaku/profiles/``; ``keikaku profiles`` lists them.
+A profile is one of three things:
+
+* a **vocabulary** (``generic.toml``): numbering *styles* (1, (1), ①, ア …), level *labels*
+  (第N章, 基本目標N, 施策N-N …), section names, counters, furniture; the outline of each document
+  is inferred from which of these markers it uses and in what order (:mod:`keikaku.segment`);
+* an **outline** (``[[outline]]``, what ``keikaku profile infer`` writes): the generic vocabulary
+  with the order of levels pinned, for a known format;
+* a **pinned format** (``[[levels]]``, the shipped city profiles): a regular expression, a kind
+  and a rank per level, matched line by line.
+
+All of them may name *sections*, *bullet* markers, *contents* headers, page *furniture* and
+*table* rules.  Patterns are matched against the matching form of each line (see
+:mod:`keikaku.normalize`).  Every error names the file and the rule.  The shipped profiles live
+in ``keikaku/profiles/``; ``keikaku profiles`` lists them.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from .errors import ProfileError
 from .model import NodeKind
 
 _GROUPS = {"code", "num", "title", "subtitle", "label", "text"}
+_NUMBERS = {"arabic", "roman", "roman_lower", "kanji", "circled", "kana", "iroha", "latin", "LATIN"}
+_LABEL_FORMS = {"prefix", "dai"}
 _TITLE_MODES = {"inline", "next", "inline-or-next"}
 _TABLE_MODES = {"refs", "tree"}
 
@@ -36,6 +47,40 @@ class Level:
     label_line: re.Pattern[str] | None
     table_only: bool
     max_title: int
+
+
+@dataclass(frozen=True)
+class Style:
+    """A numbering style: a marker that is a number alone, ``(1)`` or ``ア.``; ``pattern`` matches
+    it at the start of a line (group ``num``), ``number`` says how to read the number."""
+
+    name: str
+    pattern: re.Pattern[str]
+    number: str
+    minor: bool
+    order: int
+
+
+@dataclass(frozen=True)
+class Label:
+    """A level word: before a number (``form="prefix"``: 基本目標1, 施策2-1) or after 第N
+    (``form="dai"``: 第2章)."""
+
+    word: str
+    form: str
+    kind: NodeKind
+    order: int
+    compound: bool
+
+
+@dataclass(frozen=True)
+class OutlineLevel:
+    """One pinned level of an outline profile: a style key as ``keikaku inspect`` prints it
+    (``基本目標#``, ``(1)``, ``#-#-#``), its kind, and its depth (1 = outermost)."""
+
+    style: str
+    kind: NodeKind
+    depth: int
 
 
 @dataclass(frozen=True)
@@ -73,6 +118,18 @@ class Profile:
     # Section names whose items are the plan's own keywords (001's 施策推進のためのキーワード):
     # kept as declared_keywords and never used as input for extracted keywords.
     declared_keywords: tuple[re.Pattern[str], ...] = field(default=())
+    # The vocabulary of inference (generic.toml); other profiles borrow the generic one.
+    styles: tuple[Style, ...] = field(default=())
+    labels: tuple[Label, ...] = field(default=())
+    counters: tuple[str, ...] = field(default=())
+    section_names: frozenset[str] = field(default=frozenset())
+    value_sections: frozenset[str] = field(default=frozenset())
+    outline: tuple[OutlineLevel, ...] = field(default=())
+
+    @property
+    def pinned(self) -> bool:
+        """True for a profile whose levels are regular expressions matched line by line."""
+        return bool(self.line_levels)
 
     def level(self, name: str) -> Level:
         for lv in self.levels:
@@ -201,14 +258,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
         r = _Reader(source, f"levels[{i}]", raw)
         lname = r.get("name", str)
         r.rule = f"levels[{i}] ({lname})"
-        kind_text = r.get("kind", str)
-        try:
-            kind = NodeKind(kind_text)
-        except ValueError:
-            raise ProfileError(source, f"{r.rule}.kind", f"unknown kind {kind_text!r}; use one of "
-                               + ", ".join(k.value for k in NodeKind if k not in (NodeKind.DOCUMENT, NodeKind.CONTENTS))) from None
-        if kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS):
-            raise ProfileError(source, f"{r.rule}.kind", f"{kind.value!r} is reserved")
+        kind = _kind(r)
         pattern = r.regex("pattern", groups=_GROUPS)
         title = r.get("title", str, "inline-or-next")
         if title not in _TITLE_MODES:
@@ -255,13 +305,80 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
             raise ProfileError(source, f"{r.rule}.page_pattern", "needs a named group 'page'")
         r.finish()
         tables.append(rule)
+    styles = tuple(_style(source, i, raw) for i, raw in enumerate(top.get("styles", list, [])))
+    labels = tuple(_label(source, i, raw) for i, raw in enumerate(top.get("labels", list, [])))
+    outline = tuple(_outline(source, i, raw) for i, raw in enumerate(top.get("outline", list, [])))
+    line_levels = tuple(lv for lv in levels if not lv.table_only)
+    if outline and line_levels:
+        raise ProfileError(source, "outline", "a profile pins its levels either as [[levels]] patterns or as an"
+                                              " [[outline]] of styles, not both")
     profile = Profile(name=name, description=description, source=source, detect=detect, levels=tuple(levels),
                       sections=tuple(sections), contents_headers=top.regexes("contents_headers"),
                       bullet_markers=markers, list_prefix=list_prefix, furniture=top.regexes("furniture"),
-                      tables=tuple(tables), line_levels=tuple(lv for lv in levels if not lv.table_only),
-                      declared_keywords=top.regexes("declared_keywords"))
+                      tables=tuple(tables), line_levels=line_levels,
+                      declared_keywords=top.regexes("declared_keywords"), styles=styles, labels=labels,
+                      counters=tuple(_strings(source, "counters", top.get("counters", list, []))),
+                      section_names=frozenset(_strings(source, "section_names", top.get("section_names", list, []))),
+                      value_sections=frozenset(_strings(source, "value_sections", top.get("value_sections", list, []))),
+                      outline=outline)
     top.finish()
     return profile
+
+
+def _strings(source: str, rule: str, values: list[Any]) -> list[str]:
+    return [_str(source, f"{rule}[{i}]", v) for i, v in enumerate(values)]
+
+
+def _style(source: str, i: int, raw: Any) -> Style:
+    r = _Reader(source, f"styles[{i}]", raw)
+    sname = r.get("name", str)
+    r.rule = f"styles[{i}] ({sname})"
+    pattern = r.regex("pattern", groups={"num"})
+    if pattern is None or "num" not in pattern.groupindex:
+        raise ProfileError(source, f"{r.rule}.pattern", "needs a named group 'num' for the number")
+    number = r.get("number", str)
+    if number not in _NUMBERS:
+        raise ProfileError(source, f"{r.rule}.number", f"must be one of {', '.join(sorted(_NUMBERS))}")
+    style = Style(name=sname, pattern=pattern, number=number, minor=r.get("minor", bool, False),
+                  order=r.get("order", int, 50))
+    r.finish()
+    return style
+
+
+def _kind(r: _Reader, key: str = "kind") -> NodeKind:
+    kind_text = r.get(key, str)
+    try:
+        kind = NodeKind(kind_text)
+    except ValueError:
+        raise ProfileError(r.source, f"{r.rule}.{key}", f"unknown kind {kind_text!r}; use one of "
+                           + ", ".join(k.value for k in NodeKind if k not in (NodeKind.DOCUMENT, NodeKind.CONTENTS))) from None
+    if kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS):
+        raise ProfileError(r.source, f"{r.rule}.{key}", f"{kind.value!r} is reserved")
+    return kind
+
+
+def _label(source: str, i: int, raw: Any) -> Label:
+    r = _Reader(source, f"labels[{i}]", raw)
+    word = r.get("word", str)
+    r.rule = f"labels[{i}] ({word})"
+    if not word.strip() or any(ch.isspace() or ch.isdigit() for ch in word):
+        raise ProfileError(source, f"{r.rule}.word", "must be a word without spaces or digits")
+    form = r.get("form", str, "prefix")
+    if form not in _LABEL_FORMS:
+        raise ProfileError(source, f"{r.rule}.form", f"must be one of {', '.join(sorted(_LABEL_FORMS))}")
+    label = Label(word=word, form=form, kind=_kind(r), order=r.get("order", int, 5),
+                  compound=r.get("compound", bool, False))
+    r.finish()
+    return label
+
+
+def _outline(source: str, i: int, raw: Any) -> OutlineLevel:
+    r = _Reader(source, f"outline[{i}]", raw)
+    style = r.get("style", str)
+    r.rule = f"outline[{i}] ({style})"
+    level = OutlineLevel(style=style, kind=_kind(r), depth=i + 1)
+    r.finish()
+    return level
 
 
 def load_profile_file(path: str | Path) -> Profile:

@@ -10,10 +10,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .classify import CLine, level_code
 from .model import Node, Paragraph, Ref, Span, Table
-from .normalize import join_broken, matchable
+from .normalize import Matchable, compact_code, join_broken, matchable, numeral
 from .profile import Level, Profile, TableRule
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table: source line ``line``, the row's text from column ``start`` and its
+    matching form."""
+
+    line: int
+    start: int
+    text: str
+    m: Matchable
+
+    @property
+    def core(self) -> str:
+        return self.m.text.strip()
+
+
+def level_code(level: Level, m: re.Match[str]) -> str | None:
+    """The code of a heading matched by a pinned level: its ``code`` format, else the compacted
+    ``code`` group (numbers read as integers: Ⅱ → 2)."""
+    groups = {k: (v or "").strip() for k, v in m.groupdict().items()}
+    if "num" in groups:
+        n = numeral(groups["num"])
+        groups["num"] = str(n) if n is not None else compact_code(groups["num"])
+    if level.code is not None:
+        return level.code.format(**groups)
+    if groups.get("code"):
+        return compact_code(groups["code"])
+    return None
 
 
 @dataclass
@@ -23,10 +51,10 @@ class Cell:
     span: Span
 
 
-def split_cells(c: CLine) -> list[Cell]:
-    """The non-empty cells of a table line with their source spans."""
+def split_cells(c: TableRow) -> list[Cell]:
+    """The non-empty cells of a table row with their source spans."""
     cells: list[Cell] = []
-    source, m = c.line.text, c.line.m
+    source, m = c.text, c.m
     pos = 0
     for part in m.text.split("\t"):
         a, b = pos, pos + len(part)
@@ -37,7 +65,7 @@ def split_cells(c: CLine) -> list[Cell]:
         a += len(part) - len(part.lstrip())
         b = a + len(stripped)
         sa, sb = m.source_slice(a, b)
-        cells.append(Cell(source[sa:sb].strip(), stripped, Span(c.line.no, sa, sb)))
+        cells.append(Cell(source[sa:sb].strip(), stripped, Span(c.line, c.start + sa, c.start + sb)))
     return cells
 
 
@@ -93,7 +121,7 @@ def _split_children(cell: Cell, marker: str) -> list[Cell]:
     return parts
 
 
-def apply_table(profile: Profile, rows: list[CLine], owner: Node, warnings: list[str]) -> None:
+def apply_table(profile: Profile, rows: list[TableRow], owner: Node, warnings: list[str]) -> None:
     """Attach what a table says to ``owner``: child nodes and refs by rule, other rows as a Table."""
     header = rows[0]
     rule = next((r for r in profile.tables if r.header.match(header.core)), None)
@@ -116,7 +144,7 @@ def apply_table(profile: Profile, rows: list[CLine], owner: Node, warnings: list
         if leftover:
             table.rows.append([c.text for c in leftover])
             table.spans.extend(c.span for c in leftover)
-            warnings.append(f"line {row.line.no}: table {rule.name!r}: cell(s) not understood: "
+            warnings.append(f"line {row.line}: table {rule.name!r}: cell(s) not understood: "
                             + " | ".join(c.text for c in leftover))
     owner.tables.append(table)
 

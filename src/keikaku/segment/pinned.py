@@ -1,25 +1,21 @@
-"""Stage 2: source text + profile → document tree.
+"""Pinned profiles (the shipped city profiles' ``[[levels]]``): lines → tree by fixed ranks.
 
-Lines are classified first (:mod:`keikaku.classify`); then one pass builds the tree with a
-stack of open units: a heading of rank r closes every open unit of rank ≥ r and opens a child
-of the one left on top.  Sections, bullets, paragraphs and tables attach to the unit on top.
-Without an explicit profile, :func:`choose_profile` tries every shipped profile and keeps the
-one that explains the most lines.
+Lines are classified first (:mod:`.classify`); then one pass builds the tree with a stack of
+open units: a heading of rank r closes every open unit of rank ≥ r and opens a child of the one
+left on top.  Sections, bullets, paragraphs and tables attach to the unit on top.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from pathlib import Path
+from dataclasses import dataclass
 
-from .align import check_alignment
+from ..ingest import Line
+from ..model import Item, Node, NodeKind, Paragraph, Section, Span
+from ..normalize import compact_code, join_broken, matchable
+from ..profile import Profile
+from ..tables import Cell, TableRow, apply_table, node_from_cell
 from .classify import CLine, Classified, Cls, classify
-from .ingest import SourceText, ingest
-from .model import Document, Item, Node, NodeKind, Paragraph, ProfileChoice, Section, Source, Span
-from .normalize import compact_code, join_broken, matchable
-from .profile import Profile, builtin_profiles
-from .tables import Cell, apply_table, infer_pages, node_from_cell
 
 
 def _core(c: CLine, start: int | None = None) -> tuple[str, Span]:
@@ -44,6 +40,8 @@ def _split_title(node: Node, title: str, pattern: re.Pattern[str]) -> None:
 
 
 class _Builder:
+    """One pass over the classified lines with a stack of open units."""
+
     def __init__(self, profile: Profile, classified: Classified) -> None:
         self.profile = profile
         self.cl = classified.lines
@@ -77,7 +75,8 @@ class _Builder:
                 j = i
                 while j < len(self.cl) and self.cl[j].cls is Cls.TABLE:
                     j += 1
-                apply_table(self.profile, self.cl[i:j], self.top, self.warnings)
+                rows = [TableRow(c.line.no, 0, c.line.text, c.line.m) for c in self.cl[i:j]]
+                apply_table(self.profile, rows, self.top, self.warnings)
                 self.para = self.item = None
                 i = j
                 continue
@@ -188,24 +187,6 @@ class _Builder:
         (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
 
 
-def assign_ids(node: Node) -> None:
-    """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
-    counts: Counter[NodeKind] = Counter()
-    used: set[str] = set()
-    for child in node.children:
-        if child.code:
-            seg = child.code
-        else:
-            counts[child.kind] += 1
-            seg = f"{child.kind.value}{counts[child.kind]}"
-        base, n = seg, 2
-        while seg in used:
-            seg, n = f"{base}~{n}", n + 1
-        used.add(seg)
-        child.id = f"{node.id}/{seg}" if node.id else seg
-        assign_ids(child)
-
-
 def _resolve_targets(root: Node, entry_keys: list[tuple[Item, tuple[str, str] | None, str]]) -> None:
     """Point each contents entry at its body node: by level and code, else by title (003's 第1章 基本的な理念)."""
     by_key: dict[tuple[str, str], str] = {}
@@ -221,44 +202,33 @@ def _resolve_targets(root: Node, entry_keys: list[tuple[Item, tuple[str, str] | 
         item.target = target or by_title.get(compact_code(title)) or by_title.get(compact_code(item.text))
 
 
-def document_title(source: SourceText) -> str:
-    for line in source.lines:
-        text = line.text.strip().lstrip("◆◇■□●○▶・-").strip()
-        if text:
-            return text[:80]
-    return ""
+@dataclass
+class PinnedTree:
+    root: Node
+    furniture: list[Paragraph]
+    warnings: list[str]
+    entry_keys: list[tuple[Item, tuple[str, str] | None, str]]
+
+    def resolve(self) -> None:
+        """Point the contents entries at their units (after ids are assigned)."""
+        _resolve_targets(self.root, self.entry_keys)
 
 
-def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None) -> Document:
-    """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source."""
-    classified = classify(profile, source.lines)
+def build_pinned(lines: list[Line], profile: Profile) -> PinnedTree:
+    """The tree of ``lines`` by ``profile``'s pinned levels."""
+    classified = classify(profile, lines)
     builder = _Builder(profile, classified)
     root = builder.build()
-    warnings = list(source.warnings) + classified.warnings + builder.warnings
-    inferred = infer_pages(root)
-    if inferred:
-        warnings.append(f"{inferred} reference page number(s) missing in the table, taken from the same code elsewhere")
-    assign_ids(root)
-    _resolve_targets(root, builder.entry_keys)
-    if not root.children:
-        warnings.append("no heading of the profile matched: the document is one flat unit (front matter only)")
-    doc = Document(
-        doc_id=doc_id, title=document_title(source),
-        source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, size=source.size,
-                      lines=len(source.lines), chars=sum(len(line.text) for line in source.lines)),
-        profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
-        root=root, furniture=builder.furniture, warnings=warnings)
-    doc.check_tree()
-    check_alignment(doc, source)
-    return doc
+    return PinnedTree(root, builder.furniture, classified.warnings + builder.warnings, builder.entry_keys)
 
 
 _WEIGHTS = {Cls.HEADING: 3.0, Cls.TITLE: 1.0, Cls.LABEL: 1.0, Cls.ENTRY: 1.0, Cls.CONTENTS_HEADER: 1.0,
             Cls.SECTION: 2.0, Cls.BULLET: 1.0}
 
 
-def explain_score(profile: Profile, classified: Classified) -> float:
-    """How much of the text the profile explains: structure found, weighted by kind of line."""
+def explain_score(profile: Profile, lines: list[Line]) -> float:
+    """How much of the text a pinned profile explains: structure found, weighted by kind of line."""
+    classified = classify(profile, lines)
     score = sum(_WEIGHTS.get(c.cls, 0.0) for c in classified.lines)
     tables = [c for i, c in enumerate(classified.lines)
               if c.cls is Cls.TABLE and (i == 0 or classified.lines[i - 1].cls is not Cls.TABLE)]
@@ -266,29 +236,3 @@ def explain_score(profile: Profile, classified: Classified) -> float:
         matched = any(rule.header.match(head.core) for rule in profile.tables)
         score += 5.0 if matched else 0.0
     return score
-
-
-def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = None) -> tuple[Profile, ProfileChoice]:
-    """The profile that explains ``source`` best; profiles whose ``detect`` patterns fail are skipped."""
-    profiles = profiles if profiles is not None else builtin_profiles()
-    scores: dict[str, float] = {}
-    for name, profile in sorted(profiles.items()):
-        if not all(any(rx.search(line.m.text) for line in source.lines) for rx in profile.detect):
-            continue
-        scores[name] = round(explain_score(profile, classify(profile, source.lines)), 1)
-    # Ties go to a specific profile (one with detect patterns) over the generic one.
-    best = max(scores, key=lambda n: (scores[n], bool(profiles[n].detect), n))
-    others = ", ".join(f"{n} {s:g}" for n, s in sorted(scores.items(), key=lambda kv: -kv[1]) if n != best)
-    why = "its detect patterns match and " if profiles[best].detect else ""
-    reason = f"auto: {why}it explains the most structure (score {scores[best]:g}" + (f"; {others})" if others else ")")
-    return profiles[best], ProfileChoice(name=best, path=profiles[best].source, reason=reason, scores=scores)
-
-
-def parse_file(path: str | Path, doc_id: str, profile: Profile | None, name: str | None = None) -> Document:
-    """Ingest and segment one file (the profile is chosen automatically when ``profile`` is None);
-    ``name`` is the path as shown to the user, when ``path`` spells it another way."""
-    source = ingest(path, name=name)
-    if profile is None:
-        chosen, choice = choose_profile(source)
-        return segment(source, chosen, doc_id, choice)
-    return segment(source, profile, doc_id)

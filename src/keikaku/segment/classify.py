@@ -1,4 +1,4 @@
-"""Segmentation, step 1: what each line is (heading, section, bullet, table row, text …).
+"""Pinned profiles, step 1: what each line is (heading, section, bullet, table row, text …).
 
 Also finds tables of contents and summary diagrams: headings that repeat a unit described
 elsewhere, or runs of consecutive same-level headings with nothing between them.  Those lines
@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .ingest import Line
-from .normalize import compact_code, numeral
-from .profile import Level, Profile, SectionRule
+from ..ingest import Line
+from ..normalize import compact_code
+from ..profile import Level, Profile, SectionRule
+from ..tables import level_code
 
 
 class Cls(Enum):
@@ -62,18 +63,6 @@ class CLine:
     title_line: int | None = None  # for HEADING: index of its TITLE line
     block: int | None = None  # for ENTRY and CONTENTS_HEADER: contents block number
     content: int = 0  # for HEADING: characters of content up to the next heading
-
-
-def level_code(level: Level, m: re.Match[str]) -> str | None:
-    groups = {k: (v or "").strip() for k, v in m.groupdict().items()}
-    if "num" in groups:
-        n = numeral(groups["num"])
-        groups["num"] = str(n) if n is not None else compact_code(groups["num"])
-    if level.code is not None:
-        return level.code.format(**groups)
-    if groups.get("code"):
-        return compact_code(groups["code"])
-    return None
 
 
 def _match_level(profile: Profile, text: str) -> tuple[Level, re.Match[str]] | None:

@@ -1,0 +1,272 @@
+"""Stage 2: source text + profile → document tree.
+
+By default the outline of each document is **inferred from the document itself**, one step per
+module, each a plain function over the previous steps' data (``keikaku inspect`` prints what each
+step decided):
+
+1. :mod:`.rows` — lines → rows (run-on pages cut at their spaces);
+2. :mod:`.candidates` — what each row could be, read with the vocabulary (:mod:`.vocabulary`);
+3. :mod:`.furniture` — page numbers, running headers and footers;
+4. :mod:`.contents` — contents lists that announce themselves (目次, leaders, page numbers);
+5. :mod:`.sequences` — which markers are headings: sequences are the evidence;
+6. :mod:`.titles` — each heading's title (next row, wrapped) and label;
+7. :mod:`.contents` — lists of headings without a header (copies of units found elsewhere);
+8. :mod:`.levels` — how the headings nest, from the order the document uses;
+9. :mod:`.build` — the tree; :mod:`.structure` — the summary a user checks it by.
+
+A profile with an ``[[outline]]`` pins step 8's order; the shipped city profiles pin their levels
+as patterns (:mod:`.pinned`) and are chosen when their ``detect`` patterns match and they explain
+the text at least as well as inference.  The alignment guard then proves that every character of
+the source is in exactly one place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..align import check_alignment
+from ..ingest import SourceText, ingest
+from ..model import Document, Item, Node, NodeKind, ProfileChoice, Source
+from ..profile import Profile, builtin_profiles
+from ..tables import infer_pages
+from .build import build
+from .candidates import Mark, Role, read_rows
+from .contents import Block, Keys, echoes, explicit_blocks, heading_key, implicit_blocks, own_content
+from .furniture import Furniture, find_furniture
+from .levels import Outline, nest
+from .pinned import build_pinned, explain_score
+from .rows import Row, split_rows
+from .sequences import Decisions, Rejected, decide
+from .structure import structure_of, uncoded_headings
+from .titles import Heading, assemble
+from .vocabulary import vocabulary
+
+__all__ = ["Inference", "choose_profile", "infer", "parse_file", "segment"]
+
+
+@dataclass
+class Inference:
+    """Everything inference decided about one document, step by step."""
+
+    rows: list[Row]
+    marks: list[Mark]
+    furniture: Furniture
+    blocks: list[Block]
+    decisions: Decisions
+    headings: dict[int, Heading]
+    outline: Outline
+    rejected: list[Rejected] = field(default_factory=list)
+    keys_of: dict[int, tuple[str, str]] = field(default_factory=dict)
+    method: str = "inferred"  # "outline" when a profile pins the order of levels
+
+    def score(self) -> float:
+        """How much structure inference explains, weighted as :func:`.pinned.explain_score` does."""
+        placed = self.outline.placed
+        score = 3.0 * len(placed) + sum(len(self.headings[r].title_rows) + len(self.headings[r].label_rows)
+                                        for r in placed)
+        score += sum(len(b.entries) + (1 if b.header is not None else 0) for b in self.blocks)
+        roles = Counter(m.role for m in self.marks)
+        score += 2.0 * (roles[Role.SECTION] + roles[Role.VALUE_SECTION]) + roles[Role.BULLET]
+        return score
+
+
+def _title_text(rows: list[Row], h: Heading) -> str:
+    mk = h.marker
+    return mk.title if mk.title else "".join(rows[t].core for t in h.title_rows[:1])
+
+
+def infer(source: SourceText, profile: Profile) -> Inference:
+    """Steps 1–8: the rows, their roles, furniture, contents lists, headings and their nesting."""
+    vocab = vocabulary(profile)
+    rows = split_rows(source.lines, lambda text: bool(vocab.read(text.strip())))
+    marks = read_rows(rows, vocab, profile)
+    furniture = find_furniture(rows, marks)
+    keys = Keys(rows, marks, furniture)
+    blocks = explicit_blocks(rows, marks, furniture, keys)
+    listed = {r for b in blocks for r in b.rows}
+    decisions = decide(rows, marks, furniture, listed, profile)
+    headings, untitled = assemble(rows, marks, furniture, decisions.heads)
+    keys_of = {i: heading_key(h.marker.code, _title_text(rows, h)) for i, h in headings.items()}
+    # Lists of headings without a header, found from what each heading holds.
+    title_rows = {r for h in headings.values() for r in h.title_rows + h.label_rows}
+    bulleted = [i for i, m in enumerate(marks) if m.role is Role.MARKER and i not in listed
+                and all(mk.bulleted for mk in m.markers)]
+    stops = sorted(set(headings) | set(bulleted))
+    content = own_content(rows, marks, furniture, stops, listed | title_rows, echoes(rows, marks, keys))
+    running = _running(headings, keys_of, furniture, rows, title_rows)
+    more = implicit_blocks(rows, marks, furniture, {i: h.marker for i, h in headings.items()}, keys_of,
+                           title_rows, running, stops, content)
+    copies = {r for b in more for r in b.rows}
+    headings = {i: h for i, h in headings.items() if i not in copies}
+    blocks = sorted(blocks + more, key=lambda b: b.rows[0])
+    if not headings:
+        headings = uncoded_headings(rows, marks, furniture, {r for b in blocks for r in b.rows})
+        keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in headings.items()})
+    between = _after_previous(rows, headings, furniture)
+    outline = nest(rows, headings, keys_of, furniture.page_tops, between, profile)
+    rejected = sorted(decisions.rejected + untitled, key=lambda r: r.row)
+    return Inference(rows, marks, furniture, blocks, decisions, headings, outline, rejected, keys_of,
+                     "outline" if profile.outline else "inferred")
+
+
+def _running(headings: dict[int, Heading], keys_of: dict[int, tuple[str, str]], furniture: Furniture,
+             rows: list[Row], title_rows: set[int]) -> set[int]:
+    """Headings that repeat, at the top of a page or right below it, the latest unit of their
+    style (第1章 子育て・教育 printed on every page of chapter 1)."""
+    running: set[int] = set()
+    last_by_key: dict[tuple[str, str], int] = {}
+    last_by_style: dict[str, int] = {}
+    between = _after_previous(rows, headings, furniture)
+    for i in sorted(headings):
+        key, style = keys_of[i], headings[i].marker.style
+        k = last_by_key.get(key)
+        if k is not None and last_by_style.get(style) == k and (i in furniture.page_tops or between.get(i) == k):
+            running.add(i)
+            continue
+        last_by_key[key] = i
+        last_by_style[style] = i
+    return running
+
+
+def _after_previous(rows: list[Row], headings: dict[int, Heading], furniture: Furniture) -> dict[int, int | None]:
+    """For each heading, the previous heading's row when only blank rows and furniture lie between."""
+    out: dict[int, int | None] = {}
+    order = sorted(headings)
+    for a, b in zip(order, order[1:]):
+        gap = [r for r in range(max(headings[a].rows) + 1, b) if not rows[r].blank and r not in furniture]
+        out[b] = a if not gap else None
+    return out
+
+
+def assign_ids(node: Node) -> None:
+    """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
+    counts: Counter[NodeKind] = Counter()
+    used: set[str] = set()
+    for child in node.children:
+        if child.code:
+            seg = child.code
+        else:
+            counts[child.kind] += 1
+            seg = f"{child.kind.value}{counts[child.kind]}"
+        base, n = seg, 2
+        while seg in used:
+            seg, n = f"{base}~{n}", n + 1
+        used.add(seg)
+        child.id = f"{node.id}/{seg}" if node.id else seg
+        assign_ids(child)
+
+
+def _resolve_entries(root: Node, entries: list[tuple[Item, object, Node]]) -> None:
+    """Point each contents entry at the unit it names and give that unit the entry's page; an
+    entry whose unit is not in the text becomes a node of the contents list."""
+    by_key: dict[tuple[str, str], Node] = {}
+    by_title: dict[str, Node] = {}
+    for n in root.walk():
+        if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.from_contents:
+            continue
+        by_key.setdefault(heading_key(n.code or "", n.title or ""), n)
+        if n.title:
+            by_title.setdefault("".join(n.title.split()), n)
+    for item, entry, contents in entries:
+        key = getattr(entry, "key", None)
+        target = by_key.get(key) if key else None
+        if target is None:
+            target = by_title.get("".join((getattr(entry, "title", "") or item.text).split()))
+        if target is not None:
+            item.target = target.id
+            if target.page is None and item.page is not None:
+                target.page = item.page
+            continue
+        marker = getattr(entry, "marker", None)
+        node = Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
+                    level=marker.style if marker is not None else "contents",
+                    code=marker.code if marker is not None else None,
+                    title=getattr(entry, "title", None) or item.text, heading_spans=list(item.spans),
+                    page=item.page, from_contents=True)
+        at = contents.items.index(item)
+        contents.items.pop(at)
+        contents.add_child(node)
+
+
+def document_title(source: SourceText) -> str:
+    for line in source.lines:
+        text = line.text.strip().lstrip("◆◇■□●○▶・-").strip()
+        if text:
+            return text[:80]
+    return ""
+
+
+def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,
+            inference: Inference | None = None) -> Document:
+    """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source."""
+    warnings = list(source.warnings)
+    structure: dict[str, object]
+    if profile.pinned:
+        tree = build_pinned(source.lines, profile)
+        root, furniture, warnings = tree.root, tree.furniture, warnings + tree.warnings
+        assign_ids(root)
+        tree.resolve()
+        structure = {"method": "pinned", "profile": profile.name}
+        if not root.children:
+            warnings.append("no heading of the profile matched: the document is one flat unit (front matter only)")
+    else:
+        inf = inference if inference is not None else infer(source, profile)
+        built = build(inf.rows, inf.marks, inf.furniture, inf.blocks, inf.headings, inf.outline, profile)
+        root, furniture = built.root, built.furniture
+        warnings += built.warnings
+        assign_ids(root)
+        _resolve_entries(root, built.entries)
+        assign_ids(root)
+        summary = structure_of(inf, root)
+        structure = summary.as_json()
+        warnings += summary.warnings
+    inferred = infer_pages(root)
+    if inferred:
+        warnings.append(f"{inferred} reference page number(s) missing in the table, taken from the same code elsewhere")
+    doc = Document(
+        doc_id=doc_id, title=document_title(source),
+        source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, size=source.size,
+                      lines=len(source.lines), chars=sum(len(line.text) for line in source.lines)),
+        profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
+        root=root, furniture=furniture, warnings=warnings, structure=structure)
+    doc.check_tree()
+    check_alignment(doc, source)
+    return doc
+
+
+def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = None
+                   ) -> tuple[Profile, ProfileChoice, Inference | None]:
+    """Inference with the generic vocabulary, unless a shipped city profile whose ``detect``
+    patterns all match explains at least as much of the text (then it pins the known format)."""
+    profiles = profiles if profiles is not None else builtin_profiles()
+    generic = profiles["generic"]
+    inference = infer(source, generic)
+    scores = {"generic": round(inference.score(), 1)}
+    for name, profile in sorted(profiles.items()):
+        if name == "generic" or not profile.detect:
+            continue
+        if not all(any(rx.search(line.m.text) for line in source.lines) for rx in profile.detect):
+            continue
+        scores[name] = round(explain_score(profile, source.lines) if profile.pinned else
+                             infer(source, profile).score(), 1)
+    best = max(scores, key=lambda n: (scores[n], n != "generic", n))
+    others = ", ".join(f"{n} {s:g}" for n, s in sorted(scores.items(), key=lambda kv: -kv[1]) if n != best)
+    if best == "generic":
+        reason = f"auto: outline inferred from the document (score {scores[best]:g}" + (f"; {others})" if others else ")")
+    else:
+        reason = (f"auto: its detect patterns match and it explains at least as much as inference (score"
+                  f" {scores[best]:g}; {others})")
+    choice = ProfileChoice(name=best, path=profiles[best].source, reason=reason, scores=scores)
+    return profiles[best], choice, inference if best == "generic" else None
+
+
+def parse_file(path: str | Path, doc_id: str, profile: Profile | None, name: str | None = None) -> Document:
+    """Ingest and segment one file (the profile is chosen automatically when ``profile`` is None);
+    ``name`` is the path as shown to the user, when ``path`` spells it another way."""
+    source = ingest(path, name=name)
+    if profile is None:
+        chosen, choice, inference = choose_profile(source)
+        return segment(source, chosen, doc_id, choice, inference)
+    return segment(source, profile, doc_id)

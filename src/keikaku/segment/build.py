@@ -1,0 +1,315 @@
+"""Segmentation, step 9: the document tree, built row by row from the decisions of the steps before.
+
+Headings open nodes where :mod:`.levels` placed them; sections, bullets, paragraphs and tables
+attach to the innermost open unit; contents lists become one contents node each; furniture goes
+to the document's furniture.  One layout question is settled after the walk: a section that
+comes after a unit's last child (``◆成果指標`` after 1-1-3) belongs to whichever open level such
+sections consistently close in this document: the 施策 whose other sections (めざす姿, 現状と課題)
+open it, or the point that each KPI table follows (see :func:`_settle_trailing`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Item, Node, NodeKind, Paragraph, Section, Table
+from ..normalize import join_broken
+from ..profile import Profile
+from ..tables import TableRow, apply_table
+from .candidates import Mark, Role
+from .contents import Block, Entry
+from .furniture import Furniture
+from .levels import Outline
+from .rows import Row
+from .titles import Heading
+
+_SUBTITLE = re.compile(r"^(?P<title>.+?)\s*(?P<open>[—―~～〜－-]{1,2})\s*(?P<subtitle>[^—―~～〜]+?)\s*(?P=open)$")
+
+
+@dataclass
+class Trailing:
+    """Sections met after the innermost open unit had content of its own: which open units end
+    before the next heading decides where they belong."""
+
+    name: str
+    owner: Node
+    path: list[Node]  # open units at that point, outermost first
+    ending: set[str]  # styles of the open units that the next heading closes
+    sections: list[Section] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Built:
+    root: Node
+    furniture: list[Paragraph]
+    entries: list[tuple[Item, Entry, Node]]  # contents entries with their contents node
+    warnings: list[str]
+    heading_nodes: dict[int, Node]
+
+
+class _Builder:
+    def __init__(self, rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],
+                 headings: dict[int, Heading], outline: Outline, profile: Profile) -> None:
+        self.rows, self.marks, self.f, self.profile = rows, marks, furniture, profile
+        self.headings, self.outline = headings, outline
+        self.root = Node(kind=NodeKind.DOCUMENT, rank=-1)
+        self.path: list[Node] = [self.root]
+        self.nodes: dict[int, Node] = {}
+        self.section: Section | None = None
+        self.section_owner: Node | None = None
+        self.trailing: Trailing | None = None
+        self.trailings: list[Trailing] = []
+        self.leading_styles: set[str] = set()
+        self.para: Paragraph | None = None
+        self.item: Item | None = None
+        self.furniture_out: list[Paragraph] = []
+        self.entries: list[tuple[Item, Entry, Node]] = []
+        self.warnings: list[str] = []
+        self.block_at = {b.rows[0]: b for b in blocks}
+        self.in_block = {r for b in blocks for r in b.rows}
+        self.part_of_heading = {r: i for i, h in headings.items() for r in h.title_rows + h.label_rows}
+        self.next_depth = self._next_depths()
+
+    def _next_depths(self) -> list[int]:
+        """For each row, the depth of the next placed heading at or after it (0: none)."""
+        out = [0] * (len(self.rows) + 1)
+        nxt = 0
+        for r in range(len(self.rows) - 1, -1, -1):
+            placed = self.outline.placed.get(r)
+            if placed is not None:
+                nxt = placed.depth
+            out[r] = nxt
+        return out
+
+    @property
+    def top(self) -> Node:
+        return self.path[-1]
+
+    def build(self) -> None:
+        r = 0
+        n = len(self.rows)
+        while r < n:
+            if r in self.block_at:
+                self._contents(self.block_at[r])
+                r += 1
+                continue
+            if r in self.in_block or r in self.part_of_heading:
+                r += 1
+                continue
+            if r in self.outline.placed:
+                self._heading(r)
+            elif r in self.outline.repeats or r in self.headings:
+                self._furniture_rows(self.headings[r].rows if r in self.headings else [r])
+            elif r in self.f:
+                self._furniture_rows([r])
+            else:
+                role = self.marks[r].role
+                if role is Role.TABLE:
+                    end = r
+                    while end < n and self.marks[end].role is Role.TABLE and end not in self.f:
+                        end += 1
+                    self._table(r, end)
+                    r = end
+                    continue
+                getattr(self, "_" + role.name.lower())(r)
+            r += 1
+        self._settle_trailing()
+
+    # -- one method per kind of row ---------------------------------------------------------------
+    def _blank(self, r: int) -> None:
+        self.para = self.item = None
+
+    _furniture = _blank  # furniture by pattern is handled before the role dispatch
+
+    def _furniture_rows(self, rows: list[int]) -> None:
+        for r in rows:
+            if not self.rows[r].blank:
+                row = self.rows[r]
+                self.furniture_out.append(Paragraph(row.source(), [row.span()]))
+
+    def _heading(self, r: int) -> None:
+        h = self.headings[r]
+        mk = h.marker
+        placed = self.outline.placed[r]
+        row = self.rows[r]
+        node = Node(kind=mk.kind, level=mk.style, code=mk.code or None, rank=placed.depth)
+        for lr in h.label_rows:
+            node.heading_spans.append(self.rows[lr].span())
+        node.heading_spans.append(row.span())
+        parts = [row.source(row.core_start + mk.title_start)] if mk.title else []
+        for tr in h.title_rows:
+            node.heading_spans.append(self.rows[tr].span())
+            parts.append(self.rows[tr].source())
+        title = join_broken("".join(p.strip() for p in parts)) if parts else None
+        if title:
+            m = _SUBTITLE.match(title)
+            if m and len(m.group("subtitle")) >= 2:
+                node.title, node.subtitle = m.group("title"), m.group("subtitle")
+            else:
+                node.title = title
+        if h.label:
+            node.label = h.label
+        parent = self.nodes.get(placed.parent) if placed.parent is not None else self.root
+        if parent is None or parent not in self.path:  # cannot happen: levels places parents first
+            parent = self.top
+        del self.path[self.path.index(parent) + 1:]
+        parent.add_child(node)
+        self.path.append(node)
+        self.nodes[r] = node
+        self.section = self.section_owner = self.trailing = None
+        self.para = self.item = None
+
+    def _contents_header(self, r: int) -> None:
+        self._text(r)  # a contents header that introduces no list is ordinary text
+
+    def _section(self, r: int) -> None:
+        row = self.rows[r]
+        name = self.marks[r].section or row.core
+        section = Section(name=name, heading=row.source(), spans=[row.span()],
+                          declares_keywords=any(p.search(name) for p in self.profile.declared_keywords))
+        self._attach_section(r, section)
+
+    def _value_section(self, r: int) -> None:
+        row, mark = self.rows[r], self.marks[r]
+        name_span = row.span(row.core_start, mark.value_at)
+        section = Section(name=mark.section or "", heading=row.source(row.core_start, mark.value_at),
+                          spans=[name_span])
+        value_span = row.span(mark.value_at)
+        section.paragraphs.append(Paragraph(row.source(mark.value_at), [value_span]))
+        self._attach_section(r, section)
+
+    def _attach_section(self, r: int, section: Section) -> None:
+        top = self.top
+        if self.trailing is not None:  # one more section of the same trailing group
+            self.trailing.sections.append(section)
+            owner = self.trailing.owner
+        else:
+            has_content = bool(top.children or top.paragraphs or top.items or top.tables or top.refs)
+            ending = {n.level for n in self.path[1:] if n.rank >= self.next_depth[r + 1] and n.level}
+            if self.next_depth[r + 1] == 0:
+                ending = {n.level for n in self.path[1:] if n.level}
+            if top is not self.root and has_content and ending and top.level in ending:
+                self.trailing = Trailing(section.name, top, list(self.path[1:]), ending, [section])
+                self.trailings.append(self.trailing)
+            elif top is not self.root and top.level and not top.children:
+                self.leading_styles.add(top.level)
+            owner = top
+        owner.sections.append(section)
+        self.section, self.section_owner = section, owner
+        self.para = self.item = None
+
+    def _bullet(self, r: int) -> None:
+        row, mark = self.rows[r], self.marks[r]
+        item = Item(text=row.source(mark.body), marker=mark.bullet, spans=[row.span()])
+        (self.section.items if self.section else self.top.items).append(item)
+        self.item, self.para = item, None
+
+    def _marker(self, r: int) -> None:
+        self._text(r)  # a marker row that is not a heading is text
+
+    def _text(self, r: int) -> None:
+        row = self.rows[r]
+        text, span = row.source(), row.span()
+        if self.item is not None:  # a bullet wrapped onto the next line
+            self.item.text += text
+            self.item.spans.append(span)
+            return
+        if self.para is not None:
+            last = self.para.spans[-1]
+            sep = " " if row.runon and last.line == span.line else ""
+            self.para.text += sep + text
+            self.para.spans.append(span)
+            return
+        self.para = Paragraph(text, [span])
+        (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
+
+    def _table(self, start: int, end: int) -> None:
+        owner = self.section_owner if self.section is not None and self.section_owner is not None else self.top
+        before = len(owner.tables)
+        table_rows = [TableRow(self.rows[k].line, self.rows[k].start, self.rows[k].text, self.rows[k].m)
+                      for k in range(start, end)]
+        apply_table(self.profile, table_rows, owner, self.warnings)
+        if self.trailing is not None:
+            self.trailing.tables.extend(owner.tables[before:])
+        self.para = self.item = None
+
+    def _contents(self, block: Block) -> None:
+        depths = [self.outline.styles[e.marker.style].depth for e in block.entries
+                  if e.marker is not None and e.marker.style in self.outline.styles]
+        parent = self.top
+        if depths and min(depths) - 1 < len(self.path):
+            parent = self.path[max(0, min(depths) - 1)]
+        node = parent.add_child(Node(kind=NodeKind.CONTENTS, level="contents"))
+        entry_at = {e.row: e for e in block.entries}
+        last: tuple[Item, Entry] | None = None
+        for r in block.rows:
+            row = self.rows[r]
+            if row.blank:
+                continue
+            if r in self.f:
+                self._furniture_rows([r])
+                continue
+            if r == block.header:
+                node.title = row.source().lstrip("■□◆◇●○【<[").rstrip("】>]").strip()
+                node.heading_spans.append(row.span())
+                continue
+            e = entry_at.get(r)
+            if e is None and last is not None and last[1].marker is not None and not last[1].marker.title \
+                    and self.marks[r].role is Role.TEXT:
+                last[0].text += row.source()  # the title row of an entry written as a code alone
+                last[0].spans.append(row.span())
+                last = None
+                continue
+            if e is None:
+                mark = self.marks[r]
+                text = row.source(mark.body) if mark.role is Role.BULLET else row.source()
+                item = Item(text=text, marker=mark.bullet if mark.role is Role.BULLET else None, spans=[row.span()])
+                node.items.append(item)
+                last = None
+                continue
+            item = Item(text=row.source(), marker="-" if e.marker is not None and e.marker.bulleted else None,
+                        spans=[row.span()], code=e.marker.code if e.marker is not None else None)
+            if e.marker is not None and e.marker.bulleted:
+                item.text = row.source(row.core_start + e.marker.start)
+            item.page = e.page
+            node.items.append(item)
+            self.entries.append((item, e, node))
+            last = (item, e)
+        self.para = self.item = None
+
+    # -- after the walk -------------------------------------------------------------------------
+    def _settle_trailing(self) -> None:
+        """Move each group of trailing sections to the open level that such sections close in
+        every occurrence: the innermost of those levels whose units open with sections of their
+        own (a 施策 with めざす姿 …), else the outermost (a 基本的方向 whose KPI follows its points)."""
+        by_name: dict[str, list[Trailing]] = {}
+        for t in self.trailings:
+            by_name.setdefault(t.name, []).append(t)
+        for groups in by_name.values():
+            consistent = set.intersection(*(g.ending for g in groups))
+            if not consistent:
+                continue
+            for g in groups:
+                levels = [n for n in g.path if n.level in consistent]
+                if not levels:
+                    continue
+                leading = [n for n in levels if n.level in self.leading_styles]
+                target = leading[-1] if leading else levels[0]
+                if target is g.owner:
+                    continue
+                for s in g.sections:
+                    g.owner.sections.remove(s)
+                    target.sections.append(s)
+                for t in g.tables:
+                    g.owner.tables.remove(t)
+                    target.tables.append(t)
+
+
+def build(rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],
+          headings: dict[int, Heading], outline: Outline, profile: Profile) -> Built:
+    b = _Builder(rows, marks, furniture, blocks, headings, outline, profile)
+    b.build()
+    return Built(b.root, b.furniture_out, b.entries, b.warnings, b.nodes)
+

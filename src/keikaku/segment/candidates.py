@@ -1,0 +1,116 @@
+"""Segmentation, step 2: what each row could be, read with the vocabulary alone.
+
+A row is blank, furniture by pattern (``- 12 -``, ``■ ■ ■``), a table row (tabs), a contents
+header (目次), a section name (現状と課題), a value section (主担当課　農政課), a *marker row*
+(one or more :class:`~.vocabulary.Marker` readings: heading candidates, not headings yet), a
+bullet, or text.  Nothing here looks at other rows, except to join a level word that PDF
+extraction split from its code (``施策`` ⏎ ``４－９``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from ..profile import Profile
+from .rows import Row
+from .vocabulary import DECORATIONS, Marker, Vocabulary
+
+
+class Role(Enum):
+    BLANK = "blank"
+    FURNITURE = "furniture"  # matches a furniture pattern of the profile
+    TABLE = "table"
+    CONTENTS_HEADER = "contents header"
+    SECTION = "section"
+    VALUE_SECTION = "value section"
+    MARKER = "marker"
+    BULLET = "bullet"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What one row could be.  ``markers``: readings of a marker row; ``section``: the section
+    name; ``value_at``: column where a value section's value starts; ``bullet``/``body``: a
+    bullet's marker and the column of its text; ``label_rows``: rows holding the level word of a
+    code written on its own row."""
+
+    role: Role
+    markers: tuple[Marker, ...] = ()
+    section: str | None = None
+    value_at: int = 0
+    bullet: str | None = None
+    body: int = 0
+    label_rows: tuple[int, ...] = field(default=())
+
+
+def read_row(row: Row, vocab: Vocabulary, profile: Profile) -> Mark:
+    """The role of one row, by itself."""
+    core = row.core
+    if not core:
+        return Mark(Role.BLANK)
+    if any(p.match(core) for p in profile.furniture):
+        return Mark(Role.FURNITURE)
+    if "\t" in core:
+        return Mark(Role.TABLE)
+    if any(p.match(core) for p in profile.contents_headers):
+        return Mark(Role.CONTENTS_HEADER)
+    name = vocab.section_name(core)
+    if name is not None:
+        return Mark(Role.SECTION, section=name)
+    value = vocab.value_section(core)
+    if value is not None:
+        return Mark(Role.VALUE_SECTION, section=value[0], value_at=row.core_start + value[1])
+    markers = vocab.read(core, profile.list_prefix)
+    if markers:
+        return Mark(Role.MARKER, markers=tuple(markers))
+    for rule in profile.sections:
+        m = rule.pattern.match(core)
+        if m:
+            named = m.group("name") if "name" in rule.pattern.groupindex and m.group("name") else rule.name
+            return Mark(Role.SECTION, section="".join(named.split()))
+    prefix = profile.list_prefix.match(core)
+    body = prefix.end() if prefix else 0
+    if body < len(core) and core[body] in profile.bullet_markers:
+        marker = core[body]
+        body += 1
+        while body < len(core) and core[body].isspace():
+            body += 1
+        return Mark(Role.BULLET, bullet=marker, body=row.core_start + body)
+    if prefix:
+        return Mark(Role.BULLET, bullet="-", body=row.core_start + body)
+    return Mark(Role.TEXT)
+
+
+def read_rows(rows: list[Row], vocab: Vocabulary, profile: Profile) -> list[Mark]:
+    """The :class:`Mark` of every row, with split level words joined to their codes."""
+    marks = [read_row(r, vocab, profile) for r in rows]
+    for i, mark in enumerate(marks):
+        if mark.role is Role.MARKER and i > 0:
+            joined = _join_label(rows, marks, i, vocab)
+            if joined is not None:
+                marks[i] = joined
+    return marks
+
+
+def _join_label(rows: list[Row], marks: list[Mark], i: int, vocab: Vocabulary) -> Mark | None:
+    """``施策`` ⏎ ``４－９`` (or ``基本`` ⏎ ``施策`` ⏎ ``4-1``): the code row takes the level word of the
+    text row(s) right above it (鶴見台市's 基本計画 prints 施策 / number / title on three rows)."""
+    bare = [mk for mk in marks[i].markers if not mk.labelled and not mk.minor and mk.start == 0]
+    if not bare:
+        return None
+    for n in (1, 2):
+        above = list(range(i - n, i))
+        if above[0] < 0 or any(marks[k].role is not Role.TEXT or rows[k].runon for k in above):
+            continue
+        label = vocab.known_label("".join(rows[k].core.lstrip(DECORATIONS) for k in above))
+        if label is None or (len(bare[0].path) > 1 and not label.compound):
+            continue
+        mk = bare[0]
+        style = label.word + "-".join("#" for _ in mk.path)
+        code = label.word + "-".join(str(p) for p in mk.path)
+        return Mark(Role.MARKER, markers=(replace(mk, style=style, code=code, kind=label.kind, labelled=True,
+                                                  known=True, order=label.order),),
+                    label_rows=tuple(above))
+    return None

@@ -1,0 +1,351 @@
+"""Segmentation, steps 4 and 7: contents lists, summaries and other copies of headings.
+
+Step 4 (before headings are chosen) finds the explicit lists: a contents header (目次, 施策の体系,
+基本構想の体系 …) and the rows after it that repeat a heading or a line found elsewhere in the
+document, rows with dot leaders and a page number (``第1章 子育て ・・・・ 44``), and lists
+written after list bullets (``- 1 基本構想の体系``).  Step 7 (after) finds lists without a
+header: two or more headings with no text of their own that repeat headings which do have text
+(西東京市's closing diagram), or a run of empty headings of one style (第1章 ⏎ 第2章 ⏎ 第3章).
+
+A list becomes one contents element: each entry points at the unit it names (its page number
+kept), and an entry whose unit is not in the text becomes a node marked as coming from the
+contents.  The body is never copied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .candidates import Mark, Role
+from .furniture import Furniture
+from .rows import Row
+from .vocabulary import Marker, Vocabulary
+
+_LEADER = re.compile(r"\s*(?:[・·.．…‥]\s*){2,}\s*(?P<page>\d{1,4})$")
+_TRAILING_PAGE = re.compile(r"^(?P<text>.*\S)\s+(?P<page>\d{1,4})$")
+NOTE_MAX = 60  # a short note (caption, ※ line) inside or after a list
+ECHO_MAX = 40  # a short line that occurs again elsewhere is an echo, not text of its own
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@dataclass
+class Entry:
+    """One entry of a contents list: its row, the marker it names (if any), page number and key."""
+
+    row: int
+    marker: Marker | None
+    page: int | None
+    key: tuple[str, str] | None  # (code, title) as compared with the body's headings
+    title: str  # matching form of the entry's title, without leaders and page number
+
+
+@dataclass
+class Block:
+    """A contents list: its header row (if any), entries and the other rows it holds."""
+
+    rows: list[int] = field(default_factory=list)
+    header: int | None = None
+    entries: list[Entry] = field(default_factory=list)
+    reason: str = ""
+
+
+def heading_key(code: str, title: str) -> tuple[str, str]:
+    return (code, squash(title))
+
+
+def _split_page(text: str) -> tuple[str, int | None]:
+    m = _LEADER.search(text)
+    if m:
+        return text[:m.start()].rstrip(), int(m.group("page"))
+    return text, None
+
+
+def next_text(rows: list[Row], marks: list[Mark], i: int, furniture: Furniture, sections: bool = False) -> int | None:
+    """The next row with text after ``i``, skipping blank rows and furniture (one step of
+    layout: a code on its own row takes its title from the next one); ``sections``: a section
+    name counts as text."""
+    j = i + 1
+    while j < len(rows) and (rows[j].blank or j in furniture):
+        j += 1
+    ok = (Role.TEXT, Role.SECTION) if sections else (Role.TEXT,)
+    return j if j < len(rows) and marks[j].role in ok else None
+
+
+class Keys:
+    """Where each heading-like key and each short line occurs: what a list entry repeats."""
+
+    def __init__(self, rows: list[Row], marks: list[Mark], furniture: Furniture) -> None:
+        self.at: dict[tuple[str, str], list[int]] = {}
+        self.lines: dict[str, list[int]] = {}
+        for i, mark in enumerate(marks):
+            if i in furniture or rows[i].blank:
+                continue
+            if mark.role is Role.MARKER:
+                for mk in mark.markers:
+                    for key in self.marker_keys(rows, marks, i, mk, furniture):
+                        self.at.setdefault(key, []).append(i)
+            if mark.role in (Role.TEXT, Role.MARKER):
+                text, _ = _split_page(rows[i].core)
+                m = _TRAILING_PAGE.match(text)
+                self.lines.setdefault(squash(text), []).append(i)
+                if m and mark.role is Role.TEXT:
+                    self.lines.setdefault(squash(m.group("text")), []).append(i)
+
+    @staticmethod
+    def marker_keys(rows: list[Row], marks: list[Mark], i: int, mk: Marker,
+                    furniture: Furniture) -> list[tuple[str, str]]:
+        title, _ = _split_page(mk.title)
+        keys = []
+        if title:
+            keys.append(heading_key(mk.code, title))
+            m = _TRAILING_PAGE.match(title)
+            if m:
+                keys.append(heading_key(mk.code, m.group("text")))
+        else:
+            j = next_text(rows, marks, i, furniture, sections=True)
+            if j is not None:
+                keys.append(heading_key(mk.code, rows[j].core))
+        return keys
+
+    def elsewhere(self, rows_of_key: list[int], inside: set[int]) -> bool:
+        return any(r not in inside for r in rows_of_key)
+
+
+def _entry(rows: list[Row], marks: list[Mark], i: int, keys: Keys, furniture: Furniture) -> Entry:
+    mark = marks[i]
+    text, page = _split_page(rows[i].core)
+    if page is None:
+        m = _TRAILING_PAGE.match(text)
+        if m and mark.role is Role.MARKER and mark.markers[0].title:
+            text, page = m.group("text"), int(m.group("page"))
+    mk = mark.markers[0] if mark.role is Role.MARKER else None
+    if mk is None:
+        return Entry(i, None, page, None, text)
+    title, _ = _split_page(mk.title)
+    m = _TRAILING_PAGE.match(title)
+    if m and page is not None:
+        title = m.group("text")
+    if not title:
+        j = next_text(rows, marks, i, furniture)
+        title = rows[j].core if j is not None else ""
+    return Entry(i, mk, page, heading_key(mk.code, title), title)
+
+
+def explicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys) -> list[Block]:
+    """Contents lists that announce themselves: a contents header and what follows it, dot
+    leaders with page numbers, entries after list bullets."""
+    blocks: list[Block] = []
+    taken: set[int] = set()
+    for h, mark in enumerate(marks):
+        if mark.role is Role.CONTENTS_HEADER and h not in taken:
+            block = _after_header(rows, marks, furniture, keys, h)
+            if block is not None:
+                blocks.append(block)
+                taken.update(block.rows)
+    # Rows with leaders and page numbers, or after list bullets, that no header introduced.
+    run: list[int] = []
+    for i, mark in enumerate(marks):
+        if i in taken or i in furniture or rows[i].blank:
+            continue
+        leader = _LEADER.search(rows[i].core) is not None and mark.role in (Role.TEXT, Role.MARKER)
+        bulleted = mark.role is Role.MARKER and all(mk.bulleted for mk in mark.markers) and any(
+            keys.elsewhere(keys.at.get(k, []), {i}) for mk in mark.markers
+            for k in Keys.marker_keys(rows, marks, i, mk, furniture))
+        if leader or bulleted:
+            run.append(i)
+            continue
+        if run:
+            blocks.append(_block_of(rows, marks, furniture, keys, run, None, "entries with page numbers or bullets"))
+            taken.update(run)
+            run = []
+    if run:
+        blocks.append(_block_of(rows, marks, furniture, keys, run, None, "entries with page numbers or bullets"))
+    return sorted(blocks, key=lambda b: b.rows[0])
+
+
+def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, h: int) -> Block | None:
+    members: list[int] = []
+    pending: list[int] = []  # short rows between entries, kept if another entry follows
+    blanks = 0
+    inside = {h}
+    j = h + 1
+    while j < len(rows):
+        if rows[j].blank:
+            blanks += 1
+            if blanks >= 2 and members:
+                break
+            j += 1
+            continue
+        if j in furniture:
+            if j in furniture.page_marks and members:
+                break
+            j += 1
+            continue
+        blanks = 0
+        inside.add(j)
+        if _is_member(rows, marks, furniture, keys, j, inside):
+            members.extend(pending)
+            pending = []
+            members.append(j)
+        elif len(pending) < 2 and marks[j].role in (Role.TEXT, Role.BULLET) and len(rows[j].core) <= NOTE_MAX \
+                and not rows[j].core.endswith("。"):
+            pending.append(j)
+        else:
+            break
+        j += 1
+    entries = [i for i in members if _is_member(rows, marks, furniture, keys, i, set(members) | {h})]
+    if len(entries) < 2:
+        return None
+    return _block_of(rows, marks, furniture, keys, members, h, "a contents header")
+
+
+def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, i: int, inside: set[int]) -> bool:
+    mark = marks[i]
+    if mark.role not in (Role.TEXT, Role.MARKER, Role.BULLET):
+        return False
+    if _LEADER.search(rows[i].core):
+        return True
+    if mark.role is Role.MARKER:
+        for mk in mark.markers:
+            for k in Keys.marker_keys(rows, marks, i, mk, furniture):
+                if keys.elsewhere(keys.at.get(k, []), inside):
+                    return True
+    text, _ = _split_page(rows[i].core)
+    candidates = [squash(text)]
+    m = _TRAILING_PAGE.match(text)
+    if m:
+        candidates.append(squash(m.group("text")))
+    return any(keys.elsewhere(keys.lines.get(c, []), inside) for c in candidates if len(c) >= 2)
+
+
+def _block_of(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, members: list[int],
+              header: int | None, reason: str) -> Block:
+    block = Block(header=header, reason=reason)
+    block.rows = ([header] if header is not None else []) + list(members)
+    # A code on its own row in a list takes its title from the next row: that row is the entry's too.
+    for i in members:
+        if marks[i].role is Role.MARKER and not marks[i].markers[0].title:
+            j = next_text(rows, marks, i, furniture)
+            if j is not None and j not in block.rows and j - i <= 2:
+                block.rows.append(j)
+    block.rows.sort()
+    titles = {j for j in block.rows if j not in members and j != header}
+    block.entries = [_entry(rows, marks, i, keys, furniture) for i in members if i not in titles]
+    return block
+
+
+# -- step 7: lists without a header -----------------------------------------------------------------
+def own_content(rows: list[Row], marks: list[Mark], furniture: Furniture, stops: list[int], skip: set[int],
+                echo: set[int]) -> dict[int, int]:
+    """For each heading row in ``stops`` (sorted), the rows of text it holds before the next
+    heading-like row; titles, labels, echoes and furniture do not count."""
+    content: dict[int, int] = {}
+    for k, i in enumerate(stops):
+        end = stops[k + 1] if k + 1 < len(stops) else len(rows)
+        content[i] = sum(1 for j in range(i + 1, end)
+                         if j not in furniture and j not in skip and j not in echo and not rows[j].blank
+                         and marks[j].role in (Role.TEXT, Role.BULLET, Role.TABLE, Role.SECTION, Role.VALUE_SECTION))
+    return content
+
+
+def echoes(rows: list[Row], marks: list[Mark], keys: Keys) -> set[int]:
+    """Short text rows that occur more than once (a slogan repeated in a diagram)."""
+    out: set[int] = set()
+    for text, where in keys.lines.items():
+        if len(where) >= 2 and len(text) <= ECHO_MAX:
+            out.update(i for i in where if marks[i].role is Role.TEXT)
+    return out
+
+
+def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: dict[int, Marker],
+                    keys_of: dict[int, tuple[str, str]], title_rows: set[int], running: set[int],
+                    stops: list[int], content: dict[int, int]) -> list[Block]:
+    """Lists of headings without a header: copies of units that have text elsewhere, or runs of
+    empty headings of one style.  ``running`` rows (a heading repeated at a page top) are left
+    to :mod:`.levels`."""
+    with_text = {keys_of[i] for i in heads if content.get(i, 0) > 0}
+    order = [i for i in stops if i in heads]
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        current.append(i)
+        if content.get(i, 0) > 0:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    copies: set[int] = set()
+    for group in groups:
+        empty = [i for i in group if content.get(i, 0) == 0 and i not in running]
+        dups = [i for i in empty if keys_of[i] in with_text]
+        if len(dups) >= 2:
+            copies.update(dups)
+        k = 0
+        while k < len(group):  # 第1章 ⏎ 第2章 ⏎ 第3章, all empty: a list of chapters
+            k2 = k
+            while k2 + 1 < len(group) and heads[group[k2 + 1]].style == heads[group[k]].style \
+                    and heads[group[k2 + 1]].number == heads[group[k2]].number + 1:
+                k2 += 1
+            same = group[k:k2 + 1]
+            if len(same) >= 2 and all(content.get(i, 0) == 0 and i not in running for i in same):
+                copies.update(same)
+            k = k2 + 1
+    if not copies:
+        return []
+    blocks: list[Block] = []
+    ordered = sorted(copies)
+    run = [ordered[0]]
+    for i in ordered[1:]:
+        between = [j for j in range(run[-1] + 1, i) if not rows[j].blank and j not in furniture and j not in title_rows]
+        if len(between) <= 3 and all(_short(rows, marks, j) for j in between):
+            run.extend(between + [i])
+        else:
+            blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_rows))
+            run = [i]
+    blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_rows))
+    return blocks
+
+
+def _short(rows: list[Row], marks: list[Mark], j: int) -> bool:
+    return marks[j].role in (Role.TEXT, Role.BULLET) and len(rows[j].core) <= NOTE_MAX and not rows[j].core.endswith("。")
+
+
+def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: list[int],
+              keys_of: dict[int, tuple[str, str]], heads: dict[int, Marker], title_rows: set[int]) -> Block:
+    block = Block(reason="headings without text of their own that repeat other headings")
+    members = list(run)
+    # Leading rows that echo lines found elsewhere (a goal's slogan printed above it) and a
+    # few short notes after the list (a caption, ※ p.26～40 議決) belong to it.
+    j = members[0] - 1
+    while j >= 0 and (rows[j].blank or j in furniture):
+        j -= 1
+    lead: list[int] = []
+    while j >= 0 and marks[j].role is Role.TEXT and len(rows[j].core) <= ECHO_MAX and j not in title_rows \
+            and len(lead) < 1:
+        lead.append(j)
+        j -= 1
+    j, tail = members[-1] + 1, []
+    while j < len(rows) and len(tail) < 3:
+        if rows[j].blank or j in furniture:
+            j += 1
+            continue
+        if j in title_rows or not _short(rows, marks, j):
+            if j in title_rows and j - members[-1] <= 2:
+                tail.append(j)
+                j += 1
+                continue
+            break
+        tail.append(j)
+        j += 1
+    rows_in = sorted(set(lead + members + tail) | {t for i in members for t in range(i + 1, i + 3)
+                                                   if t in title_rows and t < len(rows)})
+    block.rows = rows_in
+    for i in members:
+        if i in heads:
+            mk = heads[i]
+            block.entries.append(Entry(i, mk, None, keys_of[i], keys_of[i][1]))
+    return block

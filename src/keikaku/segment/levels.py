@@ -1,0 +1,124 @@
+"""Segmentation, step 8: how the headings nest.  The order of levels comes from the document.
+
+Headings are placed one by one with a stack of open units:
+
+* a compound code nests under the open unit whose code is its prefix (2-1 under 2, 施策2-1-3
+  under 2-1), whatever their level words;
+* a style already open closes everything inside it and becomes a sibling (② after ①);
+* a new style opens inside the innermost open unit: the style seen first is outermost, and a
+  style that starts while another is open is inside it.  So ① above (1), or Roman pillars
+  under a ``(2)`` item, come out as written;
+* the one exception is the common official order, used as a tie-breaker: a level word
+  (基本目標N, 第N章) does not open inside a minor enumeration (①, (1), ア …) that is open
+  when it starts: that enumeration has ended.
+
+A heading that repeats an open unit at the top of a page, or right after that unit's own
+heading, is a running header: the unit goes on.  With an outline profile the depth of each
+style is pinned instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..profile import Profile
+from .rows import Row
+from .titles import Heading
+
+
+@dataclass
+class Placed:
+    row: int
+    depth: int  # 1: outermost
+    parent: int | None  # heading row of the parent unit (None: the document)
+
+
+@dataclass
+class StyleUse:
+    """How the document uses one style: for ``keikaku inspect`` and the structure summary."""
+
+    style: str
+    example: str
+    kind: str
+    depths: dict[int, int] = field(default_factory=dict)  # depth → count
+
+    @property
+    def count(self) -> int:
+        return sum(self.depths.values())
+
+    @property
+    def depth(self) -> int:
+        return max(self.depths, key=lambda d: (self.depths[d], -d)) if self.depths else 0
+
+
+@dataclass
+class Outline:
+    placed: dict[int, Placed] = field(default_factory=dict)
+    repeats: dict[int, int] = field(default_factory=dict)  # running header row → row of the unit it repeats
+    styles: dict[str, StyleUse] = field(default_factory=dict)
+
+
+@dataclass
+class _Open:
+    row: int
+    style: str
+    path: tuple[int, ...]
+    key: tuple[str, str]
+    minor: bool
+
+
+def nest(rows: list[Row], headings: dict[int, Heading], keys_of: dict[int, tuple[str, str]],
+         page_tops: set[int], between_only_furniture: dict[int, int | None], profile: Profile) -> Outline:
+    """Place every heading; ``between_only_furniture[i]`` is the previous heading row when only
+    blank rows and furniture separate it from ``i``."""
+    out = Outline()
+    pinned = {lv.style: lv.depth for lv in profile.outline}
+    stack: list[_Open] = []
+    for i in sorted(headings):
+        h = headings[i]
+        mk = h.marker
+        key = keys_of[i]
+        repeated = next((o for o in stack if o.key == key), None)
+        if repeated is not None and (i in page_tops or between_only_furniture.get(i) == repeated.row):
+            out.repeats[i] = repeated.row
+            continue
+        if pinned:
+            depth = pinned[mk.style]
+            while stack and pinned[stack[-1].style] >= depth:
+                stack.pop()
+        else:
+            _close_for(stack, mk.style, mk.path, mk.labelled)
+        parent = stack[-1].row if stack else None
+        stack.append(_Open(i, mk.style, mk.path, key, mk.minor))
+        out.placed[i] = Placed(i, len(stack), parent)
+        use = out.styles.setdefault(mk.style, StyleUse(mk.style, _example(rows, h), mk.kind.value))
+        use.depths[len(stack)] = use.depths.get(len(stack), 0) + 1
+    return out
+
+
+def _close_for(stack: list[_Open], style: str, path: tuple[int, ...], labelled: bool) -> None:
+    """Pop the units that a new heading of ``style`` closes."""
+    if len(path) > 1:
+        # 施策2-2 after 施策2-1 is its sibling, whatever opened inside 2-1 (基本事業2 …).
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k].style == style and stack[k].path[:-1] == path[:-1]:
+                del stack[k:]
+                return
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k].path == path[:-1]:
+                del stack[k + 1:]
+                return
+    for k in range(len(stack) - 1, -1, -1):
+        if stack[k].style == style:
+            del stack[k:]
+            return
+    if labelled:
+        while stack and stack[-1].minor:
+            stack.pop()
+
+
+def _example(rows: list[Row], h: Heading) -> str:
+    text = rows[h.row].core
+    if h.title_rows:
+        text += " ⏎ " + rows[h.title_rows[0]].core
+    return text[:40]

@@ -1,0 +1,120 @@
+"""Segmentation, step 1 (layout): source lines → rows, the units every later step reads.
+
+A row is a line, or a piece of a **run-on line**: PDF extraction sometimes writes a whole page as
+one line, with the page's lines joined by single spaces and headings mid-line (a page of
+青磯市's 総合戦略 begins ``青磯市…総合戦略 基本目標1 地域の稼ぐ力… 数値目標 指標 …``).  Such a
+line is cut at its spaces, so that each former line becomes a row again; later steps decide
+which rows are headings.  A row keeps its source line and column, so every span points back
+into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ..ingest import Line
+from ..model import Span
+from ..normalize import Matchable, matchable
+
+# A line is a run-on page when it is long, has many single-space gaps and at least this many of
+# its pieces (after the first) begin with a marker.
+RUNON_MIN_CHARS = 100
+RUNON_MIN_PIECES = 6
+RUNON_MIN_MARKERS = 2
+
+_PIECE = re.compile(r"[^ ]+")
+# "- 3 -" and "― 12 ―" at the end of a run-on page are one page number, not three pieces.
+_DASH = set("-‐‑‒–—―−－─")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row: source line ``line`` (1-based), columns ``start`` … ``start + len(text)``."""
+
+    index: int
+    line: int
+    start: int
+    text: str
+    m: Matchable
+    runon: bool = False
+
+    @property
+    def core(self) -> str:
+        """The matching form without surrounding whitespace."""
+        return self.m.text.strip()
+
+    @property
+    def core_start(self) -> int:
+        """Matching-form column of the first non-space character."""
+        t = self.m.text
+        return len(t) - len(t.lstrip())
+
+    @property
+    def blank(self) -> bool:
+        return not self.m.text.strip()
+
+    def span(self, mstart: int | None = None, mend: int | None = None) -> Span:
+        """Source span of matching-form columns ``mstart:mend`` (default: the row's core)."""
+        a = self.core_start if mstart is None else mstart
+        b = self.core_start + len(self.core) if mend is None else mend
+        sa, sb = self.m.source_slice(a, b)
+        # Trim source whitespace that the matching form dropped or kept at the edges.
+        piece = self.text[sa:sb]
+        sa += len(piece) - len(piece.lstrip())
+        sb = sa + len(piece.strip())
+        return Span(self.line, self.start + sa, self.start + max(sa, sb))
+
+    def source(self, mstart: int | None = None, mend: int | None = None) -> str:
+        """Source text of matching-form columns ``mstart:mend`` (default: the core), stripped."""
+        s = self.span(mstart, mend)
+        return self.text[s.start - self.start:s.end - self.start]
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Column ranges of the space-separated pieces of ``text``, page-number triples kept whole."""
+    found = [(m.start(), m.end()) for m in _PIECE.finditer(text)]
+    merged: list[tuple[int, int]] = []
+    i = 0
+    while i < len(found):
+        a, b = found[i]
+        if (i + 2 < len(found) and text[a:b] in _DASH and text[found[i + 1][0]:found[i + 1][1]].isdigit()
+                and text[found[i + 2][0]:found[i + 2][1]] in _DASH):
+            merged.append((a, found[i + 2][1]))
+            i += 3
+            continue
+        merged.append((a, b))
+        i += 1
+    return merged
+
+
+def is_runon(line: Line, starts_with_marker: Callable[[str], bool]) -> list[tuple[int, int]] | None:
+    """The pieces of ``line`` if it is a run-on page, else None."""
+    text = line.text
+    if len(text) < RUNON_MIN_CHARS or text.count(" ") < RUNON_MIN_PIECES - 1 or "\t" in text:
+        return None
+    pieces = _pieces(text)
+    if len(pieces) < RUNON_MIN_PIECES:
+        return None
+    markers = 0
+    for a, b in pieces[1:]:
+        if starts_with_marker(matchable(text[a:b]).text):
+            markers += 1
+            if markers >= RUNON_MIN_MARKERS:
+                return pieces
+    return None
+
+
+def split_rows(lines: Sequence[Line], starts_with_marker: Callable[[str], bool]) -> list[Row]:
+    """Every line as a row; run-on pages as one row per piece."""
+    rows: list[Row] = []
+    for line in lines:
+        pieces = is_runon(line, starts_with_marker)
+        if pieces is None:
+            rows.append(Row(len(rows), line.no, 0, line.text, line.m))
+            continue
+        for a, b in pieces:
+            piece = line.text[a:b]
+            rows.append(Row(len(rows), line.no, a, piece, matchable(piece), runon=True))
+    return rows

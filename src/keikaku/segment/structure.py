@@ -1,0 +1,122 @@
+"""What inference found, as a summary a user can check a document by (``structure`` in the JSON and
+the manifest), with warnings when the outline is doubtful; and the last resort for plans without
+any marker: short lines standing alone between blank lines, followed by text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..model import Node, NodeKind
+from .candidates import Mark, Role
+from .furniture import Furniture
+from .rows import Row
+from .titles import Heading
+from .vocabulary import Marker
+
+if TYPE_CHECKING:
+    from . import Inference
+
+REJECTED_IN_JSON = 200  # rejected candidates listed in a document's JSON (all are counted)
+DOUBTFUL_SHARE = 0.5  # less of the text than this under a heading is doubtful
+DOUBTFUL_GAPS = 3  # this many gaps in the numbering is doubtful
+UNCODED_MAX = 30  # an uncoded heading is a short line
+
+
+@dataclass
+class Summary:
+    method: str
+    levels: list[dict[str, Any]]
+    headed_share: float
+    gaps: list[dict[str, Any]]
+    rejected: list[dict[str, Any]]
+    contents: int
+    running_headers: int
+    furniture: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def doubtful(self) -> bool:
+        return bool(self.warnings)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"method": self.method, "levels": self.levels, "headed_share": self.headed_share,
+                "sequence_gaps": self.gaps, "rejected_count": len(self.rejected),
+                "rejected": self.rejected[:REJECTED_IN_JSON], "contents_lists": self.contents,
+                "running_headers": self.running_headers, "furniture_rows": self.furniture,
+                "doubtful": self.doubtful}
+
+
+def _own_chars(node: Node) -> int:
+    return (sum(len(p.text) for p in node.paragraphs) + sum(len(i.text) for i in node.items)
+            + sum(len(p.text) for s in node.sections for p in s.paragraphs)
+            + sum(len(i.text) for s in node.sections for i in s.items)
+            + sum(len(c) for t in node.tables for row in t.rows for c in row))
+
+
+def structure_of(inf: "Inference", root: Node) -> Summary:
+    """The summary of one inference, with the warnings a doubtful outline deserves."""
+    rows = inf.rows
+    levels = [{"style": u.style, "kind": u.kind, "depth": u.depth, "count": u.count, "example": u.example}
+              for u in sorted(inf.outline.styles.values(), key=lambda u: (u.depth, min(
+                  r for r, p in inf.outline.placed.items() if inf.headings[r].marker.style == u.style)))]
+    total = sum(_own_chars(n) for n in root.walk() if n.kind is not NodeKind.CONTENTS)
+    front = _own_chars(root)
+    share = round((total - front) / total, 3) if total else 0.0
+    gaps: list[dict[str, Any]] = []
+    last: dict[str, int] = {}
+    for r in sorted(inf.outline.placed):
+        mk = inf.headings[r].marker
+        if not mk.code:
+            continue
+        group = mk.style + "/" + "-".join(map(str, mk.path[:-1]))
+        prev = last.get(group)
+        if prev is not None and mk.number not in (prev + 1, 1) and mk.number != prev:
+            gaps.append({"style": mk.style, "line": rows[r].line, "expected": prev + 1, "found": mk.number})
+        last[group] = mk.number
+    rejected = [{"line": rows[x.row].line, "text": rows[x.row].core[:40], "style": x.marker.style,
+                 "reason": x.reason} for x in inf.rejected]
+    summary = Summary(method=inf.method, levels=levels,
+                      headed_share=share, gaps=gaps, rejected=rejected, contents=len(inf.blocks),
+                      running_headers=len(inf.outline.repeats), furniture=len(inf.furniture.reasons))
+    if not inf.outline.placed:
+        summary.warnings.append("no heading found: the document is one flat unit (front matter only);"
+                                " `keikaku inspect FILE` lists the markers that were set aside and why")
+    elif total >= 500 and share < DOUBTFUL_SHARE:
+        summary.warnings.append(f"only {share:.0%} of the text is under a heading: the outline may be incomplete"
+                                " (`keikaku inspect FILE` shows the levels and the markers set aside)")
+    if len(gaps) >= DOUBTFUL_GAPS:
+        shown = ", ".join(f"{g['style']} {g['expected']}→{g['found']} (line {g['line']})" for g in gaps[:3])
+        summary.warnings.append(f"the numbering has {len(gaps)} gaps ({shown}{' …' if len(gaps) > 3 else ''}):"
+                                " headings may be missing")
+    return summary
+
+
+def uncoded_headings(rows: list[Row], marks: list[Mark], furniture: Furniture, listed: set[int]) -> dict[int, Heading]:
+    """For a plan with no marker at all (清瀬市's summary): short lines that stand alone between
+    blank rows and are followed by text or a table are its headings, if there are two or more."""
+    found: list[int] = []
+    n = len(rows)
+    for i, mark in enumerate(marks):
+        if mark.role is not Role.TEXT or i in furniture or i in listed:
+            continue
+        core = rows[i].core
+        if len(core) > UNCODED_MAX or core[-1] in "。、，,.:：" or rows[i].runon:
+            continue
+        if not (i == 0 or rows[i - 1].blank) or not (i + 1 < n and rows[i + 1].blank):
+            continue
+        j = i + 1
+        while j < n and (rows[j].blank or j in furniture):
+            j += 1
+        if j < n and (marks[j].role in (Role.TABLE, Role.SECTION) or
+                      (marks[j].role is Role.TEXT and len(rows[j].core) > UNCODED_MAX)):
+            found.append(i)
+    if len(found) < 2:
+        return {}
+    out: dict[int, Heading] = {}
+    for k, i in enumerate(found, start=1):
+        core = rows[i].core
+        mk = Marker("見出し", k, (k,), "", NodeKind.HEADING, 0, 0, 0, False, False, False, 90, False, False, core)
+        out[i] = Heading(i, mk)
+    return out

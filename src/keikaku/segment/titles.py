@@ -1,0 +1,85 @@
+"""Segmentation, step 6 (layout): each heading's title, wherever extraction put it.
+
+The title follows the marker on its row, or sits on the next row (``【基本目標１】`` ⏎ title,
+``施策`` ⏎ ``４－１０`` ⏎ title), and may be wrapped onto one more row when the first part ends
+mid-phrase (…地域包括ケアシステムの ⏎ 深化).  A bracketed word right above a code on its own row
+is the heading's label (【分野】 ⏎ み1 ⏎ title).  A heading of a weak style with no title at all
+is not a heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .candidates import Mark, Role
+from .contents import next_text
+from .furniture import Furniture
+from .rows import Row
+from .sequences import Rejected
+from .vocabulary import Marker
+
+MAX_NEXT_TITLE = 60  # a title on the row after its code is at most this long
+MAX_WRAP = 30  # the wrapped second row of a title is short
+# A title row that ends like this continues on the next row.
+_WRAPS = re.compile(r"(?:の|と|や|を|、|・|による|における|に向けた|及び|および|並びに|ならびに|「)$")
+_LABEL = re.compile(r"^【(?P<label>[^】]{1,10})】$")
+
+
+@dataclass
+class Heading:
+    """An accepted heading: its row, reading, the rows of its title and of its label."""
+
+    row: int
+    marker: Marker
+    title_rows: list[int] = field(default_factory=list)
+    label_rows: list[int] = field(default_factory=list)
+    label: str | None = None
+
+    @property
+    def rows(self) -> list[int]:
+        return sorted([self.row, *self.title_rows, *self.label_rows])
+
+
+def _title_like(rows: list[Row], marks: list[Mark], j: int, limit: int, section_ok: bool = False) -> bool:
+    """A row that can be (part of) a title; a code alone on its row may take a plain section name
+    as its title ((2) ⏎ 施策の展開)."""
+    core = rows[j].core
+    role_ok = marks[j].role is Role.TEXT or (section_ok and marks[j].role is Role.SECTION
+                                             and core[:1] not in "【■◆●○◇□")
+    return role_ok and len(core) <= limit and not core.endswith("。")
+
+
+def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture,
+             heads: dict[int, Marker]) -> tuple[dict[int, Heading], list[Rejected]]:
+    """The headings with their title and label rows; weak markers without any title are rejected."""
+    out: dict[int, Heading] = {}
+    rejected: list[Rejected] = []
+    used: set[int] = set()
+    for i in sorted(heads):
+        mk = heads[i]
+        h = Heading(i, mk, label_rows=list(marks[i].label_rows))
+        last = i
+        if not mk.title:
+            j = next_text(rows, marks, i, furniture, sections=True)
+            if j is not None and j not in heads and j not in used \
+                    and _title_like(rows, marks, j, MAX_NEXT_TITLE, section_ok=True) \
+                    and (rows[j].runon == rows[i].runon):
+                h.title_rows.append(j)
+                last = j
+            elif not mk.known:
+                rejected.append(Rejected(i, mk, "a marker alone on its row with no title after it"))
+                continue
+        title = rows[last].core if last != i else mk.title
+        if not rows[last].runon and _WRAPS.search(title):
+            k = last + 1
+            if k < len(rows) and k not in heads and _title_like(rows, marks, k, MAX_WRAP):
+                h.title_rows.append(k)
+        if not mk.title and i > 0 and not h.label_rows:
+            m = _LABEL.match(rows[i - 1].core)
+            if m and marks[i - 1].role is Role.SECTION:
+                h.label_rows.append(i - 1)
+                h.label = rows[i - 1].source()[1:-1].strip()
+        used.update(h.title_rows)
+        out[i] = h
+    return out, rejected

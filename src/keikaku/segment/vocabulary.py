@@ -1,0 +1,294 @@
+"""The marker vocabulary, compiled once per profile: what a marker at the start of a row can be.
+
+:func:`Vocabulary.read` turns the start of a row into its possible readings as a :class:`Marker`
+(a row such as ``i 子育て`` has two: lower-case Roman one and the letter i).  Whether a reading
+is a heading is decided later, from the sequences the document makes (:mod:`.sequences`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import NodeKind
+from ..normalize import numeral
+from ..profile import Label, Profile, Style, builtin_profiles
+
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
+_CIRCLED.update({chr(0x3251 + i): 21 + i for i in range(15)})
+_CIRCLED.update({chr(0x32B1 + i): 36 + i for i in range(15)})
+_CIRCLED.update({chr(0x2780 + i): i + 1 for i in range(10)})  # ➀
+_CIRCLED.update({chr(0x2776 + i): i + 1 for i in range(10)})  # ❶
+_CIRCLED.update({chr(0x278A + i): i + 1 for i in range(10)})  # ➊
+_AIUEO = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲ"
+_IROHA = "イロハニホヘトチリヌルヲワカヨタレソツネナラムウヰノオクヤマケフコエテアサキユメミシヱヒモセス"
+_ROMAN_UPPER = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+_ROMAN_LOWER = "ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅺⅻ"
+
+DECORATIONS = "■□◆◇●○◎▶▷►★☆"
+_OPEN_CLOSE = {"【": "】", "<": ">", "[": "]", "〈": "〉", "《": "》", "〔": "〕", "(": ")"}
+_LABEL_NUM = r"\d{1,3}|[IVX]{1,5}(?![A-Za-z])|[一二三四五六七八九十]{1,3}|[①-⑳]"
+_COMPOUND = r"\d{1,2}(?:-\d{1,2}){1,3}"
+_KANA = "ぁ-ゖァ-ヺ"
+_SEP = re.compile(r"[ \t]*(?:[:.、][ \t]*)?")
+_UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)[ ]?(?P<num>\d{{1,2}}|[IVX]{{1,4}}|[①-⑳])"
+                      r"(?=[ \t:.、]|$)")
+_CODE = re.compile(rf"(?:(?P<prefix>[{_KANA}])[ ]?)?(?P<code>{_COMPOUND})(?![\d-])")
+_KANA_NUM = re.compile(rf"(?P<prefix>[{_KANA}])[ ]?(?P<num>\d{{1,2}})$")
+_DAI = re.compile(r"第[ ]?(?P<num>\d{1,3}|[一二三四五六七八九十百]{1,4})[ ]?(?P<word>[^\s\d])")
+_JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
+_KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One reading of the marker at the start of a row.
+
+    ``style`` is the key that sequences and levels are computed on (``(1)``, ``基本目標#``,
+    ``第#章``, ``#-#-#``, ``み#-#``); ``path`` the numbers of a compound code ((2, 1) for 2-1),
+    ``number`` its last part.  ``start``/``end`` are columns of the row's core: the marker spans
+    ``start:end``, the title starts at ``title_start``."""
+
+    style: str
+    number: int
+    path: tuple[int, ...]
+    code: str
+    kind: NodeKind
+    start: int
+    end: int
+    title_start: int
+    labelled: bool  # a level word names the level (基本目標1, 第2章): may stand alone
+    known: bool  # the level word is in the vocabulary
+    minor: bool
+    order: int
+    bulleted: bool  # written after a list bullet ("- 1 基本構想の体系"): a contents entry
+    quantity: bool  # the number is followed by a counter (2 つの視点, 52 人まで)
+    title: str  # matching form of the inline title (may be empty)
+
+    @property
+    def compound(self) -> bool:
+        return len(self.path) > 1
+
+
+def _read_number(token: str, kind: str) -> int | None:
+    token = token.strip()
+    if kind == "arabic":
+        return int(token) if token.isdigit() else None
+    if kind in ("roman", "kanji"):
+        return numeral(token)
+    if kind == "roman_lower":
+        return numeral(token.upper())
+    if kind == "circled":
+        return _CIRCLED.get(token)
+    if kind == "kana":
+        return _AIUEO.index(token) + 1 if token in _AIUEO else None
+    if kind == "iroha":
+        return _IROHA.index(token) + 1 if token in _IROHA else None
+    if kind == "latin":
+        return ord(token) - ord("a") + 1 if len(token) == 1 and "a" <= token <= "z" else None
+    if kind == "LATIN":
+        return ord(token) - ord("A") + 1 if len(token) == 1 and "A" <= token <= "Z" else None
+    return None
+
+
+def _any_number(token: str) -> int | None:
+    """A label's number: arabic, Roman, kanji or circled."""
+    return _CIRCLED.get(token) if token in _CIRCLED else numeral(token)
+
+
+def display_number(n: int, kind: str, token: str) -> str:
+    """How a style's number is written in a code: Roman numerals as Ⅱ/ⅱ, everything else as read."""
+    if kind == "roman" and 1 <= n <= 12:
+        return _ROMAN_UPPER[n - 1]
+    if kind == "roman_lower" and 1 <= n <= 12:
+        return _ROMAN_LOWER[n - 1]
+    return token
+
+
+def _spaced(word: str) -> str:
+    """A regex for ``word`` that also matches it letter-spaced (基 本 目 標, 施　策)."""
+    return "[ ]?".join(re.escape(ch) for ch in word)
+
+
+class Vocabulary:
+    """A profile's markers, compiled: styles, level words, counters and section names."""
+
+    def __init__(self, profile: Profile) -> None:
+        generic = builtin_profiles().get("generic", profile)
+        base = profile if profile.styles or profile.labels else generic
+        self.profile = profile
+        self.styles: tuple[Style, ...] = base.styles
+        self.labels: tuple[Label, ...] = base.labels
+        self.counters = tuple(sorted(base.counters or generic.counters, key=len, reverse=True))
+        self.section_names = frozenset(_squash(n) for n in (profile.section_names or generic.section_names))
+        self.value_sections = tuple(sorted((_squash(n) for n in (profile.value_sections or generic.value_sections)),
+                                           key=len, reverse=True))
+        prefix = sorted((lb for lb in self.labels if lb.form == "prefix"), key=lambda lb: -len(lb.word))
+        self._prefix = [(lb, re.compile(rf"(?P<label>{_spaced(lb.word)})[ ]?(?P<num>"
+                                        + (rf"{_COMPOUND}|" if lb.compound else "") + _LABEL_NUM + ")"))
+                        for lb in prefix]
+        self._dai = {lb.word: lb for lb in self.labels if lb.form == "dai"}
+        self._known_words = {lb.word for lb in self.labels}
+
+    # -- reading a row -------------------------------------------------------------------------
+    def read(self, core: str, list_prefix: re.Pattern[str] | None = None) -> list[Marker]:
+        """Every reading of a marker at the start of ``core`` (a row's matching form, stripped)."""
+        pos, bulleted = 0, False
+        if list_prefix is not None:
+            m = list_prefix.match(core)
+            if m:
+                pos, bulleted = m.end(), True
+        if pos < len(core) and core[pos] in DECORATIONS:
+            pos += 1
+            while pos < len(core) and core[pos] == " ":
+                pos += 1
+        found: list[Marker] = []
+        close = _OPEN_CLOSE.get(core[pos]) if pos < len(core) else None
+        if close is not None and core[pos] != "(":
+            inner = pos + 1 + (1 if core[pos + 1:pos + 2] == " " else 0)
+            for mk in self._labelled(core, inner, bulleted):
+                end = mk.end
+                while end < len(core) and core[end] == " ":
+                    end += 1
+                if core[end:end + 1] == close:
+                    found.append(self._finish(core, mk, pos, end + 1))
+            if found:
+                return found
+        found.extend(self._labelled(core, pos, bulleted))
+        if found:
+            return found
+        m = _CODE.match(core, pos)
+        if m:
+            prefix = m.group("prefix") or ""
+            path = tuple(int(p) for p in m.group("code").split("-"))
+            style = prefix + "-".join("#" for _ in path)
+            code = prefix + "-".join(str(p) for p in path)
+            kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
+            found.append(self._make(core, style, path, code, kind, pos, m.end(), False, False, False, 50,
+                                    bulleted, arabic=True))
+            return found
+        m = _KANA_NUM.match(core, pos)
+        if m:
+            n = int(m.group("num"))
+            found.append(self._make(core, m.group("prefix") + "#", (n,), m.group("prefix") + str(n), NodeKind.FIELD,
+                                    pos, m.end(), False, False, False, 20, bulleted, arabic=True))
+            return found
+        for st in self.styles:
+            m = st.pattern.match(core, pos)
+            if not m:
+                continue
+            n = _read_number(m.group("num"), st.number)
+            if n is None or n < 1:
+                continue
+            token = m.group(0)
+            num = m.group("num")
+            code = token.replace(num, display_number(n, st.number, num), 1).rstrip(" ")
+            found.append(self._make(core, st.name, (n,), code, NodeKind.POINT if st.minor else NodeKind.CHAPTER,
+                                    pos, m.end(), False, False, st.minor, st.order, bulleted,
+                                    arabic=st.number == "arabic" and not st.minor))
+        if found:
+            return found
+        m = _UNKNOWN.match(core, pos)
+        if m and m.group("label") not in self._known_words and not m.group("label").startswith("第"):
+            n = _any_number(m.group("num"))
+            if n:
+                label = m.group("label")
+                found.append(self._make(core, label + "#", (n,), f"{label}{n}", NodeKind.POINT, pos, m.end(), True,
+                                        False, False, 45, bulleted, arabic=m.group("num").isdigit()))
+        return found
+
+    def _labelled(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
+        m = _DAI.match(core, pos)
+        if m and m.group("word") in self._dai:
+            lb = self._dai[m.group("word")]
+            n = numeral(m.group("num"))
+            if n:
+                return [self._make(core, f"第#{lb.word}", (n,), f"第{n}{lb.word}", lb.kind, pos, m.end(), True, True,
+                                   False, lb.order, bulleted, arabic=False)]
+        for lb, rx in self._prefix:
+            m = rx.match(core, pos)
+            if not m:
+                continue
+            token = m.group("num")
+            end = m.end()
+            if token[0].isdigit() and end < len(core) and (core[end].isdigit() or core[end] == "-"):
+                continue  # 施策10 of 施策10-1 under a label that takes no compound code
+            if "-" in token:
+                path = tuple(int(p) for p in token.split("-"))
+            else:
+                n = _any_number(token)
+                if not n:
+                    continue
+                path = (n,)
+            style = lb.word + "-".join("#" for _ in path)
+            code = lb.word + "-".join(str(p) for p in path)
+            return [self._make(core, style, path, code, lb.kind, pos, end, True, True, False, lb.order, bulleted,
+                               arabic=token[0].isdigit())]
+        return []
+
+    def _make(self, core: str, style: str, path: tuple[int, ...], code: str, kind: NodeKind, start: int, end: int,
+              labelled: bool, known: bool, minor: bool, order: int, bulleted: bool, *, arabic: bool) -> Marker:
+        sep = _SEP.match(core, end)
+        title_start = sep.end() if sep else end
+        title = core[title_start:]
+        quantity = arabic and self.is_quantity(title)
+        return Marker(style, path[-1], path, code, kind, start, end, title_start, labelled, known, minor, order,
+                      bulleted, quantity, title)
+
+    def _finish(self, core: str, mk: Marker, start: int, end: int) -> Marker:
+        """A labelled marker read inside brackets: the marker spans the brackets."""
+        sep = _SEP.match(core, end)
+        title_start = sep.end() if sep else end
+        return Marker(mk.style, mk.number, mk.path, mk.code, mk.kind, start, end, title_start, mk.labelled, mk.known,
+                      mk.minor, mk.order, mk.bulleted, False, core[title_start:])
+
+    def is_quantity(self, title: str) -> bool:
+        """True when ``title`` begins with a counter: the number before it was a quantity."""
+        for word in self.counters:
+            if title.startswith(word):
+                nxt = title[len(word):len(word) + 1]
+                return len(word) > 1 or not nxt or not _KANJI.match(nxt)
+        return False
+
+    # -- other row roles -----------------------------------------------------------------------
+    def section_name(self, core: str) -> str | None:
+        """The section a row names (``◆成果指標`` → 成果指標), or None."""
+        squashed = _squash(core)
+        if squashed in self.section_names:
+            return squashed
+        return None
+
+    def value_section(self, core: str) -> tuple[str, int] | None:
+        """(name, matching column where the value starts) for ``主担当課　農政課``."""
+        stripped = core.lstrip(DECORATIONS + " ")
+        lead = len(core) - len(stripped)
+        for name in self.value_sections:
+            m = re.match(_spaced(name) + r"[ \t:]+", stripped)
+            if m and m.end() < len(stripped):
+                return name, lead + m.end()
+        return None
+
+    def known_label(self, text: str) -> Label | None:
+        """The level word that ``text`` is, letter spacing ignored (a label row split from its code)."""
+        word = re.sub(r"\s+", "", text)
+        return next((lb for lb in self.labels if lb.form == "prefix" and lb.word == word), None)
+
+
+def _squash(text: str) -> str:
+    """A section name as compared: no spaces, no leading decoration, no brackets or trailing colon."""
+    t = re.sub(r"\s+", "", text)
+    t = t.lstrip(DECORATIONS)
+    if t[:1] in "【<[〈《" and t[-1:] in "】>]〉》":
+        t = t[1:-1]
+    return t.rstrip(":")
+
+
+def has_letters(text: str) -> bool:
+    return bool(_JA_LETTER.search(text))
+
+
+@lru_cache(maxsize=64)
+def vocabulary(profile: Profile) -> Vocabulary:
+    """The compiled vocabulary of ``profile`` (profiles are immutable: compiled once each)."""
+    return Vocabulary(profile)
