@@ -25,7 +25,7 @@ from .export import BOOL_COLUMNS, COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, table_row
 from .ingest import ingest, ingest_bytes
 from .model import Document
 from .profile import Profile, get_profile
-from .segment import choose_profile, segment
+from .segment import segment_source
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,11 +44,7 @@ def parse(text_or_path: str | Path, profile: str | Profile | None = None, nlp: s
             raise InputError("<text>", "contains no text")
         doc_id = doc_id or "document"
     chosen = get_profile(profile) if isinstance(profile, str) else profile
-    if chosen is None:
-        best, choice = choose_profile(source)
-        doc = segment(source, best, doc_id, choice)
-    else:
-        doc = segment(source, chosen, doc_id)
+    doc = segment_source(source, doc_id, chosen)
     analyse([doc], nlp)
     return doc
 

@@ -50,7 +50,7 @@ class Outcome:
 def new_entry(job: Job) -> dict[str, Any]:
     return {"doc_id": job.doc_id, "source": job.path, "status": "failed", "profile": None, "encoding": None,
             "nlp": job.nlp, "schema_version": None, "fingerprint": job.fingerprint, "counts": {}, "warnings": [],
-            "errors": [], "output": None}
+            "structure": {}, "errors": [], "output": None}
 
 
 def failed(job: Job, message: str) -> Outcome:
@@ -89,8 +89,14 @@ def process(job: Job) -> Outcome:
     entry = new_entry(job)
     entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name, encoding=doc.source.encoding,
                  schema_version=SCHEMA_VERSION, counts=data["counts"], warnings=doc.warnings,
-                 output=f"{job.doc_id}.json")
+                 structure=structure_summary(doc.structure), output=f"{job.doc_id}.json")
     return Outcome(entry, dumps(data), doc.source.chars)
+
+
+def structure_summary(structure: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's view of a document's structure: everything but the list of markers set aside
+    (the document's JSON has it)."""
+    return {k: v for k, v in structure.items() if k != "rejected"}
 
 
 def usable_workers(workers: int) -> int:

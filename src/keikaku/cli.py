@@ -18,9 +18,10 @@ from .export import FORMATS
 from .nlp import MODES
 from .pipeline import Progress, run, safe_stem
 from .profile import builtin_profiles, get_profile
-from .render import render
+from .render import render, render_structure
 from .report import write_report
-from .segment import choose_profile, segment
+from .segment import segment_source
+from .segment.outline import outline_toml
 
 
 def _log(quiet: bool) -> Callable[[str], None]:
@@ -97,13 +98,17 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
     source = ingest(args.file)
-    if args.profile:
-        doc = segment(source, get_profile(args.profile), safe_stem(Path(args.file)))
-    else:
-        profile, choice = choose_profile(source)
-        doc = segment(source, profile, safe_stem(Path(args.file)), choice)
+    doc = segment_source(source, safe_stem(Path(args.file)), get_profile(args.profile) if args.profile else None)
     print(f"# {doc.profile.reason}")
+    sys.stdout.write(render_structure(doc, rejected=not args.counts))
     sys.stdout.write(render(doc, details=not args.counts))
+    return 0
+
+
+def _cmd_profile_infer(args: argparse.Namespace) -> int:
+    sources = [ingest(f) for f in args.files]
+    name = args.name or safe_stem(Path(args.files[0]))
+    sys.stdout.write(outline_toml(sources, builtin_profiles()["generic"], name))
     return 0
 
 
@@ -149,11 +154,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_report)
     p = sub.add_parser("profiles", help="list the shipped profiles")
     p.set_defaults(func=_cmd_profiles)
-    p = sub.add_parser("inspect", help="print the tree of one plan text to check a profile quickly")
+    p = sub.add_parser("inspect", help="print how one plan text is segmented: the levels found (style, example,"
+                                       " depth, count), the markers set aside and why, and the tree")
     p.add_argument("file")
     p.add_argument("--profile", metavar="NAME|FILE")
-    p.add_argument("--counts", action="store_true", help="counts only, without section items and refs")
+    p.add_argument("--counts", action="store_true", help="counts only, without section items, refs and the"
+                                                         " markers set aside")
     p.set_defaults(func=_cmd_inspect)
+    p = sub.add_parser("profile", help="work with profiles: `keikaku profile infer FILE… > city.toml`")
+    psub = p.add_subparsers(dest="profile_command", required=True)
+    q = psub.add_parser("infer", help="write the outline inferred from plan texts as a profile (TOML) to edit and"
+                                      " pin with --profile")
+    q.add_argument("files", nargs="+", metavar="FILE")
+    q.add_argument("--name", help="the profile's name (default: the first file's name)")
+    q.set_defaults(func=_cmd_profile_infer)
     return parser
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from .model import Document, Item, Node, NodeKind, Ref, Section, Span, Table
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 NODE_COLUMNS = ["doc_id", "node_id", "parent_id", "depth", "path", "kind", "level", "code", "title", "subtitle",
                 "label", "text", "n_sections", "n_items", "n_refs", "n_children", "line_first", "line_last"]
@@ -47,17 +47,19 @@ def _lines(spans: Iterable[Span]) -> list[int]:
 
 
 def _item_json(item: Item) -> dict[str, Any]:
-    return {"text": item.text, "marker": item.marker, "code": item.code, "target": item.target,
+    return {"text": item.text, "marker": item.marker, "code": item.code, "target": item.target, "page": item.page,
             "lines": _lines(item.spans)}
 
 
 def _section_spans(s: Section) -> list[Span]:
-    return [*s.spans, *(sp for p in s.paragraphs for sp in p.spans), *(sp for it in s.items for sp in it.spans)]
+    return [*s.spans, *(sp for p in s.paragraphs for sp in p.spans), *(sp for it in s.items for sp in it.spans),
+            *(sp for t in s.tables for sp in t.spans)]
 
 
 def _section_json(s: Section) -> dict[str, Any]:
     return {"name": s.name, "heading": s.heading, "text": s.text, "items": [_item_json(i) for i in s.items],
-            "lines": _lines(_section_spans(s)), "declares_keywords": s.declares_keywords}
+            "tables": [_table_json(t) for t in s.tables], "lines": _lines(_section_spans(s)),
+            "declares_keywords": s.declares_keywords}
 
 
 def _table_json(t: Table) -> dict[str, Any]:
@@ -73,7 +75,8 @@ def node_json(node: Node) -> dict[str, Any]:
     rng = node.line_range()
     return {
         "id": node.id, "kind": node.kind.value, "level": node.level, "code": node.code, "title": node.title,
-        "subtitle": node.subtitle, "label": node.label, "text": node.text,
+        "subtitle": node.subtitle, "label": node.label, "page": node.page, "from_contents": node.from_contents,
+        "text": node.text,
         "sections": [_section_json(s) for s in node.sections],
         "items": [_item_json(i) for i in node.items],
         "refs": [_ref_json(r) for r in node.refs],
@@ -109,6 +112,7 @@ def document_json(doc: Document, version: str, analysis: dict[str, Any] | None =
                          "tables": [_table_json(t) for t in root.tables],
                          "lines": _lines(front_spans)},
         "furniture": [{"text": p.text, "line": p.spans[0].line} for p in doc.furniture],
+        "structure": doc.structure,
         "warnings": doc.warnings,
         "counts": counts(doc),
         "children": [node_json(c) for c in root.children],

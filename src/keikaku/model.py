@@ -95,6 +95,7 @@ class Section:
     spans: list[Span] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    tables: list["Table"] = field(default_factory=list)  # a 成果指標 section's table
     declares_keywords: bool = False  # the plan's own keyword list (the profile's declared_keywords)
 
     @property
@@ -165,6 +166,8 @@ class Node:
                 yield from p.spans
             for it in s.items:
                 yield from it.spans
+            for t in s.tables:
+                yield from t.spans
         for it in self.items:
             yield from it.spans
         for r in self.refs:

@@ -18,6 +18,7 @@ in ``keikaku/profiles/``; ``keikaku profiles`` lists them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -254,7 +255,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
     description = top.get("description", str, "")
     detect = top.regexes("detect")
     levels: list[Level] = []
-    for i, raw in enumerate(top.get("levels", list)):
+    for i, raw in enumerate(top.get("levels", list, [])):
         r = _Reader(source, f"levels[{i}]", raw)
         lname = r.get("name", str)
         r.rule = f"levels[{i}] ({lname})"
@@ -376,9 +377,26 @@ def _outline(source: str, i: int, raw: Any) -> OutlineLevel:
     r = _Reader(source, f"outline[{i}]", raw)
     style = r.get("style", str)
     r.rule = f"outline[{i}] ({style})"
-    level = OutlineLevel(style=style, kind=_kind(r), depth=i + 1)
+    depth = r.get("depth", int, i + 1)
+    if depth < 1:
+        raise ProfileError(source, f"{r.rule}.depth", "must be 1 (outermost) or more")
+    level = OutlineLevel(style=style, kind=_kind(r), depth=depth)
     r.finish()
     return level
+
+
+def with_generic(profile: Profile) -> Profile:
+    """An outline profile borrows from the generic one what it does not define itself: sections,
+    furniture, contents headers, bullets, tables and the vocabulary."""
+    if not profile.outline or profile.name == "generic":
+        return profile
+    generic = builtin_profiles()["generic"]
+    return dataclasses.replace(
+        profile, sections=profile.sections or generic.sections,
+        contents_headers=profile.contents_headers or generic.contents_headers,
+        furniture=profile.furniture or generic.furniture, tables=profile.tables or generic.tables,
+        levels=profile.levels or generic.levels, declared_keywords=profile.declared_keywords or generic.declared_keywords,
+        bullet_markers=profile.bullet_markers, list_prefix=profile.list_prefix)
 
 
 def load_profile_file(path: str | Path) -> Profile:
@@ -392,7 +410,7 @@ def load_profile_file(path: str | Path) -> Profile:
         raise ProfileError(str(p), "file", f"is not UTF-8 ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(str(p), "file", f"is not valid TOML: {exc}") from exc
-    return parse_profile(data, str(p))
+    return with_generic(parse_profile(data, str(p)))
 
 
 _BUILTIN: dict[str, Profile] = {}

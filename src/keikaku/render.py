@@ -69,3 +69,27 @@ def render(doc: Document, width: int = 48, details: bool = True) -> str:
     for child in doc.root.children:
         visit(child, 0)
     return "\n".join(out) + "\n"
+
+
+def render_structure(doc: Document, rejected: bool = True) -> str:
+    """How the outline was found: the levels (style, depth, count, example), gaps in the numbering
+    and, with ``rejected``, every marker set aside with its reason."""
+    st = doc.structure
+    if st.get("method") == "pinned":
+        return f"# outline: pinned by the profile {st.get('profile')}\n"
+    out = [f"# outline: {st.get('method')}; {st.get('headed_share', 0):.0%} of the text under a heading;"
+           f" {st.get('contents_lists', 0)} contents list(s), {st.get('running_headers', 0)} running header(s),"
+           f" {st.get('furniture_rows', 0)} furniture row(s)"]
+    levels = st.get("levels", [])
+    if levels:
+        out.append("# levels:  depth  count  style            example")
+        out.extend(f"#          {lv['depth']:>5}  {lv['count']:>5}  {lv['style']:<16} {lv['example']}" for lv in levels)
+    for gap in st.get("sequence_gaps", []):
+        out.append(f"# gap: line {gap['line']}: {gap['style']} {gap['found']} after {gap['expected'] - 1}")
+    if rejected:
+        rows = st.get("rejected", [])
+        if rows:
+            out.append(f"# set aside ({st.get('rejected_count', len(rows))}):")
+            out.extend(f"#   line {r['line']}: {r['text']}  [{r['style']}] {r['reason']}" for r in rows)
+    return "\n".join(out) + "\n"
+

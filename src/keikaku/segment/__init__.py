@@ -33,7 +33,7 @@ from ..profile import Profile, builtin_profiles
 from ..tables import infer_pages
 from .build import build
 from .candidates import Mark, Role, read_rows
-from .contents import Block, Keys, echoes, explicit_blocks, heading_key, implicit_blocks, own_content
+from .contents import Block, Keys, echoes, explicit_blocks, heading_key, implicit_blocks, merge_adjacent, own_content
 from .furniture import Furniture, find_furniture
 from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
@@ -43,7 +43,9 @@ from .structure import structure_of, uncoded_headings
 from .titles import Heading, assemble
 from .vocabulary import vocabulary
 
-__all__ = ["Inference", "choose_profile", "infer", "parse_file", "segment"]
+CITY_SHARE = 0.8  # a matching city profile is chosen when it explains this share of what inference does
+
+__all__ = ["Inference", "choose_profile", "infer", "parse_file", "segment", "segment_source"]
 
 
 @dataclass
@@ -80,7 +82,7 @@ def _title_text(rows: list[Row], h: Heading) -> str:
 def infer(source: SourceText, profile: Profile) -> Inference:
     """Steps 1–8: the rows, their roles, furniture, contents lists, headings and their nesting."""
     vocab = vocabulary(profile)
-    rows = split_rows(source.lines, lambda text: bool(vocab.read(text.strip())))
+    rows = split_rows(source.lines, vocab.piece_structure)
     marks = read_rows(rows, vocab, profile)
     furniture = find_furniture(rows, marks)
     keys = Keys(rows, marks, furniture)
@@ -93,19 +95,19 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     title_rows = {r for h in headings.values() for r in h.title_rows + h.label_rows}
     bulleted = [i for i, m in enumerate(marks) if m.role is Role.MARKER and i not in listed
                 and all(mk.bulleted for mk in m.markers)]
-    stops = sorted(set(headings) | set(bulleted))
+    stops = sorted(set(headings) | set(bulleted) | {b.rows[0] for b in blocks})
     content = own_content(rows, marks, furniture, stops, listed | title_rows, echoes(rows, marks, keys))
     running = _running(headings, keys_of, furniture, rows, title_rows)
     more = implicit_blocks(rows, marks, furniture, {i: h.marker for i, h in headings.items()}, keys_of,
                            title_rows, running, stops, content)
     copies = {r for b in more for r in b.rows}
     headings = {i: h for i, h in headings.items() if i not in copies}
-    blocks = sorted(blocks + more, key=lambda b: b.rows[0])
+    blocks = merge_adjacent(rows, furniture, blocks + more)
     if not headings:
         headings = uncoded_headings(rows, marks, furniture, {r for b in blocks for r in b.rows})
         keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in headings.items()})
     between = _after_previous(rows, headings, furniture)
-    outline = nest(rows, headings, keys_of, furniture.page_tops, between, profile)
+    outline = nest(rows, headings, keys_of, furniture.page_tops, between, profile, content)
     rejected = sorted(decisions.rejected + untitled, key=lambda r: r.row)
     return Inference(rows, marks, furniture, blocks, decisions, headings, outline, rejected, keys_of,
                      "outline" if profile.outline else "inferred")
@@ -158,9 +160,9 @@ def assign_ids(node: Node) -> None:
         assign_ids(child)
 
 
-def _resolve_entries(root: Node, entries: list[tuple[Item, object, Node]]) -> None:
+def _resolve_entries(root: Node, entries: list[tuple[Item, object, Node | None]]) -> None:
     """Point each contents entry at the unit it names and give that unit the entry's page; an
-    entry whose unit is not in the text becomes a node of the contents list."""
+    entry of an announced contents list whose unit is not in the text becomes a node of it."""
     by_key: dict[tuple[str, str], Node] = {}
     by_title: dict[str, Node] = {}
     for n in root.walk():
@@ -178,6 +180,8 @@ def _resolve_entries(root: Node, entries: list[tuple[Item, object, Node]]) -> No
             item.target = target.id
             if target.page is None and item.page is not None:
                 target.page = item.page
+            continue
+        if contents is None:  # a list found without a header: its entry stays an entry
             continue
         marker = getattr(entry, "marker", None)
         node = Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
@@ -236,10 +240,16 @@ def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileCh
     return doc
 
 
-def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = None
-                   ) -> tuple[Profile, ProfileChoice, Inference | None]:
+def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = None) -> tuple[Profile, ProfileChoice]:
+    """The profile :func:`segment_source` would use for ``source``, and why."""
+    profile, choice, _ = _choose(source, profiles)
+    return profile, choice
+
+
+def _choose(source: SourceText, profiles: dict[str, Profile] | None = None
+            ) -> tuple[Profile, ProfileChoice, Inference | None]:
     """Inference with the generic vocabulary, unless a shipped city profile whose ``detect``
-    patterns all match explains at least as much of the text (then it pins the known format)."""
+    patterns all match explains nearly as much of the text (then it pins the known format)."""
     profiles = profiles if profiles is not None else builtin_profiles()
     generic = profiles["generic"]
     inference = infer(source, generic)
@@ -251,22 +261,28 @@ def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = Non
             continue
         scores[name] = round(explain_score(profile, source.lines) if profile.pinned else
                              infer(source, profile).score(), 1)
-    best = max(scores, key=lambda n: (scores[n], n != "generic", n))
+    # A city profile wins when it explains nearly as much as inference (it pins a known format).
+    city = [n for n in scores if n != "generic" and scores[n] >= CITY_SHARE * scores["generic"]]
+    best = max(city, key=lambda n: (scores[n], n)) if city else "generic"
     others = ", ".join(f"{n} {s:g}" for n, s in sorted(scores.items(), key=lambda kv: -kv[1]) if n != best)
     if best == "generic":
         reason = f"auto: outline inferred from the document (score {scores[best]:g}" + (f"; {others})" if others else ")")
     else:
-        reason = (f"auto: its detect patterns match and it explains at least as much as inference (score"
+        reason = (f"auto: its detect patterns match and it explains about as much as inference or more (score"
                   f" {scores[best]:g}; {others})")
     choice = ProfileChoice(name=best, path=profiles[best].source, reason=reason, scores=scores)
     return profiles[best], choice, inference if best == "generic" else None
 
 
+def segment_source(source: SourceText, doc_id: str, profile: Profile | None = None) -> Document:
+    """Segment ``source`` with ``profile``, or with the profile chosen for it when None."""
+    if profile is None:
+        chosen, choice, inference = _choose(source)
+        return segment(source, chosen, doc_id, choice, inference)
+    return segment(source, profile, doc_id)
+
+
 def parse_file(path: str | Path, doc_id: str, profile: Profile | None, name: str | None = None) -> Document:
     """Ingest and segment one file (the profile is chosen automatically when ``profile`` is None);
     ``name`` is the path as shown to the user, when ``path`` spells it another way."""
-    source = ingest(path, name=name)
-    if profile is None:
-        chosen, choice, inference = choose_profile(source)
-        return segment(source, chosen, doc_id, choice, inference)
-    return segment(source, profile, doc_id)
+    return segment_source(ingest(path, name=name), doc_id, profile)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Item, Node, NodeKind, Paragraph, Section, Table
+from ..model import Item, Node, NodeKind, Paragraph, Section
 from ..normalize import join_broken
 from ..profile import Profile
 from ..tables import TableRow, apply_table
@@ -37,14 +37,13 @@ class Trailing:
     path: list[Node]  # open units at that point, outermost first
     ending: set[str]  # styles of the open units that the next heading closes
     sections: list[Section] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass
 class Built:
     root: Node
     furniture: list[Paragraph]
-    entries: list[tuple[Item, Entry, Node]]  # contents entries with their contents node
+    entries: list[tuple[Item, Entry, Node | None]]  # contents entries, with their contents node if explicit
     warnings: list[str]
     heading_nodes: dict[int, Node]
 
@@ -65,7 +64,7 @@ class _Builder:
         self.para: Paragraph | None = None
         self.item: Item | None = None
         self.furniture_out: list[Paragraph] = []
-        self.entries: list[tuple[Item, Entry, Node]] = []
+        self.entries: list[tuple[Item, Entry, Node | None]] = []
         self.warnings: list[str] = []
         self.block_at = {b.rows[0]: b for b in blocks}
         self.in_block = {r for b in blocks for r in b.rows}
@@ -226,13 +225,17 @@ class _Builder:
         (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
 
     def _table(self, start: int, end: int) -> None:
-        owner = self.section_owner if self.section is not None and self.section_owner is not None else self.top
+        """Rows with tabs: a table of the current section (a 成果指標 table), or of the unit; rows
+        that a table rule turns into units or references attach to the unit."""
+        owner = self.top
         before = len(owner.tables)
         table_rows = [TableRow(self.rows[k].line, self.rows[k].start, self.rows[k].text, self.rows[k].m)
                       for k in range(start, end)]
         apply_table(self.profile, table_rows, owner, self.warnings)
-        if self.trailing is not None:
-            self.trailing.tables.extend(owner.tables[before:])
+        if self.section is not None:
+            made = owner.tables[before:]
+            del owner.tables[before:]
+            self.section.tables.extend(made)
         self.para = self.item = None
 
     def _contents(self, block: Block) -> None:
@@ -248,7 +251,7 @@ class _Builder:
             row = self.rows[r]
             if row.blank:
                 continue
-            if r in self.f:
+            if r in self.f and r not in entry_at:
                 self._furniture_rows([r])
                 continue
             if r == block.header:
@@ -275,7 +278,7 @@ class _Builder:
                 item.text = row.source(row.core_start + e.marker.start)
             item.page = e.page
             node.items.append(item)
-            self.entries.append((item, e, node))
+            self.entries.append((item, e, node if e.explicit else None))
             last = (item, e)
         self.para = self.item = None
 
@@ -302,9 +305,6 @@ class _Builder:
                 for s in g.sections:
                     g.owner.sections.remove(s)
                     target.sections.append(s)
-                for t in g.tables:
-                    g.owner.tables.remove(t)
-                    target.tables.append(t)
 
 
 def build(rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],

@@ -41,6 +41,7 @@ class Entry:
     page: int | None
     key: tuple[str, str] | None  # (code, title) as compared with the body's headings
     title: str  # matching form of the entry's title, without leaders and page number
+    explicit: bool = True  # in a list that announced itself: without a body it is a unit of its own
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Block:
     header: int | None = None
     entries: list[Entry] = field(default_factory=list)
     reason: str = ""
+    explicit: bool = True  # announced by a header, leaders or bullets: an entry without a body is a unit
 
 
 def heading_key(code: str, title: str) -> tuple[str, str]:
@@ -146,25 +148,41 @@ def explicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, ke
             if block is not None:
                 blocks.append(block)
                 taken.update(block.rows)
-    # Rows with leaders and page numbers, or after list bullets, that no header introduced.
+    # Rows with leaders and page numbers, or markers after list bullets (- 1 基本構想の体系), that no
+    # header introduced: a list when two or more follow each other and one of them names a page or
+    # a heading found elsewhere.
     run: list[int] = []
-    for i, mark in enumerate(marks):
-        if i in taken or i in furniture or rows[i].blank:
+    evidence = False
+    for i, mark in enumerate(marks + [Mark(Role.TEXT)]):
+        if i < len(rows) and (i in taken or i in furniture or rows[i].blank):
             continue
-        leader = _LEADER.search(rows[i].core) is not None and mark.role in (Role.TEXT, Role.MARKER)
-        bulleted = mark.role is Role.MARKER and all(mk.bulleted for mk in mark.markers) and any(
-            keys.elsewhere(keys.at.get(k, []), {i}) for mk in mark.markers
-            for k in Keys.marker_keys(rows, marks, i, mk, furniture))
+        leader = i < len(rows) and _LEADER.search(rows[i].core) is not None and mark.role in (Role.TEXT, Role.MARKER)
+        bulleted = i < len(rows) and mark.role is Role.MARKER and all(mk.bulleted for mk in mark.markers)
         if leader or bulleted:
             run.append(i)
+            evidence = evidence or leader or any(keys.elsewhere(keys.at.get(k, []), {i}) for mk in mark.markers
+                                                 for k in Keys.marker_keys(rows, marks, i, mk, furniture))
             continue
-        if run:
+        if len(run) >= 2 and evidence:
             blocks.append(_block_of(rows, marks, furniture, keys, run, None, "entries with page numbers or bullets"))
             taken.update(run)
-            run = []
-    if run:
-        blocks.append(_block_of(rows, marks, furniture, keys, run, None, "entries with page numbers or bullets"))
+        run, evidence = [], False
     return sorted(blocks, key=lambda b: b.rows[0])
+
+
+def merge_adjacent(rows: list[Row], furniture: Furniture, blocks: list[Block]) -> list[Block]:
+    """Lists separated only by blank rows and furniture are one list (003's chapters ⏎ - 1 - 2 …)."""
+    merged: list[Block] = []
+    for b in sorted(blocks, key=lambda b: b.rows[0]):
+        if merged:
+            a = merged[-1]
+            gap = range(a.rows[-1] + 1, b.rows[0])
+            if b.header is None and all(rows[j].blank or j in furniture for j in gap):
+                a.rows = sorted(set(a.rows) | set(b.rows) | {j for j in gap if j in furniture})
+                a.entries += b.entries
+                continue
+        merged.append(b)
+    return merged
 
 
 def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, h: int) -> Block | None:
@@ -197,10 +215,11 @@ def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys
         else:
             break
         j += 1
-    entries = [i for i in members if _is_member(rows, marks, furniture, keys, i, set(members) | {h})]
+    notes = set(members) - set(entries := [i for i in members
+                                           if _is_member(rows, marks, furniture, keys, i, set(members) | {h})])
     if len(entries) < 2:
         return None
-    return _block_of(rows, marks, furniture, keys, members, h, "a contents header")
+    return _block_of(rows, marks, furniture, keys, members, h, "a contents header", notes)
 
 
 def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, i: int, inside: set[int]) -> bool:
@@ -223,7 +242,7 @@ def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: K
 
 
 def _block_of(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, members: list[int],
-              header: int | None, reason: str) -> Block:
+              header: int | None, reason: str, notes: set[int] | None = None) -> Block:
     block = Block(header=header, reason=reason)
     block.rows = ([header] if header is not None else []) + list(members)
     # A code on its own row in a list takes its title from the next row: that row is the entry's too.
@@ -234,7 +253,8 @@ def _block_of(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Ke
                 block.rows.append(j)
     block.rows.sort()
     titles = {j for j in block.rows if j not in members and j != header}
-    block.entries = [_entry(rows, marks, i, keys, furniture) for i in members if i not in titles]
+    block.entries = [_entry(rows, marks, i, keys, furniture) for i in members
+                     if i not in titles and i not in (notes or set())]
     return block
 
 
@@ -256,7 +276,7 @@ def echoes(rows: list[Row], marks: list[Mark], keys: Keys) -> set[int]:
     """Short text rows that occur more than once (a slogan repeated in a diagram)."""
     out: set[int] = set()
     for text, where in keys.lines.items():
-        if len(where) >= 2 and len(text) <= ECHO_MAX:
+        if len(where) >= 2 and len(text) <= ECHO_MAX and not text.endswith("。"):
             out.update(i for i in where if marks[i].role is Role.TEXT)
     return out
 
@@ -267,7 +287,10 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
     """Lists of headings without a header: copies of units that have text elsewhere, or runs of
     empty headings of one style.  ``running`` rows (a heading repeated at a page top) are left
     to :mod:`.levels`."""
-    with_text = {keys_of[i] for i in heads if content.get(i, 0) > 0}
+    with_text: dict[tuple[str, str], set[int]] = {}
+    for i in heads:
+        if content.get(i, 0) > 0:
+            with_text.setdefault(keys_of[i], set()).add(i)
     order = [i for i in stops if i in heads]
     groups: list[list[int]] = []
     current: list[int] = []
@@ -280,8 +303,10 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
         groups.append(current)
     copies: set[int] = set()
     for group in groups:
-        empty = [i for i in group if content.get(i, 0) == 0 and i not in running]
-        dups = [i for i in empty if keys_of[i] in with_text]
+        # Copies: headings that repeat a heading with text elsewhere.  The last of a list may
+        # have text after it (the text that follows the list): it is a copy too when its twin
+        # elsewhere also has text (西東京市's closing diagram ends with 基本目標6).
+        dups = [i for i in group if i not in running and with_text.get(keys_of[i], set()) - {i}]
         if len(dups) >= 2:
             copies.update(dups)
         k = 0
@@ -316,7 +341,7 @@ def _short(rows: list[Row], marks: list[Mark], j: int) -> bool:
 
 def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: list[int],
               keys_of: dict[int, tuple[str, str]], heads: dict[int, Marker], title_rows: set[int]) -> Block:
-    block = Block(reason="headings without text of their own that repeat other headings")
+    block = Block(reason="headings without text of their own that repeat other headings", explicit=False)
     members = list(run)
     # Leading rows that echo lines found elsewhere (a goal's slogan printed above it) and a
     # few short notes after the list (a caption, ※ p.26～40 議決) belong to it.
@@ -347,5 +372,5 @@ def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: lis
     for i in members:
         if i in heads:
             mk = heads[i]
-            block.entries.append(Entry(i, mk, None, keys_of[i], keys_of[i][1]))
+            block.entries.append(Entry(i, mk, None, keys_of[i], keys_of[i][1], explicit=False))
     return block

@@ -8,9 +8,10 @@ Headings are placed one by one with a stack of open units:
 * a new style opens inside the innermost open unit: the style seen first is outermost, and a
   style that starts while another is open is inside it.  So ① above (1), or Roman pillars
   under a ``(2)`` item, come out as written;
-* the one exception is the common official order, used as a tie-breaker: a level word
-  (基本目標N, 第N章) does not open inside a minor enumeration (①, (1), ア …) that is open
-  when it starts: that enumeration has ended.
+* the exceptions come from the common official order, used as a tie-breaker: a level word
+  (基本目標N, 第N章) does not open inside a minor enumeration (①, (1), ア …) that is open when it
+  starts, nor inside a bare chapter number (2 計画期間) whose numbering never resumes after it,
+  unless it follows that number straight away (3 基本目標別事業計画 ⏎ 基本目標1).
 
 A heading that repeats an open unit at the top of a page, or right after that unit's own
 heading, is a running header: the unit goes on.  With an outline profile the depth of each
@@ -65,16 +66,26 @@ class _Open:
     path: tuple[int, ...]
     key: tuple[str, str]
     minor: bool
+    labelled: bool
+
+
+CLOSE_AFTER = 3  # rows of text after a chapter number beyond which a level word does not open inside it
 
 
 def nest(rows: list[Row], headings: dict[int, Heading], keys_of: dict[int, tuple[str, str]],
-         page_tops: set[int], between_only_furniture: dict[int, int | None], profile: Profile) -> Outline:
+         page_tops: set[int], between_only_furniture: dict[int, int | None], profile: Profile,
+         content: dict[int, int] | None = None) -> Outline:
     """Place every heading; ``between_only_furniture[i]`` is the previous heading row when only
-    blank rows and furniture separate it from ``i``."""
+    blank rows and furniture separate it from ``i``; ``content[i]`` the rows of text it holds."""
     out = Outline()
     pinned = {lv.style: lv.depth for lv in profile.outline}
     stack: list[_Open] = []
-    for i in sorted(headings):
+    order = sorted(headings)
+    last_of_style: dict[str, int] = {}
+    for i in order:
+        last_of_style[headings[i].marker.style] = i
+    previous: int | None = None
+    for i in order:
         h = headings[i]
         mk = h.marker
         key = keys_of[i]
@@ -87,38 +98,46 @@ def nest(rows: list[Row], headings: dict[int, Heading], keys_of: dict[int, tuple
             while stack and pinned[stack[-1].style] >= depth:
                 stack.pop()
         else:
-            _close_for(stack, mk.style, mk.path, mk.labelled)
+            new = _close_for(stack, mk.style, mk.path, mk.labelled)
+            if new and mk.labelled and not mk.compound:
+                # 基本目標1 after "2 計画期間" and its text, when no "3" follows: the chapter has ended.
+                while stack and not stack[-1].labelled and last_of_style[stack[-1].style] < i \
+                        and not (previous == stack[-1].row and (content or {}).get(previous, 0) <= CLOSE_AFTER):
+                    stack.pop()
         parent = stack[-1].row if stack else None
-        stack.append(_Open(i, mk.style, mk.path, key, mk.minor))
+        stack.append(_Open(i, mk.style, mk.path, key, mk.minor, mk.labelled))
         out.placed[i] = Placed(i, len(stack), parent)
+        previous = i
         use = out.styles.setdefault(mk.style, StyleUse(mk.style, _example(rows, h), mk.kind.value))
         use.depths[len(stack)] = use.depths.get(len(stack), 0) + 1
     return out
 
 
-def _close_for(stack: list[_Open], style: str, path: tuple[int, ...], labelled: bool) -> None:
-    """Pop the units that a new heading of ``style`` closes."""
+def _close_for(stack: list[_Open], style: str, path: tuple[int, ...], labelled: bool) -> bool:
+    """Pop the units that a new heading of ``style`` closes; True when its style is new here
+    (not a sibling of an open unit, not placed by its code's prefix)."""
     if len(path) > 1:
         # 施策2-2 after 施策2-1 is its sibling, whatever opened inside 2-1 (基本事業2 …).
         for k in range(len(stack) - 1, -1, -1):
             if stack[k].style == style and stack[k].path[:-1] == path[:-1]:
                 del stack[k:]
-                return
+                return False
         for k in range(len(stack) - 1, -1, -1):
             if stack[k].path == path[:-1]:
                 del stack[k + 1:]
-                return
+                return False
     for k in range(len(stack) - 1, -1, -1):
         if stack[k].style == style:
             del stack[k:]
-            return
+            return False
     if labelled:
         while stack and stack[-1].minor:
             stack.pop()
+    return True
 
 
 def _example(rows: list[Row], h: Heading) -> str:
-    text = rows[h.row].core
+    text = rows[h.row].source()
     if h.title_rows:
-        text += " ⏎ " + rows[h.title_rows[0]].core
+        text += " ⏎ " + rows[h.title_rows[0]].source()
     return text[:40]

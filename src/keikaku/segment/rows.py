@@ -19,7 +19,7 @@ from ..model import Span
 from ..normalize import Matchable, matchable
 
 # A line is a run-on page when it is long, has many single-space gaps and at least this many of
-# its pieces (after the first) begin with a marker.
+# its pieces (after the first) begin a heading or name a section, one of them a heading.
 RUNON_MIN_CHARS = 100
 RUNON_MIN_PIECES = 6
 RUNON_MIN_MARKERS = 2
@@ -89,28 +89,34 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def is_runon(line: Line, starts_with_marker: Callable[[str], bool]) -> list[tuple[int, int]] | None:
-    """The pieces of ``line`` if it is a run-on page, else None."""
+def is_runon(line: Line, structure: Callable[[str, str], str | None]) -> list[tuple[int, int]] | None:
+    """The pieces of ``line`` if it is a run-on page, else None.  ``structure(piece, next_piece)``
+    says whether a piece starts a heading ("marker") or names a section ("section")."""
     text = line.text
     if len(text) < RUNON_MIN_CHARS or text.count(" ") < RUNON_MIN_PIECES - 1 or "\t" in text:
         return None
     pieces = _pieces(text)
     if len(pieces) < RUNON_MIN_PIECES:
         return None
+    seen: set[str] = set()  # distinct markers and sections: "第 3 次… 第 3 次…" in a sentence is not a page
     markers = 0
-    for a, b in pieces[1:]:
-        if starts_with_marker(matchable(text[a:b]).text):
-            markers += 1
-            if markers >= RUNON_MIN_MARKERS:
+    for k in range(1, len(pieces)):
+        a, b = pieces[k]
+        nxt = text[pieces[k + 1][0]:pieces[k + 1][1]] if k + 1 < len(pieces) else ""
+        kind = structure(matchable(text[a:b]).text, matchable(nxt).text)
+        if kind is not None and text[a:b] not in seen:
+            seen.add(text[a:b])
+            markers += kind == "marker"
+            if markers >= 1 and len(seen) >= RUNON_MIN_MARKERS:
                 return pieces
     return None
 
 
-def split_rows(lines: Sequence[Line], starts_with_marker: Callable[[str], bool]) -> list[Row]:
+def split_rows(lines: Sequence[Line], structure: Callable[[str, str], str | None]) -> list[Row]:
     """Every line as a row; run-on pages as one row per piece."""
     rows: list[Row] = []
     for line in lines:
-        pieces = is_runon(line, starts_with_marker)
+        pieces = is_runon(line, structure)
         if pieces is None:
             rows.append(Row(len(rows), line.no, 0, line.text, line.m))
             continue

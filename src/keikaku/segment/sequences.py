@@ -101,9 +101,14 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
             d.heads.setdefault(i, mk)
         return d
     run_of = _runs(readings)
-    established = {}
+    established: dict[str, int] = {}
+    restarts: dict[str, int] = {}
     for (i, mk), length in zip(readings, run_of):
         established[mk.style] = max(established.get(mk.style, 0), length)
+        restarts[mk.style] = restarts.get(mk.style, 0) + (mk.number == 1)
+    for style, n in restarts.items():  # (1) under one goal, (1) under the next: a list that restarts
+        if n >= 2:
+            established[style] = max(established[style], 2)
     d.runs = established
     accepted: dict[int, Marker] = {}
     verdicts: list[tuple[int, Marker, str | None]] = []
@@ -142,12 +147,19 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
 
 def _runs(readings: list[tuple[int, Marker]]) -> list[int]:
     """For each reading, the number of distinct numbers in its run: consecutive readings of the
-    same style (and, for codes, the same prefix) whose numbers go up by one."""
+    same style (and, for codes, the same prefix) whose numbers go up by one, or all of them when
+    they are 1 … n each once in another order."""
     groups: dict[tuple[str, tuple[int, ...]], list[int]] = {}
     for k, (_, mk) in enumerate(readings):
         groups.setdefault((mk.style, mk.path[:-1]), []).append(k)
     length = [1] * len(readings)
     for members in groups.values():
+        numbers = [readings[k][1].number for k in members]
+        if len(numbers) >= 3 and sorted(numbers) == list(range(1, len(numbers) + 1)):
+            # 1, 3, 2: every number once, out of order (extraction moved a block): still a sequence.
+            for k in members:
+                length[k] = len(numbers)
+            continue
         run: list[int] = []
         last: int | None = None
         for k in members:

@@ -31,7 +31,7 @@ _OPEN_CLOSE = {"【": "】", "<": ">", "[": "]", "〈": "〉", "《": "》", "�
 _LABEL_NUM = r"\d{1,3}|[IVX]{1,5}(?![A-Za-z])|[一二三四五六七八九十]{1,3}|[①-⑳]"
 _COMPOUND = r"\d{1,2}(?:-\d{1,2}){1,3}"
 _KANA = "ぁ-ゖァ-ヺ"
-_SEP = re.compile(r"[ \t]*(?:[:.、][ \t]*)?")
+_SEP = re.compile(r"[ \t]*(?:[:.、・…‥]+[ \t]*)?")  # プロジェクト①……title: leaders are separators too
 _UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)[ ]?(?P<num>\d{{1,2}}|[IVX]{{1,4}}|[①-⑳])"
                       r"(?=[ \t:.、]|$)")
 _CODE = re.compile(rf"(?:(?P<prefix>[{_KANA}])[ ]?)?(?P<code>{_COMPOUND})(?![\d-])")
@@ -232,7 +232,7 @@ class Vocabulary:
         sep = _SEP.match(core, end)
         title_start = sep.end() if sep else end
         title = core[title_start:]
-        quantity = arabic and self.is_quantity(title)
+        quantity = arabic and not known and self.is_quantity(title)  # 基本方針1 人を育む is a heading
         return Marker(style, path[-1], path, code, kind, start, end, title_start, labelled, known, minor, order,
                       bulleted, quantity, title)
 
@@ -250,6 +250,17 @@ class Vocabulary:
                 nxt = title[len(word):len(word) + 1]
                 return len(word) > 1 or not nxt or not _KANJI.match(nxt)
         return False
+
+    def piece_structure(self, piece: str, following: str) -> str | None:
+        """For run-on detection: "marker" when ``piece`` (with the piece after it as its title, if it
+        has none) starts a heading that is not a quantity, "section" when it names a section."""
+        piece = piece.strip()
+        if self.section_name(piece) is not None:
+            return "section"
+        for mk in self.read(piece if not following else piece + " " + following):
+            if not mk.quantity and (mk.known or has_letters(mk.title)) and mk.start == 0:
+                return "marker"
+        return None
 
     # -- other row roles -----------------------------------------------------------------------
     def section_name(self, core: str) -> str | None:
