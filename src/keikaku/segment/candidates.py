@@ -100,7 +100,7 @@ def _join_label(rows: list[Row], marks: list[Mark], i: int, vocab: Vocabulary) -
     bare = [mk for mk in marks[i].markers if not mk.labelled and not mk.minor and mk.start == 0]
     if not bare:
         return None
-    for n in (1, 2):
+    for n in (2, 1):
         above = list(range(i - n, i))
         if above[0] < 0 or any(marks[k].role is not Role.TEXT or rows[k].runon for k in above):
             continue

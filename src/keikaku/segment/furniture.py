@@ -91,7 +91,7 @@ def _repeated(rows: list[Row], marks: list[Mark], f: Furniture) -> dict[str, lis
         if i in f or marks[i].role not in (Role.TEXT, Role.MARKER) or len(row.core) > RUNNING_MAX:
             continue
         key = _key(row)
-        if len(key) >= 4:
+        if len(key) >= 4 and "。" not in key:  # a sentence is never a running header
             groups.setdefault(key, []).append(i)
     return {k: v for k, v in groups.items() if len(v) >= 2}
 

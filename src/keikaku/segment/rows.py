@@ -20,7 +20,7 @@ from ..normalize import Matchable, matchable
 
 # A line is a run-on page when it is long, has many single-space gaps and at least this many of
 # its pieces (after the first) begin a heading or name a section, one of them a heading.
-RUNON_MIN_CHARS = 100
+RUNON_MIN_CHARS = 60
 RUNON_MIN_PIECES = 6
 RUNON_MIN_MARKERS = 2
 

@@ -22,6 +22,7 @@ from .vocabulary import Marker, has_letters
 _SENTENCE_END = set("。．.！!？?」』)）]】:：")
 MAX_TITLE = 80  # an inline title longer than this is a paragraph that starts with a number
 CONTINUATION_MIN = 20  # a line this long without a sentence end continues on the next line
+PARAGRAPH_ROW = 30  # a numbered row this long, run on by a long row right below it, is a paragraph
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
         nxt = _next_marker_text(mk)
         if nxt is not None and nxt.search(title):
             return "an inline list: the next number follows on the same line"
+        nxt = i + 1
+        if title and len(rows[i].core) >= PARAGRAPH_ROW and not rows[i].runon and nxt < len(rows) \
+                and marks[nxt].role is Role.TEXT and len(rows[nxt].core) >= CONTINUATION_MIN:
+            return "a numbered paragraph: its text runs on into the next line"
         if prev is not None and prev == i - 1 and not rows[i].runon and not rows[prev].runon \
                 and marks[prev].role in (Role.TEXT, Role.BULLET) and len(rows[prev].core) >= CONTINUATION_MIN \
                 and rows[prev].core[-1] not in _SENTENCE_END:
