@@ -262,3 +262,59 @@ def test_progress_on_a_terminal_and_in_a_log(tmp_path: Path) -> None:
     shown = os.read(main, 65536).decode()
     os.close(main)
     assert proc.returncode == 0 and "\r[########################] 1/1 documents" in shown and "ETA" in shown
+
+
+PLAN = ("第1部　基本構想\n1) 将来都市像\n本文です。\n2) 基本方針\n本文です。\n基本方針1　人を育む\n本文です。\n"
+        "基本方針2　まちを元気にする\n本文です。\n3) 将来人口\n本文です。\n第2部　基本計画\n<基本目標1>　支え合うまち\n"
+        "a　保健・医療\n本文です。\nb　地域福祉\n本文です。\n2 つの視点から整理します。\n")
+
+
+def test_inspect_shows_levels_and_markers_set_aside(tmp_path: Path) -> None:
+    f = tmp_path / "plan.txt"
+    f.write_text(PLAN, encoding="utf-8")
+    result = keikaku("inspect", str(f))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "# auto: outline inferred from the document" in out
+    levels = [line.split() for line in out.splitlines() if line.startswith("#     ")]
+    assert [row[1:4] for row in levels] == [["1", "2", "第#部"], ["2", "3", "1)"], ["2", "1", "基本目標#"],
+                                           ["3", "2", "基本方針#"], ["3", "2", "a"]]
+    assert "#   line 18: 2 つの視点から整理します。  [1] a number followed by a counter" in out
+    assert "    [policy] 基本方針2 まちを元気にする" in out
+
+
+def test_profile_infer_writes_a_profile_that_pins_the_outline(tmp_path: Path) -> None:
+    f = tmp_path / "plan.txt"
+    f.write_text(PLAN, encoding="utf-8")
+    result = keikaku("profile", "infer", str(f), "--name", "my city")
+    assert result.returncode == 0, result.stderr
+    toml = tmp_path / "city.toml"
+    toml.write_text(result.stdout, encoding="utf-8")
+    assert 'name = "my_city"' in result.stdout and 'style = "基本方針#"' in result.stdout
+    # Pinned, the same plan gives the same tree; another plan of the same city that starts with
+    # a 基本方針 follows the pinned depths (1) above 基本方針N) instead of its own first use.
+    pinned = keikaku("inspect", "--profile", str(toml), str(f))
+    inferred = keikaku("inspect", str(f))
+    tree = [line for line in pinned.stdout.splitlines() if line.lstrip().startswith("[")]
+    assert tree == [line for line in inferred.stdout.splitlines() if line.lstrip().startswith("[")]
+    assert "# outline: outline;" in pinned.stdout
+    g = tmp_path / "other.txt"
+    g.write_text("基本方針1　人を育む\n本文です。\n1) 将来都市像\n本文です。\n2) 基本方針\n本文です。\n", encoding="utf-8")
+    own = keikaku("inspect", str(g)).stdout
+    other = keikaku("inspect", "--profile", str(toml), str(g)).stdout
+    assert "\n  [chapter] 1) 将来都市像" in own
+    assert "\n[policy] 基本方針1 人を育む" in other and "\n[chapter] 1) 将来都市像" in other
+
+
+def test_profile_with_an_unknown_outline_key_names_the_file_and_rule(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[outline]]\nstyle = "(1)"\nkind = "point"\ndepht = 2\n', encoding="utf-8")
+    result = keikaku("inspect", "--profile", str(bad), str(RAW / "kodaira_kihonkoso.txt"))
+    assert result.returncode == 2 and str(bad) in result.stderr and "outline[0] ((1)): unknown key(s) depht" in result.stderr
+
+
+def test_manifest_records_each_documents_structure(out: Path) -> None:
+    entries = {e["doc_id"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]}
+    assert entries["kodaira_kihonkoso"]["structure"] == {"method": "pinned", "profile": "kodaira_kihonkoso"}
+    doc = json.loads((out / "kodaira_kihonkoso.json").read_text(encoding="utf-8"))
+    assert doc["structure"] == entries["kodaira_kihonkoso"]["structure"]

@@ -8,6 +8,8 @@ words, layout after PDF extraction); none is copied from one.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from keikaku.ingest import ingest_bytes
 from keikaku.model import Document, Node, NodeKind
@@ -383,3 +385,63 @@ def test_doubtful_structure_gets_a_warning() -> None:
 def test_city_profile_wins_only_when_it_matches() -> None:
     plain = doc_of("基本目標1 安全なまち\n本文です。\n基本目標2 健康なまち\n本文です。\n", None)
     assert plain.profile.name == "generic" and plain.profile.reason.startswith("auto: outline inferred")
+
+
+# -- 8. invariants: page furniture never changes the outline ------------------------------------------------
+SCHEMES = [("第{}章", "(%)", "①"), ("基本目標{}", "{}.", "ア"), ("{}", "(%)", "①"), ("方針{}", "①", "(%)")]
+PHRASES = ["子育て支援の充実", "学校教育の推進", "地域福祉の向上", "防災体制の強化", "観光の振興", "環境の保全",
+           "公共交通の確保", "健康づくり", "文化の継承", "行財政運営", "移住の促進", "農業の振興"]
+CIRCLED = "①②③④⑤⑥"
+KANA = "アイウエオカ"
+
+
+def _marker(form: str, n: int) -> tuple[str, str]:
+    """(printed, code) of number ``n`` in ``form``."""
+    if form == "①":
+        return CIRCLED[n - 1], CIRCLED[n - 1]
+    if form == "ア":
+        return KANA[n - 1], KANA[n - 1]
+    if form == "(%)":
+        return f"({n})", f"({n})"
+    printed = form.format(n)
+    return printed, printed
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> tuple[list[str], Outline]:
+    scheme = draw(st.sampled_from(SCHEMES))
+    lines: list[str] = []
+    expected: Outline = []
+    listed: set[int] = set()  # depths that had a list: the first list of a style has two items at least
+
+    def level(depth: int) -> None:
+        count = draw(st.integers(1 if depth in listed else 2, 3))
+        listed.add(depth)
+        for n in range(1, count + 1):
+            printed, code = _marker(scheme[depth - 1], n)
+            title = draw(st.sampled_from(PHRASES))
+            lines.append(f"{printed} {title}")
+            lines.append(f"{title}に取り組み、市民とともに進めます。")
+            expected.append((depth, code.replace("(%)", ""), title))
+            if depth < 3 and draw(st.booleans()):
+                level(depth + 1)
+
+    level(1)
+    return lines, expected
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(), st.lists(st.integers(0, 200), max_size=6))
+def test_page_furniture_never_changes_the_outline(plan: tuple[list[str], Outline], breaks: list[int]) -> None:
+    lines, expected = plan
+    # 基本目標1 prints its code as the vocabulary does (Ⅱ → 2); bare codes print as written.
+    assert outline("\n".join(lines)) == expected
+    paged: list[str] = []
+    page = 1
+    cut = {b % len(lines) for b in breaks}
+    for k, line in enumerate(lines):
+        paged.append(line)
+        if k in cut and k % 2 == 1:  # after a body line: footer, page number, header of the next page
+            paged += ["", "○○市総合計画　基本計画", f"- {page} -", "○○市総合計画　基本計画"]
+            page += 1
+    assert outline("\n".join(paged)) == expected
