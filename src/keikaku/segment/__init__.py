@@ -22,9 +22,12 @@ the source is in exactly one place.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..align import check_alignment
 from ..ingest import SourceText, ingest
@@ -146,15 +149,19 @@ def assign_ids(node: Node) -> None:
     """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
     counts: Counter[NodeKind] = Counter()
     used: set[str] = set()
+    repeats: dict[str, int] = {}  # the last ~n given to a code, so that 2,000 repeats cost 2,000 steps
     for child in node.children:
         if child.code:
             seg = child.code
         else:
             counts[child.kind] += 1
             seg = f"{child.kind.value}{counts[child.kind]}"
-        base, n = seg, 2
+        base = seg
+        n = repeats.get(base, 1)
         while seg in used:
-            seg, n = f"{base}~{n}", n + 1
+            n += 1
+            seg = f"{base}~{n}"
+        repeats[base] = n
         used.add(seg)
         child.id = f"{node.id}/{seg}" if node.id else seg
         assign_ids(child)
@@ -202,9 +209,28 @@ def document_title(source: SourceText) -> str:
     return ""
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a document's rows and nodes are made: its full
+    passes over millions of new objects made segmentation superlinear in the number of lines."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,
             inference: Inference | None = None) -> Document:
     """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source."""
+    with _gc_paused():
+        return _segment(source, profile, doc_id, choice, inference)
+
+
+def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None,
+             inference: Inference | None) -> Document:
     warnings = list(source.warnings)
     structure: dict[str, object]
     if profile.pinned:
@@ -277,7 +303,8 @@ def _choose(source: SourceText, profiles: dict[str, Profile] | None = None
 def segment_source(source: SourceText, doc_id: str, profile: Profile | None = None) -> Document:
     """Segment ``source`` with ``profile``, or with the profile chosen for it when None."""
     if profile is None:
-        chosen, choice, inference = _choose(source)
+        with _gc_paused():
+            chosen, choice, inference = _choose(source)
         return segment(source, chosen, doc_id, choice, inference)
     return segment(source, profile, doc_id)
 

@@ -64,6 +64,7 @@ class _Builder:
         self.para: Paragraph | None = None
         self.item: Item | None = None
         self.furniture_out: list[Paragraph] = []
+        self._parts: dict[int, tuple[Paragraph | Item, list[str]]] = {}  # text of growing paragraphs, joined at the end
         self.entries: list[tuple[Item, Entry, Node | None]] = []
         self.warnings: list[str] = []
         self.block_at = {b.rows[0]: b for b in blocks}
@@ -114,6 +115,7 @@ class _Builder:
                     continue
                 getattr(self, "_" + role.name.lower())(r)
             r += 1
+        self._join_parts()
         self._settle_trailing()
 
     # -- one method per kind of row ---------------------------------------------------------------
@@ -210,19 +212,27 @@ class _Builder:
 
     def _text(self, r: int) -> None:
         row = self.rows[r]
-        text, span = row.source(), row.span()
+        span = row.span()
+        text = row.text[span.start - row.start:span.end - row.start]
         if self.item is not None:  # a bullet wrapped onto the next line
-            self.item.text += text
+            self._parts.setdefault(id(self.item), (self.item, [self.item.text]))[1].append(text)
             self.item.spans.append(span)
             return
         if self.para is not None:
             last = self.para.spans[-1]
             sep = " " if row.runon and last.line == span.line else ""
-            self.para.text += sep + text
+            self._parts.setdefault(id(self.para), (self.para, [self.para.text]))[1].append(sep + text)
             self.para.spans.append(span)
             return
         self.para = Paragraph(text, [span])
         (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
+
+    def _join_parts(self) -> None:
+        """Set the text of every paragraph and bullet that grew line by line (joined once: a plan
+        of 200,000 lines without a blank line is one paragraph)."""
+        for holder, parts in self._parts.values():
+            holder.text = "".join(parts)
+        self._parts.clear()
 
     def _table(self, start: int, end: int) -> None:
         """Rows with tabs: a table of the current section (a 成果指標 table), or of the unit; rows

@@ -50,11 +50,11 @@ def read_row(row: Row, vocab: Vocabulary, profile: Profile) -> Mark:
     core = row.core
     if not core:
         return Mark(Role.BLANK)
-    if any(p.match(core) for p in profile.furniture):
+    if vocab.furniture.match(core):
         return Mark(Role.FURNITURE)
     if "\t" in core:
         return Mark(Role.TABLE)
-    if any(p.match(core) for p in profile.contents_headers):
+    if vocab.contents_headers.match(core):
         return Mark(Role.CONTENTS_HEADER)
     name = vocab.section_name(core)
     if name is not None:

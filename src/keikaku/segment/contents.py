@@ -306,7 +306,7 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
         # Copies: headings that repeat a heading with text elsewhere.  The last of a list may
         # have text after it (the text that follows the list): it is a copy too when its twin
         # elsewhere also has text (西東京市's closing diagram ends with 基本目標6).
-        dups = [i for i in group if i not in running and with_text.get(keys_of[i], set()) - {i}]
+        dups = [i for i in group if i not in running and _elsewhere(with_text.get(keys_of[i]), i)]
         if len(dups) >= 2:
             copies.update(dups)
         k = 0
@@ -333,6 +333,11 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
             run = [i]
     blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_rows))
     return blocks
+
+
+def _elsewhere(where: set[int] | None, i: int) -> bool:
+    """True when ``where`` holds a row other than ``i``."""
+    return bool(where) and (len(where) > 1 or i not in where)  # type: ignore[arg-type]
 
 
 def _short(rows: list[Row], marks: list[Mark], j: int) -> bool:

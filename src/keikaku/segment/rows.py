@@ -31,7 +31,8 @@ _DASH = set("-‐‑‒–—―−－─")
 
 @dataclass(frozen=True)
 class Row:
-    """One row: source line ``line`` (1-based), columns ``start`` … ``start + len(text)``."""
+    """One row: source line ``line`` (1-based), columns ``start`` … ``start + len(text)``;
+    ``core`` is its matching form without surrounding whitespace, from column ``core_start``."""
 
     index: int
     line: int
@@ -39,21 +40,12 @@ class Row:
     text: str
     m: Matchable
     runon: bool = False
-
-    @property
-    def core(self) -> str:
-        """The matching form without surrounding whitespace."""
-        return self.m.text.strip()
-
-    @property
-    def core_start(self) -> int:
-        """Matching-form column of the first non-space character."""
-        t = self.m.text
-        return len(t) - len(t.lstrip())
+    core: str = ""
+    core_start: int = 0
 
     @property
     def blank(self) -> bool:
-        return not self.m.text.strip()
+        return not self.core
 
     def span(self, mstart: int | None = None, mend: int | None = None) -> Span:
         """Source span of matching-form columns ``mstart:mend`` (default: the row's core)."""
@@ -118,9 +110,15 @@ def split_rows(lines: Sequence[Line], structure: Callable[[str, str], str | None
     for line in lines:
         pieces = is_runon(line, structure)
         if pieces is None:
-            rows.append(Row(len(rows), line.no, 0, line.text, line.m))
+            rows.append(make_row(len(rows), line.no, 0, line.text, line.m))
             continue
         for a, b in pieces:
             piece = line.text[a:b]
-            rows.append(Row(len(rows), line.no, a, piece, matchable(piece), runon=True))
+            rows.append(make_row(len(rows), line.no, a, piece, matchable(piece), runon=True))
     return rows
+
+
+def make_row(index: int, line: int, start: int, text: str, m: Matchable, runon: bool = False) -> Row:
+    t = m.text
+    core = t.strip()
+    return Row(index, line, start, text, m, runon, core, len(t) - len(t.lstrip()) if core else 0)

@@ -106,6 +106,16 @@ def display_number(n: int, kind: str, token: str) -> str:
     return token
 
 
+def _one_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does."""
+    return re.compile("|".join(f"(?:{_unnamed(p.pattern)})" for p in patterns) or "(?!)")
+
+
+def _unnamed(pattern: str) -> str:
+    """``pattern`` with its named groups made plain, to be joined with others into one pattern."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
 def _spaced(word: str) -> str:
     """A regex for ``word`` that also matches it letter-spaced (基 本 目 標, 施　策)."""
     return "[ ]?".join(re.escape(ch) for ch in word)
@@ -130,6 +140,14 @@ class Vocabulary:
                         for lb in prefix]
         self._dai = {lb.word: lb for lb in self.labels if lb.form == "dai"}
         self._known_words = {lb.word for lb in self.labels}
+        # Compiled once: one pattern for all level words and one for all styles, so that the
+        # common row (text that starts with no marker) costs one match each, not one per rule.
+        self._any_label = re.compile("|".join(f"(?:{_unnamed(rx.pattern)})" for _, rx in self._prefix) or "(?!)")
+        self._any_style = re.compile("|".join(f"(?:{_unnamed(st.pattern.pattern)})" for st in self.styles) or "(?!)")
+        self.furniture = _one_of(profile.furniture)
+        self.contents_headers = _one_of(profile.contents_headers)
+        self._values = re.compile("(?:" + "|".join(_spaced(n) for n in self.value_sections) + r")[ \t:]+") \
+            if self.value_sections else None
 
     # -- reading a row -------------------------------------------------------------------------
     def read(self, core: str, list_prefix: re.Pattern[str] | None = None) -> list[Marker]:
@@ -174,7 +192,7 @@ class Vocabulary:
             found.append(self._make(core, m.group("prefix") + "#", (n,), m.group("prefix") + str(n), NodeKind.FIELD,
                                     pos, m.end(), False, False, False, 20, bulleted, arabic=True))
             return found
-        for st in self.styles:
+        for st in self.styles if self._any_style.match(core, pos) else ():
             m = st.pattern.match(core, pos)
             if not m:
                 continue
@@ -206,7 +224,7 @@ class Vocabulary:
             if n:
                 return [self._make(core, f"第#{lb.word}", (n,), f"第{n}{lb.word}", lb.kind, pos, m.end(), True, True,
                                    False, lb.order, bulleted, arabic=False)]
-        for lb, rx in self._prefix:
+        for lb, rx in self._prefix if self._any_label.match(core, pos) else ():
             m = rx.match(core, pos)
             if not m:
                 continue
@@ -272,13 +290,14 @@ class Vocabulary:
 
     def value_section(self, core: str) -> tuple[str, int] | None:
         """(name, matching column where the value starts) for ``主担当課　農政課``."""
+        if self._values is None:
+            return None
         stripped = core.lstrip(DECORATIONS + " ")
         lead = len(core) - len(stripped)
-        for name in self.value_sections:
-            m = re.match(_spaced(name) + r"[ \t:]+", stripped)
-            if m and m.end() < len(stripped):
-                return name, lead + m.end()
-        return None
+        m = self._values.match(stripped)
+        if m is None or m.end() >= len(stripped):
+            return None
+        return "".join(m.group().split()).rstrip(":"), lead + m.end()
 
     def known_label(self, text: str) -> Label | None:
         """The level word that ``text`` is, letter spacing ignored (a label row split from its code)."""

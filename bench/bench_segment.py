@@ -1,0 +1,127 @@
+"""Benchmark of segmentation (``--nlp none``): the 20 MB plan against a baseline release, and lines.
+
+    .venv/bin/python bench/bench_segment.py [--baseline REF] [--lines 100000,200000,400000]
+
+In one run it measures, each in its own process (wall time, peak RSS):
+
+  20 MB plan   the seeds concatenated and repeated to 20 MB (the plan of tests/test_scale.py),
+               ``keikaku run --nlp none`` with this working tree and with the baseline release
+               (checked out with ``git worktree`` into a temporary folder and run on the same
+               interpreter and packages); the target is at most 1.5 times the baseline's time
+  lines        plans of N lines made of a development-set-like text repeated (headings,
+               sections, tables, page furniture), segmentation only: time per line should stay flat
+
+and prints the figures and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The release before the outline was inferred from each document (the last one CI passed).
+BASELINE = "93c11d0"
+PLAN_LINES = """第1部　基本計画
+第1章 子育て・教育 ・・・・・・・・ 44
+基本施策1-1 子育て支援の充実
+めざす姿
+安心して子どもを産み育てることができています。
+現状と課題
+・保育ニーズは引き続き高い状況です。
+施策の方向性
+1-1-1 切れ目のない支援
+相談を一体的に行い、支援が必要な家庭を早期に把握します。
+1-1-2 保育ニーズへの対応
+小規模保育施設を整備します。
+◆成果指標
+指標名\t現状値\t目標値
+待機児童数\t14人\t0人
+
+- 45 -
+総合計画　後期基本計画
+(1) 妊娠・出産への支援
+①　健康診査の助成
+ア　端末の活用
+本文です。
+"""
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of ``cmd``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode() if proc.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def twenty_mb(folder: Path) -> Path:
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt")))
+    big = folder / "big.txt"
+    big.write_text(text * (20_000_000 // len(text.encode()) + 1), encoding="utf-8")
+    return big
+
+
+def lines_plan(folder: Path, n: int) -> Path:
+    rows = PLAN_LINES.splitlines()
+    path = folder / f"lines_{n}.txt"
+    path.write_text("\n".join(rows[i % len(rows)] for i in range(n)) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", default=BASELINE, help="git ref of the release to compare with")
+    parser.add_argument("--lines", default="100000,200000,400000")
+    args = parser.parse_args(argv)
+    keikaku = [sys.executable, "-m", "keikaku", "run", "--nlp", "none", "-q", "--no-cache"]
+    figures: dict[str, object] = {}
+    with tempfile.TemporaryDirectory(prefix="keikaku-bench-") as tmp:
+        folder = Path(tmp)
+        big = twenty_mb(folder)
+        worktree = folder / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(worktree), args.baseline],
+                       check=True)
+        try:
+            env = dict(os.environ, PYTHONPATH=str(worktree / "src"))
+            base_wall, base_rss = run(keikaku + [str(big), "--out", str(folder / "o_base")], env)
+            wall, rss = run(keikaku + [str(big), "--out", str(folder / "o_new")])
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], check=False)
+        size = big.stat().st_size / 2**20
+        print(f"20 MB plan ({size:.1f} MiB), keikaku run --nlp none:")
+        print(f"  baseline {args.baseline}: {base_wall:6.1f} s, peak {base_rss:6.0f} MiB")
+        print(f"  this tree:        {wall:6.1f} s, peak {rss:6.0f} MiB")
+        print(f"  ratio this/baseline: {wall / base_wall:.2f} (target ≤ 1.5)")
+        figures.update(baseline_s=round(base_wall, 2), this_s=round(wall, 2), ratio=round(wall / base_wall, 3),
+                       baseline_mib=round(base_rss), this_mib=round(rss))
+        print("segmentation by number of lines (plan-like text repeated):")
+        sys.path.insert(0, str(ROOT / "src"))
+        per_line = []
+        for n in (int(x) for x in args.lines.split(",")):
+            path = lines_plan(folder, n)
+            code = ("import sys,time;from keikaku.segment import parse_file;t=time.perf_counter();"
+                    f"parse_file({str(path)!r},'x',None);print(time.perf_counter()-t)")
+            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            seconds = float(out.stdout.strip())
+            per_line.append((n, seconds))
+            print(f"  {n:>9,} lines: {seconds:6.2f} s, {seconds / n * 1e6:6.1f} µs per line")
+        first = per_line[0][1] / per_line[0][0]
+        last = per_line[-1][1] / per_line[-1][0]
+        print(f"  time per line, last / first: {last / first:.2f}")
+        figures["per_line_ratio"] = round(last / first, 3)
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
