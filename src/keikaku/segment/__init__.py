@@ -85,7 +85,7 @@ def _title_text(rows: list[Row], h: Heading) -> str:
 def infer(source: SourceText, profile: Profile) -> Inference:
     """Steps 1–8: the rows, their roles, furniture, contents lists, headings and their nesting."""
     vocab = vocabulary(profile)
-    rows = split_rows(source.lines, vocab.piece_structure)
+    rows = split_rows(source.lines, vocab)
     marks = read_rows(rows, vocab, profile)
     furniture = find_furniture(rows, marks)
     keys = Keys(rows, marks, furniture)
@@ -102,7 +102,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     content = own_content(rows, marks, furniture, stops, listed | title_rows, echoes(rows, marks, keys))
     running = _running(headings, keys_of, furniture, rows, title_rows)
     more = implicit_blocks(rows, marks, furniture, {i: h.marker for i, h in headings.items()}, keys_of,
-                           title_rows, running, stops, content)
+                           {i: h.title_rows + h.label_rows for i, h in headings.items()}, running, stops, content)
     copies = {r for b in more for r in b.rows}
     headings = {i: h for i, h in headings.items() if i not in copies}
     blocks = merge_adjacent(rows, furniture, blocks + more)

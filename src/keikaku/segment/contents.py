@@ -26,6 +26,7 @@ _LEADER = re.compile(r"\s*(?:[・·.．…‥]\s*){2,}\s*(?P<page>\d{1,4})$")
 _TRAILING_PAGE = re.compile(r"^(?P<text>.*\S)\s+(?P<page>\d{1,4})$")
 NOTE_MAX = 60  # a short note (caption, ※ line) inside or after a list
 ECHO_MAX = 40  # a short line that occurs again elsewhere is an echo, not text of its own
+LONG_LIST = 6  # empty headings in a row, some repeated elsewhere: a list of the plan's structure
 
 
 def squash(text: str) -> str:
@@ -282,11 +283,12 @@ def echoes(rows: list[Row], marks: list[Mark], keys: Keys) -> set[int]:
 
 
 def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: dict[int, Marker],
-                    keys_of: dict[int, tuple[str, str]], title_rows: set[int], running: set[int],
+                    keys_of: dict[int, tuple[str, str]], title_of: dict[int, list[int]], running: set[int],
                     stops: list[int], content: dict[int, int]) -> list[Block]:
     """Lists of headings without a header: copies of units that have text elsewhere, or runs of
-    empty headings of one style.  ``running`` rows (a heading repeated at a page top) are left
-    to :mod:`.levels`."""
+    empty headings of one style.  ``title_of`` gives each heading's title and label rows;
+    ``running`` rows (a heading repeated at a page top) are left to :mod:`.levels`."""
+    title_rows = {r for rs in title_of.values() for r in rs}
     with_text: dict[tuple[str, str], set[int]] = {}
     for i in heads:
         if content.get(i, 0) > 0:
@@ -309,6 +311,11 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
         dups = [i for i in group if i not in running and _elsewhere(with_text.get(keys_of[i]), i)]
         if len(dups) >= 2:
             copies.update(dups)
+            # A long list of empty headings that repeats units found elsewhere is the plan's
+            # structure printed before its body (瑞浪市's 構成 page): all of it, twins or not.
+            empty = [i for i in group if content.get(i, 0) == 0 and i not in running]
+            if len(empty) >= LONG_LIST:
+                copies.update(empty)
         k = 0
         while k < len(group):  # 第1章 ⏎ 第2章 ⏎ 第3章, all empty: a list of chapters
             k2 = k
@@ -329,9 +336,9 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
         if len(between) <= 3 and all(_short(rows, marks, j) for j in between):
             run.extend(between + [i])
         else:
-            blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_rows))
+            blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_of, title_rows))
             run = [i]
-    blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_rows))
+    blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_of, title_rows))
     return blocks
 
 
@@ -345,7 +352,8 @@ def _short(rows: list[Row], marks: list[Mark], j: int) -> bool:
 
 
 def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: list[int],
-              keys_of: dict[int, tuple[str, str]], heads: dict[int, Marker], title_rows: set[int]) -> Block:
+              keys_of: dict[int, tuple[str, str]], heads: dict[int, Marker], title_of: dict[int, list[int]],
+              title_rows: set[int]) -> Block:
     block = Block(reason="headings without text of their own that repeat other headings", explicit=False)
     members = list(run)
     # Leading rows that echo lines found elsewhere (a goal's slogan printed above it) and a
@@ -358,21 +366,17 @@ def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: lis
             and len(lead) < 1:
         lead.append(j)
         j -= 1
-    j, tail = members[-1] + 1, []
+    own = {t for i in members for t in title_of.get(i, [])}  # the copies' own title rows
+    j, tail = max([members[-1], *own]) + 1, []
     while j < len(rows) and len(tail) < 3:
         if rows[j].blank or j in furniture:
             j += 1
             continue
         if j in title_rows or not _short(rows, marks, j):
-            if j in title_rows and j - members[-1] <= 2:
-                tail.append(j)
-                j += 1
-                continue
             break
         tail.append(j)
         j += 1
-    rows_in = sorted(set(lead + members + tail) | {t for i in members for t in range(i + 1, i + 3)
-                                                   if t in title_rows and t < len(rows)})
+    rows_in = sorted(set(lead + members + tail) | own)
     block.rows = rows_in
     for i in members:
         if i in heads:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Protocol, Sequence
 
 from ..ingest import Line
 from ..model import Span
@@ -64,9 +64,30 @@ class Row:
         return self.text[s.start - self.start:s.end - self.start]
 
 
-def _pieces(text: str) -> list[tuple[int, int]]:
-    """Column ranges of the space-separated pieces of ``text``, page-number triples kept whole."""
+class PieceReader(Protocol):
+    """What the vocabulary tells layout about the pieces of a run-on line."""
+
+    def piece_structure(self, piece: str, following: str) -> str | None:
+        """"marker" when ``piece`` starts a heading, "section" when it names a section, else None."""
+
+    def holds_together(self, left: str, right: str) -> bool:
+        """True when the space between ``left`` and ``right`` is inside a marker (第 1章, 基本目標 1)
+        or inside a letter-spaced word (基 本 理 念): not a line break."""
+
+
+def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int]]:
+    """Column ranges of the space-separated pieces of ``text``, page-number triples kept whole
+    and pieces that ``reader`` holds together joined."""
     found = [(m.start(), m.end()) for m in _PIECE.finditer(text)]
+    if reader is not None and found:
+        joined = [found[0]]
+        for a, b in found[1:]:
+            la, lb = joined[-1]
+            if reader.holds_together(matchable(text[la:lb]).text, matchable(text[a:b]).text):
+                joined[-1] = (la, b)
+            else:
+                joined.append((a, b))
+        found = joined
     merged: list[tuple[int, int]] = []
     i = 0
     while i < len(found):
@@ -81,13 +102,12 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def is_runon(line: Line, structure: Callable[[str, str], str | None]) -> list[tuple[int, int]] | None:
-    """The pieces of ``line`` if it is a run-on page, else None.  ``structure(piece, next_piece)``
-    says whether a piece starts a heading ("marker") or names a section ("section")."""
+def is_runon(line: Line, reader: PieceReader) -> list[tuple[int, int]] | None:
+    """The pieces of ``line`` if it is a run-on page, else None."""
     text = line.text
     if len(text) < RUNON_MIN_CHARS or text.count(" ") < RUNON_MIN_PIECES - 1 or "\t" in text:
         return None
-    pieces = _pieces(text)
+    pieces = _pieces(text, reader)
     if len(pieces) < RUNON_MIN_PIECES:
         return None
     seen: set[str] = set()  # distinct markers and sections: "第 3 次… 第 3 次…" in a sentence is not a page
@@ -95,7 +115,7 @@ def is_runon(line: Line, structure: Callable[[str, str], str | None]) -> list[tu
     for k in range(1, len(pieces)):
         a, b = pieces[k]
         nxt = text[pieces[k + 1][0]:pieces[k + 1][1]] if k + 1 < len(pieces) else ""
-        kind = structure(matchable(text[a:b]).text, matchable(nxt).text)
+        kind = reader.piece_structure(matchable(text[a:b]).text, matchable(nxt).text)
         if kind is not None and text[a:b] not in seen:
             seen.add(text[a:b])
             markers += kind == "marker"
@@ -104,11 +124,11 @@ def is_runon(line: Line, structure: Callable[[str, str], str | None]) -> list[tu
     return None
 
 
-def split_rows(lines: Sequence[Line], structure: Callable[[str, str], str | None]) -> list[Row]:
+def split_rows(lines: Sequence[Line], reader: PieceReader) -> list[Row]:
     """Every line as a row; run-on pages as one row per piece."""
     rows: list[Row] = []
     for line in lines:
-        pieces = is_runon(line, structure)
+        pieces = is_runon(line, reader)
         if pieces is None:
             rows.append(make_row(len(rows), line.no, 0, line.text, line.m))
             continue

@@ -20,9 +20,12 @@ from .rows import Row
 from .vocabulary import Marker, has_letters
 
 _SENTENCE_END = set("。．.！!？?」』)）]】:：")
+# A number glued to one of these is part of a sentence (第1章で示した, 基本目標1の実現に向けて).
+_PARTICLES = ("の", "で", "は", "を", "に", "が", "と", "も", "へ", "や", "から", "まで", "より")
 MAX_TITLE = 80  # an inline title longer than this is a paragraph that starts with a number
 CONTINUATION_MIN = 20  # a line this long without a sentence end continues on the next line
 PARAGRAPH_ROW = 30  # a numbered row this long, run on by a long row right below it, is a paragraph
+OPENS_WITHIN = 3  # rows (title, a line of text) between a lone first item and the list it opens
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,13 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
         return "a number followed by a counter: a quantity, not a heading"
     if title and not has_letters(title):
         return "the text after the number has no words (a table row or a figure)"
+    if title and mk.title_start == mk.end and (mk.labelled or mk.code[-1:].isdigit()) and title.startswith(_PARTICLES):
+        return "the marker is part of a sentence (第1章で示した …)"
+    if len(title) > MAX_TITLE:
+        return f"the text after the marker is {len(title)} characters long: a paragraph, not a title"
+    if "。" in title[:-1] or (title.endswith("。") and len(title) > 40):
+        return "the text after the marker is a sentence"
     if not mk.known:
-        if len(title) > MAX_TITLE:
-            return f"the text after the marker is {len(title)} characters long: a paragraph, not a title"
-        if "。" in title[:-1] or (title.endswith("。") and len(title) > 40):
-            return "the text after the marker is a sentence"
         nxt = _next_marker_text(mk)
         if nxt is not None and nxt.search(title):
             return "an inline list: the next number follows on the same line"
@@ -130,6 +135,15 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
             verdicts.append((i, mk, f"out of sequence: no {mk.style} run reaches {mk.code} here"))
         else:
             verdicts.append((i, mk, f"alone: no other {mk.style} marker continues it (1, 2, 3 …)"))
+    # A lone first item right before another style's list opens that list (Ⅰ 基本的な考え方 ⏎
+    # 1.はじめに ⏎ 2.…, in an excerpt that ends before Ⅱ).
+    for k, (i, mk, why) in enumerate(verdicts):
+        if why is None or mk.number != 1 or mk.compound or k + 1 >= len(verdicts):
+            continue
+        j, nxt, nwhy = verdicts[k + 1]
+        if nwhy is None and nxt.style != mk.style and nxt.number == 1 and run_of[k + 1] >= 2 \
+                and sum(1 for r in range(i + 1, j) if not rows[r].blank) <= OPENS_WITHIN:
+            verdicts[k] = (i, mk, None)
     prefixes = {mk.path for _, mk, why in verdicts if why is None}
     for i, mk, why in verdicts:
         if why == "compound":

@@ -39,6 +39,7 @@ _KANA_NUM = re.compile(rf"(?P<prefix>[{_KANA}])[ ]?(?P<num>\d{{1,2}})$")
 _DAI = re.compile(r"第[ ]?(?P<num>\d{1,3}|[一二三四五六七八九十百]{1,4})[ ]?(?P<word>[^\s\d])")
 _JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
+_CJK = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}]")
 
 
 @dataclass(frozen=True)
@@ -276,9 +277,25 @@ class Vocabulary:
         if self.section_name(piece) is not None:
             return "section"
         for mk in self.read(piece if not following else piece + " " + following):
-            if not mk.quantity and (mk.known or has_letters(mk.title)) and mk.start == 0:
+            title = mk.title
+            starts_like_a_title = bool(title) and (bool(_JA_LETTER.match(title)) or title[0] in "「『【<")
+            if not mk.quantity and mk.start == 0 and (mk.known or starts_like_a_title):
                 return "marker"
         return None
+
+    def holds_together(self, left: str, right: str) -> bool:
+        """True when the space between two pieces of a run-on line is inside a marker (第 1章,
+        基本目標 1, 施策 5-3) or inside a letter-spaced word (基 本 理 念), not a former line break."""
+        left, right = left.strip(), right.strip()
+        if not left or not right:
+            return False
+        joined = left + " " + right
+        readings = self.read(joined)
+        if any(mk.end == len(left) for mk in readings):
+            return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
+        if any(mk.end > len(left) + 1 and mk.known for mk in readings) and not self.read(left):
+            return True
+        return (len(left) == 1 and bool(_CJK.match(left))) or (len(right) == 1 and bool(_CJK.match(right)))
 
     # -- other row roles -----------------------------------------------------------------------
     def section_name(self, core: str) -> str | None:
