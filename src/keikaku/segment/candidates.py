@@ -102,7 +102,7 @@ def _join_label(rows: list[Row], marks: list[Mark], i: int, vocab: Vocabulary) -
         return None
     for n in (2, 1):
         above = list(range(i - n, i))
-        if above[0] < 0 or any(marks[k].role is not Role.TEXT or rows[k].runon for k in above):
+        if above[0] < 0 or any(marks[k].role is not Role.TEXT for k in above):
             continue
         label = vocab.known_label("".join(rows[k].core.lstrip(DECORATIONS) for k in above))
         if label is None or (len(bare[0].path) > 1 and not label.compound):

@@ -70,9 +70,9 @@ class PieceReader(Protocol):
     def piece_structure(self, piece: str, following: str) -> str | None:
         """"marker" when ``piece`` starts a heading, "section" when it names a section, else None."""
 
-    def holds_together(self, left: str, right: str) -> bool:
-        """True when the space between ``left`` and ``right`` is inside a marker (第 1章, 基本目標 1)
-        or inside a letter-spaced word (基 本 理 念): not a line break."""
+    def holds_together(self, left: str, right: str, after: str) -> bool:
+        """True when the space between ``left`` and ``right`` (followed by ``after``) is inside a
+        marker (第 1章, 基本目標 1) or a letter-spaced word (基 本 理 念): not a line break."""
 
 
 def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int]]:
@@ -81,9 +81,10 @@ def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int
     found = [(m.start(), m.end()) for m in _PIECE.finditer(text)]
     if reader is not None and found:
         joined = [found[0]]
-        for a, b in found[1:]:
-            la, lb = joined[-1]
-            if reader.holds_together(matchable(text[la:lb]).text, matchable(text[a:b]).text):
+        for k in range(1, len(found)):
+            (la, lb), (a, b) = joined[-1], found[k]
+            after = matchable(text[found[k + 1][0]:found[k + 1][1]]).text if k + 1 < len(found) else ""
+            if reader.holds_together(matchable(text[la:lb]).text, matchable(text[a:b]).text, after):
                 joined[-1] = (la, b)
             else:
                 joined.append((a, b))

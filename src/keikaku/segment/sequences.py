@@ -69,8 +69,8 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
         return "the marker is part of a sentence (第1章で示した …)"
     if len(title) > MAX_TITLE:
         return f"the text after the marker is {len(title)} characters long: a paragraph, not a title"
-    if "。" in title[:-1] or (title.endswith("。") and len(title) > 40):
-        return "the text after the marker is a sentence"
+    if "。" in title:
+        return "the text after the marker is a sentence (a heading does not end with 。)"
     if not mk.known:
         nxt = _next_marker_text(mk)
         if nxt is not None and nxt.search(title):

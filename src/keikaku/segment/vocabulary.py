@@ -40,6 +40,7 @@ _DAI = re.compile(r"第[ ]?(?P<num>\d{1,3}|[一二三四五六七八九十百]{1
 _JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
 _CJK = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}]")
+LETTER_SPACED_HEAD = 15  # a word this short before single spaced characters may begin the spaced word
 
 
 @dataclass(frozen=True)
@@ -283,19 +284,29 @@ class Vocabulary:
                 return "marker"
         return None
 
-    def holds_together(self, left: str, right: str) -> bool:
-        """True when the space between two pieces of a run-on line is inside a marker (第 1章,
-        基本目標 1, 施策 5-3) or inside a letter-spaced word (基 本 理 念), not a former line break."""
+    def holds_together(self, left: str, right: str, after: str = "") -> bool:
+        """True when the space between two pieces of a run-on line (``after`` follows ``right``) is
+        inside a marker (第 1章, 基本目標 1, 施策 5-3) or inside a letter-spaced word (目 次,
+        まちづくりの基 本 理 念), not a former line break."""
         left, right = left.strip(), right.strip()
         if not left or not right:
             return False
-        joined = left + " " + right
-        readings = self.read(joined)
+        readings = self.read(left + " " + right)
         if any(mk.end == len(left) for mk in readings):
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
         if any(mk.end > len(left) + 1 and mk.known for mk in readings) and not self.read(left):
             return True
-        return (len(left) == 1 and bool(_CJK.match(left))) or (len(right) == 1 and bool(_CJK.match(right)))
+        if self.known_label(left + right) is not None:
+            return True  # 基本 施策: a level word split by a space
+        if after and any(mk.end > len(right) + 1 and mk.known for mk in self.read(right + " " + after)):
+            return False  # "第" starts 第 1章: it goes with what follows
+        single = len(right) == 1 and bool(_CJK.match(right))
+        # Letter spacing: single characters join each other, and a short word ending in a
+        # character (まちづくりの基) takes the single characters that complete it.
+        last = left.rsplit(" ", 1)[-1]
+        in_run = len(last) == 1 and bool(_CJK.match(last))  # 目 次 / 基 本 理 念: the run goes on
+        starts_run = len(last) <= LETTER_SPACED_HEAD and bool(_CJK.match(last[-1])) and len(after) == 1
+        return single and (in_run or starts_run)
 
     # -- other row roles -----------------------------------------------------------------------
     def section_name(self, core: str) -> str | None:
