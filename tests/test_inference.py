@@ -294,11 +294,22 @@ def test_contents_entry_points_at_its_unit_and_gives_its_page() -> None:
     (contents,) = [n for n in doc.nodes() if n.kind is NodeKind.CONTENTS]
     chapters = {n.code: n for n in doc.nodes() if n.kind is NodeKind.CHAPTER and not n.from_contents}
     assert [(it.code, it.page, it.target) for it in contents.items] == [
-        ("第1章", 44, chapters["第1章"].id), ("第2章", 51, chapters["第2章"].id)]
+        ("第1章", 44, chapters["第1章"].id), ("第2章", 51, chapters["第2章"].id), ("第3章", 60, None)]
     assert (chapters["第1章"].page, chapters["第2章"].page) == (44, 51)
-    # 第3章 is listed but its text is not in this excerpt: a unit of the contents list.
-    (listed,) = contents.children
-    assert (listed.code, listed.title, listed.page, listed.from_contents) == ("第3章", "資料編", 60, True)
+    # 第3章 names no heading of the text: most entries did, so it is taken for a mismatch, kept as
+    # an entry and reported.
+    assert not contents.children
+    assert any("1 of 3 contents entries name no heading" in w for w in doc.warnings)
+
+
+def test_contents_of_an_excerpt_become_units_of_the_list() -> None:
+    # The plan's contents, then the text of one chapter only: the other chapters are units too.
+    doc = doc_of("目　次\n第1章 総論 ・・・・ 1\n第2章 子育て ・・・・ 12\n第3章 健康 ・・・・ 30\n\n\n"
+                 "第2章 子育て\n本文です。\n")
+    (contents,) = [n for n in doc.nodes() if n.kind is NodeKind.CONTENTS]
+    assert [(n.code, n.title, n.page, n.from_contents) for n in contents.children] == [
+        ("第1章", "総論", 1, True), ("第3章", "健康", 30, True)]
+    assert [(it.code, it.target) for it in contents.items] == [("第2章", "第2章")]
 
 
 def test_label_above_a_code_on_its_own_row() -> None:

@@ -36,7 +36,7 @@ from ..profile import Profile, builtin_profiles
 from ..tables import infer_pages
 from .build import build
 from .candidates import Mark, Role, read_rows
-from .contents import Block, Keys, echoes, explicit_blocks, heading_key, implicit_blocks, merge_adjacent, own_content
+from .contents import Block, Entry, Keys, echoes, explicit_blocks, heading_key, implicit_blocks, merge_adjacent, own_content
 from .furniture import Furniture, find_furniture
 from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
@@ -167,9 +167,12 @@ def assign_ids(node: Node) -> None:
         assign_ids(child)
 
 
-def _resolve_entries(root: Node, entries: list[tuple[Item, object, Node | None]]) -> None:
-    """Point each contents entry at the unit it names and give that unit the entry's page; an
-    entry of an announced contents list whose unit is not in the text becomes a node of it."""
+def _resolve_entries(root: Node, entries: list[tuple[Item, Entry, Node | None]]) -> list[str]:
+    """Point each contents entry at the unit it names (by code and title, else by title alone:
+    a contents list may number 1. what the body calls 第1章) and give that unit the entry's page.
+    When most entries of an announced list name no unit of the text, the text is an excerpt or a
+    summary: those entries become nodes of the list, marked as coming from it.  Otherwise an
+    unmatched entry stays an entry, and a warning says so."""
     by_key: dict[tuple[str, str], Node] = {}
     by_title: dict[str, Node] = {}
     for n in root.walk():
@@ -178,27 +181,37 @@ def _resolve_entries(root: Node, entries: list[tuple[Item, object, Node | None]]
         by_key.setdefault(heading_key(n.code or "", n.title or ""), n)
         if n.title:
             by_title.setdefault("".join(n.title.split()), n)
+    unmatched: dict[int, list[tuple[Item, Entry]]] = {}
+    lists: dict[int, tuple[Node, int]] = {}
     for item, entry, contents in entries:
-        key = getattr(entry, "key", None)
-        target = by_key.get(key) if key else None
+        target = by_key.get(entry.key) if entry.key else None
         if target is None:
-            target = by_title.get("".join((getattr(entry, "title", "") or item.text).split()))
+            target = by_title.get("".join((entry.title or item.text).split()))
         if target is not None:
             item.target = target.id
             if target.page is None and item.page is not None:
                 target.page = item.page
+        elif contents is not None:
+            unmatched.setdefault(id(contents), []).append((item, entry))
+        if contents is not None:
+            lists[id(contents)] = (contents, lists.get(id(contents), (contents, 0))[1] + 1)
+    warnings: list[str] = []
+    for key, missing in unmatched.items():
+        contents, total = lists[key]
+        if 2 * len(missing) < total:
+            warnings.append(f"{len(missing)} of {total} contents entries name no heading of the text"
+                            f" (line {missing[0][0].spans[0].line}: {missing[0][0].text[:30]})")
             continue
-        if contents is None:  # a list found without a header: its entry stays an entry
-            continue
-        marker = getattr(entry, "marker", None)
-        node = Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
-                    level=marker.style if marker is not None else "contents",
-                    code=marker.code if marker is not None else None,
-                    title=getattr(entry, "title", None) or item.text, heading_spans=list(item.spans),
-                    page=item.page, from_contents=True)
-        at = contents.items.index(item)
-        contents.items.pop(at)
-        contents.add_child(node)
+        for item, entry in missing:
+            marker = entry.marker
+            node = Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
+                        level=marker.style if marker is not None else "contents",
+                        code=(marker.code or None) if marker is not None else None,
+                        title=entry.title or item.text, heading_spans=list(item.spans),
+                        page=item.page, from_contents=True)
+            contents.items.remove(item)
+            contents.add_child(node)
+    return warnings
 
 
 def document_title(source: SourceText) -> str:
@@ -247,7 +260,7 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         root, furniture = built.root, built.furniture
         warnings += built.warnings
         assign_ids(root)
-        _resolve_entries(root, built.entries)
+        warnings += _resolve_entries(root, built.entries)
         assign_ids(root)
         summary = structure_of(inf, root)
         structure = summary.as_json()
