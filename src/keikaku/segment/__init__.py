@@ -92,7 +92,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     blocks = explicit_blocks(rows, marks, furniture, keys)
     listed = {r for b in blocks for r in b.rows}
     decisions = decide(rows, marks, furniture, listed, profile)
-    headings, untitled = assemble(rows, marks, furniture, decisions.heads)
+    headings, untitled = assemble(rows, marks, furniture, decisions.heads, vocab.is_quantity)
     keys_of = {i: heading_key(h.marker.code, _title_text(rows, h)) for i, h in headings.items()}
     # Lists of headings without a header, found from what each heading holds.
     title_rows = {r for h in headings.values() for r in h.title_rows + h.label_rows}

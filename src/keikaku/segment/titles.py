@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .candidates import Mark, Role
 from .contents import next_text
@@ -50,9 +51,10 @@ def _title_like(rows: list[Row], marks: list[Mark], j: int, limit: int, section_
     return role_ok and len(core) <= limit and not core.endswith("。")
 
 
-def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture,
-             heads: dict[int, Marker]) -> tuple[dict[int, Heading], list[Rejected]]:
-    """The headings with their title and label rows; weak markers without any title are rejected."""
+def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: dict[int, Marker],
+             is_quantity: Callable[[str], bool]) -> tuple[dict[int, Heading], list[Rejected]]:
+    """The headings with their title and label rows; weak markers without any title, or whose
+    title row is a quantity's counter (平成 13 ⏎ 年度に…), are rejected."""
     out: dict[int, Heading] = {}
     rejected: list[Rejected] = []
     used: set[int] = set()
@@ -62,6 +64,9 @@ def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture,
         last = i
         if not mk.title:
             j = next_text(rows, marks, i, furniture, sections=True)
+            if j is not None and not mk.known and mk.code[-1:].isdigit() and is_quantity(rows[j].core):
+                rejected.append(Rejected(i, mk, "a number followed by a counter: a quantity, not a heading"))
+                continue
             if j is not None and j not in heads and j not in used \
                     and _title_like(rows, marks, j, MAX_NEXT_TITLE, section_ok=True) \
                     and (rows[j].runon == rows[i].runon):
