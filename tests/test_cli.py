@@ -318,3 +318,15 @@ def test_manifest_records_each_documents_structure(out: Path) -> None:
     assert entries["kodaira_kihonkoso"]["structure"] == {"method": "pinned", "profile": "kodaira_kihonkoso"}
     doc = json.loads((out / "kodaira_kihonkoso.json").read_text(encoding="utf-8"))
     assert doc["structure"] == entries["kodaira_kihonkoso"]["structure"]
+
+
+def test_inspect_rows_shows_what_each_step_decided(tmp_path: Path) -> None:
+    f = tmp_path / "plan.txt"
+    f.write_text(PLAN + "\n- 3 -\n", encoding="utf-8")
+    out = keikaku("inspect", "--rows", str(f)).stdout.splitlines()
+    by_line = {line.split()[0]: line for line in out}
+    assert "heading, depth 1" in by_line["1"] and "marker [第#部]" in by_line["1"]
+    assert "set aside: 1: a number followed by a counter" in by_line["18"]
+    assert "furniture: matches a furniture pattern" in by_line["20"]
+    pinned = keikaku("inspect", "--rows", "--profile", "kodaira_kihonkoso", str(f))
+    assert pinned.returncode == 2 and "line patterns" in pinned.stderr

@@ -20,8 +20,9 @@ from .pipeline import Progress, run, safe_stem
 from .profile import builtin_profiles, get_profile
 from .render import render, render_structure
 from .report import write_report
-from .segment import segment_source
+from .segment import infer, segment_source
 from .segment.outline import outline_toml
+from .segment.structure import explain_rows
 
 
 def _log(quiet: bool) -> Callable[[str], None]:
@@ -98,7 +99,13 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
     source = ingest(args.file)
-    doc = segment_source(source, safe_stem(Path(args.file)), get_profile(args.profile) if args.profile else None)
+    profile = get_profile(args.profile) if args.profile else None
+    if args.rows:
+        if profile is not None and profile.pinned:
+            raise UsageError(f"--rows shows what inference decided; {profile.name} pins its levels as line patterns")
+        sys.stdout.write(explain_rows(infer(source, profile or builtin_profiles()["generic"])))
+        return 0
+    doc = segment_source(source, safe_stem(Path(args.file)), profile)
     print(f"# {doc.profile.reason}")
     sys.stdout.write(render_structure(doc, rejected=not args.counts))
     sys.stdout.write(render(doc, details=not args.counts))
@@ -160,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="NAME|FILE")
     p.add_argument("--counts", action="store_true", help="counts only, without section items, refs and the"
                                                          " markers set aside")
+    p.add_argument("--rows", action="store_true", help="one line per row: its role, its marker readings and what"
+                                                       " each step of inference decided about it")
     p.set_defaults(func=_cmd_inspect)
     p = sub.add_parser("profile", help="work with profiles: `keikaku profile infer FILE… > city.toml`")
     psub = p.add_subparsers(dest="profile_command", required=True)

@@ -120,3 +120,37 @@ def uncoded_headings(rows: list[Row], marks: list[Mark], furniture: Furniture, l
         mk = Marker("見出し", k, (k,), "", NodeKind.HEADING, 0, 0, 0, False, False, False, 90, False, False, core)
         out[i] = Heading(i, mk)
     return out
+
+
+def explain_rows(inf: "Inference") -> str:
+    """One line per row with what each step decided about it (``keikaku inspect --rows``): its
+    role, its marker readings, and whether it became a heading (with its depth), a title, furniture
+    (and why), part of a contents list, or a marker set aside (and why)."""
+    rejected: dict[int, list[str]] = {}
+    for x in inf.rejected:
+        rejected.setdefault(x.row, []).append(f"{x.marker.style}: {x.reason}")
+    parts_of = {r: i for i, h in inf.headings.items() for r in h.title_rows + h.label_rows}
+    listed = {r for b in inf.blocks for r in b.rows}
+    out = []
+    for i, row in enumerate(inf.rows):
+        if row.blank:
+            continue
+        mark = inf.marks[i]
+        where = f"{row.line}" + (f"+{row.start}" if row.runon else "")
+        role = mark.role.value + (f" [{', '.join(mk.style for mk in mark.markers)}]" if mark.markers else "")
+        if i in inf.outline.placed:
+            verdict = f"heading, depth {inf.outline.placed[i].depth}"
+        elif i in inf.outline.repeats:
+            verdict = f"running header (repeats line {inf.rows[inf.outline.repeats[i]].line})"
+        elif i in parts_of:
+            verdict = f"title/label of line {inf.rows[parts_of[i]].line}"
+        elif i in inf.furniture:
+            verdict = f"furniture: {inf.furniture.reasons[i]}"
+        elif i in listed:
+            verdict = "contents list"
+        elif i in rejected:
+            verdict = "set aside: " + "; ".join(rejected[i])
+        else:
+            verdict = ""
+        out.append(f"{where:>8}  {role:<28} {verdict:<44} {row.core[:40]}")
+    return "\n".join(out) + "\n"
