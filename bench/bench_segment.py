@@ -10,6 +10,7 @@ In one run it measures, each in its own process (wall time, peak RSS):
                interpreter and packages); the target is at most 1.5 times the baseline's time
   lines        plans of N lines made of a development-set-like text repeated (headings,
                sections, tables, page furniture), segmentation only: time per line should stay flat
+  hostile      shapes that once made a step superlinear, at n and 4n rows
 
 and prints the figures and the ratios.
 """
@@ -51,6 +52,18 @@ PLAN_LINES = """第1部　基本計画
 ア　端末の活用
 本文です。
 """
+
+
+# Shapes that once made a step superlinear (each was quadratic before it was fixed).
+HOSTILE = {
+    "page numbers only": lambda n: "".join(f"- {k} -\n" for k in range(n)),
+    "page numbers, then blank lines": lambda n: "".join(f"- {k} -\n" for k in range(n // 2)) + "\n" * (n // 2),
+    "目次 and copies of one line": lambda n: "目次\n" + "第1章 総論\n" * n,
+    "one line of spaced characters": lambda n: "目 " + " ".join("字" for _ in range(n)) + "\n",
+    "a new level word every two headings": lambda n: "".join(
+        f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}1 まち\n本文です。\n"
+        f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}2 ひと\n本文です。\n" for k in range(n // 4)),
+}
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -119,6 +132,18 @@ def main(argv: list[str] | None = None) -> int:
         last = per_line[-1][1] / per_line[-1][0]
         print(f"  time per line, last / first: {last / first:.2f}")
         figures["per_line_ratio"] = round(last / first, 3)
+        print("hostile shapes, segmentation at n and 4n rows (time per row, 4n / n; linear is about 1):")
+        for name, make in HOSTILE.items():
+            times = []
+            for n in (4000, 16000):
+                path = folder / f"hostile_{n}.txt"
+                path.write_text(make(n), encoding="utf-8")
+                code = ("import time;from keikaku.segment import parse_file;t=time.perf_counter();"
+                        f"parse_file({str(path)!r},'x',None);print(time.perf_counter()-t)")
+                out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+                times.append(float(out.stdout.strip()) / n)
+            print(f"  {name:<40} {times[0] * 1e6:7.1f} → {times[1] * 1e6:7.1f} µs per row ({times[1] / times[0]:.2f})")
+            figures[f"hostile_{name}"] = round(times[1] / times[0], 2)
     print(json.dumps(figures))
     return 0
 

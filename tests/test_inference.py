@@ -472,3 +472,66 @@ def test_page_furniture_never_changes_the_outline(plan: tuple[list[str], Outline
             paged += ["", "○○市総合計画　基本計画", f"- {page} -", "○○市総合計画　基本計画"]
             page += 1
     assert outline("\n".join(paged)) == expected
+
+
+# -- 9. rows claimed by one step only; hostile shapes (found by review) ------------------------------------------
+@pytest.mark.parametrize("text", [
+    "第1章\n施策\n1-1\n",  # 施策 is the label of 1-1, not the title of 第1章
+    "第1章 まちの\n施策\n1-1 タイトル\n",
+    "第1章\n総論・・・・・1\n各論・・・・・5\n",  # a contents list is nobody's title
+    "第1章 まちの\n総論・・・・・1\n各論・・・・・5\n",
+    "目次\n第1章 総論\n施策\n1-1 タイトル\n本文です。\n第1章 総論\n本文です。\n施策\n",
+    "- 1 総論\n- 2\n施策\n1-1\n本文です。\n1 総論\n本文です。\n",
+    "第1章 まちの\n○○市総合計画\n- 1 -\n○○市総合計画\n- 2 -\n本文です。\n",
+])
+def test_no_row_is_claimed_twice(text: str) -> None:
+    doc_of(text)  # segment() runs the alignment guard: a row in two places raises AlignmentError
+
+
+def test_identical_headings_in_a_row_are_one_unit() -> None:
+    assert outline("第1章 総論\n" * 5 + "本文です。\n") == [(1, "第1章", "総論")]
+
+
+def test_a_repeated_short_line_is_still_text_of_its_own() -> None:
+    assert outline("第1章 総論\n（略）\n第2章 各論\n（略）\n") == [(1, "第1章", "総論"), (1, "第2章", "各論")]
+
+
+def test_contents_entry_with_a_subtitle_finds_its_unit() -> None:
+    doc = doc_of("目次\n第1章 総論 ―まちづくり― ・・・・ 1\n第2章 各論 ・・・・ 5\n\n\n"
+                 "第1章 総論 ―まちづくり―\n本文です。\n第2章 各論\n本文です。\n")
+    (contents,) = [n for n in doc.nodes() if n.kind is NodeKind.CONTENTS]
+    assert [it.target for it in contents.items] == ["第1章", "第2章"] and not contents.children
+
+
+def test_wrapped_title_never_takes_a_running_footer() -> None:
+    text = ("第1章 まちの\n○○市総合計画\n- 1 -\n○○市総合計画\n- 2 -\n本文です。\n第2章 ひとの\n本文です。\n"
+            "○○市総合計画\n- 3 -\n")
+    assert outline(text)[0] == (1, "第1章", "まちの")
+
+
+def test_nesting_is_capped() -> None:
+    words = [chr(0x4E00 + 2 * k) + chr(0x4E01 + 2 * k) for k in range(40)]  # 40 made-up level words
+    text = "".join(f"{w}1 まちづくり\n本文です。\n{w}2 ひとづくり\n本文です。\n" for w in words)
+    doc = doc_of(text)
+    assert max(n.depth() for n in doc.nodes()) == 12
+    assert any("deeper than 12 levels" in w for w in doc.warnings)
+
+
+def test_an_outline_profile_never_falls_back_to_lines_standing_alone(tmp_path) -> None:
+    from keikaku.profile import load_profile_file
+    f = tmp_path / "o.toml"
+    f.write_text('name = "o"\n[[outline]]\nstyle = "第#章"\nkind = "chapter"\n', encoding="utf-8")
+    text = "安全なまち\n\n安全に暮らせるまちを目指します。地域をつくり、生活を送れるようにします。\n\n健康なまち\n\n" \
+           "みんなで支え合う福祉と健康づくりを進めていきます。本文が続きます。\n"
+    doc = segment(ingest_bytes(text.encode(), "case.txt"), load_profile_file(f), "case")
+    assert not list(doc.nodes()) and doc.structure["method"] == "outline"
+
+
+def test_a_profile_with_no_outline_still_reads_furniture_and_sections(tmp_path) -> None:
+    from keikaku.profile import load_profile_file
+    f = tmp_path / "empty.toml"
+    f.write_text('name = "empty"\n', encoding="utf-8")
+    doc = segment(ingest_bytes("第1章 総論\n現状と課題\n本文です。\n- 1 -\n".encode(), "case.txt"),
+                  load_profile_file(f), "case")
+    (chapter,) = doc.nodes()
+    assert [s.name for s in chapter.sections] == ["現状と課題"] and doc.furniture[0].text == "- 1 -"

@@ -220,15 +220,22 @@ class Document:
             yield from child.walk()
 
     def check_tree(self) -> None:
-        """Raise :class:`TreeError` unless parent links, ids and kinds are consistent."""
+        """Raise :class:`TreeError` unless parent links, ids and kinds are consistent (one pass
+        over every parent's children: linear however many siblings a unit has)."""
         if self.root.kind is not NodeKind.DOCUMENT or self.root.parent is not None:
             raise TreeError(f"{self.doc_id}: the root must be a parentless document node")
         seen: set[str] = set()
-        for node in self.nodes():
-            if node.kind is NodeKind.DOCUMENT:
-                raise TreeError(f"{self.doc_id}: document node below the root")
-            if node.parent is None or node not in node.parent.children:
-                raise TreeError(f"{self.doc_id}: node {node.id!r} is not a child of its parent")
-            if not node.id or node.id in seen:
-                raise TreeError(f"{self.doc_id}: missing or duplicate node id {node.id!r}")
-            seen.add(node.id)
+        visited: set[int] = set()
+        stack = [self.root]
+        while stack:
+            parent = stack.pop()
+            for node in parent.children:
+                if node.kind is NodeKind.DOCUMENT:
+                    raise TreeError(f"{self.doc_id}: document node below the root")
+                if node.parent is not parent or id(node) in visited:
+                    raise TreeError(f"{self.doc_id}: node {node.id!r} is not a child of its parent")
+                if not node.id or node.id in seen:
+                    raise TreeError(f"{self.doc_id}: missing or duplicate node id {node.id!r}")
+                visited.add(id(node))
+                seen.add(node.id)
+                stack.append(node)

@@ -386,17 +386,18 @@ def _outline(source: str, i: int, raw: Any) -> OutlineLevel:
 
 
 def with_generic(profile: Profile) -> Profile:
-    """An outline profile borrows from the generic one what it does not define itself: sections,
-    furniture, contents headers, bullets, tables and the vocabulary."""
-    if not profile.outline or profile.name == "generic":
+    """A profile for inference that is not a vocabulary itself (an outline profile, or one that
+    ``keikaku profile infer`` wrote with no heading found) borrows from the generic one what it
+    does not define: sections, furniture, contents headers, tables, declared keywords and the
+    vocabulary (bullets have defaults of their own)."""
+    if profile.pinned or profile.styles or profile.labels or profile.name == "generic":
         return profile
     generic = builtin_profiles()["generic"]
     return dataclasses.replace(
         profile, sections=profile.sections or generic.sections,
         contents_headers=profile.contents_headers or generic.contents_headers,
         furniture=profile.furniture or generic.furniture, tables=profile.tables or generic.tables,
-        levels=profile.levels or generic.levels, declared_keywords=profile.declared_keywords or generic.declared_keywords,
-        bullet_markers=profile.bullet_markers, list_prefix=profile.list_prefix)
+        levels=profile.levels or generic.levels, declared_keywords=profile.declared_keywords or generic.declared_keywords)
 
 
 def load_profile_file(path: str | Path) -> Profile:

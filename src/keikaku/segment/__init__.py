@@ -92,7 +92,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     blocks = explicit_blocks(rows, marks, furniture, keys)
     listed = {r for b in blocks for r in b.rows}
     decisions = decide(rows, marks, furniture, listed, profile)
-    headings, untitled = assemble(rows, marks, furniture, decisions.heads, vocab.is_quantity)
+    headings, untitled = assemble(rows, marks, furniture, decisions.heads, listed, vocab.is_quantity)
     keys_of = {i: heading_key(h.marker.code, _title_text(rows, h)) for i, h in headings.items()}
     # Lists of headings without a header, found from what each heading holds.
     title_rows = {r for h in headings.values() for r in h.title_rows + h.label_rows}
@@ -100,13 +100,20 @@ def infer(source: SourceText, profile: Profile) -> Inference:
                 and all(mk.bulleted for mk in m.markers)]
     stops = sorted(set(headings) | set(bulleted) | {b.rows[0] for b in blocks})
     content = own_content(rows, marks, furniture, stops, listed | title_rows, echoes(rows, marks, keys))
-    running = _running(headings, keys_of, furniture, rows, title_rows)
+    bare = own_content(rows, marks, furniture, stops, listed | title_rows, set())
+    between = _after_previous(rows, headings, furniture)
+    running = _running(headings, keys_of, furniture, between)
     more = implicit_blocks(rows, marks, furniture, {i: h.marker for i, h in headings.items()}, keys_of,
-                           {i: h.title_rows + h.label_rows for i, h in headings.items()}, running, stops, content)
+                           {i: h.title_rows + h.label_rows for i, h in headings.items()}, running, stops,
+                           content, bare, listed)
     copies = {r for b in more for r in b.rows}
+    # A copy list takes its headings with their titles; a heading keeps no row a list holds.
     headings = {i: h for i, h in headings.items() if i not in copies}
+    for h in headings.values():
+        h.title_rows = [r for r in h.title_rows if r not in copies]
+        h.label_rows = [r for r in h.label_rows if r not in copies]
     blocks = merge_adjacent(rows, furniture, blocks + more)
-    if not headings:
+    if not headings and not profile.outline:
         headings = uncoded_headings(rows, marks, furniture, {r for b in blocks for r in b.rows})
         keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in headings.items()})
     between = _after_previous(rows, headings, furniture)
@@ -117,22 +124,24 @@ def infer(source: SourceText, profile: Profile) -> Inference:
 
 
 def _running(headings: dict[int, Heading], keys_of: dict[int, tuple[str, str]], furniture: Furniture,
-             rows: list[Row], title_rows: set[int]) -> set[int]:
+             between: dict[int, int | None]) -> set[int]:
     """Headings that repeat, at the top of a page or right below it, the latest unit of their
-    style (第1章 子育て・教育 printed on every page of chapter 1)."""
-    running: set[int] = set()
+    style (第1章 子育て・教育 printed on every page of chapter 1).  :mod:`.levels` decides again,
+    knowing which units are open; this first view keeps such repeats out of the copy lists."""
+    running: dict[int, int] = {}  # running row → the heading it repeats
     last_by_key: dict[tuple[str, str], int] = {}
     last_by_style: dict[str, int] = {}
-    between = _after_previous(rows, headings, furniture)
     for i in sorted(headings):
         key, style = keys_of[i], headings[i].marker.style
         k = last_by_key.get(key)
-        if k is not None and last_by_style.get(style) == k and (i in furniture.page_tops or between.get(i) == k):
-            running.add(i)
+        before = between.get(i)
+        before = running.get(before, before) if before is not None else None  # a chain of repeats
+        if k is not None and last_by_style.get(style) == k and (i in furniture.page_tops or before == k):
+            running[i] = k
             continue
         last_by_key[key] = i
         last_by_style[style] = i
-    return running
+    return set(running)
 
 
 def _after_previous(rows: list[Row], headings: dict[int, Heading], furniture: Furniture) -> dict[int, int | None]:
@@ -140,8 +149,8 @@ def _after_previous(rows: list[Row], headings: dict[int, Heading], furniture: Fu
     out: dict[int, int | None] = {}
     order = sorted(headings)
     for a, b in zip(order, order[1:]):
-        gap = [r for r in range(max(headings[a].rows) + 1, b) if not rows[r].blank and r not in furniture]
-        out[b] = a if not gap else None
+        gap = any(not rows[r].blank and r not in furniture for r in range(max(headings[a].rows) + 1, b))
+        out[b] = None if gap else a
     return out
 
 
@@ -178,15 +187,17 @@ def _resolve_entries(root: Node, entries: list[tuple[Item, Entry, Node | None]])
     for n in root.walk():
         if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.from_contents:
             continue
-        by_key.setdefault(heading_key(n.code or "", n.title or ""), n)
-        if n.title:
-            by_title.setdefault("".join(n.title.split()), n)
+        full = (n.title or "") + (n.subtitle or "")  # an entry names 総論 ―まちづくり― whole
+        for title in {n.title or "", full}:
+            by_key.setdefault(heading_key(n.code or "", title), n)
+            if title:
+                by_title.setdefault(heading_key("", title)[1], n)
     unmatched: dict[int, list[tuple[Item, Entry]]] = {}
     lists: dict[int, tuple[Node, int]] = {}
     for item, entry, contents in entries:
         target = by_key.get(entry.key) if entry.key else None
         if target is None:
-            target = by_title.get("".join((entry.title or item.text).split()))
+            target = by_title.get(heading_key("", entry.title or item.text)[1])
         if target is not None:
             item.target = target.id
             if target.page is None and item.page is not None:
@@ -204,13 +215,13 @@ def _resolve_entries(root: Node, entries: list[tuple[Item, Entry, Node | None]])
             continue
         for item, entry in missing:
             marker = entry.marker
-            node = Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
-                        level=marker.style if marker is not None else "contents",
-                        code=(marker.code or None) if marker is not None else None,
-                        title=entry.title or item.text, heading_spans=list(item.spans),
-                        page=item.page, from_contents=True)
-            contents.items.remove(item)
-            contents.add_child(node)
+            contents.add_child(Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
+                                    level=marker.style if marker is not None else "contents",
+                                    code=(marker.code or None) if marker is not None else None,
+                                    title=entry.title or item.text, heading_spans=list(item.spans),
+                                    page=item.page, from_contents=True))
+        gone = {id(item) for item, _ in missing}
+        contents.items = [it for it in contents.items if id(it) not in gone]
     return warnings
 
 

@@ -152,9 +152,8 @@ class _Builder:
                 node.title = title
         if h.label:
             node.label = h.label
-        parent = self.nodes.get(placed.parent) if placed.parent is not None else self.root
-        if parent is None or parent not in self.path:  # cannot happen: levels places parents first
-            parent = self.top
+        # levels.nest placed the parent before the child and kept it open until now.
+        parent = self.nodes[placed.parent] if placed.parent is not None else self.root
         del self.path[self.path.index(parent) + 1:]
         parent.add_child(node)
         self.path.append(node)

@@ -56,8 +56,13 @@ class Block:
     explicit: bool = True  # announced by a header, leaders or bullets: an entry without a body is a unit
 
 
+_DASHES = str.maketrans("", "", "—―~～〜‐-")
+
+
 def heading_key(code: str, title: str) -> tuple[str, str]:
-    return (code, squash(title))
+    """How a heading is recognised elsewhere: its code and its title without spaces or the dashes
+    around a subtitle (総論 ―まちづくり― names the unit titled 総論, subtitled まちづくり)."""
+    return (code, squash(title).translate(_DASHES))
 
 
 def _split_page(text: str) -> tuple[str, int | None]:
@@ -114,8 +119,10 @@ class Keys:
                 keys.append(heading_key(mk.code, rows[j].core))
         return keys
 
-    def elsewhere(self, rows_of_key: list[int], inside: set[int]) -> bool:
-        return any(r not in inside for r in rows_of_key)
+    @staticmethod
+    def outside(rows_of_key: list[int], lo: int, hi: int) -> bool:
+        """True when a row of the key (rows in document order) lies outside ``lo … hi``."""
+        return bool(rows_of_key) and (rows_of_key[0] < lo or rows_of_key[-1] > hi)
 
 
 def _entry(rows: list[Row], marks: list[Mark], i: int, keys: Keys, furniture: Furniture) -> Entry:
@@ -161,7 +168,7 @@ def explicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, ke
         bulleted = i < len(rows) and mark.role is Role.MARKER and all(mk.bulleted for mk in mark.markers)
         if leader or bulleted:
             run.append(i)
-            evidence = evidence or leader or any(keys.elsewhere(keys.at.get(k, []), {i}) for mk in mark.markers
+            evidence = evidence or leader or any(keys.outside(keys.at.get(k, []), i, i) for mk in mark.markers
                                                  for k in Keys.marker_keys(rows, marks, i, mk, furniture))
             continue
         if len(run) >= 2 and evidence:
@@ -179,7 +186,7 @@ def merge_adjacent(rows: list[Row], furniture: Furniture, blocks: list[Block]) -
             a = merged[-1]
             gap = range(a.rows[-1] + 1, b.rows[0])
             if b.header is None and all(rows[j].blank or j in furniture for j in gap):
-                a.rows = sorted(set(a.rows) | set(b.rows) | {j for j in gap if j in furniture})
+                a.rows += [j for j in gap if j in furniture] + b.rows  # in order: a's rows end before the gap
                 a.entries += b.entries
                 continue
         merged.append(b)
@@ -190,7 +197,6 @@ def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys
     members: list[int] = []
     pending: list[int] = []  # short rows between entries, kept if another entry follows
     blanks = 0
-    inside = {h}
     j = h + 1
     while j < len(rows):
         if rows[j].blank:
@@ -205,8 +211,7 @@ def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys
             j += 1
             continue
         blanks = 0
-        inside.add(j)
-        if _is_member(rows, marks, furniture, keys, j, inside):
+        if _is_member(rows, marks, furniture, keys, j, h, j):  # the list so far spans h … j
             members.extend(pending)
             pending = []
             members.append(j)
@@ -216,14 +221,17 @@ def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys
         else:
             break
         j += 1
-    notes = set(members) - set(entries := [i for i in members
-                                           if _is_member(rows, marks, furniture, keys, i, set(members) | {h})])
+    end = members[-1] if members else h
+    entries = [i for i in members if _is_member(rows, marks, furniture, keys, i, h, end)]
+    notes = set(members) - set(entries)
     if len(entries) < 2:
         return None
     return _block_of(rows, marks, furniture, keys, members, h, "a contents header", notes)
 
 
-def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, i: int, inside: set[int]) -> bool:
+def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, i: int, lo: int, hi: int) -> bool:
+    """Row ``i`` of a list spanning rows ``lo … hi`` is an entry: dot leaders and a page number,
+    or a heading or line that occurs outside the list."""
     mark = marks[i]
     if mark.role not in (Role.TEXT, Role.MARKER, Role.BULLET):
         return False
@@ -232,28 +240,28 @@ def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: K
     if mark.role is Role.MARKER:
         for mk in mark.markers:
             for k in Keys.marker_keys(rows, marks, i, mk, furniture):
-                if keys.elsewhere(keys.at.get(k, []), inside):
+                if keys.outside(keys.at.get(k, []), lo, hi):
                     return True
     text, _ = _split_page(rows[i].core)
     candidates = [squash(text)]
     m = _TRAILING_PAGE.match(text)
     if m:
         candidates.append(squash(m.group("text")))
-    return any(keys.elsewhere(keys.lines.get(c, []), inside) for c in candidates if len(c) >= 2)
+    return any(keys.outside(keys.lines.get(c, []), lo, hi) for c in candidates if len(c) >= 2)
 
 
 def _block_of(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, members: list[int],
               header: int | None, reason: str, notes: set[int] | None = None) -> Block:
     block = Block(header=header, reason=reason)
-    block.rows = ([header] if header is not None else []) + list(members)
+    in_list = set(members) | ({header} if header is not None else set())
+    titles: set[int] = set()
     # A code on its own row in a list takes its title from the next row: that row is the entry's too.
     for i in members:
         if marks[i].role is Role.MARKER and not marks[i].markers[0].title:
             j = next_text(rows, marks, i, furniture)
-            if j is not None and j not in block.rows and j - i <= 2:
-                block.rows.append(j)
-    block.rows.sort()
-    titles = {j for j in block.rows if j not in members and j != header}
+            if j is not None and j not in in_list and j - i <= 2:
+                titles.add(j)
+    block.rows = sorted(in_list | titles)
     block.entries = [_entry(rows, marks, i, keys, furniture) for i in members
                      if i not in titles and i not in (notes or set())]
     return block
@@ -284,10 +292,13 @@ def echoes(rows: list[Row], marks: list[Mark], keys: Keys) -> set[int]:
 
 def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: dict[int, Marker],
                     keys_of: dict[int, tuple[str, str]], title_of: dict[int, list[int]], running: set[int],
-                    stops: list[int], content: dict[int, int]) -> list[Block]:
+                    stops: list[int], content: dict[int, int], bare: dict[int, int], taken: set[int]) -> list[Block]:
     """Lists of headings without a header: copies of units that have text elsewhere, or runs of
     empty headings of one style.  ``title_of`` gives each heading's title and label rows;
-    ``running`` rows (a heading repeated at a page top) are left to :mod:`.levels`."""
+    ``running`` rows (a heading repeated at a page top) are left to :mod:`.levels`.  ``content``
+    counts each heading's text without echoes (a slogan printed again beside its copy), ``bare``
+    with them: a run of headings of one style is a list only when nothing at all separates them.
+    Rows in ``taken`` (lists found before) are never part of these."""
     title_rows = {r for rs in title_of.values() for r in rs}
     with_text: dict[tuple[str, str], set[int]] = {}
     for i in heads:
@@ -323,7 +334,7 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
                     and heads[group[k2 + 1]].number == heads[group[k2]].number + 1:
                 k2 += 1
             same = group[k:k2 + 1]
-            if len(same) >= 2 and all(content.get(i, 0) == 0 and i not in running for i in same):
+            if len(same) >= 2 and all(bare.get(i, 0) == 0 and i not in running for i in same):
                 copies.update(same)
             k = k2 + 1
     if not copies:
@@ -333,12 +344,12 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
     run = [ordered[0]]
     for i in ordered[1:]:
         between = [j for j in range(run[-1] + 1, i) if not rows[j].blank and j not in furniture and j not in title_rows]
-        if len(between) <= 3 and all(_short(rows, marks, j) for j in between):
+        if len(between) <= 3 and all(_short(rows, marks, j) and j not in taken for j in between):
             run.extend(between + [i])
         else:
-            blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_of, title_rows))
+            blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_of, title_rows | taken))
             run = [i]
-    blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_of, title_rows))
+    blocks.append(_implicit(rows, marks, furniture, run, keys_of, heads, title_of, title_rows | taken))
     return blocks
 
 
@@ -353,7 +364,10 @@ def _short(rows: list[Row], marks: list[Mark], j: int) -> bool:
 
 def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: list[int],
               keys_of: dict[int, tuple[str, str]], heads: dict[int, Marker], title_of: dict[int, list[int]],
-              title_rows: set[int]) -> Block:
+              not_ours: set[int]) -> Block:
+    """The block of a run of copies: its headings with their own title rows, one leading echo and
+    up to three short notes after it; rows in ``not_ours`` (other headings' titles, other lists)
+    stay out."""
     block = Block(reason="headings without text of their own that repeat other headings", explicit=False)
     members = list(run)
     # Leading rows that echo lines found elsewhere (a goal's slogan printed above it) and a
@@ -362,7 +376,7 @@ def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: lis
     while j >= 0 and (rows[j].blank or j in furniture):
         j -= 1
     lead: list[int] = []
-    while j >= 0 and marks[j].role is Role.TEXT and len(rows[j].core) <= ECHO_MAX and j not in title_rows \
+    while j >= 0 and marks[j].role is Role.TEXT and len(rows[j].core) <= ECHO_MAX and j not in not_ours \
             and len(lead) < 1:
         lead.append(j)
         j -= 1
@@ -372,7 +386,7 @@ def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: lis
         if rows[j].blank or j in furniture:
             j += 1
             continue
-        if j in title_rows or not _short(rows, marks, j):
+        if j in not_ours or not _short(rows, marks, j):
             break
         tail.append(j)
         j += 1

@@ -156,15 +156,12 @@ def _running_lines(rows: list[Row], marks: list[Mark], f: Furniture, repeated: d
     running header or footer, wherever it occurs.  Marker rows are left to :mod:`.levels`."""
     if not f.page_marks:
         return
+    text_rows = [i for i, row in enumerate(rows) if not row.blank]
+    position = {i: k for k, i in enumerate(text_rows)}
     near: set[int] = set()
-    for p in f.page_marks:
-        for step in (-1, 1):
-            j, seen = p + step, 0
-            while 0 <= j < len(rows) and seen < 2:
-                if not rows[j].blank:
-                    near.add(j)
-                    seen += 1
-                j += step
+    for p in f.page_marks:  # the two rows with text on either side of each page number
+        k = position[p]
+        near.update(text_rows[max(0, k - 2):k] + text_rows[k + 1:k + 3])
     for group in repeated.values():
         if sum(1 for i in group if i in near) >= 2:
             for i in group:
@@ -173,10 +170,11 @@ def _running_lines(rows: list[Row], marks: list[Mark], f: Furniture, repeated: d
 
 
 def _page_tops(rows: list[Row], marks: list[Mark], f: Furniture) -> None:
-    for p in f.page_marks:
-        j, seen = p + 1, 0
-        while j < len(rows) and seen < PAGE_TOP_ROWS:
-            if not rows[j].blank and j not in f:
-                f.page_tops.add(j)
-                seen += 1
-            j += 1
+    """The first rows with text (not furniture) after each page number, in one pass."""
+    left = 0
+    for j, row in enumerate(rows):
+        if j in f.page_marks:
+            left = PAGE_TOP_ROWS
+        elif left and not row.blank and j not in f:
+            f.page_tops.add(j)
+            left -= 1

@@ -57,6 +57,7 @@ class Outline:
     placed: dict[int, Placed] = field(default_factory=dict)
     repeats: dict[int, int] = field(default_factory=dict)  # running header row → row of the unit it repeats
     styles: dict[str, StyleUse] = field(default_factory=dict)
+    capped: int = 0  # headings placed beside the deepest level instead of below it
 
 
 @dataclass
@@ -70,6 +71,7 @@ class _Open:
 
 
 CLOSE_AFTER = 3  # rows of text after a chapter number beyond which a level word does not open inside it
+MAX_DEPTH = 12  # deeper than any plan's outline: a document that nests further is not an outline
 
 
 def nest(rows: list[Row], headings: dict[int, Heading], keys_of: dict[int, tuple[str, str]],
@@ -90,12 +92,14 @@ def nest(rows: list[Row], headings: dict[int, Heading], keys_of: dict[int, tuple
         mk = h.marker
         key = keys_of[i]
         repeated = next((o for o in stack if o.key == key), None)
-        if repeated is not None and (i in page_tops or between_only_furniture.get(i) == repeated.row):
+        before = between_only_furniture.get(i)
+        before = out.repeats.get(before, before) if before is not None else None  # a chain of repeats
+        if repeated is not None and (i in page_tops or before == repeated.row):
             out.repeats[i] = repeated.row
             continue
         if pinned:
-            depth = pinned[mk.style]
-            while stack and pinned[stack[-1].style] >= depth:
+            depth = pinned.get(mk.style, MAX_DEPTH)
+            while stack and pinned.get(stack[-1].style, MAX_DEPTH) >= depth:
                 stack.pop()
         else:
             new = _close_for(stack, mk.style, mk.path, mk.labelled)
@@ -104,6 +108,9 @@ def nest(rows: list[Row], headings: dict[int, Heading], keys_of: dict[int, tuple
                 while stack and not stack[-1].labelled and last_of_style[stack[-1].style] < i \
                         and not (previous == stack[-1].row and (content or {}).get(previous, 0) <= CLOSE_AFTER):
                     stack.pop()
+        if len(stack) >= MAX_DEPTH:  # a new style below the deepest level allowed opens beside it
+            del stack[MAX_DEPTH - 1:]
+            out.capped += 1
         parent = stack[-1].row if stack else None
         stack.append(_Open(i, mk.style, mk.path, key, mk.minor, mk.labelled))
         out.placed[i] = Placed(i, len(stack), parent)

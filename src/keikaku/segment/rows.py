@@ -82,9 +82,11 @@ def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int
     if reader is not None and found:
         joined = [found[0]]
         for k in range(1, len(found)):
-            (la, lb), (a, b) = joined[-1], found[k]
+            (la, lb), (pa, pb), (a, b) = joined[-1], found[k - 1], found[k]
             after = matchable(text[found[k + 1][0]:found[k + 1][1]]).text if k + 1 < len(found) else ""
-            if reader.holds_together(matchable(text[la:lb]).text, matchable(text[a:b]).text, after):
+            # The piece before (not all that was joined to it): a line of 10,000 spaced characters
+            # must not cost 10,000 times its length.
+            if reader.holds_together(matchable(text[pa:pb]).text, matchable(text[a:b]).text, after):
                 joined[-1] = (la, b)
             else:
                 joined.append((a, b))

@@ -46,13 +46,9 @@ class Decisions:
 
 def _next_marker_text(mk: Marker) -> re.Pattern[str] | None:
     """A pattern for the same style's next number inside a title: (1)…、(2) is an inline list."""
-    if mk.style in ("(1)", "1)", "①", "(ア)", "(a)"):
-        nxt = {"(1)": f"({mk.number + 1})", "1)": f"{mk.number + 1})"}.get(mk.style)
-        if mk.style == "①" and mk.number < 20:
-            nxt = chr(0x2460 + mk.number)
-        if nxt:
-            return re.compile(re.escape(nxt))
-    return None
+    following = {"(1)": f"({mk.number + 1})", "1)": f"{mk.number + 1})",
+                 "①": chr(0x2460 + mk.number) if mk.number < 20 else None}.get(mk.style)
+    return re.compile(re.escape(following)) if following else None
 
 
 def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | None) -> str | None:
@@ -72,8 +68,8 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
     if "。" in title:
         return "the text after the marker is a sentence (a heading does not end with 。)"
     if not mk.known:
-        nxt = _next_marker_text(mk)
-        if nxt is not None and nxt.search(title):
+        following = _next_marker_text(mk)
+        if following is not None and following.search(title):
             return "an inline list: the next number follows on the same line"
         nxt = i + 1
         if title and len(rows[i].core) >= PARAGRAPH_ROW and not rows[i].runon and nxt < len(rows) \

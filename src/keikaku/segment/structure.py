@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Node, NodeKind
 from .candidates import Mark, Role
 from .furniture import Furniture
+from .levels import MAX_DEPTH
 from .rows import Row
 from .titles import Heading
 from .vocabulary import Marker
@@ -58,9 +59,11 @@ def _own_chars(node: Node) -> int:
 def structure_of(inf: "Inference", root: Node) -> Summary:
     """The summary of one inference, with the warnings a doubtful outline deserves."""
     rows = inf.rows
+    first: dict[str, int] = {}
+    for r in sorted(inf.outline.placed):
+        first.setdefault(inf.headings[r].marker.style, r)
     levels = [{"style": u.style, "kind": u.kind, "depth": u.depth, "count": u.count, "example": u.example}
-              for u in sorted(inf.outline.styles.values(), key=lambda u: (u.depth, min(
-                  r for r, p in inf.outline.placed.items() if inf.headings[r].marker.style == u.style)))]
+              for u in sorted(inf.outline.styles.values(), key=lambda u: (u.depth, first.get(u.style, 0)))]
     total = sum(_own_chars(n) for n in root.walk() if n.kind is not NodeKind.CONTENTS)
     front = _own_chars(root)
     share = round((total - front) / total, 3) if total else 0.0
@@ -80,12 +83,15 @@ def structure_of(inf: "Inference", root: Node) -> Summary:
     summary = Summary(method=inf.method, levels=levels,
                       headed_share=share, gaps=gaps, rejected=rejected, contents=len(inf.blocks),
                       running_headers=len(inf.outline.repeats), furniture=len(inf.furniture.reasons))
-    if not inf.outline.placed:
+    if not inf.outline.placed and not any(n.from_contents for n in root.walk()):
         summary.warnings.append("no heading found: the document is one flat unit (front matter only);"
                                 " `keikaku inspect FILE` lists the markers that were set aside and why")
     elif total >= 500 and share < DOUBTFUL_SHARE:
         summary.warnings.append(f"only {share:.0%} of the text is under a heading: the outline may be incomplete"
                                 " (`keikaku inspect FILE` shows the levels and the markers set aside)")
+    if inf.outline.capped:
+        summary.warnings.append(f"{inf.outline.capped} heading(s) would nest deeper than {MAX_DEPTH} levels:"
+                                " placed beside the deepest level instead")
     if len(gaps) >= DOUBTFUL_GAPS:
         shown = ", ".join(f"{g['style']} {g['expected']}→{g['found']} (line {g['line']})" for g in gaps[:3])
         summary.warnings.append(f"the numbering has {len(gaps)} gaps ({shown}{' …' if len(gaps) > 3 else ''}):"

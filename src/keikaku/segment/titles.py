@@ -52,23 +52,29 @@ def _title_like(rows: list[Row], marks: list[Mark], j: int, limit: int, section_
 
 
 def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: dict[int, Marker],
-             is_quantity: Callable[[str], bool]) -> tuple[dict[int, Heading], list[Rejected]]:
+             taken: set[int], is_quantity: Callable[[str], bool]) -> tuple[dict[int, Heading], list[Rejected]]:
     """The headings with their title and label rows; weak markers without any title, or whose
-    title row is a quantity's counter (平成 13 ⏎ 年度に…), are rejected."""
+    title row is a quantity's counter (平成 13 ⏎ 年度に…), are rejected.  A row is part of one
+    heading at most, and never of one when ``taken`` (rows of contents lists) holds it: the
+    level word above a code (施策 ⏎ 1-1) is that code's, not the title of the heading before."""
     out: dict[int, Heading] = {}
     rejected: list[Rejected] = []
-    used: set[int] = set()
+    claimed = set(taken) | set(heads) | set(furniture.reasons)
+    labels = {r for i in heads for r in marks[i].label_rows}
+
+    def free(j: int) -> bool:
+        return j not in claimed and j not in labels
+
     for i in sorted(heads):
         mk = heads[i]
-        h = Heading(i, mk, label_rows=list(marks[i].label_rows))
+        h = Heading(i, mk, label_rows=[r for r in marks[i].label_rows if r not in claimed])
         last = i
         if not mk.title:
             j = next_text(rows, marks, i, furniture, sections=True)
             if j is not None and not mk.known and mk.code[-1:].isdigit() and is_quantity(rows[j].core):
                 rejected.append(Rejected(i, mk, "a number followed by a counter: a quantity, not a heading"))
                 continue
-            if j is not None and j not in heads and j not in used \
-                    and _title_like(rows, marks, j, MAX_NEXT_TITLE, section_ok=True) \
+            if j is not None and free(j) and _title_like(rows, marks, j, MAX_NEXT_TITLE, section_ok=True) \
                     and (rows[j].runon == rows[i].runon):
                 h.title_rows.append(j)
                 last = j
@@ -78,13 +84,13 @@ def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: di
         title = rows[last].core if last != i else mk.title
         if not rows[last].runon and _WRAPS.search(title):
             k = last + 1
-            if k < len(rows) and k not in heads and _title_like(rows, marks, k, MAX_WRAP):
+            if k < len(rows) and free(k) and _title_like(rows, marks, k, MAX_WRAP):
                 h.title_rows.append(k)
-        if not mk.title and i > 0 and not h.label_rows:
+        if not mk.title and i > 0 and not h.label_rows and free(i - 1):
             m = _LABEL.match(rows[i - 1].core)
             if m and marks[i - 1].role is Role.SECTION:
                 h.label_rows.append(i - 1)
                 h.label = rows[i - 1].source()[1:-1].strip()
-        used.update(h.title_rows)
+        claimed.update(h.title_rows, h.label_rows)
         out[i] = h
     return out, rejected

@@ -84,9 +84,9 @@ def _read_number(token: str, kind: str) -> int | None:
     if kind == "circled":
         return _CIRCLED.get(token)
     if kind == "kana":
-        return _AIUEO.index(token) + 1 if token in _AIUEO else None
+        return _AIUEO.index(token) + 1 if len(token) == 1 and token in _AIUEO else None
     if kind == "iroha":
-        return _IROHA.index(token) + 1 if token in _IROHA else None
+        return _IROHA.index(token) + 1 if len(token) == 1 and token in _IROHA else None
     if kind == "latin":
         return ord(token) - ord("a") + 1 if len(token) == 1 and "a" <= token <= "z" else None
     if kind == "LATIN":
