@@ -175,8 +175,8 @@ def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     target = tmp_path / "afile"
     target.write_text("x", encoding="utf-8")
     result = keikaku("run", "--nlp", "none", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(target))
-    assert result.returncode == 1 and "cannot be used as the output folder" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 2 and "afile: is a file, not a folder" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_new_doc_id_for_the_same_input_replaces_the_old_one(tmp_path: Path) -> None:

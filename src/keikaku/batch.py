@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -25,7 +28,8 @@ from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .export import SCHEMA_VERSION, document_json, dumps
 from .nlp import get_analyzer, versions
 from .profile import Profile
-from .segment import parse_file
+from .ingest import ingest_data, read_input
+from .segment import segment_source
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,11 @@ class Job:
     profile: Profile | None  # None: chosen per document
     nlp: str
     cache: str | None  # the analysis cache file, if any
-    fingerprint: str  # what decides the output (see keikaku.pipeline.fingerprint)
+    settings: str  # the run's settings digest; the fingerprint is made from it and the bytes read
     size: int = 0  # input bytes, to start big documents first
     abspath: str = ""  # where a worker reads it (relative paths mean nothing on a Dask worker)
+    note: str | None = None  # why the doc_id is not the file's stem (a reserved or too long name)
+    seen: str = ""  # the fingerprint the client read before the run (names the task on Dask)
 
 
 @dataclass
@@ -47,15 +53,26 @@ class Outcome:
     chars: int = 0
 
 
-def new_entry(job: Job) -> dict[str, Any]:
-    return {"doc_id": job.doc_id, "source": job.path, "status": "failed", "profile": None, "encoding": None,
-            "nlp": job.nlp, "schema_version": None, "fingerprint": job.fingerprint, "counts": {}, "warnings": [],
-            "structure": {}, "errors": [], "output": None}
+def fingerprint(data: bytes, settings: str) -> str:
+    """A document's fingerprint: its bytes and the run's settings digest.  A re-run skips
+    documents whose fingerprint is unchanged."""
+    h = hashlib.sha256(data)
+    h.update(settings.encode())
+    return h.hexdigest()
 
 
-def failed(job: Job, message: str) -> Outcome:
+def new_entry(job: Job, fp: str | None = None) -> dict[str, Any]:
+    entry = {"doc_id": job.doc_id, "source": job.path, "status": "failed", "profile": None, "encoding": None,
+             "nlp": job.nlp, "schema_version": None, "fingerprint": fp, "counts": {}, "warnings": [],
+             "structure": {}, "errors": [], "output": None}
+    if job.note:
+        entry["doc_id_note"] = job.note
+    return entry
+
+
+def failed(job: Job, message: str, fp: str | None = None) -> Outcome:
     """The outcome of a document that could not be processed: its entry with the message."""
-    entry = new_entry(job)
+    entry = new_entry(job, fp)
     entry["errors"].append(message)
     return Outcome(entry, None)
 
@@ -76,17 +93,23 @@ def process(job: Job) -> Outcome:
 
     Setup problems (a missing model) and bad profile or rules files are raised: every
     document would fail the same way."""
+    fp = None
     try:
-        doc = parse_file(job.abspath or job.path, job.doc_id, job.profile, name=job.path)
+        # Read once: the fingerprint, the sha256 and the tree all come from the same bytes, even
+        # if the file is replaced while the run goes on.
+        raw = read_input(job.abspath or job.path, job.path)
+        fp = fingerprint(raw, job.settings)
+        doc = segment_source(ingest_data(raw, job.path), job.doc_id, job.profile)
         analyse([doc], job.nlp, _cache(job.cache))
-        data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)}, job.fingerprint)
+        data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)}, fp)
     except (SetupError, ProfileError):
         raise
     except KeikakuError as exc:
-        return failed(job, str(exc))
+        return failed(job, str(exc), fp)
     except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
-        return failed(job, f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report it with this file")
-    entry = new_entry(job)
+        return failed(job, f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report it with this file",
+                      fp)
+    entry = new_entry(job, fp)
     entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name, encoding=doc.source.encoding,
                  schema_version=SCHEMA_VERSION, counts=data["counts"], warnings=doc.warnings,
                  structure=structure_summary(doc.structure), output=f"{job.doc_id}.json")
@@ -105,13 +128,14 @@ def usable_workers(workers: int) -> int:
     return max(1, min(workers, os.cpu_count() or 1))
 
 
-def execute(jobs: list[Job], workers: int = 1, scheduler: str | None = None,
+def execute(jobs: list[Job], workers: int = 1, client: Any = None,
             log: Callable[[str], None] | None = None) -> Iterator[Outcome]:
-    """Outcomes of ``jobs`` as they complete (in no particular order)."""
+    """Outcomes of ``jobs`` as they complete (in no particular order), on the Dask ``client``
+    (see :func:`connect`) when there is one."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     jobs = sorted(jobs, key=lambda j: (-j.size, j.doc_id))  # big documents first: a shorter tail
-    if scheduler:
-        yield from _on_dask(jobs, scheduler)
+    if client is not None:
+        yield from _on_dask(jobs, client)
     elif usable_workers(workers) > 1 and len(jobs) > 1:
         yield from _on_processes(jobs, usable_workers(workers), log)
     else:
@@ -119,9 +143,33 @@ def execute(jobs: list[Job], workers: int = 1, scheduler: str | None = None,
             yield process(job)
 
 
-def _load_model(mode: str) -> None:
+def _worker_start(mode: str) -> None:
+    """In each local worker process: leave Ctrl-C to the parent (which stops the run and says
+    how to resume), exit when the parent dies (a kill -9 must not leave 0.6 GB workers behind),
+    and load the model once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     if mode != "none":
         get_analyzer(mode)
+
+
+def _exit_with_parent() -> None:
+    parent = os.getppid()
+    try:  # Linux: the kernel kills this process when its parent dies
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # elsewhere, or if the parent died before prctl: check every second
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="keikaku-parent-watch", daemon=True).start()
 
 
 def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> Iterator[Outcome]:
@@ -134,7 +182,7 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
     strikes: dict[str, int] = {}
     while queue:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_load_model, initargs=(queue[0].nlp,))
+                                   initializer=_worker_start, initargs=(queue[0].nlp,))
         pending: dict[Any, Job] = {}
 
         def refill() -> None:
@@ -168,25 +216,50 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _on_dask(jobs: list[Job], scheduler: str) -> Iterator[Outcome]:
+CONNECT_SECONDS = 15.0  # connection and handshake with a Dask scheduler, at most
+_HOW_TO_START = "start one with `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`"
+
+
+def connect(scheduler: str) -> Any:
+    """A client of the Dask scheduler at ``scheduler``, within :data:`CONNECT_SECONDS`: a server
+    that is not a Dask scheduler (an HTTP server, garbage) is a :class:`SetupError` with the way
+    to start one, never a hang or a traceback."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise SetupError(f"--scheduler needs dask.distributed ({exc}): pip install -e . installs it") from exc
+    if "://" not in scheduler and ":" not in scheduler:
+        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address; it looks like tcp://HOST:8786")
+    result: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            result["client"] = Client(scheduler, timeout=f"{CONNECT_SECONDS:.0f}s")
+        except BaseException as exc:  # noqa: BLE001 - whatever a wrong server makes it raise is reported below
+            result["error"] = exc
+
+    thread = threading.Thread(target=attempt, name="keikaku-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS + 5.0)
+    if "client" in result:
+        return result["client"]
+    error = result.get("error")
+    if isinstance(error, ValueError):
+        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({error});"
+                         " it looks like tcp://HOST:8786") from error
+    why = "no answer in time" if error is None else f"{type(error).__name__}: {str(error)[:120]}"
+    raise SetupError(f"cannot reach the Dask scheduler at {scheduler} ({why}); {_HOW_TO_START}")
+
+
+def _on_dask(jobs: list[Job], client: Any) -> Iterator[Outcome]:
     """Tasks on an existing Dask cluster; each worker process loads the model on its first task
     (and keeps it: the model cache is per process).  Start workers with ``--nthreads 1``:
     a Sudachi tokenizer must not be shared across threads.  A task Dask gives up on (its
     workers kept dying) fails that document only."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError as exc:
-        raise SetupError(f"--scheduler needs dask.distributed ({exc}): pip install -e . installs it") from exc
-    try:
-        client = Client(scheduler, timeout="10s")
-    except ValueError as exc:
-        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({exc});"
-                         " it looks like tcp://HOST:8786") from exc
-    except (OSError, TimeoutError) as exc:
-        raise SetupError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start one with"
-                         " `dask scheduler` and workers with `dask worker ADDRESS --nthreads 1`") from exc
+    from distributed import as_completed
+
     with client:
-        keys = [f"keikaku-{j.doc_id}-{hashlib.sha256((j.abspath + j.fingerprint).encode()).hexdigest()[:16]}"
+        keys = [f"keikaku-{j.doc_id}-{hashlib.sha256((j.abspath + j.seen + j.settings).encode()).hexdigest()[:16]}"
                 for j in jobs]
         futures = client.map(process, jobs, key=keys)
         by_key = dict(zip(keys, jobs))

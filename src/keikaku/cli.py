@@ -1,7 +1,8 @@
 """The command line: a thin layer over :mod:`keikaku.pipeline` and friends.
 
-Exit status: 0 when every input was processed (warnings allowed), 1 when any input failed,
-2 for a usage error or an unusable profile.
+Exit status: 0 when every input was processed (warnings allowed), 1 when any input failed or a
+write failed (a full disk), 2 for a usage error, an unusable profile, an output folder that
+cannot be used or is busy with another run, or an unreachable Dask scheduler; 130 after Ctrl-C.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .errors import KeikakuError, ProfileError, SetupError, UsageError
+from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
 from .ingest import ingest
 from .export import FORMATS
 from .nlp import MODES
@@ -74,6 +75,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         result = run(args.paths, Path(args.out), profile=profile, csv_encoding=args.csv_encoding,
                      log=_log(args.quiet), nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
                      force=args.force, cache=cache, progress=display, table_format=args.format)
+    except KeyboardInterrupt:
+        if display:
+            display.close()
+        print(f"interrupted: the documents finished so far are in {args.out} and its manifest; run the same"
+              " command again to resume (finished documents are skipped)", file=sys.stderr)
+        return 130
     finally:
         if display:
             display.close()
@@ -81,14 +88,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print("error: no input files found", file=sys.stderr)
         return 1
     if not args.quiet:
-        count = {s: sum(1 for e in result.entries if e["status"] == s) for s in ("ok", "warning", "failed")}
+        # Each document once, in one state: unchanged ones are not counted again as ok.
+        redone = result.entries_processed
+        count = {s: sum(1 for e in redone if e["status"] == s) for s in ("ok", "warning", "failed")}
         nodes = sum(e["counts"].get("nodes", 0) for e in result.entries)
         rate = result.chars / result.seconds if result.seconds else 0.0
         print(f"{len(result.entries)} document(s): {count['ok']} ok, {count['warning']} with warnings,"
               f" {count['failed']} failed, {result.unchanged} unchanged (not redone); {nodes:,} nodes;"
               f" {result.chars:,} chars processed in {result.seconds:.1f} s ({rate:,.0f} chars/s);"
               f" {len(result.skipped)} file(s) skipped; output in {args.out}", file=sys.stderr)
-    return 1 if result.failed else 0
+    return 1 if result.failed or result.write_error else 0
 
 
 def _cmd_profiles(args: argparse.Namespace) -> int:
@@ -184,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ProfileError, SetupError, UsageError) as exc:
+    except (ProfileError, SetupError, UsageError, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeikakuError as exc:

@@ -152,7 +152,8 @@ _UMASK = _current_umask()
 def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The pid in the name tells a later run whether the writer is gone (keikaku.outdir).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual permissions
         with os.fdopen(fd, "wb") as fh:
@@ -195,7 +196,8 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
             rows["refs"].append([doc_id, node_id, ri, r["code"], r["title"], r["page"], r["page_inferred"], r["line"]])
 
     def visit(node: dict[str, Any], parent_id: str, depth: int, path: list[str]) -> None:
-        here = path + [node["code"] or node["title"] or node["kind"]]
+        # A path segment never starts like a spreadsheet formula (a title "=…"): keys are not escaped.
+        here = path + [(node["code"] or node["title"] or node["kind"]).lstrip("".join(FORMULA_START)) or node["kind"]]
         n_items = len(node["items"]) + sum(len(s["items"]) for s in node["sections"])
         ln = node["lines"] or [None, None]
         rows["nodes"].append([doc_id, node["id"], parent_id, depth, " > ".join(here), node["kind"], node["level"],
@@ -232,12 +234,18 @@ def _cell(value: Any) -> Any:
     return value
 
 
+# Keys are never altered by the escaping (a join on doc_id must work in every table); they are
+# made safe where they are made (keikaku.pipeline.safe_name, keikaku.segment.assign_ids).
+KEY_COLUMNS = frozenset({"doc_id", "node_id", "parent_id", "path", "target"})
+
+
 def csv_text(columns: list[str], rows: Iterable[list[Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
+    keys = [c in KEY_COLUMNS for c in columns]
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow(["" if v is None else v if key else _cell(v) for v, key in zip(row, keys)])
     return buf.getvalue()
 
 

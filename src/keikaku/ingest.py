@@ -131,20 +131,29 @@ def ingest_bytes(data: bytes, path: str) -> SourceText:
                       encoding=encoding, lines=lines, warnings=warnings)
 
 
+def read_input(path: str | Path, name: str | None = None) -> bytes:
+    """The bytes of one input file; :class:`InputError` names the file when it cannot be read."""
+    shown = name or str(path)
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError as exc:
+        raise InputError(shown, "is a directory") from exc
+    except OSError as exc:
+        raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def ingest_data(data: bytes, shown: str) -> SourceText:
+    """Decode the bytes of a file named ``shown``; a file with no text is an :class:`InputError`."""
+    source = ingest_bytes(data, shown)
+    if not any(not line.blank for line in source.lines):
+        raise InputError(shown, "is empty (no text at all)" if not data.strip() else "contains only whitespace")
+    return source
+
+
 def ingest(path: str | Path, name: str | None = None) -> SourceText:
     """Read and decode one file; :class:`InputError` names the file when it cannot be used.
 
     ``name`` is how the file is named in messages and in the output (the path as the user gave
     it) when ``path`` is another spelling of it (an absolute path, on a Dask worker)."""
-    p = Path(path)
-    shown = name or str(p)
-    try:
-        data = p.read_bytes()
-    except IsADirectoryError as exc:
-        raise InputError(shown, "is a directory") from exc
-    except OSError as exc:
-        raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
-    source = ingest_bytes(data, shown)
-    if not any(not line.blank for line in source.lines):
-        raise InputError(shown, "is empty (no text at all)" if not data.strip() else "contains only whitespace")
-    return source
+    shown = name or str(path)
+    return ingest_data(read_input(path, shown), shown)

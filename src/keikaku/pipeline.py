@@ -15,6 +15,7 @@ import re
 import sys
 import time
 import unicodedata
+from contextlib import closing
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -22,10 +23,10 @@ from typing import Any, Callable
 
 from . import __version__
 from .analyse import check_mode
-from .batch import Job, execute, usable_workers
+from .batch import Job, connect, execute, fingerprint, usable_workers
 from .cache import analysis_fingerprint
-from .errors import OutputError
-from .export import SCHEMA_VERSION, atomic_write, dumps, table_rows, write_tables
+from .export import SCHEMA_VERSION, atomic_write, table_rows, write_tables
+from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, OutputFolder, document_file, fit_id, table_files
 from .profile import Profile, builtin_profiles
 from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
 
@@ -62,9 +63,11 @@ def collect_inputs(paths: list[str]) -> Inputs:
 
 
 def safe_name(name: str) -> str:
-    """A file-name-safe id: letters, digits (any script), ``._-`` only; never empty or hidden."""
+    """A file-name-safe id: letters, digits (any script), ``._-`` only; never empty or hidden, never
+    starting like a spreadsheet formula (``-x`` → ``x``), at most :data:`~keikaku.outdir.ID_BYTES`
+    UTF-8 bytes (a short hash of the whole when cut)."""
     name = unicodedata.normalize("NFC", name)
-    return (re.sub(r"[^\w.-]+", "_", name).strip("._") or "document")[:100]
+    return fit_id(re.sub(r"[^\w.-]+", "_", name).strip("._-") or "document")
 
 
 def safe_stem(path: Path) -> str:
@@ -72,23 +75,33 @@ def safe_stem(path: Path) -> str:
     return safe_name(path.stem)
 
 
-def assign_doc_ids(files: list[Path]) -> dict[Path, str]:
+def assign_doc_ids(files: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
     """doc_id = the file's safe stem; stems shared by several inputs get their folder name in front,
-    then a short hash of the path, so that no input overwrites another's output."""
+    then a short hash of the path, so that no input overwrites another's output; a stem that names
+    an output of keikaku (manifest, report, nodes …) gets ``_doc`` after it.  Returns the ids and,
+    for the files whose id is not their stem, why."""
     stems = {f: safe_stem(f) for f in files}
+    notes: dict[Path, str] = {}
+    for f, s in stems.items():
+        if s in RESERVED_IDS:
+            stems[f] = f"{s}_doc"
+            notes[f] = f"{s!r} is the name of keikaku's own {s} output: the document is {s}_doc"
+        elif s != f.stem:
+            notes[f] = "the file name, made safe for an id" + (" and cut to its length limit" if
+                                                               len(f.stem.encode()) > ID_BYTES else "")
     counts: dict[str, int] = {}
     for s in stems.values():
         counts[s] = counts.get(s, 0) + 1
     ids: dict[Path, str] = {}
     for f, s in stems.items():
-        ids[f] = s if counts[s] == 1 else f"{safe_name(f.parent.name) if f.parent.name else 'root'}__{s}"
+        ids[f] = s if counts[s] == 1 else fit_id(f"{safe_name(f.parent.name) if f.parent.name else 'root'}__{s}")
     seen: dict[str, int] = {}
     for doc_id in ids.values():
         seen[doc_id] = seen.get(doc_id, 0) + 1
     for f, doc_id in ids.items():
         if seen[doc_id] > 1:
-            ids[f] = f"{doc_id}__{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:8]}"
-    return ids
+            ids[f] = fit_id(f"{doc_id}__{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:8]}")
+    return ids, notes
 
 
 @dataclass
@@ -98,10 +111,18 @@ class RunResult:
     unchanged: int = 0  # documents skipped because nothing that decides their output changed
     seconds: float = 0.0
     chars: int = 0  # characters of the documents processed in this run
+    write_error: str | None = None  # the write that stopped the run (a full disk), if any
+
+    processed: set[str] = field(default_factory=set)  # doc_ids redone in this run
 
     @property
     def failed(self) -> int:
         return sum(1 for e in self.entries if e["status"] == "failed")
+
+    @property
+    def entries_processed(self) -> list[dict[str, Any]]:
+        """The entries of the documents this run processed (not the unchanged ones)."""
+        return [e for e in self.entries if e["doc_id"] in self.processed]
 
 
 @dataclass
@@ -144,15 +165,6 @@ def settings_digest(profile: Profile | None, nlp: str) -> str:
                                       __version__, SCHEMA_VERSION], ensure_ascii=False).encode()).hexdigest()
 
 
-def fingerprint(data: bytes, settings: str) -> str:
-    """A document's fingerprint: its bytes and the run's :func:`settings_digest`.  A re-run skips
-    documents whose fingerprint is unchanged."""
-    h = hashlib.sha256(data)
-    h.update(settings.encode())
-    return h.hexdigest()
-
-
-_STALE_TMP = re.compile(r"^\.[\w.-]+\.(?:json|csv)\.[\w]+\.tmp$")  # atomic_write's temporary names
 _FINGERPRINT = re.compile(r'"fingerprint":"([0-9a-f]{64})"')
 
 
@@ -166,7 +178,7 @@ def _written_fingerprint(path: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def _unchanged(old: dict[str, Any] | None, path: Path, fp: str, out: Path) -> bool:
+def _unchanged(old: dict[str, Any] | None, path: Path, fp: str, folder: OutputFolder) -> bool:
     """True when the earlier run's output for this input is still right: same input (however its
     path is spelled), same fingerprint in the manifest and in the file itself (a run killed
     between writing the file and the manifest leaves them different)."""
@@ -176,7 +188,89 @@ def _unchanged(old: dict[str, Any] | None, path: Path, fp: str, out: Path) -> bo
         same_input = Path(str(old.get("source"))).resolve() == path.resolve()
     except OSError:
         return False
-    return same_input and _written_fingerprint(out / Path(str(old["output"])).name) == fp
+    return same_input and _written_fingerprint(folder.file(str(old["output"]))) == fp
+
+
+class WriteFailure(Exception):
+    """A file of the output folder could not be written (a full disk, a lost mount)."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.path, self.exc = path, exc
+        super().__init__(f"{path}: cannot be written ({exc.strerror or exc})")
+
+
+@dataclass
+class _Run:
+    """The state of one run while it writes: what is on disk now, for the manifest."""
+
+    folder: OutputFolder
+    skipped: list[dict[str, str]]
+    previous: dict[str, dict[str, Any]]
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # document files written by this run
+
+    def manifest(self, tables_current: bool, note: str = "") -> dict[str, Any]:
+        """The manifest of the whole folder: this run's documents replace earlier entries."""
+        folder = self.folder
+        documents = dict(self.previous)
+        by_source: dict[str, list[str]] = {}
+        for doc_id, old_entry in documents.items():
+            by_source.setdefault(_resolved(old_entry.get("source")), []).append(doc_id)
+        for e in self.entries:
+            # The same input under another doc_id in an earlier run (a second file with its stem
+            # appeared): drop the old entry and its file, or its units would be counted twice.
+            for doc_id in by_source.get(_resolved(e["source"]), []):
+                if doc_id != e["doc_id"] and doc_id in documents:
+                    _remove_output(folder, documents.pop(doc_id))
+            if e["status"] == "failed" and e["doc_id"] in documents:
+                _remove_output(folder, documents[e["doc_id"]])  # the folder reflects the input as it is now
+            documents[e["doc_id"]] = e
+        docs = [documents[k] for k in sorted(documents)
+                if documents[k].get("output") is None or folder.file(str(documents[k]["output"])).exists()]
+        tables = {"current": tables_current}
+        if note:
+            tables["note"] = note
+        return {"keikaku_version": __version__, "schema_version": SCHEMA_VERSION, "documents": docs,
+                "skipped": self.skipped, "tables": tables}
+
+    def write_manifest(self, tables_current: bool, note: str = "") -> list[dict[str, Any]]:
+        manifest = self.manifest(tables_current, note)
+        try:
+            self.folder.write_manifest(manifest)
+        except OSError as exc:
+            raise WriteFailure(self.folder.file(MANIFEST), exc) from exc
+        return manifest["documents"]
+
+    def roll_back(self) -> None:
+        """The manifest could not be written: remove this run's new documents that the manifest
+        on disk does not list, so that it still describes the folder (the next run redoes them)."""
+        listed = set(self.folder.read_manifest().documents)
+        for doc_id in self.written:
+            if doc_id not in listed:
+                self.folder.file(document_file(doc_id)).unlink(missing_ok=True)
+
+
+def _adopted(folder: OutputFolder, listed: dict[str, dict[str, Any]], log: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+    """Entries for the documents on disk that the manifest does not list (a run killed between
+    writing a document and the manifest, or a damaged manifest): read back from their JSON."""
+    adopted: dict[str, dict[str, Any]] = {}
+    for doc_id in folder.documents_on_disk():
+        if doc_id in listed:
+            continue
+        path = folder.file(document_file(doc_id))
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            adopted[doc_id] = {
+                "doc_id": doc["doc_id"], "source": doc["source"]["path"],
+                "status": "warning" if doc.get("warnings") else "ok", "profile": doc["profile"]["name"],
+                "encoding": doc["source"]["encoding"], "nlp": doc["analysis"]["mode"],
+                "schema_version": doc.get("schema_version"), "fingerprint": doc.get("fingerprint"),
+                "counts": doc.get("counts", {}), "warnings": doc.get("warnings", []),
+                "structure": {k: v for k, v in doc.get("structure", {}).items() if k != "rejected"},
+                "errors": [], "output": path.name}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log(f"warning: {path}: not a keikaku document ({exc}); left as it is, out of the manifest and tables")
+    return adopted
 
 
 def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
@@ -189,111 +283,137 @@ def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encodin
     unless ``force``.  ``cache`` is the analysis cache file (True: ``out/.cache/nlp.sqlite``,
     None/False: no cache).  Work runs here, on ``workers`` local processes, or on the Dask
     ``scheduler``; each finished document is written at once, and the manifest every second or
-    so, so an interrupted run resumes where it stopped.  Two runs must not write into the same
-    ``out`` at once."""
+    so, so an interrupted run resumes where it stopped.  The folder is locked for the run: a
+    second run into it refuses.  A write that fails (a full disk) stops the run with the manifest
+    describing exactly what is on disk; Ctrl-C does the same and raises KeyboardInterrupt."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     started = time.monotonic()
     check_mode(nlp)
-    inputs = collect_inputs(paths)
-    ids = assign_doc_ids(inputs.files)
+    # Reach the Dask scheduler before anything is written: an unreachable one leaves no folder.
+    client = connect(scheduler) if scheduler else None
+    folder = OutputFolder(out)
+    folder.prepare()
+    folder.lock()
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot be used as the output folder ({exc.strerror or exc})") from exc
-    if scheduler and workers > 1:
+        return _run_locked(paths, folder, profile, csv_encoding, log, nlp, workers, client, force, cache, progress,
+                           table_format, started)
+    finally:
+        folder.unlock()
+
+
+def _run_locked(paths: list[str], folder: OutputFolder, profile: Profile | None, csv_encoding: str,
+                log: Callable[[str], None], nlp: str, workers: int, client: Any, force: bool,
+                cache: Path | None | bool, progress: Callable[[Progress], None] | None, table_format: str,
+                started: float) -> RunResult:
+    out = folder.path
+    inputs = collect_inputs(paths)
+    ids, notes = assign_doc_ids(inputs.files)
+    if client is not None and workers > 1:
         log("warning: --workers is ignored with --scheduler: the Dask cluster's workers do the work")
     elif workers > usable_workers(workers):
         log(f"warning: --workers {workers} is more than the {usable_workers(workers)} CPU(s) here;"
             f" using {usable_workers(workers)}")
-    for stale in out.iterdir():  # temporary files of a run that was killed while writing
-        if _STALE_TMP.match(stale.name) and stale.is_file():
-            stale.unlink(missing_ok=True)
-    cache_path = (out / ".cache" / "nlp.sqlite" if cache is True else (Path(cache) if cache else None))
+    folder.clear_stale_temps()
+    cache_path = (out / CACHE / "nlp.sqlite" if cache is True else (Path(cache) if cache else None))
     cache_file = str(cache_path.resolve()) if cache_path and nlp != "none" else None
-    previous = _read_manifest(out)
+    on_disk = folder.read_manifest()
+    if on_disk.damaged:
+        log(f"warning: {on_disk.damaged}: the manifest is damaged; it is rebuilt from the documents in the folder")
+    previous = {**_adopted(folder, on_disk.documents, log), **on_disk.documents}
     settings = settings_digest(profile, nlp)
-    entries: list[dict[str, Any]] = []
+    state = _Run(folder, inputs.skipped, previous)
     jobs: list[Job] = []
+    unchanged = 0
     for path in inputs.files:
         doc_id = ids[path]
         try:
             data = path.read_bytes()
-            fp = fingerprint(data, settings)
+            seen = fingerprint(data, settings)
         except OSError:
-            data, fp = b"", ""  # processing reports the problem
+            data, seen = b"", ""  # processing reports the problem
         old = previous.get(doc_id)
-        if not force and _unchanged(old, path, fp, out):
-            entries.append(old)  # type: ignore[arg-type]  # _unchanged checked it
+        if not force and _unchanged(old, path, seen, folder):
+            state.entries.append(old)  # type: ignore[arg-type]  # _unchanged checked it
+            unchanged += 1
             continue
         if old and old.get("source") and old["source"] != str(path) and Path(str(old["source"])).exists() \
                 and Path(str(old["source"])).resolve() != path.resolve():
             log(f"warning: {path} replaces the output {doc_id}.json of an earlier run, made from {old['source']}")
-        jobs.append(Job(str(path), doc_id, profile, nlp, cache_file, fp, len(data), str(path.absolute())))
-    unchanged = len(entries)
-    result = RunResult(entries, inputs.skipped, unchanged=unchanged)
+        jobs.append(Job(str(path), doc_id, profile, nlp, cache_file, settings, len(data), str(path.absolute()),
+                        notes.get(path), seen))
+    result = RunResult(state.entries, inputs.skipped, unchanged=unchanged)
     size = {j.doc_id: j.size for j in jobs}
     bytes_total, bytes_done = sum(size.values()), 0
     last_manifest, manifest_cost = time.monotonic(), 0.0
+    stopped: BaseException | None = None
     try:
-        for outcome in execute(jobs, workers, scheduler, log):
-            entry = outcome.entry
-            if outcome.json_text is not None:
-                atomic_write(out / f"{entry['doc_id']}.json", outcome.json_text)
-            for message in entry["errors"]:
-                log(f"error: {message}")
-            entries.append(entry)
-            result.chars += outcome.chars
-            bytes_done += size[entry["doc_id"]]
-            if progress:
-                progress(Progress(len(entries) - unchanged, len(jobs), result.chars, bytes_done, bytes_total,
-                                  time.monotonic() - started, entry["doc_id"], entry["status"]))
-            # The manifest is rewritten every second, or less often when writing it takes long
-            # (tens of thousands of documents): a killed run then redoes at most those seconds.
-            if time.monotonic() - last_manifest > max(MANIFEST_EVERY, 20 * manifest_cost):
-                t = time.monotonic()
-                _write_manifest(out, entries, inputs.skipped)
-                last_manifest, manifest_cost = time.monotonic(), time.monotonic() - t
-    finally:
-        documents = _write_manifest(out, entries, inputs.skipped)
-    for s in inputs.skipped:
-        log(f"skipped: {s['path']}: {s['reason']}")
-    _write_tables(out, documents, csv_encoding, log, table_format)
-    result.entries = sorted(entries, key=lambda e: e["doc_id"])
+        with closing(execute(jobs, workers, client, log)) as outcomes:
+            for outcome in outcomes:
+                entry = outcome.entry
+                if outcome.json_text is not None:
+                    path = folder.file(document_file(entry["doc_id"]))
+                    try:
+                        atomic_write(path, outcome.json_text)
+                    except OSError as exc:
+                        entry.update(status="failed", output=None)
+                        entry["errors"].append(f"{path}: cannot be written ({exc.strerror or exc})")
+                        state.entries.append(entry)
+                        result.processed.add(entry["doc_id"])
+                        raise WriteFailure(path, exc) from exc
+                    state.written.append(entry["doc_id"])
+                for message in entry["errors"]:
+                    log(f"error: {message}")
+                state.entries.append(entry)
+                result.processed.add(entry["doc_id"])
+                result.chars += outcome.chars
+                bytes_done += size[entry["doc_id"]]
+                if progress:
+                    progress(Progress(len(state.entries) - unchanged, len(jobs), result.chars, bytes_done,
+                                      bytes_total, time.monotonic() - started, entry["doc_id"], entry["status"]))
+                # The manifest is rewritten every second, or less often when writing it takes long
+                # (tens of thousands of documents): a killed run then redoes at most those seconds.
+                if time.monotonic() - last_manifest > max(MANIFEST_EVERY, 20 * manifest_cost):
+                    t = time.monotonic()
+                    state.write_manifest(tables_current=False, note="the run that writes them is going on")
+                    last_manifest, manifest_cost = time.monotonic(), time.monotonic() - t
+    except (WriteFailure, KeyboardInterrupt) as exc:
+        stopped = exc
+    result.entries = sorted(state.entries, key=lambda e: e["doc_id"])
+    result.seconds = time.monotonic() - started
+    if stopped is not None:
+        _stop(state, stopped, result, log)
+        if isinstance(stopped, KeyboardInterrupt):
+            raise stopped
+        return result
+    try:
+        documents = state.write_manifest(tables_current=False, note="being rebuilt")
+        for s in inputs.skipped:
+            log(f"skipped: {s['path']}: {s['reason']}")
+        _write_tables(folder, documents, csv_encoding, log, table_format)
+        state.write_manifest(tables_current=True)
+    except WriteFailure as exc:
+        _stop(state, exc, result, log)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
-    """The entries of the manifest an earlier run left in ``out`` (none if it is missing or damaged)."""
+def _stop(state: _Run, why: BaseException, result: RunResult, log: Callable[[str], None]) -> None:
+    """After Ctrl-C or a failed write: leave a manifest that describes the folder exactly, with
+    the flat tables marked stale (or removed when even that cannot be written)."""
+    interrupted = isinstance(why, KeyboardInterrupt)
+    note = "the run was interrupted" if interrupted else f"a write failed: {why}"
     try:
-        old = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        return {e["doc_id"]: e for e in old.get("documents", []) if isinstance(e, dict) and "doc_id" in e}
-    except (OSError, ValueError, AttributeError):
-        return {}
-
-
-def _write_manifest(out: Path, entries: list[dict[str, Any]], skipped: list[dict[str, str]]) -> list[dict[str, Any]]:
-    """The manifest describes the whole output folder: this run's documents replace earlier entries."""
-    manifest_path = out / "manifest.json"
-    previous = _read_manifest(out)
-    by_source: dict[str, list[str]] = {}
-    for doc_id, old_entry in previous.items():
-        by_source.setdefault(_resolved(old_entry.get("source")), []).append(doc_id)
-    for e in entries:
-        # The same input under another doc_id in an earlier run (a second file with its stem
-        # appeared): drop the old entry and its file, or its units would be counted twice.
-        for doc_id in by_source.get(_resolved(e["source"]), []):
-            if doc_id != e["doc_id"] and doc_id in previous:
-                _remove_output(out, previous.pop(doc_id))
-        if e["status"] == "failed" and e["doc_id"] in previous:
-            _remove_output(out, previous[e["doc_id"]])  # the folder reflects the input as it is now
-        previous[e["doc_id"]] = e
-    docs = [previous[k] for k in sorted(previous)
-            if previous[k].get("output") is None or (out / Path(str(previous[k]["output"])).name).exists()]
-    manifest = {"keikaku_version": __version__, "schema_version": SCHEMA_VERSION, "documents": docs,
-                "skipped": skipped}
-    atomic_write(manifest_path, dumps(manifest, pretty=True))
-    return docs
+        state.write_manifest(tables_current=False, note=note + "; the next run rebuilds them")
+    except WriteFailure:
+        # Not even the manifest: this run's new documents go, so that the old manifest describes
+        # the folder again, and so do the tables it cannot mark stale (the next run rebuilds them).
+        state.roll_back()
+        for name in table_files("both"):
+            state.folder.file(name).unlink(missing_ok=True)
+    if not interrupted:
+        result.write_error = str(why)
+        log(f"error: {why}; {len(state.written)} document(s) written by this run, the rest not processed."
+            " Free space (or fix the folder) and run the same command again: finished documents are skipped")
 
 
 def _resolved(source: Any) -> str:
@@ -304,20 +424,23 @@ def _resolved(source: Any) -> str:
         return str(source)
 
 
-def _remove_output(out: Path, entry: dict[str, Any]) -> None:
+def _remove_output(folder: OutputFolder, entry: dict[str, Any]) -> None:
     if entry.get("output"):
-        (out / Path(entry["output"]).name).unlink(missing_ok=True)
+        folder.file(str(entry["output"])).unlink(missing_ok=True)
 
 
-def _write_tables(out: Path, documents: list[dict[str, Any]], csv_encoding: str, log: Callable[[str], None],
-                  table_format: str = "csv") -> None:
+def _write_tables(folder: OutputFolder, documents: list[dict[str, Any]], csv_encoding: str,
+                  log: Callable[[str], None], table_format: str = "csv") -> None:
     """Rebuild the flat tables from the JSON of every document in the manifest."""
     rows_by_doc = {}
     for e in documents:
         if e.get("output"):
-            path = out / Path(e["output"]).name
+            path = folder.file(str(e["output"]))
             try:
                 rows_by_doc[e["doc_id"]] = table_rows(json.loads(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log(f"warning: {path}: not a keikaku document any more ({exc}); left out of the tables")
-    write_tables(out, rows_by_doc, csv_encoding, table_format)
+    try:
+        write_tables(folder.path, rows_by_doc, csv_encoding, table_format)
+    except OSError as exc:
+        raise WriteFailure(folder.path / "tables", exc) from exc

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..align import check_alignment
+from ..export import FORMULA_START
 from ..ingest import SourceText, ingest
 from ..model import Document, Item, Node, NodeKind, ProfileChoice, Source
 from ..profile import Profile, builtin_profiles
@@ -165,6 +166,8 @@ def assign_ids(node: Node) -> None:
         else:
             counts[child.kind] += 1
             seg = f"{child.kind.value}{counts[child.kind]}"
+        if seg[:1] in FORMULA_START:  # ids are keys of the CSV tables, never escaped there
+            seg = "_" + seg
         base = seg
         n = repeats.get(base, 1)
         while seg in used:
