@@ -143,27 +143,33 @@ def execute(jobs: list[Job], workers: int = 1, client: Any = None,
             yield process(job)
 
 
-def _worker_start(mode: str) -> None:
+def _worker_start(mode: str, parent: int) -> None:
     """In each local worker process: leave Ctrl-C to the parent (which stops the run and says
     how to resume), exit when the parent dies (a kill -9 must not leave 0.6 GB workers behind),
     and load the model once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _exit_with_parent()
+    _exit_with_parent(parent)
     if mode != "none":
         get_analyzer(mode)
 
 
-def _exit_with_parent() -> None:
-    parent = os.getppid()
+def _exit_with_parent(parent: int) -> None:
+    """``parent`` is the pid of the run that started this worker, passed in rather than read
+    here: a worker imports for a second or more before this runs, and a parent killed meanwhile
+    has already handed it to init (getppid() would then name init and never change)."""
+    if os.getppid() != parent:
+        os._exit(1)
     try:  # Linux: the kernel kills this process when its parent dies
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if os.getppid() != parent:  # died between the check above and prctl
+        os._exit(1)
 
-    def watch() -> None:  # elsewhere, or if the parent died before prctl: check every second
+    def watch() -> None:  # where prctl is missing (not Linux): check every second
         while True:
             time.sleep(1.0)
             if os.getppid() != parent:
@@ -182,7 +188,7 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
     strikes: dict[str, int] = {}
     while queue:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_start, initargs=(queue[0].nlp,))
+                                   initializer=_worker_start, initargs=(queue[0].nlp, os.getpid()))
         pending: dict[Any, Job] = {}
 
         def refill() -> None:
@@ -230,6 +236,16 @@ def connect(scheduler: str) -> Any:
         raise SetupError(f"--scheduler needs dask.distributed ({exc}): pip install -e . installs it") from exc
     if "://" not in scheduler and ":" not in scheduler:
         raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address; it looks like tcp://HOST:8786")
+    try:  # the address itself, before any connection (a bad one is the user's typo, not the network)
+        from distributed.comm import parse_address, parse_host_port
+        from distributed.comm.registry import get_backend
+
+        scheme, location = parse_address(scheduler)
+        get_backend(scheme)
+        parse_host_port(location)
+    except ValueError as exc:
+        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({exc});"
+                         " it looks like tcp://HOST:8786") from exc
     result: dict[str, Any] = {}
 
     def attempt() -> None:
@@ -244,9 +260,6 @@ def connect(scheduler: str) -> Any:
     if "client" in result:
         return result["client"]
     error = result.get("error")
-    if isinstance(error, ValueError):
-        raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({error});"
-                         " it looks like tcp://HOST:8786") from error
     why = "no answer in time" if error is None else f"{type(error).__name__}: {str(error)[:120]}"
     raise SetupError(f"cannot reach the Dask scheduler at {scheduler} ({why}); {_HOW_TO_START}")
 

@@ -27,7 +27,7 @@ from .batch import Job, connect, execute, fingerprint, usable_workers
 from .cache import analysis_fingerprint
 from .export import SCHEMA_VERSION, atomic_write, table_rows, write_tables
 from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, OutputFolder, document_file, fit_id, table_files
-from .profile import Profile, builtin_profiles
+from .profile import GuardedPattern, Profile, builtin_profiles
 from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
 
 MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
@@ -141,7 +141,7 @@ class Progress:
 
 def _plain(value: Any) -> Any:
     """A profile as plain JSON data, every pattern in full (repr() would cut long ones short)."""
-    if isinstance(value, re.Pattern):
+    if isinstance(value, (re.Pattern, GuardedPattern)):
         return [value.pattern, value.flags]
     if dataclasses.is_dataclass(value):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -376,13 +376,13 @@ def _run_locked(paths: list[str], folder: OutputFolder, profile: Profile | None,
                     t = time.monotonic()
                     state.write_manifest(tables_current=False, note="the run that writes them is going on")
                     last_manifest, manifest_cost = time.monotonic(), time.monotonic() - t
-    except (WriteFailure, KeyboardInterrupt) as exc:
+    except BaseException as exc:  # noqa: BLE001 - Ctrl-C, a full disk, a bad profile: the folder stays described
         stopped = exc
     result.entries = sorted(state.entries, key=lambda e: e["doc_id"])
     result.seconds = time.monotonic() - started
     if stopped is not None:
         _stop(state, stopped, result, log)
-        if isinstance(stopped, KeyboardInterrupt):
+        if not isinstance(stopped, WriteFailure):
             raise stopped
         return result
     try:
@@ -400,8 +400,8 @@ def _run_locked(paths: list[str], folder: OutputFolder, profile: Profile | None,
 def _stop(state: _Run, why: BaseException, result: RunResult, log: Callable[[str], None]) -> None:
     """After Ctrl-C or a failed write: leave a manifest that describes the folder exactly, with
     the flat tables marked stale (or removed when even that cannot be written)."""
-    interrupted = isinstance(why, KeyboardInterrupt)
-    note = "the run was interrupted" if interrupted else f"a write failed: {why}"
+    failed_write = isinstance(why, WriteFailure)
+    note = f"a write failed: {why}" if failed_write else f"the run stopped ({type(why).__name__})"
     try:
         state.write_manifest(tables_current=False, note=note + "; the next run rebuilds them")
     except WriteFailure:
@@ -410,7 +410,7 @@ def _stop(state: _Run, why: BaseException, result: RunResult, log: Callable[[str
         state.roll_back()
         for name in table_files("both"):
             state.folder.file(name).unlink(missing_ok=True)
-    if not interrupted:
+    if failed_write:
         result.write_error = str(why)
         log(f"error: {why}; {len(state.written)} document(s) written by this run, the rest not processed."
             " Free space (or fix the folder) and run the same command again: finished documents are skipped")

@@ -142,10 +142,11 @@ class Profile:
 class _Reader:
     """Reads one TOML table, remembering which keys were used so that typos are reported."""
 
-    def __init__(self, source: str, rule: str, data: Any) -> None:
+    def __init__(self, source: str, rule: str, data: Any, guarded: bool = False) -> None:
         if not isinstance(data, dict):
             raise ProfileError(source, rule, "must be a table")
         self.source, self.rule, self.data, self.used = source, rule, data, set()
+        self.guarded = guarded
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., rule: str | None = None) -> Any:
         self.used.add(key)
@@ -162,11 +163,12 @@ class _Reader:
         text = self.get(key, str, default)
         if text is None:
             return None
-        return compile_pattern(self.source, f"{self.rule}.{key}", text, groups)
+        return compile_pattern(self.source, f"{self.rule}.{key}", text, groups, self.guarded)
 
     def regexes(self, key: str) -> tuple[re.Pattern[str], ...]:
         texts = self.get(key, list, [])
-        return tuple(compile_pattern(self.source, f"{self.rule}.{key}[{i}]", _str(self.source, f"{self.rule}.{key}[{i}]", t))
+        return tuple(compile_pattern(self.source, f"{self.rule}.{key}[{i}]", _str(self.source, f"{self.rule}.{key}[{i}]", t),
+                                     None, self.guarded)
                      for i, t in enumerate(texts))
 
     def finish(self) -> None:
@@ -187,10 +189,61 @@ def _str(source: str, rule: str, value: Any) -> str:
     return value
 
 
-def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None = None) -> re.Pattern[str]:
-    """Compile a profile regex; errors name the file and the rule."""
+PATTERN_SECONDS = 1.0  # the longest one match of a user's pattern may take on one line
+
+
+class GuardedPattern:
+    """A pattern from a user's profile file, matched with a time limit (the ``regex`` package's
+    per-call timeout): no profile can hang a run, whatever backtracking the static check above
+    cannot see (``^(a|aa)+$``, ``^(?>(a+)+$)``).  It answers like a compiled ``re`` pattern."""
+
+    def __init__(self, source: str, rule: str, text: str) -> None:
+        import regex
+
+        self.source, self.rule, self.pattern = source, rule, text
+        self._rx = regex.compile(text, regex.VERSION0)
+        self.groupindex = self._rx.groupindex
+        self.flags = self._rx.flags
+
+    def _timed_out(self, line: str) -> ProfileError:
+        return ProfileError(self.source, self.rule, f"pattern {self.pattern!r} took more than {PATTERN_SECONDS:g} s on"
+                                                    f" a line of {len(line)} characters (catastrophic backtracking):"
+                                                    " make its repetitions possessive (a++) or atomic ((?>…))")
+
+    def match(self, string: str, pos: int = 0) -> Any:
+        try:
+            return self._rx.match(string, pos, timeout=PATTERN_SECONDS)
+        except TimeoutError:
+            raise self._timed_out(string) from None
+
+    def search(self, string: str, pos: int = 0) -> Any:
+        try:
+            return self._rx.search(string, pos, timeout=PATTERN_SECONDS)
+        except TimeoutError:
+            raise self._timed_out(string) from None
+
+    def fullmatch(self, string: str, pos: int = 0) -> Any:
+        try:
+            return self._rx.fullmatch(string, pos, timeout=PATTERN_SECONDS)
+        except TimeoutError:
+            raise self._timed_out(string) from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, GuardedPattern) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(("guarded", self.pattern))
+
+    def __repr__(self) -> str:
+        return f"GuardedPattern({self.pattern!r})"
+
+
+def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None = None,
+                    guarded: bool = False) -> Any:
+    """Compile a profile regex; errors name the file and the rule.  ``guarded``: a user's file,
+    matched with a time limit (:class:`GuardedPattern`)."""
     try:
-        pattern = re.compile(text)
+        pattern: Any = re.compile(text)
     except re.error as exc:
         raise ProfileError(source, rule, f"invalid regular expression {text!r}: {exc}") from exc
     nested = nested_repeat(text)
@@ -203,7 +256,7 @@ def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None =
         if extra:
             raise ProfileError(source, rule, f"unknown named group(s) {', '.join(sorted(extra))};"
                                              f" use {', '.join(sorted(groups))}")
-    return pattern
+    return GuardedPattern(source, rule, text) if guarded else pattern
 
 
 def nested_repeat(text: str) -> str | None:
@@ -248,15 +301,16 @@ def _level_ref(r: _Reader, by_name: dict[str, Level], key: str, required: bool) 
     return by_name[lname]
 
 
-def parse_profile(data: dict[str, Any], source: str) -> Profile:
-    """Validate and compile a profile already read from TOML."""
-    top = _Reader(source, "profile", data)
+def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> Profile:
+    """Validate and compile a profile already read from TOML; ``guarded``: a user's file, whose
+    patterns are matched with a time limit."""
+    top = _Reader(source, "profile", data, guarded)
     name = top.get("name", str)
     description = top.get("description", str, "")
     detect = top.regexes("detect")
     levels: list[Level] = []
     for i, raw in enumerate(top.get("levels", list, [])):
-        r = _Reader(source, f"levels[{i}]", raw)
+        r = _Reader(source, f"levels[{i}]", raw, guarded)
         lname = r.get("name", str)
         r.rule = f"levels[{i}] ({lname})"
         kind = _kind(r)
@@ -280,17 +334,17 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
         raise ProfileError(source, "levels", "level names must be unique")
     sections = []
     for i, raw in enumerate(top.get("sections", list, [])):
-        r = _Reader(source, f"sections[{i}]", raw)
+        r = _Reader(source, f"sections[{i}]", raw, guarded)
         sections.append(SectionRule(name=r.get("name", str), pattern=r.regex("pattern", groups={"name"})))
         r.finish()
-    bullets = _Reader(source, "bullets", top.get("bullets", dict, {}))
+    bullets = _Reader(source, "bullets", top.get("bullets", dict, {}), guarded)
     markers = bullets.get("markers", str, "◆◇▶▷・●○◎□■☆★※")
     list_prefix = bullets.regex("list_prefix", r"^-\s+")
     bullets.finish()
     tables = []
     by_name = {lv.name: lv for lv in levels}
     for i, raw in enumerate(top.get("tables", list, [])):
-        r = _Reader(source, f"tables[{i}]", raw)
+        r = _Reader(source, f"tables[{i}]", raw, guarded)
         tname = r.get("name", str)
         r.rule = f"tables[{i}] ({tname})"
         mode = r.get("mode", str)
@@ -306,7 +360,7 @@ def parse_profile(data: dict[str, Any], source: str) -> Profile:
             raise ProfileError(source, f"{r.rule}.page_pattern", "needs a named group 'page'")
         r.finish()
         tables.append(rule)
-    styles = tuple(_style(source, i, raw) for i, raw in enumerate(top.get("styles", list, [])))
+    styles = tuple(_style(source, i, raw, guarded) for i, raw in enumerate(top.get("styles", list, [])))
     labels = tuple(_label(source, i, raw) for i, raw in enumerate(top.get("labels", list, [])))
     outline = tuple(_outline(source, i, raw) for i, raw in enumerate(top.get("outline", list, [])))
     line_levels = tuple(lv for lv in levels if not lv.table_only)
@@ -330,8 +384,8 @@ def _strings(source: str, rule: str, values: list[Any]) -> list[str]:
     return [_str(source, f"{rule}[{i}]", v) for i, v in enumerate(values)]
 
 
-def _style(source: str, i: int, raw: Any) -> Style:
-    r = _Reader(source, f"styles[{i}]", raw)
+def _style(source: str, i: int, raw: Any, guarded: bool = False) -> Style:
+    r = _Reader(source, f"styles[{i}]", raw, guarded)
     sname = r.get("name", str)
     r.rule = f"styles[{i}] ({sname})"
     pattern = r.regex("pattern", groups={"num"})
@@ -411,7 +465,7 @@ def load_profile_file(path: str | Path) -> Profile:
         raise ProfileError(str(p), "file", f"is not UTF-8 ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(str(p), "file", f"is not valid TOML: {exc}") from exc
-    return with_generic(parse_profile(data, str(p)))
+    return with_generic(parse_profile(data, str(p), guarded=True))
 
 
 _BUILTIN: dict[str, Profile] = {}

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import InputError
 from .export import atomic_write
+from .outdir import MANIFEST, REPORT, OutputFolder
 
 _CSS = """
 body{font-family:"Noto Sans CJK JP","Hiragino Sans","Yu Gothic",sans-serif;margin:1.5rem;color:#222;max-width:70rem}
@@ -29,7 +30,7 @@ mark{border-radius:3px;padding:0 .1rem} mark[data-label=PLAN]{background:#ffe7a8
 mark[data-label=ORG]{background:#d6f0d6} mark[data-label=FACILITY]{background:#d8ecff} mark[data-label=EVENT]{background:#f0dcff}
 mark[data-label=DATE]{background:#e6e6e6} mark[data-label=LOCATION]{background:#d9f3f0}
 table{border-collapse:collapse;margin:.3rem 0 .3rem 1.2rem;font-size:.85rem} td,th{border:1px solid #ddd;padding:.1rem .4rem}
-.warn{color:#8a5300} .error{color:#a00}
+.warn{color:#8a5300} .error{color:#a00} .doctitle{font-weight:bold;margin:.2rem 0}
 """
 _SCRIPT = """
 function setAll(open){document.querySelectorAll('details').forEach(d=>d.open=open);}
@@ -82,27 +83,64 @@ def _node(node: dict[str, Any], open_: bool) -> str:
     return "".join(parts)
 
 
+def _document(out: OutputFolder, name: str) -> tuple[dict[str, Any] | None, str | None]:
+    """A document JSON of the folder, or why it cannot be read (a damaged file is reported on the
+    page; the rest of the report is built)."""
+    path = out.file(name)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or not isinstance(doc.get("children"), list):
+            raise ValueError(f"a {type(doc).__name__} at the top, not a keikaku document")
+        return doc, None
+    except (OSError, ValueError) as exc:
+        return None, f"{path.name} cannot be read: {exc}"
+
+
+def _front(doc: dict[str, Any]) -> str:
+    """The document's title and front matter (what precedes its first unit)."""
+    front = doc.get("front_matter") or {}
+    parts = [f'<p class="doctitle">{html.escape(str(doc.get("title") or ""))}</p>']
+    inner = []
+    if front.get("text"):
+        inner.append(f'<div class="text">{_marked(front["text"], front.get("entities", []), "text")}</div>')
+    for s in front.get("sections", []):
+        inner.append(f'<div class="section"><h4>{html.escape(s["name"])}</h4><div class="text">'
+                     f'{html.escape(s["text"])}</div></div>')
+    if front.get("items"):
+        inner.append("<ul>" + "".join(f"<li>{html.escape(it['text'])}</li>" for it in front["items"]) + "</ul>")
+    if inner:
+        parts.append('<details><summary><span class="kind">front matter</span>before the first unit</summary>'
+                     + "".join(inner) + "</details>")
+    return "".join(parts)
+
+
 def render_report(output_dir: str | Path) -> str:
     """The report of an output folder as one HTML string."""
-    out = Path(output_dir)
-    try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(str(out), f"has no readable manifest.json ({exc}): is it a keikaku output folder?") from exc
-    body = [f"<h1>keikaku report: {len(manifest['documents'])} document(s)</h1>",
+    out = OutputFolder(Path(output_dir))
+    state = out.read_manifest()
+    if state.damaged or not (out.path / MANIFEST).exists():
+        raise InputError(str(out.path), f"has no readable {MANIFEST} ({state.damaged or 'missing'}): is it a keikaku"
+                                        " output folder?")
+    documents = [state.documents[k] for k in sorted(state.documents)]
+    body = [f"<h1>keikaku report: {len(documents)} document(s)</h1>",
             '<p><button onclick="setAll(true)">expand all</button> <button onclick="setAll(false)">collapse all</button></p>']
-    for entry in manifest["documents"]:
+    for entry in documents:
         body.append(f'<h2 id="{html.escape(entry["doc_id"])}">{html.escape(entry["doc_id"])}'
-                    f' <small>({html.escape(entry["status"])}, profile {html.escape(str(entry.get("profile")))})</small></h2>')
+                    f' <small>({html.escape(str(entry.get("status")))}, profile {html.escape(str(entry.get("profile")))})'
+                    "</small></h2>")
         body.extend(f'<p class="warn">warning: {html.escape(w)}</p>' for w in entry.get("warnings", []))
         body.extend(f'<p class="error">error: {html.escape(w)}</p>' for w in entry.get("errors", []))
         if not entry.get("output"):
             continue
-        doc = json.loads((out / Path(entry["output"]).name).read_text(encoding="utf-8"))
+        doc, problem = _document(out, str(entry["output"]))
+        if doc is None:
+            body.append(f'<p class="error">damaged: {html.escape(str(problem))}; run keikaku again to rebuild it</p>')
+            continue
+        body.append(_front(doc))
         if doc.get("keywords"):
             body.append('<div class="chips">' + "".join(f'<span class="chip">{html.escape(k["term"])}</span>'
                                                         for k in doc["keywords"][:10]) + "</div>")
-        body.extend(_node(child, True) for child in doc["children"])
+        body.extend(_node(child, True) for child in doc["children"] if isinstance(child, dict))
     return ("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>keikaku report</title><style>{_CSS}</style><script>{_SCRIPT}</script></head>"
@@ -111,6 +149,6 @@ def render_report(output_dir: str | Path) -> str:
 
 def write_report(output_dir: str | Path, target: str | Path | None = None) -> Path:
     """Write ``report.html`` into the output folder (or ``target``); return its path."""
-    path = Path(target) if target else Path(output_dir) / "report.html"
+    path = Path(target) if target else Path(output_dir) / REPORT
     atomic_write(path, render_report(output_dir))
     return path

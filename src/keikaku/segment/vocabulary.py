@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from ..model import NodeKind
 from ..normalize import numeral
-from ..profile import Label, Profile, Style, builtin_profiles
+from ..profile import GuardedPattern, Label, Profile, Style, builtin_profiles
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _CIRCLED.update({chr(0x3251 + i): 21 + i for i in range(15)})
@@ -108,9 +109,12 @@ def display_number(n: int, kind: str, token: str) -> str:
     return token
 
 
-def _one_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    """One pattern that matches where any of ``patterns`` does."""
-    return re.compile("|".join(f"(?:{_unnamed(p.pattern)})" for p in patterns) or "(?!)")
+def _one_of(patterns: tuple[Any, ...]) -> Any:
+    """One pattern that matches where any of ``patterns`` does (matched with a time limit when
+    they come from a user's file)."""
+    text = "|".join(f"(?:{_unnamed(p.pattern)})" for p in patterns) or "(?!)"
+    guarded = [p for p in patterns if isinstance(p, GuardedPattern)]
+    return GuardedPattern(guarded[0].source, guarded[0].rule, text) if guarded else re.compile(text)
 
 
 def _unnamed(pattern: str) -> str:
@@ -145,7 +149,7 @@ class Vocabulary:
         # Compiled once: one pattern for all level words and one for all styles, so that the
         # common row (text that starts with no marker) costs one match each, not one per rule.
         self._any_label = re.compile("|".join(f"(?:{_unnamed(rx.pattern)})" for _, rx in self._prefix) or "(?!)")
-        self._any_style = re.compile("|".join(f"(?:{_unnamed(st.pattern.pattern)})" for st in self.styles) or "(?!)")
+        self._any_style = _one_of(tuple(st.pattern for st in self.styles))
         self.furniture = _one_of(profile.furniture)
         self.contents_headers = _one_of(profile.contents_headers)
         self._values = re.compile("(?:" + "|".join(_spaced(n) for n in self.value_sections) + r")[ \t:]+") \
