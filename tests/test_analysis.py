@@ -12,7 +12,7 @@ from keikaku.analyse import analyse, check_mode
 from keikaku.batch import Job, execute, process
 from keikaku.entities import find_entities
 from keikaku.errors import UsageError
-from keikaku.nlp import MAX_CHUNK_CHARS, chunks, get_analyzer
+from keikaku.nlp import MAX_CHUNK_CHARS, batches, chunks, get_analyzer
 from keikaku.pipeline import parse_file
 
 # Paragraphs rich in what the analysis looks for, picked by a phrase they contain.
@@ -64,6 +64,21 @@ def test_chunks_rebuild_the_text_and_respect_the_limit(text: str, limit: int) ->
     assert "".join(c for _, c in parts) == text
     assert all(len(c) <= limit for _, c in parts)
     assert all(text[off:off + len(c)] == c for off, c in parts)
+
+
+@given(st.lists(st.text(alphabet="あ漢", max_size=60)), st.integers(1, 8), st.integers(1, 100))
+@settings(max_examples=200, deadline=None)
+def test_batches_keep_order_and_bound_count_and_characters(texts: list[str], size: int, chars: int) -> None:
+    groups = list(batches(texts, size, chars))
+    assert [t for g in groups for t in g] == texts
+    assert all(0 < len(g) <= size for g in groups)
+    assert all(len(g) == 1 or sum(map(len, g)) <= chars for g in groups)  # a long text is a batch alone
+
+
+def test_a_long_text_does_not_change_its_analysis_when_batched_with_others() -> None:
+    texts = ["第3次西東京市総合計画を令和6年度に策定します。", "1-" * 2400 + "1", "清瀬市役所の窓口で受け付けます。"]
+    alone = [get_analyzer("full").analyse([t])[0] for t in texts]
+    assert get_analyzer("full").analyse(texts) == alone
 
 
 @pytest.mark.parametrize("mode", ["fast", "full"])

@@ -81,5 +81,8 @@ def test_parquet_schema_does_not_depend_on_the_data(tmp_path: Path) -> None:
 
 
 def test_load_refuses_a_folder_that_is_not_an_output(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no manifest.json"):
+    with pytest.raises(InputError, match="has no readable manifest.json"):
+        keikaku.load(tmp_path)
+    (tmp_path / "manifest.json").write_text("{", encoding="utf-8")  # damaged
+    with pytest.raises(InputError, match="has no readable manifest.json"):
         keikaku.load(tmp_path)

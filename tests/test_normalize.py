@@ -1,6 +1,10 @@
 """Table-driven cases for the matching form, broken-space joining and numerals."""
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from keikaku.normalize import compact_code, join_broken, matchable, numeral
 
@@ -35,6 +39,32 @@ def test_column_map_points_into_source(source: str) -> None:
     if m.text:
         a, b = m.source_slice(0, len(m.text))
         assert (a, b) == (0, len(source))
+
+
+def _reference(line: str) -> tuple[str, list[int]]:
+    """The matching form character by character, as the module docstring defines it."""
+    chars: list[str] = []
+    cols: list[int] = []
+    for i, ch in enumerate(line):
+        if 0x2460 <= ord(ch) < 0x2500 or 0x3251 <= ord(ch) < 0x3260 or 0x32B1 <= ord(ch) < 0x32C0:
+            f = ch
+        elif ch in "\u2010\u2011\u2012\u2013\u2212\uff0d\ufe63":
+            f = "-"
+        else:
+            f = unicodedata.normalize("NFKC", ch)
+        chars.extend(f)
+        cols.extend([i] * len(f))
+    for i in range(1, len(chars) - 1):
+        if chars[i] in "\u30fc\u2014\u2015\uff70" and chars[i - 1].isdigit() and chars[i + 1].isdigit():
+            chars[i] = "-"
+    return "".join(chars), cols + [len(line)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("12１２ーｰ—―-－①⑳ⅡⅢ㈱ｶﾞ㍻ﬁ 　基本目標\u3099")) | st.characters(), max_size=40))
+def test_matching_form_agrees_with_a_character_by_character_reference(line: str) -> None:
+    m = matchable(line)
+    assert (m.text, list(m.cols)) == _reference(line)
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import RAW
 
+from keikaku import load
 from keikaku.batch import Job, fingerprint, process
 
 PLAIN = (RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt").read_text(encoding="utf-8")
@@ -274,6 +275,10 @@ def test_report_of_a_folder_with_damaged_documents(tmp_path: Path) -> None:
     for damaged in ("kodaira_kihonkoso", "nishitokyo_3rd_kihonkoso_goals", "kiyose_4th_chokikeikaku_summary"):
         assert f"{damaged}.json cannot be read" in page
     assert "基本計画（各論）" in page  # a whole document's title is shown
+    with pytest.warns(UserWarning, match="kodaira_kihonkoso.json: damaged") as caught:
+        tables = load(out)
+    assert len(caught) == 3
+    assert set(tables.nodes["doc_id"]) == {"nishitokyo_2nd_kihonkeikaku_mi", "nishitokyo_digital_denen_senryaku"}
 
 
 def _children(pid: int) -> set[int]:
@@ -348,3 +353,27 @@ def test_a_port_nobody_listens_on_leaves_no_folder(tmp_path: Path) -> None:
     result = keikaku("run", str(RAW / "kodaira_kihonkoso.txt"), "--out", str(out), "--scheduler",
                      f"tcp://127.0.0.1:{port}", timeout=120)
     assert result.returncode == 2 and not out.exists()
+
+
+# -- cost that grows with the work ------------------------------------------------------------------------------
+def test_a_text_longer_than_a_spreadsheet_cell_is_cut_visibly_in_csv_only(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    long_paragraph = "市民と行政が協働してまちづくりを進めます。" * 2500  # 52,500 characters, one line
+    (inputs / "long.txt").write_text(f"基本目標1 協働のまち\n{long_paragraph}\n基本目標2 安全なまち\n本文です。\n",
+                                     encoding="utf-8")
+    out = tmp_path / "out"
+    result = keikaku("run", str(inputs), "--out", str(out), "--nlp", "none", "--format", "both")
+    assert result.returncode == 0, result.stderr
+    assert "1 CSV cell(s) longer than 32,767 characters" in result.stderr
+    assert "were cut" in manifest(out)["tables"]["note"] and manifest(out)["tables"]["current"] is True
+    rows = list(csv.DictReader(io.StringIO((out / "nodes.csv").read_bytes().decode("utf-8-sig"))))
+    cell = next(r["text"] for r in rows if r["title"] == "協働のまち")
+    assert len(cell) <= 32_767 and cell.endswith("the whole text is in the JSON and Parquet output]")
+    assert "52,500 characters in all" in cell and long_paragraph.startswith(cell.split(" …[cut")[0])
+    doc = json.loads((out / "long.json").read_text(encoding="utf-8"))
+    assert doc["children"][0]["text"] == long_paragraph
+    import pyarrow.parquet as pq
+
+    texts = pq.read_table(out / "nodes.parquet").column("text").to_pylist()
+    assert long_paragraph in texts

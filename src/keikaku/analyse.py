@@ -79,16 +79,22 @@ def _paragraphs(node: Node, field: str, texts: list[str], narrative: bool) -> It
 def analyse_texts(texts: list[str], mode: str) -> list[PieceResult]:
     """Terms and entities of each text, with this process's model.
 
-    Morphemes inside a date (令和7(2025)年度) are not material for keywords: without this,
-    平成, 令和 and 年度 rank among 002's keywords."""
-    results = []
-    for text, a in zip(texts, get_analyzer(mode).analyse(texts)):
-        entities = find_entities(text, a.ents)
-        dates = [(e["start"], e["end"]) for e in entities if e["label"] == "DATE"]
+    Each chunk of a long text (see :func:`keikaku.nlp.chunks`) is reduced to its terms and
+    entities as soon as the model has read it, and equal terms share one object, so memory
+    grows with what is kept, not with the morphemes of the longest text.  Morphemes inside a
+    date (令和7(2025)年度) are not material for keywords: without this, 平成, 令和 and 年度 rank
+    among 002's keywords."""
+    terms: list[list[Term]] = [[] for _ in texts]
+    entities: list[list[dict[str, Any]]] = [[] for _ in texts]
+    interned: dict[Term, Term] = {}
+    for i, off, chunk, a in get_analyzer(mode).iter_chunks(texts):
+        found = find_entities(chunk, a.ents)
+        dates = [(e["start"], e["end"]) for e in found if e["label"] == "DATE"]
         morphs = a.morphs if not dates else \
             [m for m in a.morphs if not any(s < m.end and m.start < e for s, e in dates)]
-        results.append(PieceResult(extract_terms(morphs), entities))
-    return results
+        terms[i].extend(interned.setdefault(t, t) for t in extract_terms(morphs))
+        entities[i].extend({**e, "start": e["start"] + off, "end": e["end"] + off} if off else e for e in found)
+    return [PieceResult(t, e) for t, e in zip(terms, entities)]
 
 
 def check_mode(mode: str) -> None:

@@ -15,6 +15,7 @@ nodes, so tables join on (doc_id, node_id) without surprises.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from .errors import InputError
 from .export import BOOL_COLUMNS, COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, table_rows
 from .ingest import ingest, ingest_bytes
 from .model import Document
+from .outdir import MANIFEST, load_manifest
 from .profile import Profile, get_profile
 from .segment import segment_source
 
@@ -100,19 +102,28 @@ def frame(name: str, rows: list[list[Any]]) -> pd.DataFrame:
 
 def load(output_dir: str | Path) -> Tables:
     """The tables of an output folder, built from its document JSON files (exact types and text:
-    no CSV parsing, no spreadsheet escaping)."""
+    no CSV parsing, no spreadsheet escaping, no cell cut to Excel's limit, and right even when
+    a stopped run left the CSV tables stale).  A damaged document file is left out with a
+    warning naming it."""
     import pandas as pd
 
     out = Path(output_dir)
-    manifest_path = out / "manifest.json"
-    if not manifest_path.is_file():
-        raise InputError(str(out), "has no manifest.json: is it a keikaku output folder? (`keikaku run … --out DIR`)")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    state = load_manifest(out)
+    if state.damaged or not (out / MANIFEST).is_file():
+        raise InputError(str(out), f"has no readable {MANIFEST} ({state.damaged or 'missing'}): is it a keikaku output"
+                                   " folder? (`keikaku run … --out DIR`)")
+    entries = [state.documents[k] for k in sorted(state.documents)]
     rows: dict[str, list[list[Any]]] = {name: [] for name in COLUMNS}
-    for entry in manifest["documents"]:
+    for entry in entries:
         if entry.get("output"):
-            doc = json.loads((out / Path(entry["output"]).name).read_text(encoding="utf-8"))
-            for name, table in table_rows(doc).items():
+            path = out / Path(str(entry["output"])).name
+            try:
+                tables = table_rows(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                warnings.warn(f"{path}: damaged ({type(exc).__name__}: {exc}); left out (run keikaku again to"
+                              " rebuild it)", stacklevel=2)
+                continue
+            for name, table in tables.items():
                 rows[name].extend(table)
     frames = {name: frame(name, table) for name, table in rows.items()}
     keys = frames["nodes"][["doc_id", "node_id", "parent_id", "path"]]
@@ -122,6 +133,5 @@ def load(output_dir: str | Path) -> Tables:
         merged.loc[front, "path"] = ""
         merged.loc[front, "parent_id"] = ""
         frames[name] = merged
-    documents = pd.DataFrame([{k: v for k, v in e.items() if not isinstance(v, (dict, list))}
-                              for e in manifest["documents"]])
+    documents = pd.DataFrame([{k: v for k, v in e.items() if not isinstance(v, (dict, list))} for e in entries])
     return Tables(documents=documents, **frames)

@@ -239,14 +239,42 @@ def _cell(value: Any) -> Any:
 KEY_COLUMNS = frozenset({"doc_id", "node_id", "parent_id", "path", "target"})
 
 
-def csv_text(columns: list[str], rows: Iterable[list[Any]]) -> str:
+# Excel holds at most 32,767 characters in a cell (and Python's csv module reads at most 131,072
+# by default).  A longer text (a plan extracted as one 50 MB line) is cut in the CSV only, with a
+# marker that says how long it was and where the whole text is: the JSON and the Parquet tables.
+CSV_CELL_LIMIT = 32_767
+_IDS = frozenset({"doc_id", "node_id", "parent_id"})  # short by construction (keikaku.outdir.fit_id)
+
+
+def cut_marker(length: int) -> str:
+    return f" …[cut: {length:,} characters in all; the whole text is in the JSON and Parquet output]"
+
+
+def _fit(value: Any) -> tuple[Any, bool]:
+    if not isinstance(value, str) or len(value) <= CSV_CELL_LIMIT:
+        return value, False
+    marker = cut_marker(len(value))
+    return value[:CSV_CELL_LIMIT - len(marker)] + marker, True
+
+
+def csv_text(columns: list[str], rows: Iterable[list[Any]]) -> tuple[str, int]:
+    """The CSV text of one table and the number of cells cut to :data:`CSV_CELL_LIMIT`."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
     keys = [c in KEY_COLUMNS for c in columns]
+    ids = [c in _IDS for c in columns]
+    cut = 0
     for row in rows:
-        writer.writerow(["" if v is None else v if key else _cell(v) for v, key in zip(row, keys)])
-    return buf.getvalue()
+        cells = []
+        for v, key, is_id in zip(row, keys, ids):
+            v = "" if v is None else v if key else _cell(v)
+            if not is_id:
+                v, was_cut = _fit(v)
+                cut += was_cut
+            cells.append(v)
+        writer.writerow(cells)
+    return buf.getvalue(), cut
 
 
 def parquet_bytes(name: str, rows: list[list[Any]]) -> bytes:
@@ -273,18 +301,21 @@ def parquet_bytes(name: str, rows: list[list[Any]]) -> bytes:
 
 
 def write_tables(out: Path, rows_by_doc: dict[str, dict[str, list[list[Any]]]], encoding: str,
-                 fmt: str = "csv") -> list[Path]:
+                 fmt: str = "csv") -> tuple[list[Path], int]:
     """Write the flat tables over all documents, in doc_id order: CSV (``encoding`` utf-8-sig
-    suits Excel), Parquet, or both."""
+    suits Excel), Parquet, or both.  Returns the files and the number of CSV cells cut."""
     written = []
+    cut = 0
     for name, columns in COLUMNS.items():
         rows = [r for doc_id in sorted(rows_by_doc) for r in rows_by_doc[doc_id][name]]
         if fmt in ("csv", "both"):
             path = out / f"{name}.csv"
-            atomic_write(path, csv_text(columns, rows), encoding=encoding)
+            text, n = csv_text(columns, rows)
+            atomic_write(path, text, encoding=encoding)
             written.append(path)
+            cut += n
         if fmt in ("parquet", "both"):
             path = out / f"{name}.parquet"
             atomic_write(path, parquet_bytes(name, rows))
             written.append(path)
-    return written
+    return written, cut

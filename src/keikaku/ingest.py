@@ -33,7 +33,7 @@ _CANONICAL = {"shift_jis": "cp932", "utf_16_le": "utf-16-le", "utf_16_be": "utf-
               "euc_jp": "euc-jp", "iso2022_jp": "iso-2022-jp"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """One source line: its 1-based number, its text (without line end) and its matching form."""
 

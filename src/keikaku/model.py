@@ -35,7 +35,7 @@ class NodeKind(str, Enum):
     CONTENTS = "contents"  # a table of contents or summary diagram that repeats headings
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """Characters ``start:end`` of source line ``line`` (1-based line, columns in the decoded line)."""
 
@@ -44,7 +44,7 @@ class Span:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """Consecutive text lines; Japanese PDF line wraps are joined without a space."""
 
@@ -52,7 +52,7 @@ class Paragraph:
     spans: list[Span] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A bullet (◆ ◇ ▶ ○ ・ - ※ …) or a contents entry; ``target`` is the id of the node it points to."""
 
@@ -64,7 +64,7 @@ class Item:
     page: int | None = None  # a contents entry's page number
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """A reference from a unit to a measure of another plan, e.g. ``{4-1, 子どもの権利…, 80}``."""
 
@@ -86,7 +86,7 @@ class Table:
     rule: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     """A named part of a unit (施策の目標, 現状と課題 …): its heading line, paragraphs and items."""
 
@@ -103,7 +103,7 @@ class Section:
         return "\n".join(p.text for p in self.paragraphs)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """One unit of the plan hierarchy (a goal, a field, a measure …) or the document root."""
 

@@ -9,21 +9,28 @@ not be shared across threads.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, TypeVar
 
 from .errors import SetupError, UsageError
 
 MODES = ("full", "fast", "none")
-# SudachiPy refuses input over 49,149 bytes, and spaCy's parser and NER need about 1 GB of
-# temporary memory per 100,000 characters of one text: long texts are cut at sentence or line
-# ends into chunks of at most this many characters (4 bytes each in UTF-8 at worst).
-MAX_CHUNK_CHARS = 5000
+# SudachiPy refuses input over 49,149 bytes, and ja_ginza's tok2vec and NER take about 65 KB of
+# temporary memory per token of the texts in one batch (a 5,000-token text: +326 MB): long texts
+# are cut at sentence or line ends into chunks of at most this many characters, well under
+# Sudachi's limit; a sentence is rarely longer, so the cut seldom falls inside one.
+MAX_CHUNK_CHARS = 2000
 # ja_ginza's config says nlp.batch_size = 1000; batches of 16–32 paragraph-sized texts are
 # 1.3–1.5 times faster (bench/bench_analysis.py).
 BATCH_SIZE = 32
+# …and at most this many characters (so at most about 8,000 tokens, +0.5 GB, even where every
+# character is a token, as in a plan of 3,000 nested codes 1-1-1-…; batches of 32 chunks of
+# 5,000 such characters took GiNZA near 2 GB).  32 ordinary paragraphs are shorter than this.
+BATCH_CHARS = 8_000
 # Components of ja_ginza the analysis does not read: the dependency parser and what builds on
 # it.  Tokens, tags and normalised forms come from the Sudachi tokenizer, entities from "ner".
 GINZA_EXCLUDE = ["parser", "morphologizer", "compound_splitter", "bunsetu_recognizer"]
@@ -57,6 +64,16 @@ class TextAnalysis:
     ents: list[NerSpan]
 
 
+_Span = TypeVar("_Span", Morph, NerSpan)
+
+
+def shifted(span: _Span, offset: int) -> _Span:
+    """``span`` moved ``offset`` characters on (a later chunk of a long text)."""
+    if not offset:
+        return span
+    return dataclasses.replace(span, start=span.start + offset, end=span.end + offset)
+
+
 _BREAK = re.compile(r"[。！？!?\n]")
 
 
@@ -75,6 +92,21 @@ def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, str]]
         start = cut
     if start < n or n == 0:
         yield start, text[start:]
+
+
+def batches(texts: Iterable[str], size: int = BATCH_SIZE, chars: int = BATCH_CHARS) -> Iterator[list[str]]:
+    """``texts`` in order, in lists of at most ``size`` texts and ``chars`` characters (a longer
+    text makes a batch of its own)."""
+    batch: list[str] = []
+    total = 0
+    for text in texts:
+        if batch and (len(batch) == size or total + len(text) > chars):
+            yield batch
+            batch, total = [], 0
+        batch.append(text)
+        total += len(text)
+    if batch:
+        yield batch
 
 
 def _tag(pos: Iterable[str]) -> str:
@@ -107,22 +139,28 @@ class Analyzer:
 
     def analyse(self, texts: list[str]) -> list[TextAnalysis]:
         """One :class:`TextAnalysis` per text, offsets into that text; long texts are chunked."""
-        pieces = [(i, off, chunk) for i, text in enumerate(texts) for off, chunk in chunks(text)]
         morphs: list[list[Morph]] = [[] for _ in texts]
         ents: list[list[NerSpan]] = [[] for _ in texts]
-        for (i, off, _), (ms, es) in zip(pieces, self._run([c for _, _, c in pieces])):
-            if off:  # a later chunk of a long text: shift its offsets
-                ms = [Morph(m.surface, m.pos, m.norm, m.start + off, m.end + off) for m in ms]
-                es = [NerSpan(e.text, e.label, e.start + off, e.end + off) for e in es]
-            morphs[i].extend(ms)
-            ents[i].extend(es)
+        for i, off, _, a in self.iter_chunks(texts):
+            morphs[i].extend(shifted(m, off) for m in a.morphs)
+            ents[i].extend(shifted(e, off) for e in a.ents)
         return [TextAnalysis(m, e) for m, e in zip(morphs, ents)]
 
-    def _run(self, texts: list[str]) -> Iterator[tuple[list[Morph], list[NerSpan]]]:
+    def iter_chunks(self, texts: Iterable[str]) -> Iterator[tuple[int, int, str, TextAnalysis]]:
+        """``(text index, offset, chunk, analysis of the chunk)`` in order, chunk by chunk: the
+        caller keeps what it needs of each and lets the rest go, so memory follows the chunk
+        size, not the size of the longest text (a 50 MB one-line plan is one text)."""
+        pieces = ((i, off, chunk) for i, text in enumerate(texts) for off, chunk in chunks(text))
+        first, second = itertools.tee(pieces)
+        for (i, off, chunk), (ms, es) in zip(first, self._run(c for _, _, c in second)):
+            yield i, off, chunk, TextAnalysis(ms, es)
+
+    def _run(self, texts: Iterable[str]) -> Iterator[tuple[list[Morph], list[NerSpan]]]:
         if self._nlp is not None:
-            for doc in self._nlp.pipe(texts, batch_size=BATCH_SIZE):
-                yield ([Morph(t.text, t.tag_, t.norm_, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space],
-                       [NerSpan(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents])
+            for batch in batches(texts):
+                for doc in self._nlp.pipe(batch, batch_size=len(batch)):
+                    yield ([Morph(t.text, t.tag_, t.norm_, t.idx, t.idx + len(t.text)) for t in doc if not t.is_space],
+                           [NerSpan(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents])
         else:
             assert self._sudachi is not None  # set in __init__ for the fast mode
             tags = self._tags

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -22,7 +23,7 @@ _DIGIT_DASHES = set("\u30fc\u2014\u2015\uff70")  # ー — ― ｰ: a dash only 
 _JA = r"\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e「」『』（）"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Matchable:
     """The matching form of one line and, for each of its characters, the source column."""
 
@@ -36,41 +37,56 @@ class Matchable:
         return self.cols[start], self.cols[end - 1] + 1
 
 
-_FOLDED: dict[str, str] = {}  # character → matching form, filled as characters are seen
+class _FoldTable(dict):
+    """``str.translate`` table: code point → matching form, filled as characters are first seen
+    (so folding a 50 MB line runs in C and makes no per-character Python objects)."""
 
-
-def _fold(ch: str) -> str:
-    folded = _FOLDED.get(ch)
-    if folded is None:
-        if ord(ch) in _KEEP:
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if code in _KEEP:
             folded = ch
         elif ch in _DASHES:
             folded = "-"
         else:
             folded = unicodedata.normalize("NFKC", ch)
-        _FOLDED[ch] = folded
-    return folded
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+_DIGIT_DASH = re.compile("[" + "".join(sorted(_DIGIT_DASHES)) + "]")
+
+
+def _fold(ch: str) -> str:
+    return _FOLD[ord(ch)]
 
 
 def matchable(line: str) -> Matchable:
-    """Return the matching form of ``line`` with its column map."""
-    folded = [_fold(ch) for ch in line]
-    if all(len(f) == 1 for f in folded):  # the common case: one character for one
-        chars = folded
-        cols: list[int] | range = range(len(line) + 1)
+    """Return the matching form of ``line`` with its column map.
+
+    The map is a ``range`` when folding kept every length (the common case) and otherwise an
+    ``array`` of 4-byte columns: memory stays a few bytes per character on any line."""
+    text = line.translate(_FOLD)
+    if text == line:
+        text = line  # one string for both, not two equal copies
+    cols: range | array
+    if len(text) == len(line):
+        cols = range(len(line) + 1)
     else:
-        chars, col_list = [], []
-        for i, f in enumerate(folded):
-            chars.extend(f)
-            col_list.extend([i] * len(f))
-        col_list.append(len(line))
-        cols = col_list
+        cols = array("i")
+        changed = {ch for ch in set(line) if len(_fold(ch)) != 1}
+        done = 0
+        for m in re.finditer("|".join(map(re.escape, sorted(changed))), line):
+            cols.extend(range(done, m.start()))
+            cols.extend([m.start()] * len(_fold(m.group())))
+            done = m.end()
+        cols.extend(range(done, len(line) + 1))
     # ー — ― between digits are dashes in codes such as 1ー2ー3.
-    if not _DIGIT_DASHES.isdisjoint(chars):
-        for i in range(1, len(chars) - 1):
-            if chars[i] in _DIGIT_DASHES and chars[i - 1].isdigit() and chars[i + 1].isdigit():
-                chars[i] = "-"
-    return Matchable("".join(chars), cols if isinstance(cols, range) else tuple(cols))
+    dashes = [m.start() for m in _DIGIT_DASH.finditer(text)
+              if 0 < m.start() < len(text) - 1 and text[m.start() - 1].isdigit() and text[m.start() + 1].isdigit()]
+    if dashes:
+        text = "".join(text[a + 1:b] + "-" for a, b in zip([-1] + dashes, dashes)) + text[dashes[-1] + 1:]
+    return Matchable(text, cols)
 
 
 _BROKEN_SPACE = re.compile(rf"(?<=[{_JA}])[ \u3000]+(?=[{_JA}])")

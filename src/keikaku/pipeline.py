@@ -25,7 +25,7 @@ from . import __version__
 from .analyse import check_mode
 from .batch import Job, connect, execute, fingerprint, usable_workers
 from .cache import analysis_fingerprint
-from .export import SCHEMA_VERSION, atomic_write, table_rows, write_tables
+from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
 from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, OutputFolder, document_file, fit_id, table_files
 from .profile import GuardedPattern, Profile, builtin_profiles
 from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
@@ -389,8 +389,8 @@ def _run_locked(paths: list[str], folder: OutputFolder, profile: Profile | None,
         documents = state.write_manifest(tables_current=False, note="being rebuilt")
         for s in inputs.skipped:
             log(f"skipped: {s['path']}: {s['reason']}")
-        _write_tables(folder, documents, csv_encoding, log, table_format)
-        state.write_manifest(tables_current=True)
+        cut = _write_tables(folder, documents, csv_encoding, log, table_format)
+        state.write_manifest(tables_current=True, note=_cut_note(cut) if cut else "")
     except WriteFailure as exc:
         _stop(state, exc, result, log)
     result.seconds = time.monotonic() - started
@@ -429,9 +429,15 @@ def _remove_output(folder: OutputFolder, entry: dict[str, Any]) -> None:
         folder.file(str(entry["output"])).unlink(missing_ok=True)
 
 
+def _cut_note(cut: int) -> str:
+    return (f"{cut} CSV cell(s) longer than {CSV_CELL_LIMIT:,} characters (Excel's limit) were cut, each ending"
+            " with a marker; the whole text is in the JSON and in Parquet (--format parquet)")
+
+
 def _write_tables(folder: OutputFolder, documents: list[dict[str, Any]], csv_encoding: str,
-                  log: Callable[[str], None], table_format: str = "csv") -> None:
-    """Rebuild the flat tables from the JSON of every document in the manifest."""
+                  log: Callable[[str], None], table_format: str = "csv") -> int:
+    """Rebuild the flat tables from the JSON of every document in the manifest; returns the
+    number of CSV cells cut to Excel's limit (said in the log and in the manifest)."""
     rows_by_doc = {}
     for e in documents:
         if e.get("output"):
@@ -441,6 +447,9 @@ def _write_tables(folder: OutputFolder, documents: list[dict[str, Any]], csv_enc
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log(f"warning: {path}: not a keikaku document any more ({exc}); left out of the tables")
     try:
-        write_tables(folder.path, rows_by_doc, csv_encoding, table_format)
+        _, cut = write_tables(folder.path, rows_by_doc, csv_encoding, table_format)
     except OSError as exc:
         raise WriteFailure(folder.path / "tables", exc) from exc
+    if cut:
+        log(f"note: {_cut_note(cut)}")
+    return cut

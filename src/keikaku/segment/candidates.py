@@ -29,7 +29,7 @@ class Role(Enum):
     TEXT = "text"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mark:
     """What one row could be.  ``markers``: readings of a marker row; ``section``: the section
     name; ``value_at``: column where a value section's value starts; ``bullet``/``body``: a

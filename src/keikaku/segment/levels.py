@@ -27,7 +27,7 @@ from .rows import Row
 from .titles import Heading
 
 
-@dataclass
+@dataclass(slots=True)
 class Placed:
     row: int
     depth: int  # 1: outermost

@@ -29,7 +29,7 @@ _PIECE = re.compile(r"[^ ]+")
 _DASH = set("-‐‑‒–—―−－─")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One row: source line ``line`` (1-based), columns ``start`` … ``start + len(text)``;
     ``core`` is its matching form without surrounding whitespace, from column ``core_start``."""

@@ -27,7 +27,7 @@ _WRAPS = re.compile(r"(?:の|と|や|を|、|・|による|における|に向�
 _LABEL = re.compile(r"^【(?P<label>[^】]{1,10})】$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Heading:
     """An accepted heading: its row, reading, the rows of its title and of its label."""
 

@@ -44,7 +44,7 @@ _CJK = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}]")
 LETTER_SPACED_HEAD = 15  # a word this short before single spaced characters may begin the spaced word
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Marker:
     """One reading of the marker at the start of a row.
 
