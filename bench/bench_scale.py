@@ -1,6 +1,6 @@
 """Benchmark of cost at scale: time per line up to a million lines, and peak memory per input byte.
 
-    .venv/bin/python bench/bench_scale.py [--lines 100000,1000000] [--full] [--full-bytes 1000000]
+    .venv/bin/python bench/bench_scale.py [--lines 100000,1000000] [--modes none,fast] [--full] [--full-bytes 1000000]
 
 Each figure is one ``keikaku run --no-cache`` in its own process (wall time, peak RSS from
 ``wait4``), on inputs written here:
@@ -75,7 +75,8 @@ def prefix(path: Path, size: int) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lines", default="100000,1000000", help="line counts, smallest first")
+    parser.add_argument("--lines", default="100000,1000000", help="line counts, smallest first ('' skips)")
+    parser.add_argument("--modes", default="none,fast", help="--nlp modes of the memory figures")
     parser.add_argument("--one-line-bytes", type=int, default=50_000_000)
     parser.add_argument("--levels", type=int, default=3000)
     parser.add_argument("--full", action="store_true", help="also --nlp full, on a prefix of each input")
@@ -86,21 +87,22 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         print("keikaku run --nlp none, by number of lines (plan-like text repeated):")
         per_line = []
-        for n in (int(x) for x in args.lines.split(",")):
+        for n in (int(x) for x in args.lines.split(",") if x):
             path = lines_plan(folder, n)
             wall, rss = run([str(path), "--out", str(folder / f"o_lines_{n}"), "--nlp", "none"])
             per_line.append(wall / n)
             print(f"  {n:>9,} lines ({path.stat().st_size / 2**20:5.1f} MiB): {wall:7.1f} s,"
                   f" {wall / n * 1e6:6.1f} µs per line, peak {rss / 2**20:6.0f} MiB")
             figures[f"lines_{n}_s"] = round(wall, 2)
-        ratio = per_line[-1] / per_line[0]
-        print(f"  time per line, largest / smallest: {ratio:.2f} (target ≤ {TARGET_LINE_RATIO})")
-        figures["per_line_ratio"] = round(ratio, 3)
+        if len(per_line) > 1:
+            ratio = per_line[-1] / per_line[0]
+            print(f"  time per line, largest / smallest: {ratio:.2f} (target ≤ {TARGET_LINE_RATIO})")
+            figures["per_line_ratio"] = round(ratio, 3)
 
         inputs = {"one line": one_line(folder, args.one_line_bytes), "nested": nested(folder, args.levels)}
         print(f"peak memory per input byte (target < {TARGET_BYTES_PER_BYTE} in none and fast); 'growth' is"
               " (peak at size − peak at a fifth of it) / (bytes between them): what each further byte costs")
-        for mode in ["none", "fast"] + (["full"] if args.full else []):
+        for mode in args.modes.split(",") + (["full"] if args.full and "full" not in args.modes else []):
             for name, whole in inputs.items():
                 size = whole.stat().st_size if mode != "full" else min(args.full_bytes, whole.stat().st_size)
                 peaks = []

@@ -81,6 +81,31 @@ def test_a_long_text_does_not_change_its_analysis_when_batched_with_others() -> 
     assert get_analyzer("full").analyse(texts) == alone
 
 
+def test_ginza_keeps_no_memory_per_token_analysed() -> None:
+    # spaCy's Japanese tokenizer made a MorphAnalysis per token and never freed it (about 115
+    # bytes per character): analysing the same texts again must keep nothing new.
+    import tracemalloc
+
+    import spacy.lang.ja as ja
+
+    analyzer = get_analyzer("full")
+    texts = ["市民と行政が協働してまちづくりを進めます。令和6年度に第3次総合計画を策定しました。" * 20] * 8
+    first = analyzer.analyse(texts)
+    shared = len(ja.MorphAnalysis.shared)
+    assert analyzer.analyse(texts) == first  # the same tokens, tags, norms and entities
+    tracemalloc.start()
+    try:
+        analyzer.analyse(texts)
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(5):
+            analyzer.analyse(texts)
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert len(ja.MorphAnalysis.shared) == shared  # no new morph object for features seen before
+    assert kept < 500_000, f"{kept:,} bytes kept after analysing {5 * sum(map(len, texts)):,} characters again"
+
+
 @pytest.mark.parametrize("mode", ["fast", "full"])
 def test_a_text_beyond_sudachis_byte_limit_is_split_and_offsets_map_back(mode: str) -> None:
     # 20,000 characters without a sentence end: 60,000 bytes in UTF-8, over SudachiPy's 49,149.
