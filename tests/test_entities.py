@@ -126,13 +126,14 @@ def test_recall_on_every_entity_of_001_checked_by_hand() -> None:
 
 
 def test_entity_offsets_point_into_the_node_json() -> None:
-    from keikaku.export import document_json, node_json
+    from keikaku.export import document_json, node_record
+    from keikaku.records import plain
 
     checked = 0
     for doc in analysed("full"):
         front = document_json(doc, "test")["front_matter"]
         for node in doc.root.walk():
-            data = front if node is doc.root else node_json(node)
+            data = front if node is doc.root else plain(node_record(node))
             for e in node.entities:
                 value = data
                 for part in e["field"].split("/"):

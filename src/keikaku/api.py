@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from .analyse import analyse
 from .errors import InputError
-from .export import BOOL_COLUMNS, COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, table_rows
+from .export import table_rows
+from .records import COLUMNS, ROW_TYPES, column_types
 from .ingest import ingest, ingest_bytes
 from .model import Document
 from .outdir import MANIFEST, load_manifest
@@ -61,6 +62,8 @@ class Tables:
     refs: pd.DataFrame
     keywords: pd.DataFrame
     entities: pd.DataFrame
+    indicators: pd.DataFrame  # one row per indicator and value (baseline, target, actual)
+    tables: pd.DataFrame  # one row per cell of every table, recognised or not
     documents: pd.DataFrame  # the manifest: one row per document, failed ones included
 
     def subtree(self, doc_id: str, node_id: str) -> pd.DataFrame:
@@ -87,16 +90,11 @@ def frame(name: str, rows: list[list[Any]]) -> pd.DataFrame:
     """One flat table as a DataFrame with the published column types (nullable)."""
     import pandas as pd
 
-    df = pd.DataFrame(rows, columns=COLUMNS[name])
+    pandas = {"int": "Int64", "float": "Float64", "bool": "boolean", "str": "string"}
+    types = column_types(ROW_TYPES[name])
+    df = pd.DataFrame(rows, columns=list(COLUMNS[name]))
     for column in df.columns:
-        if column in INT_COLUMNS:
-            df[column] = df[column].astype("Int64")
-        elif column in FLOAT_COLUMNS:
-            df[column] = df[column].astype("Float64")
-        elif column in BOOL_COLUMNS:
-            df[column] = df[column].astype("boolean")
-        else:
-            df[column] = df[column].astype("string")
+        df[column] = df[column].astype(pandas[types[column]])
     return df
 
 
@@ -127,7 +125,7 @@ def load(output_dir: str | Path) -> Tables:
                 rows[name].extend(table)
     frames = {name: frame(name, table) for name, table in rows.items()}
     keys = frames["nodes"][["doc_id", "node_id", "parent_id", "path"]]
-    for name in ("sections", "items", "refs", "keywords", "entities"):
+    for name in ("sections", "items", "refs", "keywords", "entities", "indicators", "tables"):
         merged = frames[name].merge(keys, on=["doc_id", "node_id"], how="left")
         front = merged["node_id"] == ""
         merged.loc[front, "path"] = ""

@@ -16,28 +16,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import records as R
 from .model import Document, Item, Node, NodeKind, Ref, Section, Span, Table
+from .records import COLUMNS, SCHEMA_VERSION, column_types, plain, row_values
 
-SCHEMA_VERSION = "1.2"
-
-NODE_COLUMNS = ["doc_id", "node_id", "parent_id", "depth", "path", "kind", "level", "code", "title", "subtitle",
-                "label", "text", "n_sections", "n_items", "n_refs", "n_children", "line_first", "line_last"]
-SECTION_COLUMNS = ["doc_id", "node_id", "section_index", "name", "heading", "text", "n_items", "line_first", "line_last"]
-ITEM_COLUMNS = ["doc_id", "node_id", "section_index", "section", "item_index", "marker", "code", "target", "text",
-                "line_first", "line_last"]
-REF_COLUMNS = ["doc_id", "node_id", "ref_index", "code", "title", "page", "page_inferred", "line"]
-KEYWORD_COLUMNS = ["doc_id", "node_id", "rank", "term", "normalized", "score", "count"]
-ENTITY_COLUMNS = ["doc_id", "node_id", "field", "start", "end", "text", "label", "fine_label", "source", "year",
-                  "year_end", "month", "day", "fiscal", "era"]
-COLUMNS = {"nodes": NODE_COLUMNS, "sections": SECTION_COLUMNS, "items": ITEM_COLUMNS, "refs": REF_COLUMNS,
-           "keywords": KEYWORD_COLUMNS, "entities": ENTITY_COLUMNS}
-# The type of every column, the same in Parquet files and in keikaku.load's DataFrames (all
-# nullable), so that a corpus read by DuckDB, Polars or Spark has one schema; the rest are strings.
-INT_COLUMNS = frozenset({"depth", "n_sections", "n_items", "n_refs", "n_children", "line_first", "line_last",
-                         "section_index", "item_index", "ref_index", "page", "line", "rank", "count", "start", "end",
-                         "year", "year_end", "month", "day"})
-FLOAT_COLUMNS = frozenset({"score"})
-BOOL_COLUMNS = frozenset({"page_inferred", "fiscal"})
 FORMATS = ("csv", "parquet", "both")
 
 
@@ -46,9 +28,9 @@ def _lines(spans: Iterable[Span]) -> list[int]:
     return [min(nos), max(nos)] if nos else []
 
 
-def _item_json(item: Item) -> dict[str, Any]:
-    return {"text": item.text, "marker": item.marker, "code": item.code, "target": item.target, "page": item.page,
-            "lines": _lines(item.spans)}
+def _item(item: Item) -> R.Item:
+    return R.Item(text=item.text, marker=item.marker, code=item.code, target=item.target, page=item.page,
+                  lines=_lines(item.spans))
 
 
 def _section_spans(s: Section) -> list[Span]:
@@ -56,76 +38,81 @@ def _section_spans(s: Section) -> list[Span]:
             *(sp for t in s.tables for sp in t.spans)]
 
 
-def _section_json(s: Section) -> dict[str, Any]:
-    return {"name": s.name, "heading": s.heading, "text": s.text, "items": [_item_json(i) for i in s.items],
-            "tables": [_table_json(t) for t in s.tables], "lines": _lines(_section_spans(s)),
-            "declares_keywords": s.declares_keywords}
+def _section(s: Section) -> R.Section:
+    return R.Section(name=s.name, heading=s.heading, text=s.text, items=[_item(i) for i in s.items],
+                     tables=[_table(t) for t in s.tables], lines=_lines(_section_spans(s)),
+                     declares_keywords=s.declares_keywords)
 
 
-def _table_json(t: Table) -> dict[str, Any]:
-    return {"name": t.name, "rule": t.rule, "header": t.header, "rows": t.rows, "lines": _lines(t.spans)}
+def _table(t: Table) -> R.Table:
+    return R.Table(name=t.name, rule=t.rule, layout=t.layout, header=t.header, rows=t.rows,
+                   lines=_lines(t.spans) if t.spans else list(t.lines))
 
 
-def _ref_json(r: Ref) -> dict[str, Any]:
-    return {"code": r.code, "title": r.title, "page": r.page, "page_inferred": r.page_inferred,
-            "line": r.spans[0].line}
+def _ref(r: Ref) -> R.Ref:
+    return R.Ref(code=r.code, title=r.title, page=r.page, page_inferred=r.page_inferred, line=r.spans[0].line)
 
 
-def node_json(node: Node) -> dict[str, Any]:
+def _keywords(kws: list[dict[str, Any]]) -> list[R.Keyword]:
+    return [R.Keyword(**k) for k in kws]  # a key the declaration lacks is a TypeError here, not a silent field
+
+
+def _entities(ents: list[dict[str, Any]]) -> list[R.Entity]:
+    return [R.Entity(**e) for e in ents]
+
+
+def node_record(node: Node) -> R.Node:
     rng = node.line_range()
-    return {
-        "id": node.id, "kind": node.kind.value, "level": node.level, "code": node.code, "title": node.title,
-        "subtitle": node.subtitle, "label": node.label, "page": node.page, "from_contents": node.from_contents,
-        "text": node.text,
-        "sections": [_section_json(s) for s in node.sections],
-        "items": [_item_json(i) for i in node.items],
-        "refs": [_ref_json(r) for r in node.refs],
-        "tables": [_table_json(t) for t in node.tables],
-        "lines": list(rng) if rng else [],
-        "declared_keywords": node.declared_keywords, "keywords": node.keywords, "entities": node.entities,
-        "children": [node_json(c) for c in node.children],
-    }
+    return R.Node(
+        id=node.id, kind=node.kind.value, level=node.level, code=node.code, title=node.title,  # type: ignore[arg-type]
+        subtitle=node.subtitle, label=node.label, page=node.page, from_contents=node.from_contents, text=node.text,
+        sections=[_section(s) for s in node.sections], items=[_item(i) for i in node.items],
+        refs=[_ref(r) for r in node.refs], tables=[_table(t) for t in node.tables], indicators=list(node.indicators),
+        lines=list(rng) if rng else [], declared_keywords=node.declared_keywords,
+        keywords=_keywords(node.keywords), entities=_entities(node.entities),
+        children=[node_record(c) for c in node.children])
+
+
+def document_record(doc: Document, version: str, analysis: dict[str, Any] | None = None,
+                    fingerprint: str | None = None) -> R.Document:
+    """The document as its output record; ``analysis`` says how keywords and entities were made
+    (mode, versions); ``fingerprint`` is what a re-run compares to decide whether to redo it
+    (near the top, so that it can be read without parsing the whole file)."""
+    root = doc.root
+    analysis = analysis or {"mode": "none", "versions": {}}
+    return R.Document(
+        schema_version=SCHEMA_VERSION, keikaku_version=version, doc_id=doc.doc_id,  # type: ignore[arg-type]
+        fingerprint=fingerprint, title=doc.title,
+        source=R.Source(path=doc.source.path, sha256=doc.source.sha256, encoding=doc.source.encoding,
+                        bytes=doc.source.size, lines=doc.source.lines),
+        profile=R.ProfileUsed(name=doc.profile.name, path=doc.profile.path, reason=doc.profile.reason,
+                              scores=doc.profile.scores),
+        analysis=R.Analysis(mode=analysis["mode"], versions=analysis["versions"]),
+        keywords=_keywords(root.keywords),
+        front_matter=R.FrontMatter(text=root.text, entities=_entities(root.entities),
+                                   sections=[_section(s) for s in root.sections], items=[_item(i) for i in root.items],
+                                   refs=[_ref(r) for r in root.refs], tables=[_table(t) for t in root.tables],
+                                   indicators=list(root.indicators), lines=_lines(root.own_spans())),
+        furniture=[R.Furniture(text=p.text, line=p.spans[0].line) for p in doc.furniture],
+        structure=doc.structure, warnings=doc.warnings, counts=counts(doc),
+        children=[node_record(c) for c in root.children])
 
 
 def document_json(doc: Document, version: str, analysis: dict[str, Any] | None = None,
                   fingerprint: str | None = None) -> dict[str, Any]:
-    """The document as JSON; ``analysis`` says how keywords and entities were made (mode, versions);
-    ``fingerprint`` is what a re-run compares to decide whether to redo it (near the top, so that
-    it can be read without parsing the whole file)."""
-    root = doc.root
-    front_spans = list(root.own_spans())
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "keikaku_version": version,
-        "doc_id": doc.doc_id,
-        "fingerprint": fingerprint,
-        "title": doc.title,
-        "source": {"path": doc.source.path, "sha256": doc.source.sha256, "encoding": doc.source.encoding,
-                   "bytes": doc.source.size, "lines": doc.source.lines},
-        "profile": {"name": doc.profile.name, "path": doc.profile.path, "reason": doc.profile.reason,
-                    "scores": doc.profile.scores},
-        "analysis": analysis or {"mode": "none", "versions": {}},
-        "keywords": root.keywords,
-        "front_matter": {"text": root.text, "entities": root.entities, "sections": [_section_json(s) for s in root.sections],
-                         "items": [_item_json(i) for i in root.items],
-                         "refs": [_ref_json(r) for r in root.refs],
-                         "tables": [_table_json(t) for t in root.tables],
-                         "lines": _lines(front_spans)},
-        "furniture": [{"text": p.text, "line": p.spans[0].line} for p in doc.furniture],
-        "structure": doc.structure,
-        "warnings": doc.warnings,
-        "counts": counts(doc),
-        "children": [node_json(c) for c in root.children],
-    }
+    """The document as JSON-ready data (see :func:`document_record`)."""
+    return plain(document_record(doc, version, analysis, fingerprint))
 
 
-def counts(doc: Document) -> dict[str, int]:
+def counts(doc: Document) -> dict[str, Any]:
     return {
         "nodes": sum(1 for n in doc.nodes() if n.kind is not NodeKind.CONTENTS),
         "contents": sum(1 for n in doc.nodes() if n.kind is NodeKind.CONTENTS),
         "sections": sum(len(n.sections) for n in doc.root.walk()),
         "items": sum(len(n.items) + sum(len(s.items) for s in n.sections) for n in doc.root.walk()),
         "refs": sum(len(n.refs) for n in doc.root.walk()),
+        "tables": sum(len(n.tables) + sum(len(s.tables) for s in n.sections) for n in doc.root.walk()),
+        "indicators": sum(len(n.indicators) for n in doc.root.walk()),
         "entities": sum(len(n.entities) for n in doc.root.walk()),
         "entities_by_label": dict(sorted(Counter(e["label"] for n in doc.root.walk() for e in n.entities).items())),
     }
@@ -167,56 +154,94 @@ def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
 
 
 def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """The flat rows of one document JSON for nodes.csv, sections.csv, items.csv and refs.csv.
+    """The flat rows of one document JSON, for every table of :data:`keikaku.records.ROW_TYPES`.
 
     Built from the JSON (not the tree) so that the tables of a whole output folder can be
-    rebuilt from its document files, including documents written by earlier runs.
+    rebuilt from its document files, including documents written by earlier runs.  Each row is
+    made as its record (by field name), then listed in column order.
     """
     doc_id = doc["doc_id"]
-    rows: dict[str, list[list[Any]]] = {name: [] for name in COLUMNS}
+    out: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+
+    def add(name: str, row: Any) -> None:
+        out[name].append(row_values(row))
+
+    def span(lines: list[int]) -> tuple[int | None, int | None]:
+        return (lines[0], lines[-1]) if lines else (None, None)
+
+    def tables(node_id: str, node: dict[str, Any]) -> None:
+        listed = [t for s in node["sections"] for t in s["tables"]] + node["tables"]
+        for ti, t in enumerate(listed, start=1):
+            first, last = span(t["lines"])
+            grid = ([t["header"]] if t["header"] else [[]]) + t["rows"]
+            for ri, cells in enumerate(grid):
+                for ci, text in enumerate(cells, start=1):
+                    add("tables", R.TableCellRow(doc_id=doc_id, node_id=node_id, table=ti, name=t["name"],
+                                                 rule=t["rule"], layout=t["layout"], row=ri, col=ci, text=text,
+                                                 line_first=first, line_last=last))
+
+    def indicators(node_id: str, node: dict[str, Any]) -> None:
+        for n, ind in enumerate(node.get("indicators", []), start=1):
+            first, last = span(ind["lines"])
+            values = ([("baseline", ind["baseline"])] if ind["baseline"] else []) \
+                + [("target", v) for v in ind["targets"]] + [("actual", v) for v in ind["actuals"]]
+            for kind, v in values or [(None, None)]:
+                v = v or {}
+                add("indicators", R.IndicatorRow(
+                    doc_id=doc_id, node_id=node_id, indicator=n, name=ind["name"], unit=ind["unit"], kind=kind,
+                    label=v.get("label"), value=v.get("value"), text=v.get("text"), year=v.get("year"),
+                    fiscal=v.get("fiscal"), qualifier=v.get("qualifier"), upper=v.get("upper"),
+                    direction=ind["direction"], grade=ind["grade"], section=ind["section"], table=ind["table"],
+                    row=ind["row"], notes="\n".join(ind["notes"]) or None, line_first=first, line_last=last))
 
     def content(node_id: str, node: dict[str, Any]) -> None:
         for e in node.get("entities", []):
-            rows["entities"].append([doc_id, node_id, e["field"], e["start"], e["end"], e["text"], e["label"],
-                                     e["fine_label"], e["source"], e.get("year"), e.get("year_end"), e.get("month"),
-                                     e.get("day"), e.get("fiscal"), e.get("era")])
+            add("entities", R.EntityRow(doc_id=doc_id, node_id=node_id, **e))
         for si, s in enumerate(node["sections"], start=1):
-            ls = s["lines"] or [None, None]
-            rows["sections"].append([doc_id, node_id, si, s["name"], s["heading"], s["text"], len(s["items"]),
-                                     ls[0], ls[-1]])
+            first, last = span(s["lines"])
+            add("sections", R.SectionRow(doc_id=doc_id, node_id=node_id, section_index=si, name=s["name"],
+                                         heading=s["heading"], text=s["text"], n_items=len(s["items"]),
+                                         line_first=first, line_last=last))
             for ii, it in enumerate(s["items"], start=1):
-                li = it["lines"] or [None, None]
-                rows["items"].append([doc_id, node_id, si, s["name"], ii, it["marker"], it["code"], it["target"],
-                                      it["text"], li[0], li[-1]])
+                item(node_id, si, s["name"], ii, it)
         for ii, it in enumerate(node["items"], start=1):
-            li = it["lines"] or [None, None]
-            rows["items"].append([doc_id, node_id, None, None, ii, it["marker"], it["code"], it["target"], it["text"],
-                                  li[0], li[-1]])
+            item(node_id, None, None, ii, it)
         for ri, r in enumerate(node.get("refs", []), start=1):
-            rows["refs"].append([doc_id, node_id, ri, r["code"], r["title"], r["page"], r["page_inferred"], r["line"]])
+            add("refs", R.RefRow(doc_id=doc_id, node_id=node_id, ref_index=ri, code=r["code"], title=r["title"],
+                                 page=r["page"], page_inferred=r["page_inferred"], line=r["line"]))
+        tables(node_id, node)
+        indicators(node_id, node)
+
+    def item(node_id: str, si: int | None, section: str | None, ii: int, it: dict[str, Any]) -> None:
+        first, last = span(it["lines"])
+        add("items", R.ItemRow(doc_id=doc_id, node_id=node_id, section_index=si, section=section, item_index=ii,
+                               marker=it["marker"], code=it["code"], target=it["target"], text=it["text"],
+                               line_first=first, line_last=last))
+
+    def keywords(node_id: str, kws: list[dict[str, Any]]) -> None:
+        for rank, k in enumerate(kws, start=1):
+            add("keywords", R.KeywordRow(doc_id=doc_id, node_id=node_id, rank=rank, **k))
 
     def visit(node: dict[str, Any], parent_id: str, depth: int, path: list[str]) -> None:
         # A path segment never starts like a spreadsheet formula (a title "=…"): keys are not escaped.
         here = path + [(node["code"] or node["title"] or node["kind"]).lstrip("".join(FORMULA_START)) or node["kind"]]
-        n_items = len(node["items"]) + sum(len(s["items"]) for s in node["sections"])
-        ln = node["lines"] or [None, None]
-        rows["nodes"].append([doc_id, node["id"], parent_id, depth, " > ".join(here), node["kind"], node["level"],
-                              node["code"], node["title"], node["subtitle"], node["label"], node["text"],
-                              len(node["sections"]), n_items, len(node["refs"]), len(node["children"]), ln[0], ln[-1]])
+        first, last = span(node["lines"])
+        add("nodes", R.NodeRow(
+            doc_id=doc_id, node_id=node["id"], parent_id=parent_id, depth=depth, path=" > ".join(here),
+            kind=node["kind"], level=node["level"], code=node["code"], title=node["title"], subtitle=node["subtitle"],
+            label=node["label"], text=node["text"], n_sections=len(node["sections"]),
+            n_items=len(node["items"]) + sum(len(s["items"]) for s in node["sections"]), n_refs=len(node["refs"]),
+            n_children=len(node["children"]), line_first=first, line_last=last))
         content(node["id"], node)
         keywords(node["id"], node.get("keywords", []))
         for child in node["children"]:
             visit(child, node["id"], depth + 1, here)
 
-    def keywords(node_id: str, kws: list[dict[str, Any]]) -> None:
-        for rank, k in enumerate(kws, start=1):
-            rows["keywords"].append([doc_id, node_id, rank, k["term"], k["normalized"], k["score"], k["count"]])
-
     content("", doc["front_matter"])  # node_id "" is the front matter (and, for keywords, the whole document)
     keywords("", doc.get("keywords", []))
     for child in doc["children"]:
         visit(child, "", 1, [])
-    return rows
+    return out
 
 
 # A text cell starting with one of these is a formula to Excel and LibreOffice (CSV injection):
@@ -282,17 +307,10 @@ def parquet_bytes(name: str, rows: list[list[Any]]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    def kind(column: str) -> pa.DataType:
-        if column in INT_COLUMNS:
-            return pa.int64()
-        if column in FLOAT_COLUMNS:
-            return pa.float64()
-        if column in BOOL_COLUMNS:
-            return pa.bool_()
-        return pa.string()
-
+    arrow = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string()}
+    types = column_types(R.ROW_TYPES[name])
     columns = COLUMNS[name]
-    schema = pa.schema([(c, kind(c)) for c in columns])
+    schema = pa.schema([(c, arrow[types[c]]) for c in columns])
     table = pa.table({c: pa.array([row[i] for row in rows], type=schema.field(c).type)
                       for i, c in enumerate(columns)}, schema=schema)
     buf = io.BytesIO()
@@ -310,7 +328,7 @@ def write_tables(out: Path, rows_by_doc: dict[str, dict[str, list[list[Any]]]], 
         rows = [r for doc_id in sorted(rows_by_doc) for r in rows_by_doc[doc_id][name]]
         if fmt in ("csv", "both"):
             path = out / f"{name}.csv"
-            text, n = csv_text(columns, rows)
+            text, n = csv_text(list(columns), rows)
             atomic_write(path, text, encoding=encoding)
             written.append(path)
             cut += n

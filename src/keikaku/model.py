@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, Iterator
 
 from .errors import TreeError
+from .records import Indicator
 
 
 class NodeKind(str, Enum):
@@ -77,13 +78,19 @@ class Ref:
 
 @dataclass
 class Table:
-    """A tab-separated table.  Rows a table rule turned into nodes or refs are not kept here."""
+    """A tab-separated table.  Rows a table rule turned into nodes or refs are not kept here.
+
+    An indicator table in another layout (pipe, one cell per line, flattened into a line) is
+    added by :mod:`keikaku.indicators` with no spans (its lines stay in the paragraphs that hold
+    them, so the alignment guard sees each line once) and its first and last line in ``lines``."""
 
     name: str | None
     header: list[str] | None
     rows: list[list[str]] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     rule: str | None = None
+    layout: str = "tab"
+    lines: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -125,8 +132,9 @@ class Node:
     page: int | None = None  # the page a contents list gives for this unit
     from_contents: bool = False  # a unit named by a contents list whose text is not in the document
     id: str = ""
-    keywords: list[dict] = field(default_factory=list)  # filled by keikaku.analyse
-    entities: list[dict] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)  # filled by keikaku.indicators
+    keywords: list[dict] = field(default_factory=list)  # filled by keikaku.analyse (records.Keyword's fields)
+    entities: list[dict] = field(default_factory=list)  # records.Entity's fields
 
     @property
     def declared_keywords(self) -> list[str]:

@@ -28,6 +28,7 @@ from .cache import analysis_fingerprint
 from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
 from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, OutputFolder, document_file, fit_id, table_files
 from .profile import GuardedPattern, Profile, builtin_profiles
+from .records import Manifest, manifest_entry, plain
 from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
 
 MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
@@ -230,8 +231,8 @@ class _Run:
         tables = {"current": tables_current}
         if note:
             tables["note"] = note
-        return {"keikaku_version": __version__, "schema_version": SCHEMA_VERSION, "documents": docs,
-                "skipped": self.skipped, "tables": tables}
+        return plain(Manifest(keikaku_version=__version__, schema_version=SCHEMA_VERSION,
+                              documents=[manifest_entry(d) for d in docs], skipped=self.skipped, tables=tables))
 
     def write_manifest(self, tables_current: bool, note: str = "") -> list[dict[str, Any]]:
         manifest = self.manifest(tables_current, note)

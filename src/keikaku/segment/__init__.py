@@ -31,6 +31,7 @@ from typing import Iterator
 
 from ..align import check_alignment
 from ..export import FORMULA_START
+from ..indicators import attach_indicators, warn_unread_tables
 from ..ingest import SourceText, ingest
 from ..model import Document, Item, Node, NodeKind, ProfileChoice, Source
 from ..profile import Profile, builtin_profiles
@@ -290,6 +291,8 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         root=root, furniture=furniture, warnings=warnings, structure=structure)
     doc.check_tree()
     check_alignment(doc, source)
+    attach_indicators(doc, [(line.no, line.text) for line in source.lines])
+    warn_unread_tables(doc)
     return doc
 
 

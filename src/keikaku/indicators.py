@@ -1,0 +1,625 @@
+"""Indicator tables (成果指標, KPI, 数値目標 …) → typed :class:`~keikaku.records.Indicator` rows.
+
+Runs after segmentation, on the source lines, because PDF extraction leaves these tables in
+many layouts that segmentation keeps as text:
+
+  tab       指標名<TAB>単位<TAB>現状値（令和5年度）<TAB>目標値（令和11年度）, a row per line
+  pipe      | 指標名 | 現状値 | 目標値 |, a |---| rule, a row per line
+  spaced    cells separated by spaces (full-width or not), a row per line
+  lines     one cell per line: the header's cells, then each row's cells (evaluation sheets)
+  running   a whole table flattened into one line, with prose around it:
+            重要業績評価指標(KPI) 指標名 基準値 目標値 婚姻数 1,191件 (2019年) 1,300件 (2026年) …
+
+A header is a run of column words (the vocabulary below, letter-spaced or not) with at least one
+value column; its columns say what each cell of a row is.  Rows are read cell by cell against
+those columns: a row that does not fit ends the table, so prose after a flattened table is left
+alone.  Each table becomes an indicator :class:`~keikaku.model.Table` of the unit that holds its
+header (with no spans: the lines stay where segmentation put them) and each row an Indicator.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .dates import ERA_START
+from .model import Document, Node, Table
+from .records import Indicator, IndicatorValue
+
+# --- the vocabulary of column headers -------------------------------------------------------------
+# Longest first within a role; a word matches letter-spaced too (指 標 名).
+NAME_WORDS = ("重要業績評価指標(KPI)", "重要業績評価指標", "まちづくり指標", "成果指標名", "指標名", "指標項目",
+              "成果指標", "活動指標", "目標指標", "評価指標", "数値目標", "KPI", "指標", "項目")
+ROLE_WORDS = {
+    "unit": ("単位",),
+    "baseline": ("現状値", "基準値", "策定時", "現在値", "初期値", "当初値", "現状"),
+    "target": ("中間目標値", "最終目標値", "中間目標", "中間値", "目標値", "計画値", "目標", "計画"),
+    "actual": ("実績値", "達成値", "実績"),
+    "grade": ("達成状況", "進捗状況", "達成度", "進捗度", "進捗", "評価", "判定"),
+    "direction": ("目指す方向", "目標の方向", "方向性", "方向"),
+    "note": ("備考", "出典", "算出方法", "指標の説明"),
+}
+VALUE_ROLES = ("baseline", "target", "actual")
+
+_ERA = r"(?:令和|平成|昭和|[RHS](?=\s*(?:\d|元)))"
+_YEAR = rf"(?:{_ERA}\s*(?:\d{{1,2}}|元)|(?:19|20)\d{{2}})\s*(?:年度|年)?"
+_YEAR_RE = re.compile(rf"(?P<era>{_ERA})?\s*(?P<n>\d{{1,4}}|元)\s*(?P<suffix>年度|年)?")
+
+
+def _spaced(word: str) -> str:
+    return r"\s?".join(re.escape(ch) for ch in word)
+
+
+def _word_pattern() -> re.Pattern[str]:
+    words = [(w, "name") for w in NAME_WORDS] + [(w, role) for role, ws in ROLE_WORDS.items() for w in ws]
+    words.sort(key=lambda wr: -len(wr[0]))
+    alternatives = "|".join(_spaced(w) for w, _ in words)
+    # a column: an optional year before (R4計画, 令和4年度 計画), the word, an optional year after
+    # (現状値（令和5年度）, 現状値 令和5年度); or a year alone (an evaluation sheet's 令和4年度).
+    return re.compile(
+        rf"(?:(?P<pre>{_YEAR})\s?)?(?P<word>{alternatives})(?:\s?[(（]\s?(?P<post>{_YEAR})\s?[)）]|\s(?P<post2>{_YEAR})(?=\s|$))?"
+        rf"|(?P<alone>{_ERA}\s*(?:\d{{1,2}}|元)\s*年度?|(?:19|20)\d{{2}}\s*年度?)")
+
+
+_COLUMN = _word_pattern()
+_ROLE_OF = {re.sub(r"\s", "", w): role for role, ws in ROLE_WORDS.items() for w in ws} | {w: "name" for w in NAME_WORDS}
+
+
+@dataclass
+class Column:
+    role: str  # name, unit, baseline, target, actual, grade, direction, note
+    label: str | None
+    year: int | None = None
+    fiscal: bool | None = None
+
+
+def parse_year(text: str) -> tuple[int | None, bool | None]:
+    """令和5年度 → (2023, True); 2019年 → (2019, False); R5 → (2023, True): a bare era year is
+    fiscal (evaluation sheets count by fiscal year)."""
+    m = _YEAR_RE.search(text)
+    if not m:
+        return None, None
+    n = 1 if m.group("n") == "元" else int(m.group("n"))
+    era = m.group("era")
+    if era:
+        year = ERA_START[era] + n - 1
+    elif n >= 1900:
+        year = n
+    else:
+        return None, None
+    suffix = m.group("suffix")
+    return year, (suffix == "年度") if suffix else (True if era else None)
+
+
+def _column(m: re.Match[str]) -> Column:
+    if m.group("alone"):
+        year, fiscal = parse_year(m.group("alone"))
+        return Column("actual", None, year, fiscal)
+    word = re.sub(r"\s", "", m.group("word"))
+    role = _ROLE_OF[word]
+    when = m.group("pre") or m.group("post") or m.group("post2")
+    year, fiscal = parse_year(when) if when else (None, None)
+    return Column(role, word, year, fiscal)
+
+
+_SEP = re.compile(r"[\s|]*")
+
+
+def read_header(text: str, pos: int = 0) -> tuple[list[Column], int] | None:
+    """The columns of a header starting at ``pos`` (column words separated by spaces, tabs or
+    pipes) and where it ends; None unless it has a value column."""
+    columns: list[Column] = []
+    end = pos
+    while True:
+        at = _SEP.match(text, end).end()  # type: ignore[union-attr]
+        if columns and at == end:
+            break  # words glued together (指標名目標値) are a title, not a header
+        m = _COLUMN.match(text, at)
+        if not m:
+            break
+        following = text[m.end():m.end() + 1]
+        if following and not following.isspace() and following not in "|\t":
+            break  # the word starts a longer word: 目標を…, 計画的に
+        column = _column(m)
+        if column.role == "name" and columns and columns[-1].role == "name":
+            columns.pop()  # 重要業績評価指標(KPI) 指標名: the section's name, then the column's
+        columns.append(column)
+        end = m.end()
+    if not any(c.role in VALUE_ROLES for c in columns):
+        return None
+    return _years_over_words(columns), end
+
+
+PLAN_WORDS = frozenset({"計画", "計画値", "実績", "実績値", "目標", "目標値"})
+
+
+def _years_over_words(columns: list[Column]) -> list[Column]:
+    """令和4年度 計画 実績 令和5年度 計画 実績: a year followed by such words heads them (gives
+    them its year) and is not a column of its own."""
+    out: list[Column] = []
+    heading: Column | None = None
+    for k, c in enumerate(columns):
+        if c.label is None and c.role == "actual":
+            nxt = columns[k + 1] if k + 1 < len(columns) else None
+            heading = c if nxt is not None and nxt.label in PLAN_WORDS and nxt.year is None else None
+            if heading is None:
+                out.append(c)
+            continue
+        if heading is not None and c.year is None and c.label in PLAN_WORDS:
+            c.year, c.fiscal = heading.year, heading.fiscal
+        else:
+            heading = None
+        out.append(c)
+    return out
+
+
+# --- values --------------------------------------------------------------------------------------
+
+NULLS = frozenset({"―", "-", "—", "ー", "－", "‐", "–", "─", "未設定", "現状値なし", "なし", "調査中", "集計中", "未集計",
+                   "新規", "…", "*", "＊", "/", "／", "対象外", "算出不可", "未実施"})
+_NUMBER = re.compile(
+    r"^(?P<pre>約|概ね|おおむね)?(?P<sign>[▲△-])?(?P<num>\d[\d,]*(?:\.\d+)?)"
+    r"(?:\s*[~〜]\s*(?P<num2>\d[\d,]*(?:\.\d+)?))?"
+    r"(?P<mult>[万億千](?!円))?(?P<unit>[^\d\s(（)）]*?)(?P<post>以上|以下|未満|超|程度|前後)?$")
+_CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*[)）]")
+_MULT = {"万": 10_000, "億": 100_000_000, "千": 1_000}
+DIRECTIONS = {"増加": "増加", "減少": "減少", "維持": "維持", "↑": "増加", "↓": "減少", "→": "維持", "↗": "増加",
+              "↘": "減少", "上昇": "増加", "低下": "減少", "向上": "増加", "削減": "減少"}
+_GRADE = re.compile(r"^(?P<grade>[A-ES])(?:\s*[(（].{0,12}[)）])?$")
+_UNIT_IN_NAME = re.compile(r"[(（]\s*(?P<unit>[^()（）\d]{1,4})\s*[)）]$")
+_UNITS = re.compile(r"^(?:%|件|人|回|円|千円|万円|億円|か所|箇所|ヶ所|カ所|ha|t|団体|校|世帯|台|日|時間|分|km|m|㎡|m2|"
+                    r"事業者|社|店|店舗|組|園|施設|本|冊|点|位|歳|倍|g|kg|ポイント|人/日|件/年|戸|棟|区画|ヵ所|か国|品目|経営体|"
+                    r"団地|地区|路線|便|講座|種|匹|頭|羽|隻|床|室|人日|人泊|MW|kW|kWh|GB|ページ|%ポイント|年|か月|ヶ月)$")
+
+
+@dataclass
+class Value:
+    value: float | None
+    unit: str | None
+    year: int | None
+    fiscal: bool | None
+    qualifier: str | None
+    upper: float | None
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_value(cell: str) -> Value | None:
+    """A cell's number, unit, year and qualifier; None when the cell is not a value (a name,
+    prose).  Nulls (―, 未設定 …) are a Value whose value is None."""
+    text = _nfkc(cell)
+    year = fiscal = None
+    m = _CELL_YEAR.search(text)
+    if m:
+        year, fiscal = parse_year(m.group("year"))
+        text = (text[:m.start()] + text[m.end():]).strip()
+    if text in NULLS or text.replace(" ", "") in NULLS:
+        return Value(None, None, year, fiscal, None, None)
+    m = _NUMBER.match(text.replace(" ", ""))
+    if not m:
+        return None
+    unit = m.group("unit") or None
+    if unit and not _UNITS.match(unit) and not (len(unit) <= 3 and re.fullmatch(r"[一-龯ぁ-んァ-ヶ々]+", unit)):
+        return None  # 1人1日当たり…: a name that starts with a number
+    num = float(m.group("num").replace(",", ""))
+    upper = float(m.group("num2").replace(",", "")) if m.group("num2") else None
+    mult = _MULT.get(m.group("mult") or "", 1)
+    num, upper = num * mult, (upper * mult if upper is not None else None)
+    if m.group("sign"):
+        num = -num
+    qualifier = m.group("pre") or m.group("post")
+    return Value(_tidy(num), unit, year, fiscal, qualifier, _tidy(upper) if upper is not None else None)
+
+
+def _tidy(x: float) -> float:
+    return float(round(x, 6))
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    cells: list[str]
+    lines: list[int]
+
+
+@dataclass
+class Found:
+    """One indicator table: where its header is, its columns, its rows and notes."""
+
+    line: int
+    col: int
+    layout: str
+    header: list[str]
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    name: str | None = None
+
+
+_LEADER = re.compile(r"[・.‥…]{3,}|[‥…]{2,}")
+
+
+def _is_name(cell: str) -> bool:
+    """An indicator's name: letters, not a value, not a sentence, not a contents entry."""
+    text = _nfkc(cell)
+    return (bool(re.search(r"[一-龯ぁ-んァ-ヶA-Za-z]", text)) and parse_value(text) is None and len(text) <= 60
+            and "。" not in text and not _LEADER.search(text))
+
+
+def _fits(column: Column, cell: str) -> bool:
+    text = _nfkc(cell)
+    if column.role in VALUE_ROLES:
+        return parse_value(text) is not None
+    if column.role == "unit":
+        return bool(_UNITS.match(text)) or text in NULLS
+    if column.role == "grade":
+        return bool(_GRADE.match(text)) or text in NULLS
+    if column.role == "direction":
+        return text in DIRECTIONS or text in NULLS
+    return bool(text)
+
+
+def _read_tokens(tokens: list[str], columns: list[Column]) -> tuple[list[str], int] | None:
+    """One row from ``tokens`` (words of a flattened or space-separated row): the name (one to
+    four tokens) then one token per column (a year in brackets and a unit may follow a value as
+    tokens of their own).  Returns the row's cells and the tokens used, or None."""
+    rest = [c for c in columns if c.role != "name"]
+    for n_name in range(1, 5):
+        if n_name > len(tokens):
+            return None
+        name = " ".join(tokens[:n_name])
+        if not _is_name(name):
+            return None
+        cells, i, ok = [name], n_name, True
+        for col in rest:
+            if i >= len(tokens):
+                ok = False
+                break
+            cell = tokens[i]
+            i += 1
+            if col.role in VALUE_ROLES:
+                # 1,191 件 / 41,250人 (令和3年): unit and year as separate tokens
+                if i < len(tokens) and parse_value(cell) is not None and _UNITS.match(_nfkc(tokens[i])) \
+                        and not re.search(r"\D$", _nfkc(cell).split("(")[0].split("（")[0]):
+                    cell += tokens[i]
+                    i += 1
+                if i < len(tokens) and _CELL_YEAR.fullmatch(_nfkc(tokens[i])):
+                    cell += tokens[i]
+                    i += 1
+            if col.role == "note":
+                cells.append(cell)
+                continue
+            if not _fits(col, cell):
+                ok = False
+                break
+            cells.append(cell)
+        if ok:
+            return cells, i
+    return None
+
+
+def _split_cells(line: str, layout: str) -> list[str]:
+    if layout == "tab":
+        return [c.strip() for c in line.split("\t")]
+    if layout == "pipe":
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+    return [c for c in re.split(r"　+|\s{2,}|\t", line.strip()) if c]
+
+
+def _positional(cells: list[str], columns: list[Column]) -> list[str] | None:
+    """A tab or pipe row against its header: by position when the counts agree (empty cells
+    kept), else the name first and the non-empty cells in order."""
+    if len(cells) == len(columns) and cells[0] and _is_name(cells[0]):
+        ok = all(not c or _fits(col, c) or col.role == "note" for c, col in zip(cells[1:], columns[1:]))
+        return cells if ok else None
+    filled = [c for c in cells if c]
+    if len(filled) == len(columns) and _is_name(filled[0]) and all(
+            _fits(col, c) or col.role == "note" for c, col in zip(filled[1:], columns[1:])):
+        return filled
+    return None
+
+
+_NOTE = re.compile(r"^[※＊*注]")
+_RULE = re.compile(r"^\|?\s*:?-{2,}")
+
+
+def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
+    """Every indicator table in ``lines`` (number, text), in order."""
+    found: list[Found] = []
+    i, col = 0, 0
+    while i < len(lines):
+        table, next_i, next_col = _table_at(lines, i, col, found)
+        if table is None:
+            i, col = i + 1, 0
+        else:
+            i, col = next_i, next_col
+    return found
+
+
+_BOUNDARY = frozenset(" \t|　■□●○◆◇▶▷・【〔[(（:：")
+STRONG_WORDS = frozenset({"現状値", "基準値", "目標値", "実績値", "中間値", "中間目標値", "計画値", "策定時", "現在値"})
+
+
+def _header_start(text: str) -> list[int]:
+    """Places where a header may start: column words at the start of the line or after a space,
+    a bullet or a bracket (not 計画 inside 基本計画)."""
+    return sorted({m.start() for m in _COLUMN.finditer(text)
+                   if (m.group("word") or m.group("alone")) and (m.start() == 0 or text[m.start() - 1] in _BOUNDARY)})
+
+
+def _strong(columns: list[Column]) -> bool:
+    """A header that says it is one: a name column, two value columns, or a word such as 目標値."""
+    values = [c for c in columns if c.role in VALUE_ROLES]
+    return (columns[0].role == "name" and columns[0].label is not None) or len(values) >= 2 \
+        or any(c.label in STRONG_WORDS for c in values)
+
+
+def _table_at(lines: list[tuple[int, str]], i: int, col: int,
+              found: list[Found]) -> tuple[Found | None, int, int]:
+    """The table whose header starts on line ``i`` at or after column ``col``, and where to go
+    on looking (the next line, or further on this line after a flattened table)."""
+    no, text = lines[i]
+    # one cell per line: a name word alone, then column words alone
+    if col == 0 and _alone(text, name_only=True):
+        cols, j = [], i
+        while j < len(lines) and _alone(lines[j][1]):
+            m = _COLUMN.fullmatch(lines[j][1].strip())
+            cols.append(_column(m))  # type: ignore[arg-type]
+            j += 1
+        if len(cols) >= 2 and any(c.role in VALUE_ROLES for c in cols[1:]):
+            table = Found(no, 0, "lines", [lines[k][1].strip() for k in range(i, j)], cols)
+            k = j
+            while k + len(cols) <= len(lines):
+                chunk = [lines[k + c][1].strip() for c in range(len(cols))]
+                if not all(chunk) or not _is_name(chunk[0]) or not all(
+                        _fits(col, cell) or col.role == "note" for col, cell in zip(cols[1:], chunk[1:])):
+                    break
+                table.rows.append(Row(chunk, [lines[k][0], lines[k + len(cols) - 1][0]]))
+                k += len(cols)
+            k = _notes(lines, k, table)
+            if table.rows:
+                found.append(table)
+                return table, k, 0
+    for start in _header_start(text):
+        if start < col:
+            continue
+        head = read_header(text, start)
+        if head is None:
+            continue
+        columns, end = head
+        if not _strong(columns):
+            continue
+        if columns[0].role != "name":
+            columns = [Column("name", None)] + columns  # 数値目標 基準値 目標値 …: the section names the column
+        layout = "tab" if "\t" in text[start:end] else "pipe" if "|" in text[start:end] else None
+        tail = text[end:].strip(" \t|　")
+        header_cells = [c.label or "" for c in columns]
+        if tail and layout is None:
+            # flattened: rows follow on the same line
+            table = Found(no, start, "running", header_cells, columns)
+            words = list(re.finditer(r"\S+", text[end:]))
+            tokens = [w.group() for w in words]
+            taken = 0
+            while taken < len(tokens):
+                got = _read_tokens(tokens[taken:], columns)
+                if got is None:
+                    break
+                cells, used = got
+                table.rows.append(Row(cells, [no, no]))
+                taken += used
+            if table.rows:
+                found.append(table)
+                return table, i, end + words[taken - 1].end()
+            continue
+        if tail:
+            continue
+        # a header line: rows follow, one per line
+        if layout is None:
+            layout = "spaced"
+        table = Found(no, start, layout, header_cells, columns)
+        k = i + 1
+        if k < len(lines) and layout in ("tab", "pipe", "spaced"):
+            second = read_header(lines[k][1].strip(" \t|　")) if lines[k][1].strip() else None
+            if second is not None and all(c.role in VALUE_ROLES for c in second[0]):
+                _merge_second_header(table, text, lines[k][1], layout)
+                k += 1
+        while k < len(lines):
+            line_no, row_text = lines[k]
+            if not row_text.strip():
+                break
+            if layout == "pipe" and _RULE.match(row_text.strip()):
+                k += 1
+                continue
+            cells = _row_cells(row_text, layout, table.columns)
+            if cells is None:
+                break
+            table.rows.append(Row(cells, [line_no, line_no]))
+            k += 1
+        k = _notes(lines, k, table)
+        if table.rows:
+            found.append(table)
+            return table, k, 0
+    return None, i, 0
+
+
+def _row_cells(text: str, layout: str, columns: list[Column]) -> list[str] | None:
+    if layout in ("tab", "pipe"):
+        return _positional(_split_cells(text, layout), columns)
+    cells = _split_cells(text, layout)
+    if len(cells) == len(columns):
+        got = _positional(cells, columns)
+        if got is not None:
+            return got
+    read = _read_tokens(text.split(), columns)
+    if read is not None and read[1] == len(text.split()):
+        return read[0]
+    return None
+
+
+def _merge_second_header(table: Found, top: str, second: str, layout: str) -> None:
+    """A header in two rows (令和4年度 | | 令和5年度 | over 計画 | 実績 | 計画 | 実績): by
+    position, a word of the second row takes the year of the last year above it."""
+    upper, lower = _split_cells(top, layout), _split_cells(second, layout)
+    columns: list[Column] = []
+    heading: Column | None = None
+    for k in range(max(len(upper), len(lower))):
+        above = upper[k] if k < len(upper) else ""
+        below = lower[k] if k < len(lower) else ""
+        m_above = _COLUMN.fullmatch(above) if above else None
+        col_above = _column(m_above) if m_above else None
+        if col_above is not None and col_above.label is None:
+            heading = col_above
+        m_below = _COLUMN.fullmatch(below) if below else None
+        if m_below is not None:
+            c = _column(m_below)
+            if heading is not None and c.year is None:
+                c.year, c.fiscal = heading.year, heading.fiscal
+            columns.append(c)
+        elif col_above is not None:
+            columns.append(col_above)
+            heading = heading if col_above.label is None else None
+        elif above or below:
+            columns.append(Column("note", above or below))
+    if columns and columns[0].role == "name":
+        table.columns = columns
+        table.header = [c.label or "" for c in columns]
+
+
+def _alone(text: str, name_only: bool = False) -> bool:
+    t = text.strip()
+    m = _COLUMN.fullmatch(t) if t else None
+    if m is None:
+        return False
+    return _column(m).role == "name" if name_only else True
+
+
+def _notes(lines: list[tuple[int, str]], k: int, table: Found) -> int:
+    while k < len(lines) and _NOTE.match(lines[k][1].strip()):
+        table.notes.append(lines[k][1].strip())
+        k += 1
+    return k
+
+
+# --- indicators ------------------------------------------------------------------------------------
+
+def indicator_of(table: Found, row: Row, number: int, section: str | None, table_no: int) -> Indicator:
+    name = re.sub(r"\s+", "", row.cells[0])
+    unit = None
+    baseline: IndicatorValue | None = None
+    targets: list[IndicatorValue] = []
+    actuals: list[IndicatorValue] = []
+    direction = grade = None
+    notes = list(table.notes)
+    for col, cell in zip(table.columns[1:], row.cells[1:]):
+        text = cell.strip()
+        if col.role == "unit" and text and text not in NULLS:
+            unit = _nfkc(text)
+        elif col.role == "direction" and _nfkc(text) in DIRECTIONS:
+            direction = DIRECTIONS[_nfkc(text)]
+        elif col.role == "grade":
+            g = _GRADE.match(_nfkc(text))
+            grade = g.group("grade") if g else None
+        elif col.role == "note" and text and text not in NULLS:
+            notes.append(text)
+        elif col.role in VALUE_ROLES and text:
+            v = parse_value(text)
+            if v is None:
+                continue
+            value = IndicatorValue(label=col.label, value=v.value, text=text,
+                                   year=v.year if v.year is not None else col.year,
+                                   fiscal=v.fiscal if v.year is not None else col.fiscal,
+                                   qualifier=v.qualifier, upper=v.upper)
+            if v.unit and unit is None:
+                unit = v.unit
+            if col.role == "baseline" and baseline is None:
+                baseline = value
+            elif col.role == "actual":
+                actuals.append(value)
+            else:
+                targets.append(value)
+    if unit is None:
+        m = _UNIT_IN_NAME.search(_nfkc(name))
+        if m and _UNITS.match(m.group("unit")):
+            unit = m.group("unit")
+    return Indicator(name=name, unit=unit, baseline=baseline, targets=targets, actuals=actuals,
+                     direction=direction, grade=grade, notes=notes, section=section, table=table_no,
+                     row=number, cells=list(row.cells), lines=[row.lines[0], row.lines[-1]])
+
+
+def attach_indicators(doc: Document, lines: list[tuple[int, str]]) -> None:
+    """Find the indicator tables of ``doc``'s source ``lines`` and give each to the unit that
+    holds its header: a Table (unless segmentation already made it one) and its Indicators."""
+    tables = find_tables(lines)
+    if not tables:
+        return
+    owner_at = _owners(doc)
+    for found in tables:
+        node, section = owner_at(found.line, found.col)
+        listed = [t for s in node.sections for t in s.tables] + node.tables
+        same = next((k for k, t in enumerate(listed, start=1)
+                     if t.spans and t.spans[0].line == found.line), None)
+        if same is None:
+            holder = next((s for s in node.sections if s.name == section), None)
+            table = Table(name=section or found.name, header=found.header, rows=[r.cells for r in found.rows],
+                          rule="indicators", layout=found.layout,
+                          lines=[found.line, found.rows[-1].lines[-1] if found.rows else found.line])
+            if holder is not None:
+                holder.tables.append(table)
+            else:
+                node.tables.append(table)
+            listed = [t for s in node.sections for t in s.tables] + node.tables
+            same = next(k for k, t in enumerate(listed, start=1) if t is table)
+        for r, row in enumerate(found.rows, start=1):
+            node.indicators.append(indicator_of(found, row, r, section, same))
+
+
+def _owners(doc: Document):  # type: ignore[no-untyped-def]
+    """A function (line, column) → (node, section name) over every span of the tree."""
+    spans: dict[int, list[tuple[int, int, Node, str | None]]] = {}
+    for node in doc.root.walk():
+        for sp in node.heading_spans:
+            spans.setdefault(sp.line, []).append((sp.start, sp.end, node, None))
+        for p in node.paragraphs:
+            for sp in p.spans:
+                spans.setdefault(sp.line, []).append((sp.start, sp.end, node, None))
+        for s in node.sections:
+            for sp in [*s.spans, *(x for p in s.paragraphs for x in p.spans), *(x for it in s.items for x in it.spans),
+                       *(x for t in s.tables for x in t.spans)]:
+                spans.setdefault(sp.line, []).append((sp.start, sp.end, node, s.name))
+        for sp in [*(x for it in node.items for x in it.spans), *(x for t in node.tables for x in t.spans),
+                   *(x for r in node.refs for x in r.spans)]:
+            spans.setdefault(sp.line, []).append((sp.start, sp.end, node, None))
+    for v in spans.values():
+        v.sort(key=lambda t: t[0])
+
+    def owner(line: int, col: int) -> tuple[Node, str | None]:
+        here = spans.get(line, [])
+        best = None
+        for start, end, node, section in here:
+            if start <= col:
+                best = (node, section)
+            if start <= col < end:
+                return node, section
+        if best:
+            return best
+        return (here[0][2], here[0][3]) if here else (doc.root, None)
+
+    return owner
+
+
+def warn_unread_tables(doc: Document) -> None:
+    """A warning for each table that no rule and no indicator header explains: its cells are kept
+    (the flat ``tables`` table), but the user should know that nothing was read from them."""
+    for node in doc.root.walk():
+        listed = [t for s in node.sections for t in s.tables] + node.tables
+        used = {ind.table for ind in node.indicators}
+        for k, t in enumerate(listed, start=1):
+            if t.rule is None and k not in used and t.spans:
+                first, last = min(s.line for s in t.spans), max(s.line for s in t.spans)
+                head = " | ".join(t.rows[0]) if t.rows else ""
+                doc.warnings.append(f"lines {first}-{last}: a table whose header keikaku does not recognise"
+                                    f" ({head[:60]}): kept as cells in the tables table")
