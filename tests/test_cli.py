@@ -34,7 +34,7 @@ def test_run_writes_one_json_per_document_and_the_tables(out: Path) -> None:
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == sorted([f"{s}.json" for s in SEEDS.values()]
                            + ["manifest.json", "nodes.csv", "sections.csv", "items.csv", "refs.csv", "keywords.csv",
-                                  "entities.csv"])
+                                  "entities.csv", "indicators.csv", "tables.csv"])
 
 
 def test_every_document_is_valid_against_the_schema(out: Path) -> None:

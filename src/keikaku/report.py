@@ -2,7 +2,10 @@
 
 Per document: a collapsible tree of the hierarchy (HTML ``<details>``, so it works without
 JavaScript), each node's text with its entities highlighted, its sections, items and
-references, keyword chips, and the manifest's warnings and errors.  No network and no external
+references, its indicators (成果指標, KPI …) as a table of name, unit, baseline, targets, actuals,
+direction, grade and notes, every table of the unit as an HTML table (an indicator table's cells
+folded away under the indicators read from it), keyword chips, and the manifest's warnings and
+errors.  No network and no external
 assets: the CSS and the few lines of script are inline, and fonts are the reader's own.
 """
 
@@ -30,6 +33,8 @@ mark{border-radius:3px;padding:0 .1rem} mark[data-label=PLAN]{background:#ffe7a8
 mark[data-label=ORG]{background:#d6f0d6} mark[data-label=FACILITY]{background:#d8ecff} mark[data-label=EVENT]{background:#f0dcff}
 mark[data-label=DATE]{background:#e6e6e6} mark[data-label=LOCATION]{background:#d9f3f0}
 table{border-collapse:collapse;margin:.3rem 0 .3rem 1.2rem;font-size:.85rem} td,th{border:1px solid #ddd;padding:.1rem .4rem}
+caption{text-align:left;font-size:.8rem;color:#555;padding:.1rem 0} th{background:#f4f6fa;font-weight:normal}
+.tables summary{font-size:.8rem;color:#555}
 .warn{color:#8a5300} .error{color:#a00} .doctitle{font-weight:bold;margin:.2rem 0}
 """
 _SCRIPT = """
@@ -53,6 +58,105 @@ def _marked(text: str, entities: list[dict[str, Any]], field: str) -> str:
     return "".join(out)
 
 
+def _year(year: Any, fiscal: Any) -> str:
+    """2023 with fiscal → 2023年度, with fiscal false → 2023年, without it → 2023."""
+    if year is None:
+        return ""
+    return f"{year}{'年度' if fiscal is True else '年' if fiscal is False else ''}"
+
+
+def _value(v: dict[str, Any] | None) -> str:
+    """An indicator value as "label (year): text", escaped."""
+    if not v:
+        return ""
+    year = _year(v.get("year"), v.get("fiscal"))
+    head = " ".join(x for x in (v.get("label") or "", f"({year})" if year else "") if x)
+    return html.escape(f"{head}: {v.get('text') or ''}" if head else str(v.get("text") or ""))
+
+
+def _lines(values: list[dict[str, Any]]) -> str:
+    return "<br>".join(_value(v) for v in values)
+
+
+def _indicators(inds: list[dict[str, Any]]) -> str:
+    """Indicators read from one table, as an HTML table captioned with their section."""
+    first = inds[0]
+    caption = "指標" + (f" — {first['section']}" if first.get("section") else "") + (
+        f" (表 {first['table']})" if first.get("table") else "")
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in (
+            html.escape(str(ind.get("name") or "")), html.escape(str(ind.get("unit") or "")),
+            _value(ind.get("baseline")), _lines(ind.get("targets") or []), _lines(ind.get("actuals") or []),
+            html.escape(str(ind.get("direction") or "")), html.escape(str(ind.get("grade") or "")),
+            "<br>".join(html.escape(str(n)) for n in ind.get("notes") or []))) + "</tr>"
+        for ind in inds)
+    return (f'<table class="indicators"><caption>{html.escape(caption)}</caption>'
+            "<tr><th>指標</th><th>単位</th><th>現状/基準</th><th>目標</th><th>実績</th><th>方向</th>"
+            f"<th>評価</th><th>備考</th></tr>{rows}</table>")
+
+
+def _cells(number: int, table: dict[str, Any], folded: bool) -> str:
+    """One table as HTML: its header (if any) and rows, cells escaped, rows padded to one width;
+    ``folded`` puts it in a closed <details> (the cells indicators were read from)."""
+    header, rows = table.get("header"), table.get("rows") or []
+    if not header and not rows:
+        return ""
+    width = max(len(r) for r in ([header] if header else []) + rows)
+
+    def row(cells: list[str], tag: str) -> str:
+        cells = list(cells) + [""] * (width - len(cells))
+        return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+
+    about = ", ".join(str(x) for x in (table.get("name"), table.get("rule"), table.get("layout")) if x)
+    caption = f"表 {number}" + (f" ({about})" if about else "")
+    grid = (row(header, "th") if header else "") + "".join(row(r, "td") for r in rows)
+    body = f'<table class="cells" data-table="{number}"><caption>{html.escape(caption)}</caption>{grid}</table>'
+    if folded:
+        return (f'<details class="tables"><summary>{html.escape(caption)}: the cells the indicators were read'
+                f" from</summary>{body}</details>")
+    return body
+
+
+class _Tables:
+    """A unit's tables and indicators, numbered as in the flat ``tables`` table (the sections'
+    tables in order, then the unit's, from 1).  Each indicator table is shown where its source
+    table is, with the source's cells folded under it; indicators whose table is not among the
+    unit's come last."""
+
+    def __init__(self, node: dict[str, Any]) -> None:
+        self.groups: dict[Any, list[dict[str, Any]]] = {}
+        for ind in node.get("indicators") or []:
+            self.groups.setdefault(ind.get("table"), []).append(ind)
+        number, self.sections = 0, []
+        for s in node.get("sections") or []:
+            listed = []
+            for t in s.get("tables") or []:
+                number += 1
+                listed.append((number, t))
+            self.sections.append(listed)
+        self.own = []
+        for t in node.get("tables") or []:
+            number += 1
+            self.own.append((number, t))
+
+    def _render(self, listed: list[tuple[int, dict[str, Any]]]) -> str:
+        out = []
+        for number, t in listed:
+            inds = self.groups.pop(number, None)
+            if inds:
+                out.append(_indicators(inds))
+            out.append(_cells(number, t, folded=bool(inds) or t.get("rule") == "indicators"))
+        return "".join(out)
+
+    def section(self, si: int) -> str:
+        return self._render(self.sections[si]) if si < len(self.sections) else ""
+
+    def rest(self) -> str:
+        """The unit's own tables, then indicators left over (call after the sections)."""
+        out = self._render(self.own)
+        return out + "".join(_indicators(inds) for inds in self.groups.values())
+
+
 def _node(node: dict[str, Any], open_: bool) -> str:
     e = node.get("entities", [])
     head = " ".join(html.escape(x) for x in (node.get("code"), node.get("title")) if x)
@@ -64,12 +168,13 @@ def _node(node: dict[str, Any], open_: bool) -> str:
                      + "</div>")
     if node.get("text"):
         parts.append(f'<div class="text">{_marked(node["text"], e, "text")}</div>')
+    tables = _Tables(node)
     for si, s in enumerate(node.get("sections", [])):
         body = f'<div class="text">{_marked(s["text"], e, f"sections/{si}/text")}</div>' if s["text"] else ""
         items = "".join(f"<li>{_marked(it['text'], e, f'sections/{si}/items/{ii}/text')}</li>"
                         for ii, it in enumerate(s["items"]))
         parts.append(f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}'
-                     + (f"<ul>{items}</ul>" if items else "") + "</div>")
+                     + (f"<ul>{items}</ul>" if items else "") + tables.section(si) + "</div>")
     if node.get("items"):
         parts.append("<ul>" + "".join(f"<li>{html.escape(it.get('marker') or '')} "
                                       f"{_marked(it['text'], e, f'items/{ii}/text')}</li>"
@@ -78,6 +183,7 @@ def _node(node: dict[str, Any], open_: bool) -> str:
         parts.append("<table><tr><th>code</th><th>title</th><th>page</th></tr>" + "".join(
             f"<tr><td>{html.escape(r['code'])}</td><td>{html.escape(r['title'])}</td><td>{r['page'] or ''}</td></tr>"
             for r in node["refs"]) + "</table>")
+    parts.append(tables.rest())
     parts.extend(_node(child, False) for child in node.get("children", []))
     parts.append("</details>")
     return "".join(parts)
@@ -101,13 +207,16 @@ def _front(doc: dict[str, Any]) -> str:
     front = doc.get("front_matter") or {}
     parts = [f'<p class="doctitle">{html.escape(str(doc.get("title") or ""))}</p>']
     inner = []
+    tables = _Tables(front)
     if front.get("text"):
         inner.append(f'<div class="text">{_marked(front["text"], front.get("entities", []), "text")}</div>')
-    for s in front.get("sections", []):
-        inner.append(f'<div class="section"><h4>{html.escape(s["name"])}</h4><div class="text">'
-                     f'{html.escape(s["text"])}</div></div>')
+    for si, s in enumerate(front.get("sections", [])):
+        body = f'<div class="text">{html.escape(s["text"])}</div>' if s["text"] else ""
+        inner.append(f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}{tables.section(si)}</div>')
     if front.get("items"):
         inner.append("<ul>" + "".join(f"<li>{html.escape(it['text'])}</li>" for it in front["items"]) + "</ul>")
+    if rest := tables.rest():
+        inner.append(rest)
     if inner:
         parts.append('<details><summary><span class="kind">front matter</span>before the first unit</summary>'
                      + "".join(inner) + "</details>")

@@ -1,0 +1,142 @@
+"""Indicators: tables of 成果指標 / KPI in every layout PDF extraction leaves, read into typed
+values, and measured against a hand-checked fixture (tests/fixtures/indicators)."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import keikaku
+from keikaku.indicators import find_tables, parse_value, parse_year
+
+FIXTURES = Path(__file__).parent / "fixtures" / "indicators"
+GOLD = FIXTURES / "gold.tsv"
+
+
+def _n(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").replace(" ", "")
+
+
+def _gold() -> set[tuple]:
+    with GOLD.open(encoding="utf-8") as fh:
+        return {(r["file"], _n(r["name"]), r["kind"], _n(r["label"]), float(r["value"]) if r["value"] else None,
+                 int(r["year"]) if r["year"] else None, _n(r["unit"]))
+                for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def _found(nlp: str = "none") -> set[tuple]:
+    got = set()
+    for path in sorted(FIXTURES.glob("*.txt")):
+        doc = keikaku.parse(path, nlp=nlp)
+        for node in doc.root.walk():
+            for ind in node.indicators:
+                values = ([("baseline", ind.baseline)] if ind.baseline else []) \
+                    + [("target", v) for v in ind.targets] + [("actual", v) for v in ind.actuals]
+                for kind, v in values:
+                    got.add((path.name, _n(ind.name), kind, _n(v.label), v.value, v.year, _n(ind.unit)))
+    return got
+
+
+def test_fixture_precision_and_recall_of_name_label_value_year_unit() -> None:
+    gold, got = _gold(), _found()
+    hit = gold & got
+    precision, recall = len(hit) / max(1, len(got)), len(hit) / len(gold)
+    tables = sum(1 for p in FIXTURES.glob("*.txt") for _ in find_tables(
+        list(enumerate(p.read_text(encoding="utf-8").split("\n"), start=1))))
+    print(f"\nindicator fixture: {len(gold)} gold values in {tables} tables; precision {precision:.3f},"
+          f" recall {recall:.3f}")
+    assert len(gold) >= 60 and tables >= 8
+    assert precision >= 0.95 and recall >= 0.95, (sorted(gold - got, key=str)[:5], sorted(got - gold, key=str)[:5])
+
+
+def test_grades_and_directions_of_the_fixture() -> None:
+    with GOLD.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    expected = {(r["file"], _n(r["name"])): (_n(r["grade"]) or None, r["direction"] or None) for r in rows}
+    got = {}
+    for path in sorted(FIXTURES.glob("*.txt")):
+        for node in keikaku.parse(path, nlp="none").root.walk():
+            for ind in node.indicators:
+                got[(path.name, _n(ind.name))] = (ind.grade, ind.direction)
+    wrong = {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v}
+    assert not wrong
+
+
+@pytest.mark.parametrize(("cell", "value", "unit", "year", "fiscal", "qualifier", "upper"), [
+    ("1,191", 1191, None, None, None, None, None),
+    ("1,191件（2019年）", 1191, "件", 2019, False, None, None),
+    ("45.2%", 45.2, "%", None, None, None, None),
+    ("４５．２％", 45.2, "%", None, None, None, None),
+    ("約3万人", 30000, "人", None, None, "約", None),
+    ("1.8億円(令和元年度)", 1.8, "億円", 2019, True, None, None),
+    ("2,450千円", 2450, "千円", None, None, None, None),
+    ("▲214人", -214, "人", None, None, None, None),
+    ("10～15件(令和6年度)", 10, "件", 2024, True, None, 15),
+    ("80%以上", 80, "%", None, None, "以上", None),
+    ("9,600以下", 9600, None, None, None, "以下", None),
+    ("18,640（R1）", 18640, None, 2019, True, None, None),
+    ("120人(H30年度)", 120, "人", 2018, True, None, None),
+])
+def test_values_keep_their_meaning(cell: str, value: float, unit: str | None, year: int | None,
+                                   fiscal: bool | None, qualifier: str | None, upper: float | None) -> None:
+    v = parse_value(cell)
+    assert v is not None
+    assert (v.value, v.unit, v.year, v.fiscal, v.qualifier, v.upper) == (value, unit, year, fiscal, qualifier, upper)
+
+
+@pytest.mark.parametrize("cell", ["―", "-", "未設定", "現状値なし", "－"])
+def test_null_values_are_null_with_their_text(cell: str) -> None:
+    v = parse_value(cell)
+    assert v is not None and v.value is None
+
+
+@pytest.mark.parametrize("cell", ["1人1日当たりのごみ排出量", "市民の割合", "令和5年度に策定した計画", ""])
+def test_names_and_prose_are_not_values(cell: str) -> None:
+    assert parse_value(cell) is None
+
+
+@pytest.mark.parametrize(("text", "year", "fiscal"), [
+    ("令和5年度", 2023, True), ("令和元年", 2019, False), ("平成30年度", 2018, True), ("2019年", 2019, False),
+    ("R5", 2023, True), ("H27年度", 2015, True),
+])
+def test_years(text: str, year: int, fiscal: bool) -> None:
+    assert parse_year(text) == (year, fiscal)
+
+
+def test_indicators_attach_to_the_unit_that_holds_the_table() -> None:
+    text = ("基本目標1 安心して暮らせるまち\n"
+            "施策1-1 防災力の向上\n地域の防災力を高めます。\n成果指標\n指標名\t現状値（令和5年度）\t目標値（令和11年度）\n"
+            "防災訓練の参加者数\t1,280人\t2,000人\n\n"
+            "施策1-2 交通安全\n交通事故を減らします。\nKPI 基準値 目標値 交通事故件数 312件(令和4年) 250件(令和10年) 以上です。\n")
+    doc = keikaku.parse(text, nlp="none")
+    by_node = {n.code or n.title: [i.name for i in n.indicators] for n in doc.nodes() if n.indicators}
+    assert by_node == {"施策1-1": ["防災訓練の参加者数"], "施策1-2": ["交通事故件数"]}
+    (kpi,) = [i for n in doc.nodes() for i in n.indicators if i.name == "交通事故件数"]
+    assert kpi.baseline is not None and (kpi.baseline.value, kpi.baseline.year, kpi.baseline.fiscal) == (312, 2022, False)
+    assert [(t.label, t.value, t.year) for t in kpi.targets] == [("目標値", 250, 2028)]
+
+
+def test_prose_that_mentions_targets_is_not_a_table() -> None:
+    text = ("施策1 健康づくり\n特定健康診査の受診率は38.6％で、県の目標値である60％を大きく下回っています。\n"
+            "目標 計画的に進めます。\n現状 課題が多い状況です。\n第3部 後期基本計画\n第1章 子育て ・・・・・・ 44\n")
+    doc = keikaku.parse(text, nlp="none")
+    assert [i for n in doc.root.walk() for i in n.indicators] == []
+
+
+def test_an_unrecognised_table_is_kept_and_named_in_a_warning(tmp_path: Path) -> None:
+    text = "施策1 人口\n人口の推移は次のとおりです。\n年\t総人口\t高齢化率\n2020年\t41,250\t31.2%\n2025年\t40,100\t33.0%\n"
+    doc = keikaku.parse(text, nlp="none")
+    assert any("lines 3-5" in w and "does not recognise" in w for w in doc.warnings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="指標名現状値目標値基準値 \t|　123,.%件人年度令和（）()―-\n", max_size=200))
+def test_any_text_near_table_words_never_breaks_parsing(text: str) -> None:
+    tables = find_tables(list(enumerate(text.split("\n"), start=1)))
+    for t in tables:
+        assert t.rows and all(row.cells and row.cells[0] for row in t.rows)
