@@ -121,6 +121,19 @@ def test_indicators_attach_to_the_unit_that_holds_the_table() -> None:
     assert [(t.label, t.value, t.year) for t in kpi.targets] == [("目標値", 250, 2028)]
 
 
+@pytest.mark.parametrize(("header", "labels"), [
+    ("成果目標\t現況値\t中間目標値\t最終目標値", ["現況値", "中間目標値", "最終目標値"]),
+    ("指　標　名　　直近値（R5）　　目標値（R11）", ["直近値", "目標値"]),
+    ("| 項目 | 現状 | 目標 |", ["現状", "目標"]),
+])
+def test_other_spellings_of_the_header(header: str, labels: list[str]) -> None:
+    sep = "\t" if "\t" in header else " | " if "|" in header else "　　"
+    row = sep.join(["渋滞区間の延長", "12km", "8km", "5km"][:len(labels) + 1])
+    row = f"| {row} |" if "|" in header else row
+    (table,) = find_tables([(1, header), (2, row)])
+    assert [c.label for c in table.columns[1:]] == labels and len(table.rows) == 1
+
+
 def test_prose_that_mentions_targets_is_not_a_table() -> None:
     text = ("施策1 健康づくり\n特定健康診査の受診率は38.6％で、県の目標値である60％を大きく下回っています。\n"
             "目標 計画的に進めます。\n現状 課題が多い状況です。\n第3部 後期基本計画\n第1章 子育て ・・・・・・ 44\n")
