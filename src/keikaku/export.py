@@ -33,14 +33,9 @@ def _item(item: Item) -> R.Item:
                   lines=_lines(item.spans))
 
 
-def _section_spans(s: Section) -> list[Span]:
-    return [*s.spans, *(sp for p in s.paragraphs for sp in p.spans), *(sp for it in s.items for sp in it.spans),
-            *(sp for t in s.tables for sp in t.spans)]
-
-
 def _section(s: Section) -> R.Section:
     return R.Section(name=s.name, heading=s.heading, text=s.text, items=[_item(i) for i in s.items],
-                     tables=[_table(t) for t in s.tables], lines=_lines(_section_spans(s)),
+                     tables=[_table(t) for t in s.tables], lines=_lines(s.own_spans()),
                      declares_keywords=s.declares_keywords)
 
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .dates import ERA_START
-from .model import Document, Node, Table
+from .model import Document, Node, Span, Table
 from .records import Indicator, IndicatorValue
 
 # --- the vocabulary of column headers -------------------------------------------------------------
@@ -237,7 +238,6 @@ class Found:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    name: str | None = None
 
 
 _LEADER = re.compile(r"[・.‥…]{3,}|[‥…]{2,}")
@@ -251,7 +251,10 @@ def _is_name(cell: str) -> bool:
 
 
 def _fits(column: Column, cell: str) -> bool:
+    """Whether ``cell`` can be this column's (a note column takes anything, even nothing)."""
     text = _nfkc(cell)
+    if column.role == "note":
+        return True
     if column.role in VALUE_ROLES:
         return parse_value(text) is not None
     if column.role == "unit":
@@ -290,9 +293,6 @@ def _read_tokens(tokens: list[str], columns: list[Column]) -> tuple[list[str], i
                 if i < len(tokens) and _CELL_YEAR.fullmatch(_nfkc(tokens[i])):
                     cell += tokens[i]
                     i += 1
-            if col.role == "note":
-                cells.append(cell)
-                continue
             if not _fits(col, cell):
                 ok = False
                 break
@@ -314,11 +314,11 @@ def _positional(cells: list[str], columns: list[Column]) -> list[str] | None:
     """A tab or pipe row against its header: by position when the counts agree (empty cells
     kept), else the name first and the non-empty cells in order."""
     if len(cells) == len(columns) and cells[0] and _is_name(cells[0]):
-        ok = all(not c or _fits(col, c) or col.role == "note" for c, col in zip(cells[1:], columns[1:]))
+        ok = all(not c or _fits(col, c) for c, col in zip(cells[1:], columns[1:]))
         return cells if ok else None
     filled = [c for c in cells if c]
     if len(filled) == len(columns) and _is_name(filled[0]) and all(
-            _fits(col, c) or col.role == "note" for c, col in zip(filled[1:], columns[1:])):
+            _fits(col, c) for c, col in zip(filled[1:], columns[1:])):
         return filled
     return None
 
@@ -377,7 +377,7 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int,
             while k + len(cols) <= len(lines):
                 chunk = [lines[k + c][1].strip() for c in range(len(cols))]
                 if not all(chunk) or not _is_name(chunk[0]) or not all(
-                        _fits(col, cell) or col.role == "note" for col, cell in zip(cols[1:], chunk[1:])):
+                        _fits(col, cell) for col, cell in zip(cols[1:], chunk[1:])):
                     break
                 table.rows.append(Row(chunk, [lines[k][0], lines[k + len(cols) - 1][0]]))
                 k += len(cols)
@@ -558,42 +558,32 @@ def attach_indicators(doc: Document, lines: list[tuple[int, str]]) -> None:
     if not tables:
         return
     owner_at = _owners(doc)
-    for found in tables:
+    for found in tables:  # every table found has rows
         node, section = owner_at(found.line, found.col)
-        listed = [t for s in node.sections for t in s.tables] + node.tables
-        same = next((k for k, t in enumerate(listed, start=1)
-                     if t.spans and t.spans[0].line == found.line), None)
-        if same is None:
+        listed = node.tables_in_order()
+        number = next((k for k, t in enumerate(listed, start=1) if t.spans and t.spans[0].line == found.line), None)
+        if number is None:
+            table = Table(name=section, header=found.header, rows=[r.cells for r in found.rows], rule="indicators",
+                          layout=found.layout, lines=[found.line, found.rows[-1].lines[-1]])
             holder = next((s for s in node.sections if s.name == section), None)
-            table = Table(name=section or found.name, header=found.header, rows=[r.cells for r in found.rows],
-                          rule="indicators", layout=found.layout,
-                          lines=[found.line, found.rows[-1].lines[-1] if found.rows else found.line])
-            if holder is not None:
-                holder.tables.append(table)
-            else:
-                node.tables.append(table)
-            listed = [t for s in node.sections for t in s.tables] + node.tables
-            same = next(k for k, t in enumerate(listed, start=1) if t is table)
+            (holder.tables if holder is not None else node.tables).append(table)
+            number = next(k for k, t in enumerate(node.tables_in_order(), start=1) if t is table)
         for r, row in enumerate(found.rows, start=1):
-            node.indicators.append(indicator_of(found, row, r, section, same))
+            node.indicators.append(indicator_of(found, row, r, section, number))
 
 
-def _owners(doc: Document):  # type: ignore[no-untyped-def]
+def _owners(doc: Document) -> Callable[[int, int], tuple[Node, str | None]]:
     """A function (line, column) → (node, section name) over every span of the tree."""
     spans: dict[int, list[tuple[int, int, Node, str | None]]] = {}
     for node in doc.root.walk():
-        for sp in node.heading_spans:
-            spans.setdefault(sp.line, []).append((sp.start, sp.end, node, None))
-        for p in node.paragraphs:
-            for sp in p.spans:
-                spans.setdefault(sp.line, []).append((sp.start, sp.end, node, None))
+        in_sections: set[Span] = set()
         for s in node.sections:
-            for sp in [*s.spans, *(x for p in s.paragraphs for x in p.spans), *(x for it in s.items for x in it.spans),
-                       *(x for t in s.tables for x in t.spans)]:
+            for sp in s.own_spans():
                 spans.setdefault(sp.line, []).append((sp.start, sp.end, node, s.name))
-        for sp in [*(x for it in node.items for x in it.spans), *(x for t in node.tables for x in t.spans),
-                   *(x for r in node.refs for x in r.spans)]:
-            spans.setdefault(sp.line, []).append((sp.start, sp.end, node, None))
+                in_sections.add(sp)
+        for sp in node.own_spans():
+            if sp not in in_sections:
+                spans.setdefault(sp.line, []).append((sp.start, sp.end, node, None))
     for v in spans.values():
         v.sort(key=lambda t: t[0])
 
@@ -616,7 +606,7 @@ def warn_unread_tables(doc: Document) -> None:
     """A warning for each table that no rule and no indicator header explains: its cells are kept
     (the flat ``tables`` table), but the user should know that nothing was read from them."""
     for node in doc.root.walk():
-        listed = [t for s in node.sections for t in s.tables] + node.tables
+        listed = node.tables_in_order()
         used = {ind.table for ind in node.indicators}
         for k, t in enumerate(listed, start=1):
             if t.rule is None and k not in used and t.spans:

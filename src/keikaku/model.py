@@ -109,6 +109,16 @@ class Section:
     def text(self) -> str:
         return "\n".join(p.text for p in self.paragraphs)
 
+    def own_spans(self) -> Iterator[Span]:
+        """Every span of the section: its heading, paragraphs, items and tables."""
+        yield from self.spans
+        for p in self.paragraphs:
+            yield from p.spans
+        for it in self.items:
+            yield from it.spans
+        for t in self.tables:
+            yield from t.spans
+
 
 @dataclass(eq=False, slots=True)
 class Node:
@@ -169,19 +179,18 @@ class Node:
         for p in self.paragraphs:
             yield from p.spans
         for s in self.sections:
-            yield from s.spans
-            for p in s.paragraphs:
-                yield from p.spans
-            for it in s.items:
-                yield from it.spans
-            for t in s.tables:
-                yield from t.spans
+            yield from s.own_spans()
         for it in self.items:
             yield from it.spans
         for r in self.refs:
             yield from r.spans
         for t in self.tables:
             yield from t.spans
+
+    def tables_in_order(self) -> list[Table]:
+        """The unit's tables as the flat ``tables`` table numbers them (from 1): each section's
+        tables in order, then the unit's own."""
+        return [t for s in self.sections for t in s.tables] + self.tables
 
     def line_range(self) -> tuple[int, int] | None:
         """First and last source line of this node including its descendants."""

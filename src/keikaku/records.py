@@ -26,9 +26,25 @@ SCHEMA_VERSION = "2.0"
 _CONFIG = {"use_attribute_docstrings": True, "extra": "forbid", "json_schema_serialization_defaults_required": True}
 
 
+_RECORDS: set[type] = set()  # every class declared here: plain() writes them field by field
+
+
 def _record(cls: type) -> type:
     cls.__pydantic_config__ = _CONFIG  # type: ignore[attr-defined]
-    return dataclass(slots=True)(cls)
+    made = dataclass(slots=True)(cls)
+    _RECORDS.add(made)
+    return made
+
+
+def _row_of(name: str, record: type, doc: str, **first: str) -> type:
+    """A flat-table row made of a record: doc_id, node_id, the ``first`` columns (name → type),
+    then every field of ``record`` in its order, so that the table follows the record."""
+    columns = [("doc_id", "str"), ("node_id", "str"), *first.items(),
+               *((f.name, f.type) for f in dataclasses.fields(record))]
+    cls = dataclasses.make_dataclass(name, columns, slots=True, namespace={"__doc__": doc})
+    cls.__module__ = __name__  # its annotations resolve here
+    _RECORDS.add(cls)
+    return cls
 
 
 # --- analysis ------------------------------------------------------------------------------------
@@ -384,34 +400,9 @@ class RefRow:
     line: int
 
 
-@_record
-class KeywordRow:
-    doc_id: str
-    node_id: str
-    rank: int
-    term: str
-    normalized: str
-    score: float
-    count: int
-
-
-@_record
-class EntityRow:
-    doc_id: str
-    node_id: str
-    field: str
-    start: int
-    end: int
-    text: str
-    label: str
-    fine_label: str | None
-    source: str
-    year: int | None
-    year_end: int | None
-    month: int | None
-    day: int | None
-    fiscal: bool | None
-    era: str | None
+KeywordRow = _row_of("KeywordRow", Keyword, "A keyword of a unit; rank from 1 (node_id \"\": the whole document).",
+                    rank="int")
+EntityRow = _row_of("EntityRow", Entity, "One mention of an entity.")
 
 
 @_record
@@ -501,10 +492,6 @@ def plain(obj: Any) -> Any:
     if isinstance(obj, Enum):
         return obj.value
     return obj
-
-
-_RECORDS = frozenset({Keyword, Entity, IndicatorValue, Indicator, Item, Table, Section, Ref, Node, FrontMatter,
-                      Source, ProfileUsed, Analysis, Furniture, Document, ManifestEntry, Manifest, *ROW_TYPES.values()})
 
 
 def manifest_entry(entry: dict[str, Any]) -> ManifestEntry:
