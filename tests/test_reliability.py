@@ -377,3 +377,22 @@ def test_a_text_longer_than_a_spreadsheet_cell_is_cut_visibly_in_csv_only(tmp_pa
 
     texts = pq.read_table(out / "nodes.parquet").column("text").to_pylist()
     assert long_paragraph in texts
+
+
+def test_a_manifest_written_by_an_older_version_is_read_and_rewritten(tmp_path: Path) -> None:
+    # schema 1.1 entries had no "structure" and no "doc_id_note": the next run fills them in.
+    from keikaku.pipeline import run
+
+    out = tmp_path / "out"
+    out.mkdir()
+    old = {"doc_id": "gone", "source": str(tmp_path / "gone.txt"), "status": "failed", "profile": None,
+           "encoding": None, "nlp": "none", "schema_version": None, "fingerprint": None, "counts": {},
+           "warnings": [], "errors": ["gone.txt: cannot be read"], "output": None}
+    (out / "manifest.json").write_text(json.dumps({"keikaku_version": "0.1.0", "schema_version": "1.1",
+                                                   "documents": [old], "skipped": []}), encoding="utf-8")
+    plan = tmp_path / "plan.txt"
+    plan.write_text(SMALL, encoding="utf-8")
+    run([str(plan)], out, nlp="none", log=lambda m: None)
+    entries = {e["doc_id"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]}
+    assert entries["gone"]["structure"] == {} and entries["gone"]["doc_id_note"] is None
+    assert entries["gone"]["errors"] == ["gone.txt: cannot be read"] and entries["plan"]["status"] in ("ok", "warning")

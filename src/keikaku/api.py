@@ -26,7 +26,7 @@ from .export import table_rows
 from .records import COLUMNS, ROW_TYPES, column_types
 from .ingest import ingest, ingest_bytes
 from .model import Document
-from .outdir import MANIFEST, load_manifest
+from .outdir import load_manifest
 from .profile import Profile, get_profile
 from .segment import segment_source
 
@@ -107,9 +107,6 @@ def load(output_dir: str | Path) -> Tables:
 
     out = Path(output_dir)
     state = load_manifest(out)
-    if state.damaged or not (out / MANIFEST).is_file():
-        raise InputError(str(out), f"has no readable {MANIFEST} ({state.damaged or 'missing'}): is it a keikaku output"
-                                   " folder? (`keikaku run … --out DIR`)")
     entries = [state.documents[k] for k in sorted(state.documents)]
     rows: dict[str, list[list[Any]]] = {name: [] for name in COLUMNS}
     for entry in entries:

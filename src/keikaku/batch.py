@@ -25,10 +25,11 @@ from . import __version__
 from .analyse import analyse
 from .cache import NlpCache
 from .errors import KeikakuError, ProfileError, SetupError, UsageError
-from .export import SCHEMA_VERSION, document_json, dumps
+from .export import document_json, dumps
 from .nlp import get_analyzer, versions
-from .profile import Profile
 from .ingest import ingest_data, read_input
+from .outdir import document_file
+from .profile import Profile
 from .segment import segment_source
 
 
@@ -109,17 +110,23 @@ def process(job: Job) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
         return failed(job, f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report it with this file",
                       fp)
-    entry = new_entry(job, fp)
-    entry.update(status="warning" if doc.warnings else "ok", profile=doc.profile.name, encoding=doc.source.encoding,
-                 schema_version=SCHEMA_VERSION, counts=data["counts"], warnings=doc.warnings,
-                 structure=structure_summary(doc.structure), output=f"{job.doc_id}.json")
+    entry = document_entry(data)
+    if job.note:
+        entry["doc_id_note"] = job.note
     return Outcome(entry, dumps(data), doc.source.chars)
 
 
-def structure_summary(structure: dict[str, Any]) -> dict[str, Any]:
-    """The manifest's view of a document's structure: everything but the list of markers set aside
-    (the document's JSON has it)."""
-    return {k: v for k, v in structure.items() if k != "rejected"}
+def document_entry(data: dict[str, Any]) -> dict[str, Any]:
+    """The manifest entry of a document JSON: one just made, or one a killed run left on disk
+    (fields an older version did not write read as empty).  Its ``structure`` leaves out the list
+    of markers set aside (the document's JSON has it)."""
+    return {"doc_id": data["doc_id"], "source": data["source"]["path"],
+            "status": "warning" if data.get("warnings") else "ok", "profile": data["profile"]["name"],
+            "encoding": data["source"]["encoding"], "nlp": data["analysis"]["mode"],
+            "schema_version": data.get("schema_version"), "fingerprint": data.get("fingerprint"),
+            "counts": data.get("counts", {}), "warnings": data.get("warnings", []),
+            "structure": {k: v for k, v in data.get("structure", {}).items() if k != "rejected"},
+            "errors": [], "output": document_file(data["doc_id"])}
 
 
 def usable_workers(workers: int) -> int:

@@ -61,8 +61,10 @@ class _ProgressDisplay:
         self.drawn = True
 
     def close(self) -> None:
+        """End the progress line (once: Ctrl-C closes it before its message, then ``finally`` again)."""
         if self.drawn:
             sys.stderr.write("\n")
+            self.drawn = False
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import OutputError
-from .export import COLUMNS, FORMATS, atomic_write, dumps
+from .errors import InputError, OutputError
+from .export import COLUMNS, atomic_write, dumps
 
 MANIFEST = "manifest.json"
 REPORT = "report.html"
@@ -67,12 +67,12 @@ def _alive(pid: int) -> bool:
 
 
 @dataclass
-class Manifest:
-    """What the manifest on disk says: documents by doc_id, and whether the tables are current."""
+class ManifestOnDisk:
+    """What the manifest on disk says: its documents by doc_id."""
 
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tables_current: bool = True
     damaged: str | None = None  # why the file could not be read, when it exists
+    missing: bool = False  # there is no manifest file
 
 
 class OutputFolder:
@@ -130,16 +130,13 @@ class OutputFolder:
             os.close(self._lock_fd)
             self._lock_fd = None
 
-    def clear_stale_temps(self) -> list[str]:
+    def clear_stale_temps(self) -> None:
         """Remove temporary files that a run which is gone left behind (a kill while writing);
         those of a live process are left alone."""
-        removed = []
         for entry in self.path.iterdir():
             m = _TMP.match(entry.name)
             if m and entry.is_file() and not _alive(int(m.group("pid"))):
                 entry.unlink(missing_ok=True)
-                removed.append(entry.name)
-        return removed
 
     # -- files --------------------------------------------------------------------------------------
     def file(self, name: str) -> Path:
@@ -151,31 +148,35 @@ class OutputFolder:
                 yield entry.stem
 
     # -- the manifest -------------------------------------------------------------------------------
-    def read_manifest(self) -> Manifest:
+    def read_manifest(self) -> ManifestOnDisk:
         """The manifest on disk; an empty one when there is none, with ``damaged`` set when it
         cannot be read (a run then rebuilds it from what it finds)."""
         path = self.path / MANIFEST
         if not path.exists():
-            return Manifest()
+            return ManifestOnDisk(missing=True)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             documents = data.get("documents", [])
             if not isinstance(documents, list):
                 raise ValueError("'documents' is not a list")
         except (OSError, ValueError, AttributeError) as exc:
-            return Manifest(damaged=f"{path}: {exc}")
-        tables = data.get("tables") if isinstance(data.get("tables"), dict) else {}
-        return Manifest({e["doc_id"]: e for e in documents if isinstance(e, dict) and isinstance(e.get("doc_id"), str)},
-                        tables_current=bool(tables.get("current", True)))
+            return ManifestOnDisk(damaged=f"{path}: {exc}")
+        return ManifestOnDisk({e["doc_id"]: e for e in documents
+                               if isinstance(e, dict) and isinstance(e.get("doc_id"), str)})
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         atomic_write(self.path / MANIFEST, dumps(manifest, pretty=True))
 
 
-def load_manifest(folder: Path) -> Manifest:
-    """The manifest of an output folder, for readers (``keikaku.load``, ``keikaku report``)."""
-    return OutputFolder(folder).read_manifest()
+def load_manifest(folder: Path) -> ManifestOnDisk:
+    """The manifest of an output folder, for readers (``keikaku.load``, ``keikaku report``):
+    :class:`InputError` when there is none or it cannot be read (a run rebuilds it instead)."""
+    state = OutputFolder(folder).read_manifest()
+    if state.damaged or state.missing:
+        raise InputError(str(folder), f"has no readable {MANIFEST} ({state.damaged or 'missing'}): is it a keikaku"
+                                      " output folder? (`keikaku run … --out DIR`)")
+    return state
 
 
-__all__ = ["CACHE", "FORMATS", "LOCK", "MANIFEST", "Manifest", "OutputBusy", "OutputFolder", "REPORT", "RESERVED_IDS",
+__all__ = ["CACHE", "LOCK", "MANIFEST", "ManifestOnDisk", "OutputBusy", "OutputFolder", "REPORT", "RESERVED_IDS",
            "TABLES", "document_file", "fit_id", "load_manifest", "table_files"]

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from . import __version__
 from .analyse import check_mode
-from .batch import Job, connect, execute, fingerprint, usable_workers
+from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
 from .cache import analysis_fingerprint
 from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
 from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, OutputFolder, document_file, fit_id, table_files
@@ -209,18 +209,21 @@ class _Run:
     previous: dict[str, dict[str, Any]]
     entries: list[dict[str, Any]] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # document files written by this run
+    by_source: dict[str, list[str]] = field(init=False)  # earlier doc_ids of each resolved input path
+
+    def __post_init__(self) -> None:
+        self.by_source = {}
+        for doc_id, old_entry in self.previous.items():
+            self.by_source.setdefault(_resolved(old_entry.get("source")), []).append(doc_id)
 
     def manifest(self, tables_current: bool, note: str = "") -> dict[str, Any]:
         """The manifest of the whole folder: this run's documents replace earlier entries."""
         folder = self.folder
         documents = dict(self.previous)
-        by_source: dict[str, list[str]] = {}
-        for doc_id, old_entry in documents.items():
-            by_source.setdefault(_resolved(old_entry.get("source")), []).append(doc_id)
         for e in self.entries:
             # The same input under another doc_id in an earlier run (a second file with its stem
             # appeared): drop the old entry and its file, or its units would be counted twice.
-            for doc_id in by_source.get(_resolved(e["source"]), []):
+            for doc_id in self.by_source.get(_resolved(e["source"]), []):
                 if doc_id != e["doc_id"] and doc_id in documents:
                     _remove_output(folder, documents.pop(doc_id))
             if e["status"] == "failed" and e["doc_id"] in documents:
@@ -260,15 +263,7 @@ def _adopted(folder: OutputFolder, listed: dict[str, dict[str, Any]], log: Calla
             continue
         path = folder.file(document_file(doc_id))
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            adopted[doc_id] = {
-                "doc_id": doc["doc_id"], "source": doc["source"]["path"],
-                "status": "warning" if doc.get("warnings") else "ok", "profile": doc["profile"]["name"],
-                "encoding": doc["source"]["encoding"], "nlp": doc["analysis"]["mode"],
-                "schema_version": doc.get("schema_version"), "fingerprint": doc.get("fingerprint"),
-                "counts": doc.get("counts", {}), "warnings": doc.get("warnings", []),
-                "structure": {k: v for k, v in doc.get("structure", {}).items() if k != "rejected"},
-                "errors": [], "output": path.name}
+            adopted[doc_id] = document_entry(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log(f"warning: {path}: not a keikaku document ({exc}); left as it is, out of the manifest and tables")
     return adopted

@@ -17,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Literal, get_type_hints
+from typing import Any, Literal, get_origin, get_type_hints
 
 SCHEMA_VERSION = "2.0"
 
@@ -495,9 +495,16 @@ def plain(obj: Any) -> Any:
 
 
 def manifest_entry(entry: dict[str, Any]) -> ManifestEntry:
-    """A manifest entry from the pipeline's working dict (or an older manifest's): the declared
-    fields, each present."""
-    return ManifestEntry(**{k: entry[k] for k in field_names(ManifestEntry) if k in entry})
+    """A manifest entry from the pipeline's working dict or an older manifest's: the declared
+    fields, each present (a field an older manifest lacks, such as 1.1's ``structure``, empty)."""
+    hints = get_type_hints(ManifestEntry)
+    values = {}
+    for f in dataclasses.fields(ManifestEntry):
+        if f.name in entry:
+            values[f.name] = entry[f.name]
+        elif f.default is dataclasses.MISSING:
+            values[f.name] = {dict: {}, list: []}.get(get_origin(hints[f.name]))
+    return ManifestEntry(**values)
 
 
 def row_values(row: Any) -> list[Any]:

@@ -16,9 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
 from .export import atomic_write
-from .outdir import MANIFEST, REPORT, OutputFolder
+from .outdir import REPORT, OutputFolder, load_manifest
 
 _CSS = """
 body{font-family:"Noto Sans CJK JP","Hiragino Sans","Yu Gothic",sans-serif;margin:1.5rem;color:#222;max-width:70rem}
@@ -226,10 +225,7 @@ def _front(doc: dict[str, Any]) -> str:
 def render_report(output_dir: str | Path) -> str:
     """The report of an output folder as one HTML string."""
     out = OutputFolder(Path(output_dir))
-    state = out.read_manifest()
-    if state.damaged or not (out.path / MANIFEST).exists():
-        raise InputError(str(out.path), f"has no readable {MANIFEST} ({state.damaged or 'missing'}): is it a keikaku"
-                                        " output folder?")
+    state = load_manifest(out.path)
     documents = [state.documents[k] for k in sorted(state.documents)]
     body = [f"<h1>keikaku report: {len(documents)} document(s)</h1>",
             '<p><button onclick="setAll(true)">expand all</button> <button onclick="setAll(false)">collapse all</button></p>']
