@@ -26,6 +26,7 @@ from typing import Callable
 
 from .dates import ERA_START
 from .model import Document, Node, Span, Table
+from .normalize import compact_code
 from .records import Indicator, IndicatorValue
 
 # --- the vocabulary of column headers -------------------------------------------------------------
@@ -64,7 +65,7 @@ def _word_pattern() -> re.Pattern[str]:
 
 
 _COLUMN = _word_pattern()
-_ROLE_OF = {re.sub(r"\s", "", w): role for role, ws in ROLE_WORDS.items() for w in ws} | {w: "name" for w in NAME_WORDS}
+_ROLE_OF = {compact_code(w): role for role, ws in ROLE_WORDS.items() for w in ws} | {w: "name" for w in NAME_WORDS}
 
 
 @dataclass
@@ -97,7 +98,7 @@ def _column(m: re.Match[str]) -> Column:
     if m.group("alone"):
         year, fiscal = parse_year(m.group("alone"))
         return Column("actual", None, year, fiscal)
-    word = re.sub(r"\s", "", m.group("word"))
+    word = compact_code(m.group("word"))
     role = _ROLE_OF[word]
     when = m.group("pre") or m.group("post") or m.group("post2")
     year, fiscal = parse_year(when) if when else (None, None)
@@ -508,7 +509,7 @@ def _notes(lines: list[tuple[int, str]], k: int, table: Found) -> int:
 # --- indicators ------------------------------------------------------------------------------------
 
 def indicator_of(table: Found, row: Row, number: int, section: str | None, table_no: int) -> Indicator:
-    name = re.sub(r"\s+", "", row.cells[0])
+    name = compact_code(row.cells[0])
     unit = None
     baseline: IndicatorValue | None = None
     targets: list[IndicatorValue] = []

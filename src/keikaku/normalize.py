@@ -98,8 +98,8 @@ def join_broken(text: str) -> str:
 
 
 def compact_code(code: str) -> str:
-    """A plan code without inner spaces: ``み 2-1-1`` → ``み2-1-1``."""
-    return re.sub(r"\s+", "", code)
+    """A text without any whitespace: ``み 2-1-1`` → ``み2-1-1``, ``方　針`` → ``方針``."""
+    return "".join(code.split())
 
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}

@@ -160,7 +160,7 @@ def _apply_cell(rule: TableRule, cell: Cell, owner: Node, current: Node | None,
         m = rule.ref_pattern.match(cell.m)
         if m:
             title = _group(cell.text, m, "title", cell)
-            ref = Ref(code=re.sub(r"\s+", "", m.group("code")), title=join_broken(title[0]) if title else "",
+            ref = Ref(code=compact_code(m.group("code")), title=join_broken(title[0]) if title else "",
                       page=None, spans=[cell.span])
             (current or owner).refs.append(ref)
             return current, ref, True

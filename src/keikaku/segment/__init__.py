@@ -43,7 +43,7 @@ from .furniture import Furniture, find_furniture
 from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
 from .rows import Row, split_rows
-from .sequences import Decisions, Rejected, decide
+from .sequences import Rejected, decide
 from .structure import structure_of, uncoded_headings
 from .titles import Heading, assemble
 from .vocabulary import vocabulary
@@ -61,11 +61,9 @@ class Inference:
     marks: list[Mark]
     furniture: Furniture
     blocks: list[Block]
-    decisions: Decisions
     headings: dict[int, Heading]
     outline: Outline
     rejected: list[Rejected] = field(default_factory=list)
-    keys_of: dict[int, tuple[str, str]] = field(default_factory=dict)
     method: str = "inferred"  # "outline" when a profile pins the order of levels
 
     def score(self) -> float:
@@ -121,7 +119,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     between = _after_previous(rows, headings, furniture)
     outline = nest(rows, headings, keys_of, furniture.page_tops, between, profile, content)
     rejected = sorted(decisions.rejected + untitled, key=lambda r: r.row)
-    return Inference(rows, marks, furniture, blocks, decisions, headings, outline, rejected, keys_of,
+    return Inference(rows, marks, furniture, blocks, headings, outline, rejected,
                      "outline" if profile.outline else "inferred")
 
 

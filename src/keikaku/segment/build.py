@@ -45,7 +45,6 @@ class Built:
     furniture: list[Paragraph]
     entries: list[tuple[Item, Entry, Node | None]]  # contents entries, with their contents node if explicit
     warnings: list[str]
-    heading_nodes: dict[int, Node]
 
 
 class _Builder:
@@ -57,7 +56,6 @@ class _Builder:
         self.path: list[Node] = [self.root]
         self.nodes: dict[int, Node] = {}
         self.section: Section | None = None
-        self.section_owner: Node | None = None
         self.trailing: Trailing | None = None
         self.trailings: list[Trailing] = []
         self.leading_styles: set[str] = set()
@@ -158,7 +156,7 @@ class _Builder:
         parent.add_child(node)
         self.path.append(node)
         self.nodes[r] = node
-        self.section = self.section_owner = self.trailing = None
+        self.section = self.trailing = None
         self.para = self.item = None
 
     def _contents_header(self, r: int) -> None:
@@ -197,7 +195,7 @@ class _Builder:
                 self.leading_styles.add(top.level)
             owner = top
         owner.sections.append(section)
-        self.section, self.section_owner = section, owner
+        self.section = section
         self.para = self.item = None
 
     def _bullet(self, r: int) -> None:
@@ -320,5 +318,5 @@ def build(rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list
           headings: dict[int, Heading], outline: Outline, profile: Profile) -> Built:
     b = _Builder(rows, marks, furniture, blocks, headings, outline, profile)
     b.build()
-    return Built(b.root, b.furniture_out, b.entries, b.warnings, b.nodes)
+    return Built(b.root, b.furniture_out, b.entries, b.warnings)
 

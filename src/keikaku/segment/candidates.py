@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from ..normalize import compact_code
 from ..profile import Profile
 from .rows import Row
-from .vocabulary import DECORATIONS, Marker, Vocabulary
+from .vocabulary import DECORATIONS, Marker, Vocabulary, style_code
 
 
 class Role(Enum):
@@ -69,7 +70,7 @@ def read_row(row: Row, vocab: Vocabulary, profile: Profile) -> Mark:
         m = rule.pattern.match(core)
         if m:
             named = m.group("name") if "name" in rule.pattern.groupindex and m.group("name") else rule.name
-            return Mark(Role.SECTION, section="".join(named.split()))
+            return Mark(Role.SECTION, section=compact_code(named))
     prefix = profile.list_prefix.match(core)
     body = prefix.end() if prefix else 0
     if body < len(core) and core[body] in profile.bullet_markers:
@@ -108,8 +109,7 @@ def _join_label(rows: list[Row], marks: list[Mark], i: int, vocab: Vocabulary) -
         if label is None or (len(bare[0].path) > 1 and not label.compound):
             continue
         mk = bare[0]
-        style = label.word + "-".join("#" for _ in mk.path)
-        code = label.word + "-".join(str(p) for p in mk.path)
+        style, code = style_code(label.word, mk.path)
         return Mark(Role.MARKER, markers=(replace(mk, style=style, code=code, kind=label.kind, labelled=True,
                                                   known=True, order=label.order),),
                     label_rows=tuple(above))

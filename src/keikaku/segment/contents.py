@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..normalize import compact_code
 from .candidates import Mark, Role
 from .furniture import Furniture
 from .rows import Row
@@ -27,10 +28,6 @@ _TRAILING_PAGE = re.compile(r"^(?P<text>.*\S)\s+(?P<page>\d{1,4})$")
 NOTE_MAX = 60  # a short note (caption, ※ line) inside or after a list
 ECHO_MAX = 40  # a short line that occurs again elsewhere is an echo, not text of its own
 LONG_LIST = 6  # empty headings in a row, some repeated elsewhere: a list of the plan's structure
-
-
-def squash(text: str) -> str:
-    return "".join(text.split())
 
 
 @dataclass
@@ -52,8 +49,6 @@ class Block:
     rows: list[int] = field(default_factory=list)
     header: int | None = None
     entries: list[Entry] = field(default_factory=list)
-    reason: str = ""
-    explicit: bool = True  # announced by a header, leaders or bullets: an entry without a body is a unit
 
 
 _DASHES = str.maketrans("", "", "—―~～〜‐-")
@@ -62,7 +57,7 @@ _DASHES = str.maketrans("", "", "—―~～〜‐-")
 def heading_key(code: str, title: str) -> tuple[str, str]:
     """How a heading is recognised elsewhere: its code and its title without spaces or the dashes
     around a subtitle (総論 ―まちづくり― names the unit titled 総論, subtitled まちづくり)."""
-    return (code, squash(title).translate(_DASHES))
+    return (code, compact_code(title).translate(_DASHES))
 
 
 def _split_page(text: str) -> tuple[str, int | None]:
@@ -99,9 +94,9 @@ class Keys:
             if mark.role in (Role.TEXT, Role.MARKER):
                 text, _ = _split_page(rows[i].core)
                 m = _TRAILING_PAGE.match(text)
-                self.lines.setdefault(squash(text), []).append(i)
+                self.lines.setdefault(compact_code(text), []).append(i)
                 if m and mark.role is Role.TEXT:
-                    self.lines.setdefault(squash(m.group("text")), []).append(i)
+                    self.lines.setdefault(compact_code(m.group("text")), []).append(i)
 
     @staticmethod
     def marker_keys(rows: list[Row], marks: list[Mark], i: int, mk: Marker,
@@ -172,7 +167,7 @@ def explicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, ke
                                                  for k in Keys.marker_keys(rows, marks, i, mk, furniture))
             continue
         if len(run) >= 2 and evidence:
-            blocks.append(_block_of(rows, marks, furniture, keys, run, None, "entries with page numbers or bullets"))
+            blocks.append(_block_of(rows, marks, furniture, keys, run, None))  # entries with page numbers or bullets
             taken.update(run)
         run, evidence = [], False
     return sorted(blocks, key=lambda b: b.rows[0])
@@ -226,7 +221,7 @@ def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys
     notes = set(members) - set(entries)
     if len(entries) < 2:
         return None
-    return _block_of(rows, marks, furniture, keys, members, h, "a contents header", notes)
+    return _block_of(rows, marks, furniture, keys, members, h, notes)  # under a contents header
 
 
 def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, i: int, lo: int, hi: int) -> bool:
@@ -243,16 +238,16 @@ def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: K
                 if keys.outside(keys.at.get(k, []), lo, hi):
                     return True
     text, _ = _split_page(rows[i].core)
-    candidates = [squash(text)]
+    candidates = [compact_code(text)]
     m = _TRAILING_PAGE.match(text)
     if m:
-        candidates.append(squash(m.group("text")))
+        candidates.append(compact_code(m.group("text")))
     return any(keys.outside(keys.lines.get(c, []), lo, hi) for c in candidates if len(c) >= 2)
 
 
 def _block_of(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, members: list[int],
-              header: int | None, reason: str, notes: set[int] | None = None) -> Block:
-    block = Block(header=header, reason=reason)
+              header: int | None, notes: set[int] | None = None) -> Block:
+    block = Block(header=header)
     in_list = set(members) | ({header} if header is not None else set())
     titles: set[int] = set()
     # A code on its own row in a list takes its title from the next row: that row is the entry's too.
@@ -368,7 +363,7 @@ def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: lis
     """The block of a run of copies: its headings with their own title rows, one leading echo and
     up to three short notes after it; rows in ``not_ours`` (other headings' titles, other lists)
     stay out."""
-    block = Block(reason="headings without text of their own that repeat other headings", explicit=False)
+    block = Block()  # headings without text of their own that repeat other headings
     members = list(run)
     # Leading rows that echo lines found elsewhere (a goal's slogan printed above it) and a
     # few short notes after the list (a caption, ※ p.26～40 議決) belong to it.

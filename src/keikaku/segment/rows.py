@@ -34,7 +34,6 @@ class Row:
     """One row: source line ``line`` (1-based), columns ``start`` … ``start + len(text)``;
     ``core`` is its matching form without surrounding whitespace, from column ``core_start``."""
 
-    index: int
     line: int
     start: int
     text: str
@@ -133,15 +132,15 @@ def split_rows(lines: Sequence[Line], reader: PieceReader) -> list[Row]:
     for line in lines:
         pieces = is_runon(line, reader)
         if pieces is None:
-            rows.append(make_row(len(rows), line.no, 0, line.text, line.m))
+            rows.append(make_row(line.no, 0, line.text, line.m))
             continue
         for a, b in pieces:
             piece = line.text[a:b]
-            rows.append(make_row(len(rows), line.no, a, piece, matchable(piece), runon=True))
+            rows.append(make_row(line.no, a, piece, matchable(piece), runon=True))
     return rows
 
 
-def make_row(index: int, line: int, start: int, text: str, m: Matchable, runon: bool = False) -> Row:
+def make_row(line: int, start: int, text: str, m: Matchable, runon: bool = False) -> Row:
     t = m.text
     core = t.strip()
-    return Row(index, line, start, text, m, runon, core, len(t) - len(t.lstrip()) if core else 0)
+    return Row(line, start, text, m, runon, core, len(t) - len(t.lstrip()) if core else 0)

@@ -41,7 +41,6 @@ class Decisions:
 
     heads: dict[int, Marker] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)
-    runs: dict[str, int] = field(default_factory=dict)  # style → longest run
 
 
 def _next_marker_text(mk: Marker) -> re.Pattern[str] | None:
@@ -115,7 +114,6 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
     for style, n in restarts.items():  # (1) under one goal, (1) under the next: a list that restarts
         if n >= 2:
             established[style] = max(established[style], 2)
-    d.runs = established
     accepted: dict[int, Marker] = {}
     verdicts: list[tuple[int, Marker, str | None]] = []
     for (i, mk), length in zip(readings, run_of):

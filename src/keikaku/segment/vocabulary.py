@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import NodeKind
-from ..normalize import numeral
+from ..normalize import compact_code, numeral
 from ..profile import GuardedPattern, Label, Profile, Style, builtin_profiles
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
@@ -122,6 +122,11 @@ def _unnamed(pattern: str) -> str:
     return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
+def style_code(prefix: str, path: tuple[int, ...]) -> tuple[str, str]:
+    """A marker's style and code: (基本目標, (2,)) → (基本目標#, 基本目標2); ("", (1, 2)) → (#-#, 1-2)."""
+    return prefix + "-".join("#" for _ in path), prefix + "-".join(str(p) for p in path)
+
+
 def _spaced(word: str) -> str:
     """A regex for ``word`` that also matches it letter-spaced (基 本 目 標, 施　策)."""
     return "[ ]?".join(re.escape(ch) for ch in word)
@@ -133,7 +138,6 @@ class Vocabulary:
     def __init__(self, profile: Profile) -> None:
         generic = builtin_profiles().get("generic", profile)
         base = profile if profile.styles or profile.labels else generic
-        self.profile = profile
         self.styles: tuple[Style, ...] = base.styles
         self.labels: tuple[Label, ...] = base.labels
         self.counters = tuple(sorted(base.counters or generic.counters, key=len, reverse=True))
@@ -148,7 +152,7 @@ class Vocabulary:
         self._known_words = {lb.word for lb in self.labels}
         # Compiled once: one pattern for all level words and one for all styles, so that the
         # common row (text that starts with no marker) costs one match each, not one per rule.
-        self._any_label = re.compile("|".join(f"(?:{_unnamed(rx.pattern)})" for _, rx in self._prefix) or "(?!)")
+        self._any_label = _one_of(tuple(rx for _, rx in self._prefix))
         self._any_style = _one_of(tuple(st.pattern for st in self.styles))
         self.furniture = _one_of(profile.furniture)
         self.contents_headers = _one_of(profile.contents_headers)
@@ -186,8 +190,7 @@ class Vocabulary:
         if m:
             prefix = m.group("prefix") or ""
             path = tuple(int(p) for p in m.group("code").split("-"))
-            style = prefix + "-".join("#" for _ in path)
-            code = prefix + "-".join(str(p) for p in path)
+            style, code = style_code(prefix, path)
             kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
             found.append(self._make(core, style, path, code, kind, pos, m.end(), False, False, False, 50,
                                     bulleted, arabic=True))
@@ -245,8 +248,7 @@ class Vocabulary:
                 if not n:
                     continue
                 path = (n,)
-            style = lb.word + "-".join("#" for _ in path)
-            code = lb.word + "-".join(str(p) for p in path)
+            style, code = style_code(lb.word, path)
             return [self._make(core, style, path, code, lb.kind, pos, end, True, True, False, lb.order, bulleted,
                                arabic=token[0].isdigit())]
         return []
@@ -329,18 +331,17 @@ class Vocabulary:
         m = self._values.match(stripped)
         if m is None or m.end() >= len(stripped):
             return None
-        return "".join(m.group().split()).rstrip(":"), lead + m.end()
+        return compact_code(m.group()).rstrip(":"), lead + m.end()
 
     def known_label(self, text: str) -> Label | None:
         """The level word that ``text`` is, letter spacing ignored (a label row split from its code)."""
-        word = re.sub(r"\s+", "", text)
+        word = compact_code(text)
         return next((lb for lb in self.labels if lb.form == "prefix" and lb.word == word), None)
 
 
 def _squash(text: str) -> str:
     """A section name as compared: no spaces, no leading decoration, no brackets or trailing colon."""
-    t = re.sub(r"\s+", "", text)
-    t = t.lstrip(DECORATIONS)
+    t = compact_code(text).lstrip(DECORATIONS)
     if t[:1] in "【<[〈《" and t[-1:] in "】>]〉》":
         t = t[1:-1]
     return t.rstrip(":")
