@@ -24,6 +24,24 @@ from .levels import Outline
 from .rows import Row
 from .titles import Heading
 
+
+class GrowingTexts:
+    """The texts of paragraphs and bullets that grow line by line, joined once at the end: a plan
+    of 200,000 lines without a blank line is one paragraph, and joining at every line would make
+    building quadratic.  Both builders (this one and :mod:`.pinned`) use it."""
+
+    def __init__(self) -> None:
+        self._parts: dict[int, tuple[Paragraph | Item, list[str]]] = {}
+
+    def add(self, holder: Paragraph | Item, text: str) -> None:
+        self._parts.setdefault(id(holder), (holder, [holder.text]))[1].append(text)
+
+    def join(self) -> None:
+        """Set the text of every holder that grew."""
+        for holder, parts in self._parts.values():
+            holder.text = "".join(parts)
+        self._parts.clear()
+
 _SUBTITLE = re.compile(r"^(?P<title>.+?)\s*(?P<open>[—―~～〜－-]{1,2})\s*(?P<subtitle>[^—―~～〜]+?)\s*(?P=open)$")
 
 
@@ -62,7 +80,7 @@ class _Builder:
         self.para: Paragraph | None = None
         self.item: Item | None = None
         self.furniture_out: list[Paragraph] = []
-        self._parts: dict[int, tuple[Paragraph | Item, list[str]]] = {}  # text of growing paragraphs, joined at the end
+        self.growing = GrowingTexts()
         self.entries: list[tuple[Item, Entry, Node | None]] = []
         self.warnings: list[str] = []
         self.block_at = {b.rows[0]: b for b in blocks}
@@ -113,7 +131,7 @@ class _Builder:
                     continue
                 getattr(self, "_" + role.name.lower())(r)
             r += 1
-        self._join_parts()
+        self.growing.join()
         self._settle_trailing()
 
     # -- one method per kind of row ---------------------------------------------------------------
@@ -212,24 +230,17 @@ class _Builder:
         span = row.span()
         text = row.text[span.start - row.start:span.end - row.start]
         if self.item is not None:  # a bullet wrapped onto the next line
-            self._parts.setdefault(id(self.item), (self.item, [self.item.text]))[1].append(text)
+            self.growing.add(self.item, text)
             self.item.spans.append(span)
             return
         if self.para is not None:
             last = self.para.spans[-1]
             sep = " " if row.runon and last.line == span.line else ""
-            self._parts.setdefault(id(self.para), (self.para, [self.para.text]))[1].append(sep + text)
+            self.growing.add(self.para, sep + text)
             self.para.spans.append(span)
             return
         self.para = Paragraph(text, [span])
         (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
-
-    def _join_parts(self) -> None:
-        """Set the text of every paragraph and bullet that grew line by line (joined once: a plan
-        of 200,000 lines without a blank line is one paragraph)."""
-        for holder, parts in self._parts.values():
-            holder.text = "".join(parts)
-        self._parts.clear()
 
     def _table(self, start: int, end: int) -> None:
         """Rows with tabs: a table of the current section (a 成果指標 table), or of the unit; rows

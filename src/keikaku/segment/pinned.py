@@ -15,6 +15,7 @@ from ..model import Item, Node, NodeKind, Paragraph, Section, Span
 from ..normalize import compact_code, join_broken, matchable
 from ..profile import Profile
 from ..tables import Cell, TableRow, apply_table, node_from_cell
+from .build import GrowingTexts
 from .classify import CLine, Classified, Cls, classify
 
 
@@ -55,6 +56,7 @@ class _Builder:
         self.contents: dict[int, Node] = {}
         self.entry_keys: list[tuple[Item, tuple[str, str] | None, str]] = []
         self.block_rank = self._block_ranks()
+        self.growing = GrowingTexts()
 
     def _block_ranks(self) -> dict[int, int]:
         ranks: dict[int, int] = {}
@@ -83,6 +85,7 @@ class _Builder:
             handler = getattr(self, "_" + c.cls.value)
             handler(i, c)
             i += 1
+        self.growing.join()
         return self.root
 
     # one method per line class ------------------------------------------------------------
@@ -176,11 +179,11 @@ class _Builder:
     def _text(self, i: int, c: CLine) -> None:
         text, span = _core(c)
         if self.item is not None:  # a bullet wrapped onto the next line
-            self.item.text += text
+            self.growing.add(self.item, text)
             self.item.spans.append(span)
             return
         if self.para is not None:
-            self.para.text += text
+            self.growing.add(self.para, text)
             self.para.spans.append(span)
             return
         self.para = Paragraph(text, [span])
