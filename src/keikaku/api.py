@@ -14,7 +14,6 @@ nodes, so tables join on (doc_id, node_id) without surprises.
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from .export import table_rows
 from .records import COLUMNS, ROW_TYPES, column_types
 from .ingest import ingest, ingest_bytes
 from .model import Document
-from .outdir import load_manifest
+from .outdir import UNREADABLE, OutputFolder, load_manifest
 from .profile import Profile, get_profile
 from .segment import segment_source
 
@@ -105,16 +104,16 @@ def load(output_dir: str | Path) -> Tables:
     warning naming it."""
     import pandas as pd
 
-    out = Path(output_dir)
-    state = load_manifest(out)
+    out = OutputFolder(Path(output_dir))
+    state = load_manifest(out.path)
     entries = [state.documents[k] for k in sorted(state.documents)]
     rows: dict[str, list[list[Any]]] = {name: [] for name in COLUMNS}
     for entry in entries:
         if entry.get("output"):
-            path = out / Path(str(entry["output"])).name
+            path = out.file(str(entry["output"]))
             try:
-                tables = table_rows(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                tables = table_rows(out.read_document(path.name))
+            except UNREADABLE as exc:
                 warnings.warn(f"{path}: damaged ({type(exc).__name__}: {exc}); left out (run keikaku again to"
                               " rebuild it)", stacklevel=2)
                 continue

@@ -142,6 +142,17 @@ class OutputFolder:
     def file(self, name: str) -> Path:
         return self.path / Path(name).name
 
+    def read_document(self, name: str) -> dict[str, Any]:
+        """A document JSON of the folder; ValueError saying why when it cannot be read or is not a
+        keikaku document (truncated, a list at the top)."""
+        try:
+            doc = json.loads(self.file(name).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ValueError(exc.strerror or str(exc)) from exc
+        if not isinstance(doc, dict) or not isinstance(doc.get("children"), list):
+            raise ValueError(f"a {type(doc).__name__} at the top, not a keikaku document")
+        return doc
+
     def documents_on_disk(self) -> Iterator[str]:
         for entry in self.path.glob("*.json"):
             if entry.name != MANIFEST:
@@ -168,6 +179,11 @@ class OutputFolder:
         atomic_write(self.path / MANIFEST, dumps(manifest, pretty=True))
 
 
+# What reading a document of the folder can raise: read_document's ValueError, and a document of
+# another shape (an older version, a hand-edited file) met by what reads its fields.
+UNREADABLE = (ValueError, KeyError, TypeError, AttributeError)
+
+
 def load_manifest(folder: Path) -> ManifestOnDisk:
     """The manifest of an output folder, for readers (``keikaku.load``, ``keikaku report``):
     :class:`InputError` when there is none or it cannot be read (a run rebuilds it instead)."""
@@ -179,4 +195,4 @@ def load_manifest(folder: Path) -> ManifestOnDisk:
 
 
 __all__ = ["CACHE", "LOCK", "MANIFEST", "ManifestOnDisk", "OutputBusy", "OutputFolder", "REPORT", "RESERVED_IDS",
-           "TABLES", "document_file", "fit_id", "load_manifest", "table_files"]
+           "TABLES", "UNREADABLE", "document_file", "fit_id", "load_manifest", "table_files"]

@@ -26,7 +26,7 @@ from .analyse import check_mode
 from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
 from .cache import analysis_fingerprint
 from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
-from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, OutputFolder, document_file, fit_id, table_files
+from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, UNREADABLE, OutputFolder, document_file, fit_id, table_files
 from .profile import GuardedPattern, Profile, builtin_profiles
 from .records import Manifest, manifest_entry, plain
 from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
@@ -263,8 +263,8 @@ def _adopted(folder: OutputFolder, listed: dict[str, dict[str, Any]], log: Calla
             continue
         path = folder.file(document_file(doc_id))
         try:
-            adopted[doc_id] = document_entry(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            adopted[doc_id] = document_entry(folder.read_document(path.name))
+        except UNREADABLE as exc:
             log(f"warning: {path}: not a keikaku document ({exc}); left as it is, out of the manifest and tables")
     return adopted
 
@@ -439,8 +439,8 @@ def _write_tables(folder: OutputFolder, documents: list[dict[str, Any]], csv_enc
         if e.get("output"):
             path = folder.file(str(e["output"]))
             try:
-                rows_by_doc[e["doc_id"]] = table_rows(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+                rows_by_doc[e["doc_id"]] = table_rows(folder.read_document(path.name))
+            except UNREADABLE as exc:
                 log(f"warning: {path}: not a keikaku document any more ({exc}); left out of the tables")
     try:
         _, cut = write_tables(folder.path, rows_by_doc, csv_encoding, table_format)

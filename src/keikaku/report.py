@@ -12,7 +12,6 @@ assets: the CSS and the few lines of script are inline, and fonts are the reader
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 from typing import Any
 
@@ -191,14 +190,10 @@ def _node(node: dict[str, Any], open_: bool) -> str:
 def _document(out: OutputFolder, name: str) -> tuple[dict[str, Any] | None, str | None]:
     """A document JSON of the folder, or why it cannot be read (a damaged file is reported on the
     page; the rest of the report is built)."""
-    path = out.file(name)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(doc, dict) or not isinstance(doc.get("children"), list):
-            raise ValueError(f"a {type(doc).__name__} at the top, not a keikaku document")
-        return doc, None
-    except (OSError, ValueError) as exc:
-        return None, f"{path.name} cannot be read: {exc}"
+        return out.read_document(name), None
+    except ValueError as exc:
+        return None, f"{out.file(name).name} cannot be read: {exc}"
 
 
 def _front(doc: dict[str, Any]) -> str:
