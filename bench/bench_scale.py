@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_segment import lines_plan  # noqa: E402 - the same plan-like lines as the segmentation benchmark
+from bench_segment import lines_plan, seeds_text  # noqa: E402 - the same inputs as the segmentation benchmark
+from bench_segment import run as run_measured  # noqa: E402
 
 TARGET_LINE_RATIO = 1.5
 TARGET_BYTES_PER_BYTE = 25
@@ -41,19 +39,12 @@ TARGET_BYTES_PER_BYTE = 25
 
 def run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (bytes) of ``keikaku run ARGS --no-cache -q``."""
-    cmd = [sys.executable, "-m", "keikaku", "run", *args, "--no-cache", "-q"]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
-    return wall, usage.ru_maxrss * 1024
+    wall, mib = run_measured([sys.executable, "-m", "keikaku", "run", *args, "--no-cache", "-q"])
+    return wall, mib * 2**20
 
 
 def one_line(folder: Path, size: int) -> Path:
-    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))).replace("\n", "")
+    text = seeds_text().replace("\n", "")
     data = (text * (size // len(text.encode()) + 1)).encode()[:size].decode("utf-8", errors="ignore")
     path = folder / "one_line.txt"
     path.write_text(data, encoding="utf-8")

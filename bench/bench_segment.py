@@ -77,8 +77,21 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
     return wall, usage.ru_maxrss / 1024
 
 
+def seeds_text() -> str:
+    """The seeds of raw/ concatenated: the plan text the large inputs repeat."""
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt")))
+
+
+def segment_seconds(path: Path) -> float:
+    """Seconds ``keikaku.segment.parse_file`` takes on ``path``, in a fresh process."""
+    code = ("import time;from keikaku.segment import parse_file;t=time.perf_counter();"
+            f"parse_file({str(path)!r},'x',None);print(time.perf_counter()-t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def twenty_mb(folder: Path) -> Path:
-    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt")))
+    text = seeds_text()
     big = folder / "big.txt"
     big.write_text(text * (20_000_000 // len(text.encode()) + 1), encoding="utf-8")
     return big
@@ -118,14 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         figures.update(baseline_s=round(base_wall, 2), this_s=round(wall, 2), ratio=round(wall / base_wall, 3),
                        baseline_mib=round(base_rss), this_mib=round(rss))
         print("segmentation by number of lines (plan-like text repeated):")
-        sys.path.insert(0, str(ROOT / "src"))
         per_line = []
         for n in (int(x) for x in args.lines.split(",")):
             path = lines_plan(folder, n)
-            code = ("import sys,time;from keikaku.segment import parse_file;t=time.perf_counter();"
-                    f"parse_file({str(path)!r},'x',None);print(time.perf_counter()-t)")
-            out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-            seconds = float(out.stdout.strip())
+            seconds = segment_seconds(path)
             per_line.append((n, seconds))
             print(f"  {n:>9,} lines: {seconds:6.2f} s, {seconds / n * 1e6:6.1f} µs per line")
         first = per_line[0][1] / per_line[0][0]
@@ -138,10 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             for n in (4000, 16000):
                 path = folder / f"hostile_{n}.txt"
                 path.write_text(make(n), encoding="utf-8")
-                code = ("import time;from keikaku.segment import parse_file;t=time.perf_counter();"
-                        f"parse_file({str(path)!r},'x',None);print(time.perf_counter()-t)")
-                out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-                times.append(float(out.stdout.strip()) / n)
+                times.append(segment_seconds(path) / n)
             print(f"  {name:<40} {times[0] * 1e6:7.1f} → {times[1] * 1e6:7.1f} µs per row ({times[1] / times[0]:.2f})")
             figures[f"hostile_{name}"] = round(times[1] / times[0], 2)
     print(json.dumps(figures))
