@@ -194,8 +194,8 @@ def _resolve_entries(root: Node, entries: list[tuple[Item, Entry, Node | None]])
             by_key.setdefault(heading_key(n.code or "", title), n)
             if title:
                 by_title.setdefault(heading_key("", title)[1], n)
-    unmatched: dict[int, list[tuple[Item, Entry]]] = {}
-    lists: dict[int, tuple[Node, int]] = {}
+    unmatched: dict[Node, list[tuple[Item, Entry]]] = {}  # by contents node (nodes hash by identity)
+    total: Counter[Node] = Counter()
     for item, entry, contents in entries:
         target = by_key.get(entry.key) if entry.key else None
         if target is None:
@@ -205,14 +205,13 @@ def _resolve_entries(root: Node, entries: list[tuple[Item, Entry, Node | None]])
             if target.page is None and item.page is not None:
                 target.page = item.page
         elif contents is not None:
-            unmatched.setdefault(id(contents), []).append((item, entry))
+            unmatched.setdefault(contents, []).append((item, entry))
         if contents is not None:
-            lists[id(contents)] = (contents, lists.get(id(contents), (contents, 0))[1] + 1)
+            total[contents] += 1
     warnings: list[str] = []
-    for key, missing in unmatched.items():
-        contents, total = lists[key]
-        if 2 * len(missing) < total:
-            warnings.append(f"{len(missing)} of {total} contents entries name no heading of the text"
+    for contents, missing in unmatched.items():
+        if 2 * len(missing) < total[contents]:
+            warnings.append(f"{len(missing)} of {total[contents]} contents entries name no heading of the text"
                             f" (line {missing[0][0].spans[0].line}: {missing[0][0].text[:30]})")
             continue
         for item, entry in missing:
