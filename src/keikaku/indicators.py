@@ -288,7 +288,7 @@ def _read_tokens(tokens: list[str], columns: list[Column]) -> tuple[list[str], i
             if col.role in VALUE_ROLES:
                 # 1,191 件 / 41,250人 (令和3年): unit and year as separate tokens
                 if i < len(tokens) and parse_value(cell) is not None and _UNITS.match(_nfkc(tokens[i])) \
-                        and not re.search(r"\D$", _nfkc(cell).split("(")[0].split("（")[0]):
+                        and _nfkc(cell).split("(")[0][-1:].isdigit():  # a number still without its unit
                     cell += tokens[i]
                     i += 1
                 if i < len(tokens) and _CELL_YEAR.fullmatch(_nfkc(tokens[i])):
@@ -333,10 +333,11 @@ def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
     found: list[Found] = []
     i, col = 0, 0
     while i < len(lines):
-        table, next_i, next_col = _table_at(lines, i, col, found)
+        table, next_i, next_col = _table_at(lines, i, col)
         if table is None:
             i, col = i + 1, 0
         else:
+            found.append(table)
             i, col = next_i, next_col
     return found
 
@@ -360,8 +361,7 @@ def _strong(columns: list[Column]) -> bool:
         or any(c.label in STRONG_WORDS for c in values)
 
 
-def _table_at(lines: list[tuple[int, str]], i: int, col: int,
-              found: list[Found]) -> tuple[Found | None, int, int]:
+def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | None, int, int]:
     """The table whose header starts on line ``i`` at or after column ``col``, and where to go
     on looking (the next line, or further on this line after a flattened table)."""
     no, text = lines[i]
@@ -384,7 +384,6 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int,
                 k += len(cols)
             k = _notes(lines, k, table)
             if table.rows:
-                found.append(table)
                 return table, k, 0
     for start in _header_start(text):
         if start < col:
@@ -414,7 +413,6 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int,
                 table.rows.append(Row(cells, [no, no]))
                 taken += used
             if table.rows:
-                found.append(table)
                 return table, i, end + words[taken - 1].end()
             continue
         if tail:
@@ -443,7 +441,6 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int,
             k += 1
         k = _notes(lines, k, table)
         if table.rows:
-            found.append(table)
             return table, k, 0
     return None, i, 0
 
