@@ -90,6 +90,22 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "good.json").exists()
 
 
+def test_hidden_files_and_folders_are_listed_as_skipped(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    (inputs / ".git").mkdir(parents=True)
+    (inputs / ".git" / "plan.txt").write_text("基本目標1 まち\n", encoding="utf-8")
+    shutil.copy(RAW / "kodaira_kihonkoso.txt", inputs / "good.txt")
+    (inputs / ".good.txt.swp").write_text("x", encoding="utf-8")
+    result = keikaku("run", "--nlp", "none", str(inputs), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert f"skipped: {inputs / '.git'}: hidden folder (not searched)" in result.stderr
+    assert f"skipped: {inputs / '.good.txt.swp'}: hidden file" in result.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(s["path"], s["reason"]) for s in manifest["skipped"]] == [
+        (str(inputs / ".git"), "hidden folder (not searched)"), (str(inputs / ".good.txt.swp"), "hidden file")]
+    assert [d["doc_id"] for d in manifest["documents"]] == ["good"]
+
+
 def test_same_stem_in_two_folders_gets_two_doc_ids(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()

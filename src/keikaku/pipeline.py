@@ -49,12 +49,15 @@ def collect_inputs(paths: list[str]) -> Inputs:
         p = Path(arg)
         if p.is_dir():
             for dirpath, dirnames, filenames in os.walk(p):  # followlinks=False: symlink loops cannot recur
+                # Hidden files and folders (.git, .DS_Store, an editor's backup) are not read, but listed.
+                for d in sorted(d for d in dirnames if d.startswith(".")):
+                    found.skipped.append({"path": str(Path(dirpath) / d), "reason": "hidden folder (not searched)"})
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     f = Path(dirpath) / name
                     if name.startswith("."):
-                        continue
-                    if f.suffix.lower() in TEXT_SUFFIXES:
+                        found.skipped.append({"path": str(f), "reason": "hidden file"})
+                    elif f.suffix.lower() in TEXT_SUFFIXES:
                         found.files.append(f)
                     else:
                         found.skipped.append({"path": str(f), "reason": "not a .txt file"})
