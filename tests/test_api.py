@@ -10,7 +10,7 @@ import pytest
 from conftest import RAW
 
 import keikaku
-from keikaku.errors import InputError
+from keikaku.errors import InputError, UsageError
 
 pd = pytest.importorskip("pandas")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -31,12 +31,28 @@ def test_parse_a_path_and_a_text() -> None:
     assert [n.code for n in doc.nodes() if n.kind.value == "goal"] == ["基本目標1", "基本目標2", "基本目標3"]
     assert doc.root.keywords
     text = "基本目標1 安全なまち\n\n東日本大震災の教訓から、令和6年度に計画を見直します。\n"
-    doc = keikaku.parse(text, profile="generic", nlp="fast", doc_id="draft")
+    doc = keikaku.parse(text=text, profile="generic", nlp="fast", doc_id="draft")
     (goal,) = list(doc.nodes())
     assert (doc.doc_id, goal.code, goal.title) == ("draft", "基本目標1", "安全なまち")
     assert [(e["text"], e["label"]) for e in goal.entities] == [("東日本大震災", "EVENT"), ("令和6年度", "DATE")]
     with pytest.raises(InputError, match="contains no text"):
-        keikaku.parse("\n\n")
+        keikaku.parse(text="\n\n")
+
+
+def test_parse_never_reads_a_text_as_a_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A one-line text that names an existing file is the text, given as text=.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "基本目標1 安全なまち").write_text("第1章 別のファイル\n", encoding="utf-8")
+    (goal,) = keikaku.parse(text="基本目標1 安全なまち", profile="generic", nlp="none").nodes()
+    assert goal.title == "安全なまち"
+    (chapter,) = keikaku.parse("基本目標1 安全なまち", profile="generic", nlp="none").nodes()  # the path
+    assert chapter.title == "別のファイル"
+    with pytest.raises(UsageError, match="text="):
+        keikaku.parse("基本目標1 安全なまち\n本文")
+    with pytest.raises(UsageError, match="exactly one"):
+        keikaku.parse("a.txt", text="本文")
+    with pytest.raises(InputError, match="missing.txt"):
+        keikaku.parse(tmp_path / "missing.txt")
 
 
 def test_load_gives_typed_tables_with_consistent_keys(out: Path) -> None:

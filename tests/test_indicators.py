@@ -113,7 +113,7 @@ def test_indicators_attach_to_the_unit_that_holds_the_table() -> None:
             "施策1-1 防災力の向上\n地域の防災力を高めます。\n成果指標\n指標名\t現状値（令和5年度）\t目標値（令和11年度）\n"
             "防災訓練の参加者数\t1,280人\t2,000人\n\n"
             "施策1-2 交通安全\n交通事故を減らします。\nKPI 基準値 目標値 交通事故件数 312件(令和4年) 250件(令和10年) 以上です。\n")
-    doc = keikaku.parse(text, nlp="none")
+    doc = keikaku.parse(text=text, nlp="none")
     by_node = {n.code or n.title: [i.name for i in n.indicators] for n in doc.nodes() if n.indicators}
     assert by_node == {"施策1-1": ["防災訓練の参加者数"], "施策1-2": ["交通事故件数"]}
     (kpi,) = [i for n in doc.nodes() for i in n.indicators if i.name == "交通事故件数"]
@@ -137,13 +137,13 @@ def test_other_spellings_of_the_header(header: str, labels: list[str]) -> None:
 def test_prose_that_mentions_targets_is_not_a_table() -> None:
     text = ("施策1 健康づくり\n特定健康診査の受診率は38.6％で、県の目標値である60％を大きく下回っています。\n"
             "目標 計画的に進めます。\n現状 課題が多い状況です。\n第3部 後期基本計画\n第1章 子育て ・・・・・・ 44\n")
-    doc = keikaku.parse(text, nlp="none")
+    doc = keikaku.parse(text=text, nlp="none")
     assert [i for n in doc.root.walk() for i in n.indicators] == []
 
 
 def test_an_unrecognised_table_is_kept_and_named_in_a_warning(tmp_path: Path) -> None:
     text = "施策1 人口\n人口の推移は次のとおりです。\n年\t総人口\t高齢化率\n2020年\t41,250\t31.2%\n2025年\t40,100\t33.0%\n"
-    doc = keikaku.parse(text, nlp="none")
+    doc = keikaku.parse(text=text, nlp="none")
     assert any("lines 3-5" in w and "does not recognise" in w for w in doc.warnings)
 
 

@@ -1,7 +1,8 @@
 """The Python API for notebooks: one document in memory, or a whole output folder as DataFrames.
 
     import keikaku
-    doc = keikaku.parse("raw/kodaira_kihonkoso.txt")            # a Document, analysed
+    doc = keikaku.parse("raw/kodaira_kihonkoso.txt")            # a file: a Document, analysed
+    doc = keikaku.parse(text="基本目標1 安全なまち\n…")           # a text
     t = keikaku.load("output")                                   # the tables of a run
     t.nodes.query("kind == 'goal'")
     t.subtree("nishitokyo_2nd_kihonkeikaku_mi", "み2/み2-1")      # a node and its descendants
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .analyse import analyse
-from .errors import InputError
+from .errors import InputError, UsageError
 from .export import table_rows
 from .records import COLUMNS, ROW_TYPES, column_types
 from .ingest import ingest, ingest_bytes
@@ -32,19 +33,24 @@ from .segment import segment_source
 if TYPE_CHECKING:
     import pandas as pd
 
-def parse(text_or_path: str | Path, profile: str | Profile | None = None, nlp: str = "full",
-          doc_id: str | None = None) -> Document:
-    """Segment and analyse one plan: a path (``Path``, or a string naming an existing file) or
-    the text itself.  ``profile``: a shipped name, a .toml path or a Profile; None chooses."""
-    if isinstance(text_or_path, Path) or ("\n" not in text_or_path and Path(text_or_path).is_file()):
-        path = Path(text_or_path)
-        source = ingest(path)
-        doc_id = doc_id or path.stem
-    else:
-        source = ingest_bytes(text_or_path.encode("utf-8"), "<text>")
+def parse(path: str | Path | None = None, *, text: str | None = None, profile: str | Profile | None = None,
+          nlp: str = "full", doc_id: str | None = None) -> Document:
+    """Segment and analyse one plan: a file (``path``, a ``Path`` or a string) or the text itself
+    (``text=``), never guessed from the string (a one-line text could name a file).  ``profile``:
+    a shipped name, a .toml path or a Profile; None chooses."""
+    if (path is None) == (text is None):
+        raise UsageError("keikaku.parse takes a file path or text=..., exactly one of them")
+    if text is not None:
+        source = ingest_bytes(text.encode("utf-8"), "<text>")
         if not any(not line.blank for line in source.lines):
             raise InputError("<text>", "contains no text")
         doc_id = doc_id or "document"
+    else:
+        if isinstance(path, str) and "\n" in path:
+            raise UsageError("keikaku.parse: a path with a line break; to parse a text, pass it as"
+                             " keikaku.parse(text=...)")
+        source = ingest(Path(path))  # type: ignore[arg-type]  # not None: checked above
+        doc_id = doc_id or Path(path).stem  # type: ignore[arg-type]
     chosen = get_profile(profile) if isinstance(profile, str) else profile
     doc = segment_source(source, doc_id, chosen)
     analyse([doc], nlp)
