@@ -141,5 +141,3 @@ def test_modes() -> None:
         check_mode("slow")
 
 
-def test_golden_switch_is_off_here_too() -> None:
-    assert not REGEN
