@@ -1,4 +1,5 @@
-# make run: set up .venv, install, process raw/ into output/.   make test: set up, run the tests.
+# make run: set up .venv, install, process raw/ into output/.   make test: set up, lint (ruff), type-check
+# src/ (mypy), run the tests.
 # make devset: outline scores on the development set beside this folder.
 PYTHON ?= python3
 VENV := .venv
@@ -21,6 +22,8 @@ run: setup
 # The report test needs Chromium: scripts/test-deps.sh installs it, or says why it cannot (exit 3),
 # and then the browser tests are skipped rather than failed.
 test: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 	@status=0; scripts/test-deps.sh || status=$$?; \
 	if [ $$status -eq 3 ]; then browser=missing; elif [ $$status -eq 0 ]; then browser=yes; else exit $$status; fi; \
 	KEIKAKU_BROWSER=$$browser $(BIN)/python -m pytest -q

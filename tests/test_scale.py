@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import json
 import os
+import re
 import signal
 import subprocess
 import sys

@@ -130,11 +130,12 @@ def analyse(docs: list[Document], mode: str = "full", cache: "NlpCache | None" =
     own: dict[int, TermCounts] = {id(n): TermCounts() for n in units}
     for n in units:
         n.entities = []
-    for p, r in zip(todo, results):
-        assert r is not None  # every text has a result by now
+    for p, got in zip(todo, results):
+        if got is None:
+            raise RuntimeError(f"no analysis for {p.text[:30]!r}")  # cannot happen: every text was analysed above
         if p.narrative:
-            own[id(p.node)].add_terms(r.terms)
-        for e in r.entities:
+            own[id(p.node)].add_terms(got.terms)
+        for e in got.entities:
             p.node.entities.append({**e, "field": p.field, "start": e["start"] + p.offset,
                                     "end": e["end"] + p.offset})
     for d in docs:

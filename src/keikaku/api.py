@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 from .analyse import analyse
 from .errors import InputError, UsageError
 from .export import table_rows
-from .records import COLUMNS, ROW_TYPES, column_types
 from .ingest import ingest, ingest_bytes
 from .model import Document
 from .outdir import UNREADABLE, OutputFolder, load_manifest
 from .profile import Profile, get_profile
+from .records import COLUMNS, ROW_TYPES, column_types
 from .segment import segment_source
 
 if TYPE_CHECKING:

@@ -19,15 +19,15 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Generator, Iterator
 
 from . import __version__
 from .analyse import analyse
 from .cache import NlpCache
 from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .export import document_json, dumps
-from .nlp import get_analyzer, versions
 from .ingest import ingest_data, read_input
+from .nlp import get_analyzer, versions
 from .outdir import document_file
 from .profile import Profile
 from .segment import segment_source
@@ -63,7 +63,7 @@ def fingerprint(data: bytes, settings: str) -> str:
 
 
 def new_entry(job: Job, fp: str | None = None) -> dict[str, Any]:
-    entry = {"doc_id": job.doc_id, "source": job.path, "status": "failed", "profile": None, "encoding": None,
+    entry: dict[str, Any] = {"doc_id": job.doc_id, "source": job.path, "status": "failed", "profile": None, "encoding": None,
              "nlp": job.nlp, "schema_version": None, "fingerprint": fp, "counts": {}, "warnings": [],
              "structure": {}, "errors": [], "output": None}
     if job.note:
@@ -136,7 +136,7 @@ def usable_workers(workers: int) -> int:
 
 
 def execute(jobs: list[Job], workers: int = 1, client: Any = None,
-            log: Callable[[str], None] | None = None) -> Iterator[Outcome]:
+            log: Callable[[str], None] | None = None) -> Generator[Outcome, None, None]:
     """Outcomes of ``jobs`` as they complete (in no particular order), on the Dask ``client``
     (see :func:`connect`) when there is one."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
@@ -198,7 +198,7 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
                                    initializer=_worker_start, initargs=(queue[0].nlp, os.getpid()))
         pending: dict[Any, Job] = {}
 
-        def refill() -> None:
+        def refill(pool: ProcessPoolExecutor, pending: dict[Any, Job]) -> None:
             # One document queued per worker besides the running ones, so that no worker waits
             # while the caller writes; a suspect (pending when a pool broke) runs alone.
             while queue and len(pending) < 2 * workers:
@@ -208,13 +208,13 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
                 pending[pool.submit(process, job)] = job
 
         try:
-            refill()
+            refill(pool, pending)
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 outcomes = [future.result() for future in finished]  # BrokenProcessPool: all still pending
                 for future in finished:
                     pending.pop(future)
-                refill()
+                refill(pool, pending)
                 yield from outcomes
         except BrokenProcessPool:
             for job in pending.values():

@@ -14,8 +14,8 @@ from typing import Callable
 
 from . import __version__
 from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
-from .ingest import ingest
 from .export import FORMATS
+from .ingest import ingest
 from .nlp import MODES
 from .pipeline import Progress, run, safe_stem
 from .profile import builtin_profiles, get_profile

@@ -91,7 +91,7 @@ def parse_rules(text: str, source: str) -> tuple[EntityRule, ...]:
         exclude = raw.get("exclude", [])
         if not isinstance(min_length, int) or not (isinstance(exclude, list) and all(isinstance(x, str) for x in exclude)):
             raise RulesError(source, where, "min_length must be an integer and exclude a list of strings")
-        rules.append(EntityRule(rid, raw["label"], pattern, min_length, frozenset(exclude)))
+        rules.append(EntityRule(str(rid), raw["label"], pattern, min_length, frozenset(exclude)))
     return tuple(rules)
 
 

@@ -178,7 +178,8 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
     def indicators(node_id: str, node: dict[str, Any]) -> None:
         for n, ind in enumerate(node.get("indicators", []), start=1):
             first, last = span(ind["lines"])
-            values = ([("baseline", ind["baseline"])] if ind["baseline"] else []) \
+            values: list[tuple[str | None, dict[str, Any] | None]] = \
+                ([("baseline", ind["baseline"])] if ind["baseline"] else []) \
                 + [("target", v) for v in ind["targets"]] + [("actual", v) for v in ind["actuals"]]
             for kind, v in values or [(None, None)]:
                 v = v or {}

@@ -434,10 +434,10 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
             if layout == "pipe" and _RULE.match(row_text.strip()):
                 k += 1
                 continue
-            cells = _row_cells(row_text, layout, table.columns)
-            if cells is None:
+            row_cells = _row_cells(row_text, layout, table.columns)
+            if row_cells is None:
                 break
-            table.rows.append(Row(cells, [line_no, line_no]))
+            table.rows.append(Row(row_cells, [line_no, line_no]))
             k += 1
         k = _notes(lines, k, table)
         if table.rows:

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import RulesError
 from .nlp import Morph
@@ -194,7 +194,7 @@ def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict
 
     heap = [(-score(key), key) for key in nouns_of]
     heapq.heapify(heap)  # ties break on the key: the same order every run
-    picked = []
+    picked: list[dict[str, Any]] = []
     while heap and len(picked) < top_k:
         stale, key = heapq.heappop(heap)
         fresh = score(key)

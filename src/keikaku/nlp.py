@@ -132,7 +132,7 @@ def _share_morph_analyses() -> None:
 
     shared_morph.keikaku_shared = True  # type: ignore[attr-defined]
     shared_morph.shared = shared  # type: ignore[attr-defined]
-    ja.MorphAnalysis = shared_morph
+    setattr(ja, "MorphAnalysis", shared_morph)  # noqa: B010 - a patch of spaCy's module, on purpose
 
 
 def _tag(pos: Iterable[str]) -> str:

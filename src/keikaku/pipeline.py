@@ -26,7 +26,17 @@ from .analyse import check_mode
 from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
 from .cache import analysis_fingerprint
 from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
-from .outdir import CACHE, ID_BYTES, MANIFEST, RESERVED_IDS, UNREADABLE, OutputFolder, document_file, fit_id, table_files
+from .outdir import (
+    CACHE,
+    ID_BYTES,
+    MANIFEST,
+    RESERVED_IDS,
+    UNREADABLE,
+    OutputFolder,
+    document_file,
+    fit_id,
+    table_files,
+)
 from .profile import GuardedPattern, Profile, builtin_profiles
 from .records import Manifest, manifest_entry, plain
 from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
@@ -234,7 +244,7 @@ class _Run:
             documents[e["doc_id"]] = e
         docs = [documents[k] for k in sorted(documents)
                 if documents[k].get("output") is None or folder.file(str(documents[k]["output"])).exists()]
-        tables = {"current": tables_current}
+        tables: dict[str, Any] = {"current": tables_current}
         if note:
             tables["note"] = note
         return plain(Manifest(keikaku_version=__version__, schema_version=SCHEMA_VERSION,

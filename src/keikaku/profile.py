@@ -145,7 +145,8 @@ class _Reader:
     def __init__(self, source: str, rule: str, data: Any, guarded: bool = False) -> None:
         if not isinstance(data, dict):
             raise ProfileError(source, rule, "must be a table")
-        self.source, self.rule, self.data, self.used = source, rule, data, set()
+        self.source, self.rule, self.data = source, rule, data
+        self.used: set[str] = set()
         self.guarded = guarded
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., rule: str | None = None) -> Any:
@@ -164,6 +165,10 @@ class _Reader:
         if text is None:
             return None
         return compile_pattern(self.source, f"{self.rule}.{key}", text, groups, self.guarded)
+
+    def required_regex(self, key: str, default: Any = ..., groups: set[str] | None = None) -> re.Pattern[str]:
+        """A pattern that must be there (or has a default pattern)."""
+        return compile_pattern(self.source, f"{self.rule}.{key}", self.get(key, str, default), groups, self.guarded)
 
     def regexes(self, key: str) -> tuple[re.Pattern[str], ...]:
         texts = self.get(key, list, [])
@@ -314,7 +319,7 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
         lname = r.get("name", str)
         r.rule = f"levels[{i}] ({lname})"
         kind = _kind(r)
-        pattern = r.regex("pattern", groups=_GROUPS)
+        pattern = r.required_regex("pattern", groups=_GROUPS)
         title = r.get("title", str, "inline-or-next")
         if title not in _TITLE_MODES:
             raise ProfileError(source, f"{r.rule}.title", f"must be one of {', '.join(sorted(_TITLE_MODES))}")
@@ -335,11 +340,11 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
     sections = []
     for i, raw in enumerate(top.get("sections", list, [])):
         r = _Reader(source, f"sections[{i}]", raw, guarded)
-        sections.append(SectionRule(name=r.get("name", str), pattern=r.regex("pattern", groups={"name"})))
+        sections.append(SectionRule(name=r.get("name", str), pattern=r.required_regex("pattern", groups={"name"})))
         r.finish()
     bullets = _Reader(source, "bullets", top.get("bullets", dict, {}), guarded)
     markers = bullets.get("markers", str, "◆◇▶▷・●○◎□■☆★※")
-    list_prefix = bullets.regex("list_prefix", r"^-\s+")
+    list_prefix = bullets.required_regex("list_prefix", r"^-\s+")
     bullets.finish()
     tables = []
     by_name = {lv.name: lv for lv in levels}
@@ -350,7 +355,7 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
         mode = r.get("mode", str)
         if mode not in _TABLE_MODES:
             raise ProfileError(source, f"{r.rule}.mode", f"must be one of {', '.join(sorted(_TABLE_MODES))}")
-        rule = TableRule(name=tname, header=r.regex("header"), mode=mode,
+        rule = TableRule(name=tname, header=r.required_regex("header"), mode=mode,
                          node_level=_level_ref(r, by_name, "node_level", True),  # type: ignore[arg-type]
                          child_level=_level_ref(r, by_name, "child_level", mode == "tree"),
                          child_split=r.get("child_split", str, None),
@@ -388,8 +393,8 @@ def _style(source: str, i: int, raw: Any, guarded: bool = False) -> Style:
     r = _Reader(source, f"styles[{i}]", raw, guarded)
     sname = r.get("name", str)
     r.rule = f"styles[{i}] ({sname})"
-    pattern = r.regex("pattern", groups={"num"})
-    if pattern is None or "num" not in pattern.groupindex:
+    pattern = r.required_regex("pattern", groups={"num"})
+    if "num" not in pattern.groupindex:
         raise ProfileError(source, f"{r.rule}.pattern", "needs a named group 'num' for the number")
     number = r.get("number", str)
     if number not in _NUMBERS:

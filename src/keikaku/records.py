@@ -17,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Literal, get_origin, get_type_hints
+from typing import Any, Literal, TypeVar, dataclass_transform, get_origin, get_type_hints
 
 SCHEMA_VERSION = "2.0"
 
@@ -29,7 +29,11 @@ _CONFIG = {"use_attribute_docstrings": True, "extra": "forbid", "json_schema_ser
 _RECORDS: set[type] = set()  # every class declared here: plain() writes them field by field
 
 
-def _record(cls: type) -> type:
+_T = TypeVar("_T")
+
+
+@dataclass_transform()  # type checkers see each record as the dataclass it is
+def _record(cls: type[_T]) -> type[_T]:
     cls.__pydantic_config__ = _CONFIG  # type: ignore[attr-defined]
     made = dataclass(slots=True)(cls)
     _RECORDS.add(made)
@@ -460,9 +464,15 @@ ROW_TYPES: dict[str, type] = {"nodes": NodeRow, "sections": SectionRow, "items":
 
 # --- derived -------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+    """A record's field names in order (looked up once per class: plain() calls it per object)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 @lru_cache(maxsize=None)

@@ -38,7 +38,17 @@ from ..profile import Profile, builtin_profiles
 from ..tables import infer_pages
 from .build import build
 from .candidates import Mark, Role, read_rows
-from .contents import Block, Entry, Keys, echoes, explicit_blocks, heading_key, implicit_blocks, merge_adjacent, own_content
+from .contents import (
+    Block,
+    Entry,
+    Keys,
+    echoes,
+    explicit_blocks,
+    heading_key,
+    implicit_blocks,
+    merge_adjacent,
+    own_content,
+)
 from .furniture import Furniture, find_furniture
 from .levels import Outline, nest
 from .pinned import build_pinned, explain_score

@@ -183,9 +183,9 @@ def _mark_labels(cl: list[CLine]) -> None:
         if c.cls is not Cls.LABEL:
             continue
         j = _next_nonblank(cl, i)
-        nxt = cl[j].heading if j is not None else None
-        if not (nxt is not None and cl[j].cls is Cls.HEADING and nxt.level.label_line is not None
-                and nxt.level.label_line.match(c.core)):
+        nxt = cl[j] if j is not None else None
+        if not (nxt is not None and nxt.heading is not None and nxt.cls is Cls.HEADING
+                and nxt.heading.level.label_line is not None and nxt.heading.level.label_line.match(c.core)):
             c.cls = Cls.TEXT
 
 
@@ -255,8 +255,8 @@ def _mark_contents(cl: list[CLine]) -> int:
         return 0
     body_titles = {_title_text(cl, i) for i in heads if i not in entry}
     for i in entry:  # an entry's title line is part of the entry block, not a title
-        if cl[i].title_line is not None:
-            t = cl[i].title_line
+        t = cl[i].title_line
+        if t is not None:
             cl[t].cls, cl[t].title_of, cl[i].title_line = Cls.TEXT, None, None
     return _group_blocks(cl, sorted(entry), body_titles)
 

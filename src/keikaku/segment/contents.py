@@ -21,7 +21,7 @@ from ..normalize import compact_code
 from .candidates import Mark, Role
 from .furniture import Furniture
 from .rows import Row
-from .vocabulary import Marker, Vocabulary
+from .vocabulary import Marker
 
 _LEADER = re.compile(r"\s*(?:[・·.．…‥]\s*){2,}\s*(?P<page>\d{1,4})$")
 _TRAILING_PAGE = re.compile(r"^(?P<text>.*\S)\s+(?P<page>\d{1,4})$")
@@ -350,7 +350,7 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
 
 def _elsewhere(where: set[int] | None, i: int) -> bool:
     """True when ``where`` holds a row other than ``i``."""
-    return bool(where) and (len(where) > 1 or i not in where)  # type: ignore[arg-type]
+    return bool(where) and where is not None and (len(where) > 1 or i not in where)
 
 
 def _short(rows: list[Row], marks: list[Mark], j: int) -> bool:
@@ -376,7 +376,8 @@ def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: lis
         lead.append(j)
         j -= 1
     own = {t for i in members for t in title_of.get(i, [])}  # the copies' own title rows
-    j, tail = max([members[-1], *own]) + 1, []
+    j = max([members[-1], *own]) + 1
+    tail: list[int] = []
     while j < len(rows) and len(tail) < 3:
         if rows[j].blank or j in furniture:
             j += 1

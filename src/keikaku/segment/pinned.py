@@ -16,7 +16,7 @@ from ..normalize import compact_code, join_broken, matchable
 from ..profile import Profile
 from ..tables import Cell, TableRow, apply_table, node_from_cell
 from .build import GrowingTexts
-from .classify import CLine, Classified, Cls, classify
+from .classify import Classified, CLine, Cls, classify
 
 
 def _core(c: CLine, start: int | None = None) -> tuple[str, Span]:

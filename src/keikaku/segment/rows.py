@@ -81,7 +81,7 @@ def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int
     if reader is not None and found:
         joined = [found[0]]
         for k in range(1, len(found)):
-            (la, lb), (pa, pb), (a, b) = joined[-1], found[k - 1], found[k]
+            (la, _), (pa, pb), (a, b) = joined[-1], found[k - 1], found[k]
             after = matchable(text[found[k + 1][0]:found[k + 1][1]]).text if k + 1 < len(found) else ""
             # The piece before (not all that was joined to it): a line of 10,000 spaced characters
             # must not cost 10,000 times its length.

@@ -108,7 +108,7 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
     run_of = _runs(readings)
     established: dict[str, int] = {}
     restarts: dict[str, int] = {}
-    for (i, mk), length in zip(readings, run_of):
+    for (_, mk), length in zip(readings, run_of):
         established[mk.style] = max(established.get(mk.style, 0), length)
         restarts[mk.style] = restarts.get(mk.style, 0) + (mk.number == 1)
     for style, n in restarts.items():  # (1) under one goal, (1) under the next: a list that restarts

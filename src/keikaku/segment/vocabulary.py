@@ -197,21 +197,21 @@ class Vocabulary:
             return found
         m = _KANA_NUM.match(core, pos)
         if m:
-            n = int(m.group("num"))
-            found.append(self._make(core, m.group("prefix") + "#", (n,), m.group("prefix") + str(n), NodeKind.FIELD,
+            kana = int(m.group("num"))
+            found.append(self._make(core, m.group("prefix") + "#", (kana,), m.group("prefix") + str(kana), NodeKind.FIELD,
                                     pos, m.end(), False, False, False, 20, bulleted, arabic=True))
             return found
         for st in self.styles if self._any_style.match(core, pos) else ():
             m = st.pattern.match(core, pos)
             if not m:
                 continue
-            n = _read_number(m.group("num"), st.number)
-            if n is None or n < 1:
+            read = _read_number(m.group("num"), st.number)
+            if read is None or read < 1:
                 continue
             token = m.group(0)
             num = m.group("num")
-            code = token.replace(num, display_number(n, st.number, num), 1).rstrip(" ")
-            found.append(self._make(core, st.name, (n,), code, NodeKind.POINT if st.minor else NodeKind.CHAPTER,
+            code = token.replace(num, display_number(read, st.number, num), 1).rstrip(" ")
+            found.append(self._make(core, st.name, (read,), code, NodeKind.POINT if st.minor else NodeKind.CHAPTER,
                                     pos, m.end(), False, False, st.minor, st.order, bulleted,
                                     arabic=st.number == "arabic" and not st.minor))
         if found:
