@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
+from .cache import NlpCache, PieceResult
 from .entities import find_entities
 from .errors import SetupError, UsageError
 from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
 from .model import Document, Node, NodeKind
 from .nlp import INSTALL_HINT, MODES, get_analyzer
-
-if TYPE_CHECKING:
-    from .cache import NlpCache
 
 
 @dataclass(frozen=True)
@@ -36,12 +34,6 @@ class Piece:
     offset: int
     text: str
     narrative: bool
-
-
-@dataclass(frozen=True)
-class PieceResult:
-    terms: list[Term]
-    entities: list[dict[str, Any]]
 
 
 def pieces(node: Node) -> Iterator[Piece]:
@@ -108,7 +100,7 @@ def check_mode(mode: str) -> None:
                                f"{INSTALL_HINT}")
 
 
-def analyse(docs: list[Document], mode: str = "full", cache: "NlpCache | None" = None) -> list[Document]:
+def analyse(docs: list[Document], mode: str = "full", cache: NlpCache | None = None) -> list[Document]:
     """Fill ``keywords`` and ``entities`` of every node of ``docs`` (in place; also returned).
 
     The texts of all ``docs`` go through the model together; ``cache`` (see

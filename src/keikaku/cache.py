@@ -14,17 +14,24 @@ import hashlib
 import json
 import sqlite3
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import __version__
 from .keywords import Term
 from .nlp import versions
 
-if TYPE_CHECKING:
-    from .analyse import PieceResult
+
+@dataclass(frozen=True)
+class PieceResult:
+    """What the analysis keeps of one text (and what this cache stores): its terms for the
+    keywords and its entities, offsets into the text."""
+
+    terms: list[Term]
+    entities: list[dict[str, Any]]
 
 _DATA_FILES = ("data/stopterms.txt", "data/entity_rules.jsonl", "data/ginza_labels.toml")
 _BATCH = 500  # keys per SELECT
@@ -88,8 +95,6 @@ class NlpCache:
         return hashlib.sha256(f"{analysis_fingerprint(mode)}\0{text}".encode()).hexdigest()
 
     def get_many(self, mode: str, texts: list[str]) -> list[PieceResult | None]:
-        from .analyse import PieceResult
-
         found: dict[str, str] = {}
         keys = [self._key(mode, t) for t in texts]
         db = self._connect()

@@ -14,12 +14,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
 from .analyse import pieces
 from .model import Document, Node
-from .nlp import get_analyzer
+from .nlp import get_analyzer, short_units
 
 TOP = 10
 
@@ -32,20 +31,13 @@ class UnitScore:
     top: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
-def _short_units():  # split mode A: the shortest units, so that 人材育成 gives 人材 and 育成
-    from sudachipy import Dictionary, SplitMode
-
-    return Dictionary(dict="core").create(SplitMode.A)
-
-
 def content_words(text: str) -> set[str]:
     """Content words of a declared keyword: split mode A nouns and 形状詞 (see the module doc)."""
     words = set()
-    for m in _short_units().tokenize(text):
-        pos = m.part_of_speech()
+    for m in short_units(text):  # split mode A: 人材育成 gives 人材 and 育成
+        pos = m.pos.split("-") + ["", ""]
         if pos[0] in ("名詞", "形状詞") and pos[1] != "数詞" and pos[2] != "副詞可能":
-            words.add(m.surface())
+            words.add(m.surface)
     return words
 
 

@@ -205,6 +205,22 @@ class Analyzer:
                 yield morphs, []
 
 
+def short_units(text: str) -> list[Morph]:
+    """Sudachi's shortest units (split mode A: 人材育成 → 人材, 育成), to compare words; tags as
+    GiNZA writes them.  Used to measure keywords (:mod:`keikaku.evaluate`), not to make them."""
+    return [Morph(m.surface(), _tag(m.part_of_speech()), m.normalized_form(), m.begin(), m.end())
+            for m in _short_tokenizer().tokenize(text)]
+
+
+@lru_cache(maxsize=1)
+def _short_tokenizer() -> Any:
+    try:
+        from sudachipy import Dictionary, SplitMode
+    except ImportError as exc:
+        raise SetupError(f"the keyword measure needs SudachiPy ({exc}): {INSTALL_HINT}") from exc
+    return Dictionary(dict="core").create(SplitMode.A)
+
+
 _PACKAGES = {"full": ["spacy", "ginza", "ja-ginza", "SudachiPy", "SudachiDict-core"],
              "fast": ["SudachiPy", "SudachiDict-core"], "none": []}
 
