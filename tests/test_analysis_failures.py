@@ -13,6 +13,7 @@ from keikaku import analyse as analyse_module
 from keikaku import batch, pipeline
 from keikaku.batch import Job, execute, process
 from keikaku.errors import InputError, ProfileError, RulesError
+from keikaku.pipeline import RunOptions
 
 POISON = "毒入りの段落"
 
@@ -31,7 +32,7 @@ def test_a_document_that_breaks_the_analysis_fails_alone(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(analyse_module, "analyse_texts", fragile)
     log: list[str] = []
-    result = pipeline.run([str(inputs)], tmp_path / "out", nlp="fast", log=log.append, cache=False)
+    result = pipeline.run([str(inputs)], tmp_path / "out", RunOptions(nlp="fast", cache=False), log=log.append)
     status = {e["doc_id"]: e for e in result.entries}
     assert status["good"]["status"] == "ok" and status["bad"]["status"] == "failed"
     assert "internal error (ValueError: boom)" in status["bad"]["errors"][0]

@@ -11,7 +11,7 @@ from conftest import RAW
 
 import keikaku
 from keikaku.errors import InputError, UsageError
-from keikaku.pipeline import run
+from keikaku.pipeline import RunOptions, run
 
 pd = pytest.importorskip("pandas")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -59,7 +59,7 @@ def test_parse_never_reads_a_text_as_a_file_name(tmp_path: Path, monkeypatch: py
 def test_load_keeps_text_that_the_csv_escapes_for_spreadsheets(tmp_path: Path) -> None:
     plan = tmp_path / "plan.txt"
     plan.write_text("基本目標1 =1+1 のまち\n本文です。\n", encoding="utf-8")
-    run([str(plan)], tmp_path / "out", nlp="none", log=lambda m: None)
+    run([str(plan)], tmp_path / "out", RunOptions(nlp="none"), log=lambda m: None)
     assert "'=1+1 のまち" in (tmp_path / "out" / "nodes.csv").read_text(encoding="utf-8-sig")  # the CSV escapes it
     assert list(keikaku.load(tmp_path / "out").nodes["title"]) == ["=1+1 のまち"]  # keikaku.load does not
 

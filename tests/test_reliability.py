@@ -381,7 +381,7 @@ def test_a_text_longer_than_a_spreadsheet_cell_is_cut_visibly_in_csv_only(tmp_pa
 
 def test_a_manifest_written_by_an_older_version_is_read_and_rewritten(tmp_path: Path) -> None:
     # schema 1.1 entries had no "structure" and no "doc_id_note": the next run fills them in.
-    from keikaku.pipeline import run
+    from keikaku.pipeline import RunOptions, run
 
     out = tmp_path / "out"
     out.mkdir()
@@ -392,7 +392,7 @@ def test_a_manifest_written_by_an_older_version_is_read_and_rewritten(tmp_path: 
                                                    "documents": [old], "skipped": []}), encoding="utf-8")
     plan = tmp_path / "plan.txt"
     plan.write_text(SMALL, encoding="utf-8")
-    run([str(plan)], out, nlp="none", log=lambda m: None)
+    run([str(plan)], out, RunOptions(nlp="none"), log=lambda m: None)
     entries = {e["doc_id"]: e for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]}
     assert entries["gone"]["structure"] == {} and entries["gone"]["doc_id_note"] is None
     assert entries["gone"]["errors"] == ["gone.txt: cannot be read"] and entries["plan"]["status"] in ("ok", "warning")
@@ -401,18 +401,18 @@ def test_a_manifest_written_by_an_older_version_is_read_and_rewritten(tmp_path: 
 def test_a_document_file_that_is_not_a_document_is_left_out_of_a_run_with_a_warning(tmp_path: Path) -> None:
     # A list at the top of a listed document's JSON: the run, keikaku.load and the report each
     # leave it out with a message instead of stopping.
-    from keikaku.pipeline import run
+    from keikaku.pipeline import RunOptions, run
     from keikaku.report import render_report
 
     plan = tmp_path / "plan.txt"
     plan.write_text(SMALL, encoding="utf-8")
     out = tmp_path / "out"
-    run([str(plan)], out, nlp="none", log=lambda m: None)
+    run([str(plan)], out, RunOptions(nlp="none"), log=lambda m: None)
     (out / "plan.json").write_text("[1, 2]", encoding="utf-8")
     other = tmp_path / "other.txt"
     other.write_text(SMALL, encoding="utf-8")
     said: list[str] = []
-    run([str(other)], out, nlp="none", log=said.append)
+    run([str(other)], out, RunOptions(nlp="none"), log=said.append)
     assert any("plan.json" in m and "not a keikaku document" in m for m in said)
     with pytest.warns(UserWarning, match="plan.json: damaged"):
         assert set(load(out).nodes["doc_id"]) == {"other"}

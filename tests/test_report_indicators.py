@@ -10,6 +10,7 @@ import pytest
 
 import keikaku.pipeline
 import keikaku.report
+from keikaku.pipeline import RunOptions
 
 PLAN = """桜丘市地域防災推進計画
 ■計画の数値目標
@@ -39,7 +40,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = folder / "sakuragaoka_bousai.txt"
     path.write_text(PLAN, encoding="utf-8")
     out = folder / "out"
-    keikaku.pipeline.run([str(path)], out, nlp="none", log=lambda m: None)
+    keikaku.pipeline.run([str(path)], out, RunOptions(nlp="none"), log=lambda m: None)
     return keikaku.report.render_report(out)
 
 
@@ -98,7 +99,7 @@ def test_the_page_is_deterministic(page: str, tmp_path: Path) -> None:
     path = tmp_path / "again.txt"
     path.write_text(PLAN, encoding="utf-8")
     out = tmp_path / "out"
-    keikaku.pipeline.run([str(path)], out, nlp="none", log=lambda m: None)
+    keikaku.pipeline.run([str(path)], out, RunOptions(nlp="none"), log=lambda m: None)
     once, twice = keikaku.report.render_report(out), keikaku.report.render_report(out)
     assert once == twice
     assert once.replace("again", "sakuragaoka_bousai") == page

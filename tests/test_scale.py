@@ -18,6 +18,7 @@ import pytest
 from conftest import RAW
 
 from keikaku import batch, pipeline
+from keikaku.pipeline import RunOptions
 
 SEED_TEXT = (RAW / "kodaira_kihonkoso.txt").read_text(encoding="utf-8")
 # The same plan in characters every Japanese encoding has (kodaira uses a few CP932 lacks).
@@ -114,11 +115,11 @@ def test_rerun_skips_unchanged_documents_and_force_redoes_them(tmp_path: Path) -
 def test_a_profile_change_reanalyses_only_changed_text(tmp_path: Path) -> None:
     seed = RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt"
     out, cache = tmp_path / "out", tmp_path / "nlp.sqlite"
-    pipeline.run([str(seed)], out, nlp="fast", cache=cache, log=lambda m: None)
+    pipeline.run([str(seed)], out, RunOptions(nlp="fast", cache_file=cache), log=lambda m: None)
     stats = batch._cache(str(cache))
     first = (stats.hits, stats.misses)
     generic = pipeline.builtin_profiles()["generic"]
-    pipeline.run([str(seed)], out, profile=generic, nlp="fast", cache=cache, log=lambda m: None)
+    pipeline.run([str(seed)], out, RunOptions(profile=generic, nlp="fast", cache_file=cache), log=lambda m: None)
     hits, misses = stats.hits - first[0], stats.misses - first[1]
     assert first[0] == 0 and first[1] > 200  # everything analysed once
     assert misses < 0.1 * (hits + misses), (hits, misses)  # the other profile cuts the text a little differently
@@ -239,12 +240,11 @@ def test_a_damaged_or_unusable_cache_never_fails_a_run(tmp_path: Path) -> None:
     damaged.parent.mkdir()
     damaged.write_bytes(b"this is not an SQLite database" * 100)
     with pytest.warns(UserWarning, match="damaged"):
-        result = pipeline.run([str(seed)], tmp_path / "out", nlp="fast", cache=damaged, log=lambda m: None)
+        result = pipeline.run([str(seed)], tmp_path / "out", RunOptions(nlp="fast", cache_file=damaged), log=lambda m: None)
     assert result.failed == 0 and (damaged.parent / "nlp.sqlite.damaged").exists()
     assert batch._cache(str(damaged.resolve())).get_many("fast", ["別の文"]) == [None]  # the new cache works
     blocked = tmp_path / "file"
     blocked.write_text("x", encoding="utf-8")
     with pytest.warns(UserWarning, match="cannot be used"):
-        result = pipeline.run([str(seed)], tmp_path / "out2", nlp="fast", cache=blocked / "nlp.sqlite",
-                              log=lambda m: None)
+        result = pipeline.run([str(seed)], tmp_path / "out2", RunOptions(nlp="fast", cache_file=blocked / "nlp.sqlite"), log=lambda m: None)
     assert result.failed == 0

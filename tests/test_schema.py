@@ -61,13 +61,13 @@ def test_every_table_has_the_keys_and_typed_columns() -> None:
 
 def test_parquet_and_dataframe_types_follow_the_declaration(tmp_path: Path) -> None:
     from keikaku import load
-    from keikaku.pipeline import run
+    from keikaku.pipeline import RunOptions, run
 
     plan = tmp_path / "plan.txt"
     plan.write_text("基本目標1 安心して暮らせるまち\n成果指標\n指標名\t現状値（令和5年度）\t目標値（令和11年度）\n"
                     "防災訓練の参加者数\t1,280人\t2,000人\n", encoding="utf-8")
     out = tmp_path / "out"
-    run([str(plan)], out, nlp="none", table_format="both", log=lambda m: None)
+    run([str(plan)], out, RunOptions(nlp="none", table_format="both"), log=lambda m: None)
     t = load(out)
     arrow = {"int": "int64", "float": "double", "bool": "bool", "str": "string"}
     pandas = {"int": "Int64", "float": "Float64", "bool": "boolean", "str": "string"}

@@ -17,7 +17,7 @@ from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageEr
 from .export import FORMATS
 from .ingest import ingest
 from .nlp import MODES
-from .pipeline import Progress, run, safe_stem
+from .pipeline import Progress, RunOptions, run, safe_stem
 from .profile import builtin_profiles, get_profile
 from .render import render, render_structure
 from .report import write_report
@@ -72,11 +72,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     display = None if args.quiet else _ProgressDisplay(args.verbose)
-    cache = Path(args.cache) / "nlp.sqlite" if args.cache else (None if args.no_cache else True)
+    options = RunOptions(profile=profile, nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
+                         force=args.force, cache=not args.no_cache,
+                         cache_file=Path(args.cache) / "nlp.sqlite" if args.cache else None,
+                         csv_encoding=args.csv_encoding, table_format=args.format)
     try:
-        result = run(args.paths, Path(args.out), profile=profile, csv_encoding=args.csv_encoding,
-                     log=_log(args.quiet), nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
-                     force=args.force, cache=cache, progress=display, table_format=args.format)
+        result = run(args.paths, Path(args.out), options, log=_log(args.quiet), progress=display)
     except KeyboardInterrupt:
         if display:
             display.close()

@@ -282,39 +282,56 @@ def _adopted(folder: OutputFolder, listed: dict[str, dict[str, Any]], log: Calla
     return adopted
 
 
-def run(paths: list[str], out: Path, profile: Profile | None = None, csv_encoding: str = "utf-8-sig",
-        log: Callable[[str], None] | None = None, nlp: str = "full", workers: int = 1, *,
-        scheduler: str | None = None, force: bool = False, cache: Path | None | bool = True,
-        progress: Callable[[Progress], None] | None = None, table_format: str = "csv") -> RunResult:
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run processes its inputs: the options of ``keikaku run``, with the same defaults."""
+
+    profile: Profile | None = None  # None: chosen for each document
+    nlp: str = "full"  # full, fast or none
+    workers: int = 1  # local worker processes
+    scheduler: str | None = None  # the address of a Dask scheduler to run on instead
+    force: bool = False  # redo documents whose fingerprint is unchanged
+    cache: bool = True  # keep analysis results for texts seen before
+    cache_file: Path | None = None  # where (None: OUT/.cache/nlp.sqlite)
+    csv_encoding: str = "utf-8-sig"  # utf-8-sig suits Excel
+    table_format: str = "csv"  # csv, parquet or both
+
+    def cache_path(self, out: Path) -> Path | None:
+        """The analysis cache file of a run into ``out``, or None when there is none."""
+        if not self.cache or self.nlp == "none":
+            return None
+        return (self.cache_file or out / CACHE / "nlp.sqlite").resolve()
+
+
+def run(paths: list[str], out: Path, options: RunOptions | None = None, *,
+        log: Callable[[str], None] | None = None, progress: Callable[[Progress], None] | None = None) -> RunResult:
     """Process every input into ``out``; return what happened to each (also written to manifest.json).
 
     Documents whose fingerprint is unchanged since the run that wrote ``out`` are skipped
-    unless ``force``.  ``cache`` is the analysis cache file (True: ``out/.cache/nlp.sqlite``,
-    None/False: no cache).  Work runs here, on ``workers`` local processes, or on the Dask
-    ``scheduler``; each finished document is written at once, and the manifest every second or
-    so, so an interrupted run resumes where it stopped.  The folder is locked for the run: a
-    second run into it refuses.  A write that fails (a full disk) stops the run with the manifest
-    describing exactly what is on disk; Ctrl-C does the same and raises KeyboardInterrupt."""
+    unless ``options.force``.  Work runs here, on ``options.workers`` local processes, or on the
+    Dask ``options.scheduler``; each finished document is written at once, and the manifest every
+    second or so, so an interrupted run resumes where it stopped.  The folder is locked for the
+    run: a second run into it refuses.  A write that fails (a full disk) stops the run with the
+    manifest describing exactly what is on disk; Ctrl-C does the same and raises KeyboardInterrupt."""
+    options = options or RunOptions()
     log = log or (lambda msg: print(msg, file=sys.stderr))
     started = time.monotonic()
-    check_mode(nlp)
+    check_mode(options.nlp)
     # Reach the Dask scheduler before anything is written: an unreachable one leaves no folder.
-    client = connect(scheduler) if scheduler else None
+    client = connect(options.scheduler) if options.scheduler else None
     folder = OutputFolder(out)
     folder.prepare()
     folder.lock()
     try:
-        return _run_locked(paths, folder, profile, csv_encoding, log, nlp, workers, client, force, cache, progress,
-                           table_format, started)
+        return _run_locked(paths, folder, options, client, log, progress, started)
     finally:
         folder.unlock()
 
 
-def _run_locked(paths: list[str], folder: OutputFolder, profile: Profile | None, csv_encoding: str,
-                log: Callable[[str], None], nlp: str, workers: int, client: Any, force: bool,
-                cache: Path | None | bool, progress: Callable[[Progress], None] | None, table_format: str,
+def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, client: Any,
+                log: Callable[[str], None], progress: Callable[[Progress], None] | None,
                 started: float) -> RunResult:
-    out = folder.path
+    profile, nlp, workers, force = options.profile, options.nlp, options.workers, options.force
     inputs = collect_inputs(paths)
     ids, notes = assign_doc_ids(inputs.files)
     if client is not None and workers > 1:
@@ -323,8 +340,8 @@ def _run_locked(paths: list[str], folder: OutputFolder, profile: Profile | None,
         log(f"warning: --workers {workers} is more than the {usable_workers(workers)} CPU(s) here;"
             f" using {usable_workers(workers)}")
     folder.clear_stale_temps()
-    cache_path = (out / CACHE / "nlp.sqlite" if cache is True else (Path(cache) if cache else None))
-    cache_file = str(cache_path.resolve()) if cache_path and nlp != "none" else None
+    cache_path = options.cache_path(folder.path)
+    cache_file = str(cache_path) if cache_path else None
     on_disk = folder.read_manifest()
     if on_disk.damaged:
         log(f"warning: {on_disk.damaged}: the manifest is damaged; it is rebuilt from the documents in the folder")
@@ -398,7 +415,7 @@ def _run_locked(paths: list[str], folder: OutputFolder, profile: Profile | None,
         documents = state.write_manifest(tables_current=False, note="being rebuilt")
         for s in inputs.skipped:
             log(f"skipped: {s['path']}: {s['reason']}")
-        cut = _write_tables(folder, documents, csv_encoding, log, table_format)
+        cut = _write_tables(folder, documents, options.csv_encoding, log, options.table_format)
         state.write_manifest(tables_current=True, note=_cut_note(cut) if cut else "")
     except WriteFailure as exc:
         _stop(state, exc, result, log)
