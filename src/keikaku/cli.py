@@ -17,6 +17,7 @@ from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageEr
 from .export import FORMATS
 from .ingest import ingest
 from .nlp import MODES
+from .outdir import CACHE_FILE
 from .pipeline import Progress, RunOptions, run, safe_stem
 from .profile import builtin_profiles, get_profile
 from .render import render, render_structure
@@ -74,7 +75,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     display = None if args.quiet else _ProgressDisplay(args.verbose)
     options = RunOptions(profile=profile, nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
                          force=args.force, cache=not args.no_cache,
-                         cache_file=Path(args.cache) / "nlp.sqlite" if args.cache else None,
+                         cache_file=Path(args.cache) / CACHE_FILE if args.cache else None,
                          csv_encoding=args.csv_encoding, table_format=args.format)
     try:
         result = run(args.paths, Path(args.out), options, log=_log(args.quiet), progress=display)

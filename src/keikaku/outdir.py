@@ -23,7 +23,8 @@ from .export import COLUMNS, atomic_write, dumps
 
 MANIFEST = "manifest.json"
 REPORT = "report.html"
-CACHE = ".cache"
+CACHE = ".cache"  # the analysis cache's folder in --out (or --cache DIR) holds CACHE_FILE
+CACHE_FILE = "nlp.sqlite"
 LOCK = ".keikaku.lock"
 TABLES = tuple(COLUMNS)  # nodes, sections, … written as <name>.csv and/or <name>.parquet
 # A document may not take the name of something keikaku writes: manifest.txt would become
@@ -194,5 +195,5 @@ def load_manifest(folder: Path) -> ManifestOnDisk:
     return state
 
 
-__all__ = ["CACHE", "LOCK", "MANIFEST", "ManifestOnDisk", "OutputBusy", "OutputFolder", "REPORT", "RESERVED_IDS",
+__all__ = ["CACHE", "CACHE_FILE", "LOCK", "MANIFEST", "ManifestOnDisk", "OutputBusy", "OutputFolder", "REPORT", "RESERVED_IDS",
            "TABLES", "UNREADABLE", "document_file", "fit_id", "load_manifest", "table_files"]

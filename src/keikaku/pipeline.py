@@ -28,6 +28,7 @@ from .cache import analysis_fingerprint
 from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
 from .outdir import (
     CACHE,
+    CACHE_FILE,
     ID_BYTES,
     MANIFEST,
     RESERVED_IDS,
@@ -300,7 +301,7 @@ class RunOptions:
         """The analysis cache file of a run into ``out``, or None when there is none."""
         if not self.cache or self.nlp == "none":
             return None
-        return (self.cache_file or out / CACHE / "nlp.sqlite").resolve()
+        return (self.cache_file or out / CACHE / CACHE_FILE).resolve()
 
 
 def run(paths: list[str], out: Path, options: RunOptions | None = None, *,
