@@ -82,3 +82,74 @@ def test_fast_and_full_give_the_same_keywords() -> None:
     full, fast = analysed("full"), analysed("fast")
     for a, b in zip(full, fast):
         assert [n.keywords for n in a.root.walk()] == [n.keywords for n in b.root.walk()]
+
+
+def terms_with_breaks(text: str, breaks: set[int]) -> list[str]:
+    (a,) = get_analyzer("fast").analyse([text])
+    return [t.surface for t in extract_terms(a.morphs, breaks=frozenset(breaks))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # structure: a table's header words and section labels left in the text by a flattened table
+    ("指標名 基準値 目標値 婚姻届の受理件数", ["婚姻届の受理件数"]),
+    ("施策概要漁港施設の長寿命化", ["漁港施設の長寿命化"]),  # a label glued to the text after it loses the label
+    ("成果指標の達成状況は次のとおりです", []),
+    # hiragana fragments and words cut before their head noun
+    ("地域とともに歩むまち", ["地域"]),  # とも (of ともに) and まち alone are fragments
+    ("まちづくりを計画的に進める", ["まちづくり"]),
+    ("学校施設の計画的な改修", ["改修"]),
+    ("使いやすいよう工夫します", ["工夫"]),
+])
+def test_what_is_never_a_keyword(text: str, expected: list[str]) -> None:
+    assert terms(text) == expected
+
+
+@pytest.mark.parametrize("text, breaks, expected", [
+    ("関係人口の拡大具体的な施策", {7}, ["関係人口の拡大"]),  # a heading glued to the next line
+    ("関係人口の拡大移住の促進", {7}, ["関係人口の拡大", "移住"]),
+    ("延べ受講者数人", {6}, ["延べ受講者"]),  # Sudachi reads 数人 across the break: the phrase ends before it
+    ("関係人口の拡大移住の促進", set(), ["関係人口の拡大移住"]),  # without the break, one glued phrase
+])
+def test_no_term_spans_a_line_break(text: str, breaks: set[int], expected: list[str]) -> None:
+    assert terms_with_breaks(text, breaks) == expected
+
+
+def test_generic_words_are_counted_but_never_shown_alone() -> None:
+    tc = TermCounts.of(t for text in ["連携を強化する。地域連携の推進。連携して進める。"]
+                       for t in extract_terms(get_analyzer("fast").analyse([text])[0].morphs))
+    assert tc.counts["連携"] == 2  # counted: its weight shapes the other terms' scores
+    assert [k["term"] for k in rank(tc, noun_idf([tc]))] == ["地域連携"]
+
+
+@pytest.mark.parametrize("text, where", [
+    ("[structure]\nwords = 3\n[alone]\nwords=[]\n[fragments]\nhiragana_max=2\nendings=[]\nleading=[]", "structure.words"),
+    ("[structure]\nwords=[]\n[alone]\nwords=[]\n[fragments]\nhiragana_max=-1\nendings=[]\nleading=[]",
+     "fragments.hiragana_max"),
+    ("[structure\n", "file"),
+])
+def test_a_malformed_rules_file_is_named_with_its_key(text: str, where: str) -> None:
+    from keikaku.errors import RulesError
+    from keikaku.keywords import parse_keyword_rules
+
+    with pytest.raises(RulesError, match=rf"my_rules.toml.*{where}"):
+        parse_keyword_rules(text, "my_rules.toml")
+
+
+def test_junk_among_the_top_keywords_of_plans_written_for_the_tests() -> None:
+    # The measure (keikaku.evaluate.keyword_junk) decides junk from each document itself: its own
+    # section names and table headers, hiragana-only bits, fragments, generic words alone, and
+    # terms written on no single source line.
+    from conftest import ROOT
+
+    import keikaku
+
+    plans = sorted((ROOT / "tests" / "fixtures" / "indicators").glob("*.txt")) \
+        + sorted((ROOT / "tests" / "fixtures" / "keywords").glob("*.txt"))
+    total, junk = 0, []
+    for path in plans:
+        n, j = evaluate.keyword_junk(keikaku.parse(path, nlp="fast"), path.read_text(encoding="utf-8").splitlines())
+        total, junk = total + n, junk + j
+    share = len(junk) / total
+    print(f"\nkeyword junk: {len(junk)} of {total} top-10 keywords ({share:.1%}) over {len(plans)} plans")
+    assert len(plans) >= 5 and total >= 300
+    assert share < 0.02, [(j.kind, j.term) for j in junk]

@@ -21,7 +21,7 @@ from .cache import NlpCache, PieceResult
 from .entities import find_entities
 from .errors import SetupError, UsageError
 from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
-from .model import Document, Node, NodeKind
+from .model import Document, Node, NodeKind, Paragraph, Span
 from .nlp import INSTALL_HINT, MODES, get_analyzer
 
 
@@ -34,6 +34,12 @@ class Piece:
     offset: int
     text: str
     narrative: bool
+    breaks: tuple[int, ...] = ()  # where two source lines were joined: no keyword spans them
+
+    @property
+    def key(self) -> str:
+        """What decides its analysis: the text and its line breaks (the cache's key)."""
+        return self.text + ("\0" + ",".join(map(str, self.breaks)) if self.breaks else "")
 
 
 def pieces(node: Node) -> Iterator[Piece]:
@@ -42,40 +48,59 @@ def pieces(node: Node) -> Iterator[Piece]:
         value = getattr(node, name)
         if value:
             yield Piece(node, name, 0, value, name != "label")
-    yield from _paragraphs(node, "text", [p.text for p in node.paragraphs], True)
+    yield from _paragraphs(node, "text", node.paragraphs, True)
     for si, s in enumerate(node.sections):
         # Headings are structure (施策の目標) but can hold a date: 令和14(2032)年のありたい姿.
         yield Piece(node, f"sections/{si}/heading", 0, s.heading, False)
-        yield from _paragraphs(node, f"sections/{si}/text", [p.text for p in s.paragraphs], not s.declares_keywords)
+        yield from _paragraphs(node, f"sections/{si}/text", s.paragraphs, not s.declares_keywords)
         for ii, it in enumerate(s.items):
-            yield Piece(node, f"sections/{si}/items/{ii}/text", 0, it.text, not s.declares_keywords)
+            yield Piece(node, f"sections/{si}/items/{ii}/text", 0, it.text, not s.declares_keywords,
+                        line_breaks(it.text, it.spans))
     for ii, it in enumerate(node.items):
-        yield Piece(node, f"items/{ii}/text", 0, it.text, True)
+        yield Piece(node, f"items/{ii}/text", 0, it.text, True, line_breaks(it.text, it.spans))
     for ri, r in enumerate(node.refs):
         yield Piece(node, f"refs/{ri}/title", 0, r.title, True)
     for ti, t in enumerate(node.tables):
+        # A table's header (given, or its first row when none was recognised) is structure:
+        # 指標名, 目標値 and 単位 name columns, not what the unit is about.
         for ci, cell in enumerate(t.header or []):
-            yield Piece(node, f"tables/{ti}/header/{ci}", 0, cell, True)
+            yield Piece(node, f"tables/{ti}/header/{ci}", 0, cell, False)
         for ri, row in enumerate(t.rows):
             for ci, cell in enumerate(row):
-                yield Piece(node, f"tables/{ti}/rows/{ri}/{ci}", 0, cell, True)
+                yield Piece(node, f"tables/{ti}/rows/{ri}/{ci}", 0, cell, ri > 0 or t.header is not None)
 
 
-def _paragraphs(node: Node, field: str, texts: list[str], narrative: bool) -> Iterator[Piece]:
+def _paragraphs(node: Node, field: str, paragraphs: list[Paragraph], narrative: bool) -> Iterator[Piece]:
     offset = 0
-    for text in texts:  # the field's string is the paragraphs joined by "\n"
-        yield Piece(node, field, offset, text, narrative)
-        offset += len(text) + 1
+    for p in paragraphs:  # the field's string is the paragraphs joined by "\n"
+        yield Piece(node, field, offset, p.text, narrative, line_breaks(p.text, p.spans))
+        offset += len(p.text) + 1
 
 
-def analyse_texts(texts: list[str], mode: str) -> list[PieceResult]:
+def line_breaks(text: str, spans: list[Span]) -> tuple[int, ...]:
+    """Offsets in ``text`` where one source line ends and the next begins (a paragraph or bullet
+    wrapped by the PDF is joined without a space); () when the text does not follow its spans."""
+    if len(spans) < 2:
+        return ()
+    breaks, pos = [], 0
+    for k, span in enumerate(spans):
+        if k:
+            if span.line == spans[k - 1].line and text[pos:pos + 1] == " ":
+                pos += 1  # pieces of one run-on line are joined by a space, which already parts them
+            else:
+                breaks.append(pos)
+        pos += span.end - span.start
+    return tuple(breaks) if pos == len(text) else ()
+
+
+def analyse_texts(texts: list[str], mode: str, breaks: list[tuple[int, ...]] | None = None) -> list[PieceResult]:
     """Terms and entities of each text, with this process's model.
 
     Each chunk of a long text (see :func:`keikaku.nlp.chunks`) is reduced to its terms and
     entities as soon as the model has read it, and equal terms share one object, so memory
     grows with what is kept, not with the morphemes of the longest text.  Morphemes inside a
     date (令和7(2025)年度) are not material for keywords: without this, 平成, 令和 and 年度 rank
-    among 002's keywords."""
+    among 002's keywords.  ``breaks`` are each text's line breaks, which no term spans."""
     terms: list[list[Term]] = [[] for _ in texts]
     entities: list[list[dict[str, Any]]] = [[] for _ in texts]
     interned: dict[Term, Term] = {}
@@ -84,7 +109,8 @@ def analyse_texts(texts: list[str], mode: str) -> list[PieceResult]:
         dates = [(e["start"], e["end"]) for e in found if e["label"] == "DATE"]
         morphs = a.morphs if not dates else \
             [m for m in a.morphs if not any(s < m.end and m.start < e for s, e in dates)]
-        terms[i].extend(interned.setdefault(t, t) for t in extract_terms(morphs))
+        cut = frozenset(b - off for b in breaks[i] if off < b < off + len(chunk)) if breaks else frozenset()
+        terms[i].extend(interned.setdefault(t, t) for t in extract_terms(morphs, breaks=cut))
         entities[i].extend({**e, "start": e["start"] + off, "end": e["end"] + off} if off else e for e in found)
     return [PieceResult(t, e) for t, e in zip(terms, entities)]
 
@@ -111,14 +137,15 @@ def analyse(docs: list[Document], mode: str = "full", cache: NlpCache | None = N
         return docs
     units = [n for d in docs for n in d.root.walk() if n.kind is not NodeKind.CONTENTS]
     todo = [p for n in units for p in pieces(n) if p.text.strip()]
-    texts = [p.text for p in todo]
-    results: list[PieceResult | None] = cache.get_many(mode, texts) if cache else [None] * len(texts)
+    keys = [p.key for p in todo]
+    results: list[PieceResult | None] = cache.get_many(mode, keys) if cache else [None] * len(keys)
     missing = [i for i, r in enumerate(results) if r is None]
-    fresh = analyse_texts([texts[i] for i in missing], mode) if missing else []  # no model load when all cached
+    fresh = analyse_texts([todo[i].text for i in missing], mode, [todo[i].breaks for i in missing]) \
+        if missing else []  # no model load when all cached
     for i, r in zip(missing, fresh):
         results[i] = r
     if cache and missing:
-        cache.put_many(mode, [texts[i] for i in missing], fresh)
+        cache.put_many(mode, [keys[i] for i in missing], fresh)
     own: dict[int, TermCounts] = {id(n): TermCounts() for n in units}
     for n in units:
         n.entities = []

@@ -12,6 +12,7 @@ The declared lists are never input to either extractor.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
@@ -78,3 +79,59 @@ def baseline_scores(units: list[Node]) -> list[UnitScore]:
 
 def mean(scores: list[UnitScore]) -> float:
     return sum(s.coverage for s in scores) / len(scores) if scores else 0.0
+
+
+# --- junk among the top keywords -----------------------------------------------------------------
+# A keyword is junk when a reader of the unit would strike it out.  Each kind is decided here from
+# the document itself or from a short list of its own, not from the rules that make the keywords
+# (data/keyword_rules.toml), so that the measure can catch what those rules miss.
+GENERIC_ALONE = frozenset({"連携", "中心", "共通", "体制", "推進", "策定", "本市", "市民", "本町", "町民"})
+FRAGMENT_START = re.compile(r"^(?:よう|こと|もの)(?![ぁ-ゖ])")  # よう工夫, not ものづくり
+
+
+@dataclass(frozen=True)
+class Junk:
+    doc_id: str
+    node_id: str
+    term: str
+    kind: str  # structure, hiragana, fragment, generic, glued
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+def structure_names(doc: Document) -> set[str]:
+    """The names a document gives its own structure: section names and headings, table headers
+    (a table's first row when no header was recognised) and indicator columns."""
+    names: set[str] = set()
+    for node in doc.root.walk():
+        for s in node.sections:
+            names.update({_squashed(s.name), _squashed(s.heading)})
+        for t in node.tables_in_order():
+            names.update(_squashed(c) for c in (t.header or (t.rows[0] if t.rows else [])))
+    return names - {""}
+
+
+def keyword_junk(doc: Document, source_lines: list[str], top: int = TOP) -> tuple[int, list[Junk]]:
+    """The number of top-``top`` keywords over the document's units and those that are junk:
+    ``structure`` (a section name or table header of this document), ``hiragana`` (hiragana only,
+    at most 2 characters: とも, まち), ``fragment`` (ends in 的, or starts with よう/こと/もの: the
+    noun it belongs to is missing), ``generic`` (one of GENERIC_ALONE on its own) or ``glued`` (not
+    written on any one source line: it spans a line break or a boundary)."""
+    structure = structure_names(doc)
+    lines = [_squashed(line) for line in source_lines]
+    total, junk = 0, []
+    for node in doc.nodes():
+        for k in node.keywords[:top]:
+            total += 1
+            term = _squashed(k["term"])
+            kind = ("structure" if term in structure
+                    else "hiragana" if len(term) <= 2 and all("ぁ" <= c <= "ゖ" for c in term)
+                    else "fragment" if term.endswith("的") or FRAGMENT_START.match(term)
+                    else "generic" if term in GENERIC_ALONE
+                    else "glued" if not any(term in line for line in lines)
+                    else None)
+            if kind:
+                junk.append(Junk(doc.doc_id, node.id, k["term"], kind))
+    return total, junk

@@ -6,7 +6,9 @@ nouns (公共施設の適正配置, ボランティア・市民活動): plans na
 Its identity is the Sudachi normalised form, so spelling variants merge; the most frequent
 surface is shown.  Administrative boilerplate (``data/stopterms.txt``) never stands alone as a
 term and is cut where a phrase ends in it after の (…のまちづくりの推進 → …のまちづくり), but
-stays inside compounds (人材育成 is a policy term, 育成 alone is not).
+stays inside compounds (人材育成 is a policy term, 育成 alone is not).  What is never a keyword
+(structure words, fragments, generic words alone) is data: ``data/keyword_rules.toml``.  No term
+spans a line break of the source (``breaks``): a heading glued to the next line is two things.
 
 Scores.  Each noun of a node's narrative (its own text and its descendants') is weighted
 TF-IDF: (1 + log count in the node) × IDF over the units of its document, so words that every
@@ -31,6 +33,7 @@ from .errors import RulesError
 from .nlp import Morph
 
 STOPTERMS_FILE = "data/stopterms.txt"
+RULES_FILE = "data/keyword_rules.toml"
 TOP_K = 20  # keywords kept per node
 COUNTERS = frozenset({"年度", "年", "月", "日", "年代", "世紀", "次"})  # counters Sudachi tags otherwise
 MAX_TERM_CHARS = 40  # longer runs are lists or broken text (a table flattened into one line), not terms
@@ -61,6 +64,63 @@ def stopterms() -> frozenset[str]:
     return frozenset(terms)
 
 
+@dataclass(frozen=True)
+class KeywordRules:
+    """What is never a keyword (``data/keyword_rules.toml``): structure words and the shapes of
+    fragments are never terms; words that say nothing alone are counted but never shown alone."""
+
+    structure: frozenset[str]
+    alone: frozenset[str]
+    hiragana_max: int
+    endings: tuple[str, ...]
+    leading: frozenset[str]
+
+    def rejects(self, surface: str) -> bool:
+        """Whether a term, as written, is structure or a fragment (never a term at all)."""
+        return (surface in self.structure or surface.endswith(self.endings)
+                or (len(surface) <= self.hiragana_max and all("ぁ" <= c <= "ゖ" for c in surface)))
+
+    def structure_prefix(self, run: list[Morph]) -> int:
+        """How many morphemes at the start of ``run`` spell a structure word (0 if none)."""
+        text = ""
+        for k, m in enumerate(run[:-1], start=1):
+            text += m.surface
+            if text in self.structure:
+                return k
+        return 0
+
+
+@lru_cache(maxsize=1)
+def keyword_rules() -> KeywordRules:
+    """The shipped rules, read and checked once."""
+    return parse_keyword_rules(resources.files("keikaku").joinpath(RULES_FILE).read_text(encoding="utf-8"))
+
+
+def parse_keyword_rules(text: str, source: str = RULES_FILE) -> KeywordRules:
+    """Rules from the text of a rules file; an error names the file and the key."""
+    import tomllib
+
+    from .indicators import NAME_WORDS, ROLE_WORDS
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(source, "file", f"not valid TOML: {exc}") from None
+
+    def words(table: str, key: str) -> list[str]:
+        value = data.get(table, {}).get(key)
+        if not isinstance(value, list) or not all(isinstance(w, str) and w and not w.isspace() for w in value):
+            raise RulesError(source, f"{table}.{key}", "must be a list of words")
+        return value
+
+    hiragana_max = data.get("fragments", {}).get("hiragana_max")
+    if not isinstance(hiragana_max, int) or isinstance(hiragana_max, bool) or hiragana_max < 0:
+        raise RulesError(source, "fragments.hiragana_max", "must be a whole number")
+    columns = {w for w in NAME_WORDS} | {w for ws in ROLE_WORDS.values() for w in ws}
+    return KeywordRules(frozenset(words("structure", "words")) | columns, frozenset(words("alone", "words")),
+                        hiragana_max, tuple(words("fragments", "endings")), frozenset(words("fragments", "leading")))
+
+
 def _is_noun(m: Morph) -> bool:
     # 数詞 would glue years and counts onto terms (2024年度目標); 副詞可能 nouns (ため, 今後) never
     # name a topic.  Pronouns are their own part of speech in Sudachi.
@@ -72,8 +132,9 @@ def _continues(m: Morph) -> bool:
     return _is_noun(m) or m.pos.startswith(("接尾辞-名詞的", "形状詞"))
 
 
-def _runs(morphs: Sequence[Morph]) -> Iterator[list[Morph]]:
-    """Maximal noun phrases: adjacent nouns/affixes, bridged by one glue morpheme between nouns."""
+def _runs(morphs: Sequence[Morph], breaks: frozenset[int] = frozenset()) -> Iterator[list[Morph]]:
+    """Maximal noun phrases: adjacent nouns/affixes, bridged by one glue morpheme between nouns;
+    never across a line break (``breaks``: a title glued to the next line is two things)."""
     run: list[Morph] = []
     glue: Morph | None = None
     previous: Morph | None = None
@@ -84,13 +145,21 @@ def _runs(morphs: Sequence[Morph]) -> Iterator[list[Morph]]:
         if after_number and (m.pos.startswith(("名詞-普通名詞-助数詞可能", "接尾辞")) or m.surface in COUNTERS):
             m = Morph(m.surface, "助数詞", m.norm, m.start, m.end)  # 3年間, 10か所: a counter, not a topic
         last = glue or (run[-1] if run else None)
+        if m.start in breaks:
+            last = glue = None
+        elif breaks and any(m.start < b < m.end for b in breaks):
+            # The tokenizer read across the break (受講者数 | 人 → 受講者 + 数人): the phrase ends before it.
+            if run:
+                yield run
+            run, glue, previous = [], None, None
+            continue
         if last is not None and last.end == m.start and _continues(m) and (glue is None or _is_noun(m) or m.pos.startswith("形状詞")):
             if glue is not None:
                 run.append(glue)
                 glue = None
             run.append(m)
             continue
-        if run and glue is None and m.surface in GLUE and run[-1].end == m.start:
+        if run and glue is None and m.surface in GLUE and run[-1].end == m.start and m.start not in breaks:
             glue = m
             continue
         glue = None
@@ -117,17 +186,26 @@ def _trim(run: list[Morph], stop: frozenset[str]) -> list[Morph]:
     return run
 
 
-def extract_terms(morphs: Sequence[Morph], stop: frozenset[str] | None = None) -> list[Term]:
-    """The terms of one text in order of appearance (with repeats, for counting)."""
+def extract_terms(morphs: Sequence[Morph], stop: frozenset[str] | None = None,
+                  breaks: frozenset[int] = frozenset()) -> list[Term]:
+    """The terms of one text in order of appearance (with repeats, for counting); ``breaks``
+    are the offsets where source lines were joined."""
     stop = stopterms() if stop is None else stop
+    rules = keyword_rules()
     found = []
-    for run in _runs(morphs):
+    for run in _runs(morphs, breaks):
+        while run and run[0].surface in rules.leading:  # よう工夫: a fragment's formal noun
+            run = run[1:]
+        k = rules.structure_prefix(run)  # 施策概要漁港施設: a label glued to the text after it
+        if k:
+            run = run[k:]
         run = _trim(run, stop)
         nouns = [m for m in run if m.surface not in GLUE]
         if not nouns or all(m.surface in stop or m.norm in stop or not _is_noun(m) for m in nouns):
             continue
         surface = "".join(m.surface for m in run)
-        if not 2 <= len(surface) <= MAX_TERM_CHARS or (surface.isascii() and not surface.isalpha()):
+        if not 2 <= len(surface) <= MAX_TERM_CHARS or (surface.isascii() and not surface.isalpha()) \
+                or rules.rejects(surface):
             continue
         found.append(Term("".join(m.norm for m in run), surface, tuple(m.norm for m in nouns)))
     return found
@@ -183,6 +261,7 @@ def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict
     Greedy selection with lazy re-scoring: a term's score only falls as its nouns get covered,
     so a stale score is an upper bound and only the best candidate needs re-scoring.
     """
+    alone = keyword_rules().alone
     default_idf = max(idf.values(), default=1.0)
     weight = {noun: (1 + math.log(c)) * idf.get(noun, default_idf) for noun, c in tc.noun_counts().items()}
     nouns_of = {key: tuple(dict.fromkeys(nouns)) for key, nouns in tc.nouns.items()}
@@ -203,6 +282,8 @@ def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict
             continue
         surfaces = tc.surfaces[key]
         surface = max(sorted(surfaces), key=lambda s: surfaces[s])
+        if surface in alone:  # counted (its nouns weigh on the others' scores) but never shown alone
+            continue
         picked.append({"term": surface, "normalized": key, "score": round(fresh, 4), "count": tc.counts[key]})
         covered.update(nouns_of[key])
     return picked

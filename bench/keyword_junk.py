@@ -1,0 +1,52 @@
+"""Junk among the top-10 keywords of every unit (keikaku.evaluate.keyword_junk), on plans written
+for the tests and, when it is there, on the development set beside this folder.
+
+    .venv/bin/python bench/keyword_junk.py [--nlp fast|full] [FILE_OR_FOLDER ...]
+
+Prints, per set, the share of junk and its kinds, and the junk terms themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = [ROOT / "tests" / "fixtures" / "indicators", ROOT / "tests" / "fixtures" / "keywords",
+           ROOT.parent / "shared" / "devset" / "texts"]
+
+
+def measure(paths: list[Path], nlp: str) -> tuple[int, list]:
+    import keikaku
+    from keikaku.evaluate import keyword_junk
+
+    total, junk = 0, []
+    for path in paths:
+        doc = keikaku.parse(path, nlp=nlp)
+        n, j = keyword_junk(doc, path.read_text(encoding="utf-8").splitlines())
+        total, junk = total + n, junk + j
+    return total, junk
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--nlp", default="fast", choices=["fast", "full"])
+    args = parser.parse_args(argv)
+    for folder in args.paths or DEFAULT:
+        files = sorted(folder.glob("*.txt")) if folder.is_dir() else [folder]
+        if not files:
+            continue
+        total, junk = measure(files, args.nlp)
+        kinds = Counter(j.kind for j in junk)
+        print(f"{folder}: {len(files)} plans, {total} top-10 keywords, junk {len(junk)} = "
+              f"{len(junk) / max(total, 1):.1%} ({', '.join(f'{k} {n}' for k, n in kinds.most_common()) or 'none'})")
+        for term, n in Counter((j.kind, j.term) for j in junk).most_common(30):
+            print(f"    {term[0]:<10} {term[1]}  ×{n}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
