@@ -18,7 +18,7 @@ from keikaku.dates import find_dates
     ("令和６〜１０年度", 2024, 2028, None, None, True, "令和６〜１０年度"),
     ("令和2年12月18日議決", 2020, None, 12, 18, False, "令和2年12月18日"),
     ("平成 28 (2016) 年 3 月に", 2016, None, 3, None, False, "平成 28 (2016) 年 3 月"),
-    ("昭和50年代", 1975, None, None, None, False, "昭和50年"),
+    ("昭和50年代", 1975, 1984, None, None, False, "昭和50年代"),  # a decade: 1975 to 1984 (and approximate)
     ("2016年3月", 2016, None, 3, None, False, "2016年3月"),
     ("２０３０年度までに", 2030, None, None, None, True, "２０３０年度"),
     ("2024～2028年度", 2024, 2028, None, None, True, "2024～2028年度"),
@@ -42,3 +42,17 @@ def test_two_dates_and_inconsistency() -> None:
     dates = find_dates("令和 6 (2024) 年度から令和 10 (2028) 年度まで。平成30(2019)年")
     assert [(d.year, d.fiscal) for d in dates] == [(2024, True), (2028, True), (2018, False)]
     assert [d.consistent for d in dates] == [True, True, False]
+
+
+@pytest.mark.parametrize("text, surface, year, year_end, approximate", [
+    ("昭和40年代に開発された団地", "昭和40年代", 1965, 1974, True),
+    ("1990年代前半から", "1990年代前半", 1990, 1999, True),
+    ("令和10年頃までに", "令和10年頃", 2028, None, True),
+    ("平成30年度末に", "平成30年度末", 2018, None, True),
+    ("令和6年4月1日から", "令和6年4月1日", 2024, None, False),
+    ("令和6～10年度", "令和6～10年度", 2024, 2028, False),
+])
+def test_decades_and_approximate_dates_say_so(text: str, surface: str, year: int, year_end: int | None,
+                                             approximate: bool) -> None:
+    (d,) = find_dates(text)
+    assert (d.text, d.year, d.year_end, d.approximate) == (surface, year, year_end, approximate)

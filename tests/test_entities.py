@@ -46,6 +46,15 @@ def rule_entities(text: str) -> list[tuple[str, str]]:
     ("東日本大震災の教訓から", [("東日本大震災", "EVENT")]),
     ("「西東京市平和の日」と定める", [("西東京市平和の日", "EVENT")]),
     ("令和６～10年度の計画", [("令和６～10年度", "DATE")]),
+    # names with hiragana: the whole name, not what follows the hiragana
+    ("みどり野市第5次総合計画を策定", [("みどり野市第5次総合計画", "PLAN")]),
+    ("みどり野市社会福祉協議会と連携", [("みどり野市社会福祉協議会", "ORG")]),
+    ("みどり野市自治基本条例に基づき", [("みどり野市自治基本条例", "LAW")]),
+    ("本市はみどり野市子ども家庭支援センターを", [("みどり野市子ども家庭支援センター", "FACILITY")]),
+    ("子育て世代包括支援センターの機能", [("子育て世代包括支援センター", "FACILITY")]),
+    ("こども家庭センターを設置", [("こども家庭センター", "FACILITY")]),
+    ("さいたま市やひたちなか市の事例", [("さいたま市", "LOCATION"), ("ひたちなか市", "LOCATION")]),
+    ("においては市の計画的な", []),  # particles are not a city
 ])
 def test_rules(text: str, expected: list[tuple[str, str]]) -> None:
     assert rule_entities(text) == expected
@@ -142,3 +151,17 @@ def test_entity_offsets_point_into_the_node_json() -> None:
                 assert e["label"] in COARSE_LABELS
                 checked += 1
     assert checked > 150 and any(e for e in analysed("full")[2].root.entities)  # front matter too
+
+
+@pytest.mark.parametrize("text, ner, expected", [
+    ("地域で学びあう環境", [NerSpan("学びあう", "City", 2, 6)], []),  # a verb form is never an entity
+    ("不登校児童・生徒数の推移", [NerSpan("不登校児童・生徒数", "Organization_Other", 0, 9)], []),  # a count
+    ("認知症の方を支える", [NerSpan("認知症", "Animal_Disease", 0, 3)], [("認知症", "MISC")]),  # kept, as MISC
+    ("ICTを活用", [NerSpan("ICT", "Clothing", 0, 3)], [("ICT", "MISC")]),
+    ("西東京市の取組", [NerSpan("西東京市", "City", 0, 4)], [("西東京市", "LOCATION")]),
+])
+def test_ginza_noise_is_dropped_or_relabelled(text: str, ner: list[NerSpan], expected: list[tuple[str, str]]) -> None:
+    from keikaku.nlp import get_analyzer
+
+    (a,) = get_analyzer("fast").analyse([text])
+    assert [(e["text"], e["label"]) for e in find_entities(text, ner, a.morphs)] == expected

@@ -105,7 +105,7 @@ def analyse_texts(texts: list[str], mode: str, breaks: list[tuple[int, ...]] | N
     entities: list[list[dict[str, Any]]] = [[] for _ in texts]
     interned: dict[Term, Term] = {}
     for i, off, chunk, a in get_analyzer(mode).iter_chunks(texts):
-        found = find_entities(chunk, a.ents)
+        found = find_entities(chunk, a.ents, a.morphs)
         dates = [(e["start"], e["end"]) for e in found if e["label"] == "DATE"]
         morphs = a.morphs if not dates else \
             [m for m in a.morphs if not any(s < m.end and m.start < e for s, e in dates)]

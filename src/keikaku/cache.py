@@ -33,7 +33,8 @@ class PieceResult:
     terms: list[Term]
     entities: list[dict[str, Any]]
 
-_DATA_FILES = ("data/stopterms.txt", "data/keyword_rules.toml", "data/entity_rules.jsonl", "data/ginza_labels.toml")
+_DATA_FILES = ("data/stopterms.txt", "data/keyword_rules.toml", "data/entity_rules.jsonl", "data/name_kana.txt",
+               "data/ginza_labels.toml")
 _BATCH = 500  # keys per SELECT
 
 

@@ -21,10 +21,12 @@ _N = r"(?:\d{1,2}|元)"
 _WAREKI = re.compile(
     rf"(?P<era>{_ERA})\s*(?P<n>{_N})\s*(?:\(\s*(?P<west>\d{{4}})\s*\)\s*)?"
     rf"(?:(?:年度?)?\s*[~〜]\s*(?P<era2>{_ERA})?\s*(?P<n2>{_N})\s*(?:\(\s*(?P<west2>\d{{4}})\s*\)\s*)?)?"
-    r"年(?P<fy>度)?(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?)?")
+    r"年(?:(?P<decade>代)(?:\s*(?:前半|後半|初頭|末|半ば))?|(?P<fy>度)?(?:(?P<approx>頃|ごろ|前半|後半|初頭|末|半ば)|"
+    r"(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?)?))")
 _SEIREKI = re.compile(
     r"(?<![\d(])(?P<west>(?:1[89]|20|21)\d{2})\s*(?:(?:年度?)?\s*[~〜]\s*(?P<west2>(?:1[89]|20|21)\d{2})\s*)?"
-    r"年(?P<fy>度)?(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?)?")
+    r"年(?:(?P<decade>代)(?:\s*(?:前半|後半|初頭|末|半ば))?|(?P<fy>度)?(?:(?P<approx>頃|ごろ|前半|後半|初頭|末|半ば)|"
+    r"(?:\s*(?P<month>\d{1,2})\s*月(?:\s*(?P<day>\d{1,2})\s*日)?)?))")
 _MONTH_DAY = re.compile(r"(?<!\d)(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日")
 
 
@@ -40,6 +42,7 @@ class DateMention:
     fiscal: bool  # 年度 (April–March) rather than a calendar year
     era: str | None  # the 和暦 era as written, None for 西暦
     consistent: bool  # False when a 和暦 year and the 西暦 in brackets disagree
+    approximate: bool = False  # a decade (昭和40年代: 1965–1974) or 頃, 前半, 後半, 初頭, 末
 
 
 def _era_year(era: str, n: str) -> int:
@@ -84,6 +87,12 @@ def find_dates(text: str, m_text: Matchable | None = None) -> list[DateMention]:
 def _mention(text: str, m_text: Matchable, m: re.Match[str], year: int | None, end_year: int | None, era: str | None,
              consistent: bool) -> DateMention:
     a, b = m_text.source_slice(*m.span())
+    groups = m.groupdict()
+    decade = bool(groups.get("decade"))
+    if decade and year is not None and end_year is None:
+        end_year = year + 9  # 昭和40年代 is 1965 to 1974, 1990年代 1990 to 1999
     return DateMention(text=text[a:b], start=a, end=b, year=year, year_end=end_year,
-                       month=int(m["month"]) if m["month"] else None, day=int(m["day"]) if m["day"] else None,
-                       fiscal=bool(m.groupdict().get("fy")), era=era, consistent=consistent)
+                       month=int(m["month"]) if groups.get("month") else None,
+                       day=int(m["day"]) if groups.get("day") else None,
+                       fiscal=bool(groups.get("fy")), era=era, consistent=consistent,
+                       approximate=decade or bool(groups.get("approx")))

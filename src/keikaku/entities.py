@@ -6,7 +6,9 @@ Three sources, merged per text with the more trustworthy first when spans overla
 2. ``rule:<id>``: the patterns of ``data/entity_rules.jsonl`` (laws, plans, centres, councils,
    named events), regular expressions over the matching form of the text, like spaCy's
    EntityRuler patterns file.  ``{NAME}`` stands for a run of kanji, katakana, Latin letters,
-   digits and ・, the characters names are made of.
+   digits and ・, the characters names are made of, and of the hiragana that names contain
+   (``data/name_kana.txt``: 子ども, 子育て, こども …; municipalities such as みどり野市);
+   ``{PLACE}`` for a municipality written partly in hiragana.
 3. ``ginza``: GiNZA's entities, fine ENE label kept, coarse label from ``data/ginza_labels.toml``.
 
 Plan codes (み1-2, 2-3), bare ordinals and page numbers are never entities.
@@ -22,11 +24,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Sequence
 
 from .dates import find_dates
 from .errors import RulesError
-from .nlp import NerSpan
+from .nlp import Morph, NerSpan
 from .normalize import matchable
 from .profile import nested_repeat
 
@@ -35,7 +37,14 @@ LABELS_FILE = "data/ginza_labels.toml"
 COARSE_LABELS = ("ORG", "FACILITY", "LOCATION", "LAW", "PLAN", "EVENT", "DATE", "PERSON", "PRODUCT", "QUANTITY",
                  "CONTACT", "MISC")
 _EDGE = " \u3000、。・,.()（）「」『』【】[]［］"  # brackets and punctuation GiNZA leaves on span edges
-NAME = r"[\u4e00-\u9fff\u3005\u3006\u30a1-\u30fa\u30fc\u30fbA-Za-z0-9]{2,40}"
+NAME_KANA_FILE = "data/name_kana.txt"
+_NAME_CHAR = r"[\u4e00-\u9fff\u3005\u3006\u30a1-\u30fa\u30fc\u30fbA-Za-z0-9]"
+# A municipality written partly in hiragana (みどり野市, さいたま市, ひたちなか市): a run of
+# hiragana that starts after anything but hiragana, or after a particle (本市はみどり野市…), and
+# neither starts nor ends with a particle, then at most three kanji and 市/町/村/区.
+_PARTICLES = "はがをにでとのもへや"
+_PLACE = (rf"(?:(?<![\u3041-\u3096])|(?<=[{_PARTICLES}]))(?![{_PARTICLES}])[\u3041-\u3096]{{2,6}}"
+          rf"(?<![{_PARTICLES}])[\u4e00-\u9fff\u3005]{{0,3}}[市町村区]")
 _RULE_KEYS = {"id", "label", "pattern", "note", "min_length", "exclude"}
 # A code, an ordinal or a page number: no letters of any script, or a short code like み1-2.
 _NOT_A_NAME = re.compile(r"[\W\d_]*|(?:[^\W\d_]{1,2}\.?)?\s*\d+(?:\s*[-‐.]\s*\d+)*\s*[^\W\d_]?")
@@ -81,7 +90,7 @@ def parse_rules(text: str, source: str) -> tuple[EntityRule, ...]:
         if raw["label"] not in COARSE_LABELS:
             raise RulesError(source, where, f"label must be one of {', '.join(COARSE_LABELS)}")
         try:
-            pattern = re.compile(raw["pattern"].replace("{NAME}", NAME))
+            pattern = re.compile(raw["pattern"].replace("{NAME}", name_pattern()).replace("{PLACE}", _PLACE))
         except re.error as exc:
             raise RulesError(source, where, f"bad pattern: {exc}") from None
         if nested_repeat(pattern.pattern):
@@ -122,6 +131,19 @@ def shipped_rules() -> tuple[EntityRule, ...]:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def name_pattern() -> str:
+    """What ``{NAME}`` stands for: 2 to 40 name characters (kanji, katakana, Latin letters, digits,
+    ・), hiragana words of ``data/name_kana.txt`` and municipalities written in hiragana."""
+    words = []
+    for line in _package_text(NAME_KANA_FILE).splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.append(re.escape(word))
+    kana = "|".join(sorted(words, key=len, reverse=True))
+    return rf"(?:{_PLACE}|{kana}|{_NAME_CHAR}){{2,40}}" if kana else rf"(?:{_PLACE}|{_NAME_CHAR}){{2,40}}"
+
+
 def shipped_label_map() -> tuple[dict[str, str], frozenset[str]]:
     return parse_label_map(_package_text(LABELS_FILE), LABELS_FILE)
 
@@ -131,14 +153,22 @@ def is_name(text: str) -> bool:
     return not _NOT_A_NAME.fullmatch(unicodedata.normalize("NFKC", text).strip())  # NFKC: ⑤ → 5
 
 
-def find_entities(text: str, ner: list[NerSpan]) -> list[dict[str, Any]]:
-    """Entities of one text, in order, without overlaps; offsets index ``text``."""
+# GiNZA's spans that are not names whatever their label: a verb or adjective form (学びあう as
+# LOCATION) and a count or rate (不登校児童・生徒数 as ORG).
+_NOT_NAME_POS = ("動詞", "助動詞", "形容詞")
+MEASURE_ENDINGS = ("数", "率", "割合")
+
+
+def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -> list[dict[str, Any]]:
+    """Entities of one text, in order, without overlaps; offsets index ``text``.  ``morphs`` (the
+    text's morphemes) let GiNZA's verb forms be told from names."""
     candidates: list[tuple[int, dict[str, Any]]] = []  # (priority, entity); lower wins
     m_text = matchable(text)
     for d in find_dates(text, m_text):
         candidates.append((0, {"text": d.text, "label": "DATE", "fine_label": None, "source": "dates",
                                "start": d.start, "end": d.end, "year": d.year, "year_end": d.year_end,
-                               "month": d.month, "day": d.day, "fiscal": d.fiscal, "era": d.era}))
+                               "month": d.month, "day": d.day, "fiscal": d.fiscal, "era": d.era,
+                               "approximate": d.approximate}))
     for rule in shipped_rules():
         for m in rule.pattern.finditer(m_text.text):
             a, b = m_text.source_slice(*m.span())
@@ -148,13 +178,17 @@ def find_entities(text: str, ner: list[NerSpan]) -> list[dict[str, Any]]:
             candidates.append((1, {"text": surface, "label": rule.label, "fine_label": None,
                                    "source": f"rule:{rule.id}", "start": a, "end": b}))
     mapping, drop = shipped_label_map()
+    morph_ends = [m.end for m in morphs]
     for e in ner:
         start, end = e.start, e.end
         while start < end and text[start] in _EDGE:
             start += 1
         while end > start and text[end - 1] in _EDGE:
             end -= 1
-        if e.label in drop or start == end:
+        if e.label in drop or start == end or text[start:end].endswith(MEASURE_ENDINGS):
+            continue
+        last = bisect.bisect_left(morph_ends, end)  # the morpheme the span ends in
+        if last < len(morphs) and morphs[last].start < end and morphs[last].pos.startswith(_NOT_NAME_POS):
             continue
         candidates.append((2, {"text": text[start:end], "label": mapping.get(e.label, "MISC"), "fine_label": e.label,
                                "source": "ginza", "start": start, "end": end}))

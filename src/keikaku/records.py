@@ -92,6 +92,8 @@ class Entity:
     """true for 年度 (April to March)"""
     era: str | None = None
     """the era as written (令和, 平成 …)"""
+    approximate: bool | None = None
+    """a date's true for a decade (昭和40年代: year 1965, year_end 1974) or 頃, 前半, 後半, 初頭, 末"""
 
 
 # --- indicators ----------------------------------------------------------------------------------
