@@ -21,7 +21,7 @@ from .cache import NlpCache, PieceResult
 from .entities import find_entities
 from .errors import SetupError, UsageError
 from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
-from .model import Document, Node, NodeKind, Paragraph, Span
+from .model import Document, Node, NodeKind, Paragraph, Span, Table
 from .nlp import INSTALL_HINT, MODES, get_analyzer
 
 
@@ -56,18 +56,27 @@ def pieces(node: Node) -> Iterator[Piece]:
         for ii, it in enumerate(s.items):
             yield Piece(node, f"sections/{si}/items/{ii}/text", 0, it.text, not s.declares_keywords,
                         line_breaks(it.text, it.spans))
+        yield from _table_cells(node, f"sections/{si}/tables", s.tables)
     for ii, it in enumerate(node.items):
         yield Piece(node, f"items/{ii}/text", 0, it.text, True, line_breaks(it.text, it.spans))
     for ri, r in enumerate(node.refs):
         yield Piece(node, f"refs/{ri}/title", 0, r.title, True)
-    for ti, t in enumerate(node.tables):
+    yield from _table_cells(node, "tables", node.tables)
+
+
+def _table_cells(node: Node, field: str, tables: list[Table]) -> Iterator[Piece]:
+    """The cells of tables found by segmentation; an indicator table read from text that
+    segmentation kept as paragraphs (no spans) is not analysed twice."""
+    for ti, t in enumerate(tables):
+        if not t.spans:
+            continue
         # A table's header (given, or its first row when none was recognised) is structure:
         # 指標名, 目標値 and 単位 name columns, not what the unit is about.
         for ci, cell in enumerate(t.header or []):
-            yield Piece(node, f"tables/{ti}/header/{ci}", 0, cell, False)
+            yield Piece(node, f"{field}/{ti}/header/{ci}", 0, cell, False)
         for ri, row in enumerate(t.rows):
             for ci, cell in enumerate(row):
-                yield Piece(node, f"tables/{ti}/rows/{ri}/{ci}", 0, cell, ri > 0 or t.header is not None)
+                yield Piece(node, f"{field}/{ti}/rows/{ri}/{ci}", 0, cell, ri > 0 or t.header is not None)
 
 
 def _paragraphs(node: Node, field: str, paragraphs: list[Paragraph], narrative: bool) -> Iterator[Piece]:

@@ -39,12 +39,20 @@ COARSE_LABELS = ("ORG", "FACILITY", "LOCATION", "LAW", "PLAN", "EVENT", "DATE", 
 _EDGE = " \u3000、。・,.()（）「」『』【】[]［］"  # brackets and punctuation GiNZA leaves on span edges
 NAME_KANA_FILE = "data/name_kana.txt"
 _NAME_CHAR = r"[\u4e00-\u9fff\u3005\u3006\u30a1-\u30fa\u30fc\u30fbA-Za-z0-9]"
-# A municipality written partly in hiragana (みどり野市, さいたま市, ひたちなか市): a run of
-# hiragana that starts after anything but hiragana, or after a particle (本市はみどり野市…), and
-# neither starts nor ends with a particle, then at most three kanji and 市/町/村/区.
+# A proper name written partly in hiragana (みどり野市, さいたま市, さくら台町, ひがし浦漁業協同組合): a
+# run of hiragana that starts where a name can start (the start of the text, after punctuation,
+# a space, a bracket, a particle, a verb (施行したひがし浦市) or the 期/次 of 第3期みどり野市…:
+# 本市はみどり野市…, not した市),
+# neither starts nor ends with a particle or a verb's ending…
 _PARTICLES = "はがをにでとのもへや"
-_PLACE = (rf"(?:(?<![\u3041-\u3096])|(?<=[{_PARTICLES}]))(?![{_PARTICLES}])[\u3041-\u3096]{{2,6}}"
-          rf"(?<![{_PARTICLES}])[\u4e00-\u9fff\u3005]{{0,3}}[市町村区]")
+_KANA_START = rf"(?:(?<![\u3041-\u3096\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fcA-Za-z0-9])|(?<=[{_PARTICLES}期次たるく]))"
+# …and is followed by a kanji that place names end in (野, 台, 浦, 丘 …; 市, 町, 村 …), so that
+# そのため行財政改革大綱 does not become a name.
+_PLACE_KANJI = "野台浦丘原川山谷島沢里田浜崎岡坂見平森池瀬宮江根郷東西南北市町村区"
+_VERB_ENDS = "てたるくいけ"  # において市, おける市, した市, なく市: the end of a verb, not of a name
+_KANA_STEM = (rf"{_KANA_START}(?![{_PARTICLES}])[\u3041-\u3096]{{2,6}}(?<![{_PARTICLES}{_VERB_ENDS}])"
+              rf"(?=[{_PLACE_KANJI}])")
+_PLACE = rf"{_KANA_STEM}[\u4e00-\u9fff\u3005]{{0,3}}[市町村区]"  # such a stem ending in 市/町/村/区
 _RULE_KEYS = {"id", "label", "pattern", "note", "min_length", "exclude"}
 # A code, an ordinal or a page number: no letters of any script, or a short code like み1-2.
 _NOT_A_NAME = re.compile(r"[\W\d_]*|(?:[^\W\d_]{1,2}\.?)?\s*\d+(?:\s*[-‐.]\s*\d+)*\s*[^\W\d_]?")
@@ -134,14 +142,14 @@ def shipped_rules() -> tuple[EntityRule, ...]:
 @lru_cache(maxsize=1)
 def name_pattern() -> str:
     """What ``{NAME}`` stands for: 2 to 40 name characters (kanji, katakana, Latin letters, digits,
-    ・), hiragana words of ``data/name_kana.txt`` and municipalities written in hiragana."""
+    ・), hiragana words of ``data/name_kana.txt`` and hiragana stems of proper names (みどり野)."""
     words = []
     for line in _package_text(NAME_KANA_FILE).splitlines():
         word = line.split("#", 1)[0].strip()
         if word:
             words.append(re.escape(word))
     kana = "|".join(sorted(words, key=len, reverse=True))
-    return rf"(?:{_PLACE}|{kana}|{_NAME_CHAR}){{2,40}}" if kana else rf"(?:{_PLACE}|{_NAME_CHAR}){{2,40}}"
+    return rf"(?:{_KANA_STEM}|{kana}|{_NAME_CHAR}){{2,40}}" if kana else rf"(?:{_KANA_STEM}|{_NAME_CHAR}){{2,40}}"
 
 
 def shipped_label_map() -> tuple[dict[str, str], frozenset[str]]:
@@ -157,6 +165,9 @@ def is_name(text: str) -> bool:
 # LOCATION) and a count or rate (不登校児童・生徒数 as ORG).
 _NOT_NAME_POS = ("動詞", "助動詞", "形容詞")
 MEASURE_ENDINGS = ("数", "率", "割合")
+# Where a plan says "here" or "outside": GiNZA tags them as places.
+NOT_NAMES = frozenset({"本市", "本町", "本村", "当市", "県外", "市外", "町外", "村外", "県内", "市内", "町内", "村内",
+                       "国内", "海外", "圏外", "域外"})
 
 
 def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -> list[dict[str, Any]]:
@@ -185,8 +196,14 @@ def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -
             start += 1
         while end > start and text[end - 1] in _EDGE:
             end -= 1
-        if e.label in drop or start == end or text[start:end].endswith(MEASURE_ENDINGS):
+        surface = text[start:end]
+        if e.label in drop or start == end or surface.endswith(MEASURE_ENDINGS) or surface in NOT_NAMES:
             continue
+        if all("\u3041" <= c <= "\u3096" for c in surface):
+            continue  # hiragana alone (くらし, みどり): a word, or a piece of a name GiNZA cut
+        if start and "\u3041" <= text[start - 1] <= "\u3096" and text[start - 1] not in _PARTICLES \
+                and surface[0] in _PLACE_KANJI[:-8]:
+            continue  # starts inside a name written partly in hiragana: ひがし|浦市 read as a person
         last = bisect.bisect_left(morph_ends, end)  # the morpheme the span ends in
         if last < len(morphs) and morphs[last].start < end and morphs[last].pos.startswith(_NOT_NAME_POS):
             continue

@@ -135,3 +135,33 @@ def keyword_junk(doc: Document, source_lines: list[str], top: int = TOP) -> tupl
             if kind:
                 junk.append(Junk(doc.doc_id, node.id, k["term"], kind))
     return total, junk
+
+
+# --- entities against a hand-checked list ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class LabelScore:
+    label: str
+    expected: int  # distinct (text, label) pairs in the hand-checked list
+    found: int  # distinct pairs keikaku found with this label
+    correct: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.expected if self.expected else 1.0
+
+
+NOT_SCORED = frozenset({"MISC", "QUANTITY", "CONTACT"})  # kinds, amounts and addresses, not names
+
+
+def entity_scores(doc: Document, expected: set[tuple[str, str]]) -> list[LabelScore]:
+    """Precision and recall per label of the document's distinct (text, label) entities against a
+    hand-checked list of every entity of the text (labels in NOT_SCORED left out)."""
+    found = {(e["text"], e["label"]) for n in doc.root.walk() for e in n.entities if e["label"] not in NOT_SCORED}
+    labels = sorted({label for _, label in found | expected} - NOT_SCORED)
+    return [LabelScore(label, sum(1 for _, la in expected if la == label), sum(1 for _, la in found if la == label),
+                       sum(1 for pair in found & expected if pair[1] == label)) for label in labels]
