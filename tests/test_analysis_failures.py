@@ -25,10 +25,10 @@ def test_a_document_that_breaks_the_analysis_fails_alone(tmp_path: Path, monkeyp
     (inputs / "bad.txt").write_text(f"基本目標1 テスト\n\n{POISON}です。\n", encoding="utf-8")
     real = analyse_module.analyse_texts
 
-    def fragile(texts: list[str], mode: str):  # stands for a bug that one document's text triggers
+    def fragile(texts: list[str], mode: str, breaks=None):  # stands for a bug that one document's text triggers
         if any(POISON in t for t in texts):
             raise ValueError("boom")
-        return real(texts, mode)
+        return real(texts, mode, breaks)
 
     monkeypatch.setattr(analyse_module, "analyse_texts", fragile)
     log: list[str] = []
