@@ -16,8 +16,9 @@ from array import array
 from dataclasses import dataclass
 from typing import Sequence
 
-# ① … ⑳, ㉑ … ㉟, ㊱ … ㊿ and the parenthesised/dotted forms: NFKC would erase the marker.
-_KEEP = set(range(0x2460, 0x2500)) | set(range(0x3251, 0x3260)) | set(range(0x32B1, 0x32C0))
+# ① … ⑳, ㉑ … ㉟, ㊱ … ㊿ and circled letters: NFKC would erase the marker.  The parenthesised
+# and dotted forms (⑴ ⒈ ⒜) are folded: NFKC spells them (1), 1. and (a), the styles they are.
+_KEEP = set(range(0x2460, 0x2474)) | set(range(0x24B6, 0x2500)) | set(range(0x3251, 0x3260)) | set(range(0x32B1, 0x32C0))
 _DASHES = set("\u2010\u2011\u2012\u2013\u2212\uff0d\ufe63")
 _DIGIT_DASHES = set("\u30fc\u2014\u2015\uff70")  # ー — ― ｰ: a dash only between two digits
 _JA = r"\u3005\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e「」『』（）"

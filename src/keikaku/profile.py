@@ -103,6 +103,35 @@ class TableRule:
 
 
 @dataclass(frozen=True)
+class ContentsWeights:
+    """How a contents list is read (:mod:`keikaku.segment.toc`): the score of each thing a reading
+    can make of a token.  The reading with the highest total wins.  Shipped in ``[contents]`` of
+    ``profiles/generic.toml``; these defaults are the same numbers."""
+
+    titled: float = 3.0  # a title with a code (written before it, or displaced in a run of codes)
+    uncoded: float = -0.5  # a title without a code
+    untitled: float = -2.0  # a code that never gets a title
+    bare_next: float = 2.0  # a bare number as a code, one more than the bare code before
+    bare_first: float = 1.5  # the first bare code, 1
+    bare_restart: float = 1.0  # 1 again after other codes (a new chapter's sections)
+    bare_repeat: float = -1.0  # 1 again with no other code between
+    bare_gap: float = -3.0  # a bare code out of sequence
+    code_next: float = 1.0  # a code that continues its style's sequence (or starts it)
+    code_gap: float = -1.0  # a code out of sequence (an excerpt may skip)
+    code_after_leader: float = -1.0  # a number after a leader read as the next entry's code
+    page_next: float = 1.0  # a page number not lower than the one before
+    page_back: float = -2.0  # a page number lower than the one before
+    page_after_leader: float = 1.0  # a page number after a leader
+    page_ends_row: float = 2.0  # a page number at the end of a row that holds its title
+    noise: float = -1.5  # a number that is neither a page number nor a code
+    left_in_queue: float = -2.0  # a displaced code that no title took
+    join_same_line: float = 1.0  # a space inside a title on one line (run-on text)
+    join_next_line: float = -1.0  # a title continued on the next line
+    join_wrap_end: float = 2.0  # … when the part before ends mid-phrase (…の, …、)
+    join_subtitle: float = 3.0  # … when the part after is a subtitle between dashes (-…-)
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -126,6 +155,7 @@ class Profile:
     section_names: frozenset[str] = field(default=frozenset())
     value_sections: frozenset[str] = field(default=frozenset())
     outline: tuple[OutlineLevel, ...] = field(default=())
+    contents: ContentsWeights = field(default_factory=ContentsWeights)
 
     @property
     def pinned(self) -> bool:
@@ -380,9 +410,17 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
                       counters=tuple(_strings(source, "counters", top.get("counters", list, []))),
                       section_names=frozenset(_strings(source, "section_names", top.get("section_names", list, []))),
                       value_sections=frozenset(_strings(source, "value_sections", top.get("value_sections", list, []))),
-                      outline=outline)
+                      outline=outline, contents=_contents_weights(source, top.get("contents", dict, {})))
     top.finish()
     return profile
+
+
+def _contents_weights(source: str, raw: dict[str, Any]) -> ContentsWeights:
+    """``[contents]``: every key a weight of :class:`ContentsWeights`, a number."""
+    r = _Reader(source, "contents", raw)
+    values = {f.name: float(r.get(f.name, (int, float), f.default)) for f in dataclasses.fields(ContentsWeights)}
+    r.finish()
+    return ContentsWeights(**values)
 
 
 def _strings(source: str, rule: str, values: list[Any]) -> list[str]:

@@ -34,16 +34,17 @@ from ..export import FORMULA_START
 from ..indicators import attach_indicators, warn_unread_tables
 from ..ingest import SourceText, ingest
 from ..model import Document, Item, Node, NodeKind, ProfileChoice, Source
+from ..normalize import join_broken
 from ..profile import Profile, builtin_profiles
 from ..tables import infer_pages
-from .build import build
+from .build import build, title_and_subtitle
 from .candidates import Mark, Role, read_rows
 from .contents import (
     Block,
     Entry,
     Keys,
+    bulleted_blocks,
     echoes,
-    explicit_blocks,
     heading_key,
     implicit_blocks,
     merge_adjacent,
@@ -56,6 +57,7 @@ from .rows import Row, split_rows
 from .sequences import Rejected, decide
 from .structure import structure_of, uncoded_headings
 from .titles import Heading, assemble
+from .toc import find_lists
 from .vocabulary import vocabulary
 
 CITY_SHARE = 0.8  # a matching city profile is chosen when it explains this share of what inference does
@@ -98,8 +100,10 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     rows = split_rows(source.lines, vocab)
     marks = read_rows(rows, vocab, profile)
     furniture = find_furniture(rows, marks)
+    blocks = find_lists(rows, marks, furniture, vocab, profile.list_prefix)
+    listed = {r for b in blocks for r in b.rows}
     keys = Keys(rows, marks, furniture)
-    blocks = explicit_blocks(rows, marks, furniture, keys)
+    blocks = sorted(blocks + bulleted_blocks(rows, marks, furniture, keys, listed), key=lambda b: b.rows[0])
     listed = {r for b in blocks for r in b.rows}
     decisions = decide(rows, marks, furniture, listed, profile)
     headings, untitled = assemble(rows, marks, furniture, decisions.heads, listed, vocab.is_quantity)
@@ -188,52 +192,89 @@ def assign_ids(node: Node) -> None:
         assign_ids(child)
 
 
-def _resolve_entries(root: Node, entries: list[tuple[Item, Entry, Node | None]]) -> list[str]:
-    """Point each contents entry at the unit it names (by code and title, else by title alone:
-    a contents list may number 1. what the body calls 第1章) and give that unit the entry's page.
-    When most entries of an announced list name no unit of the text, the text is an excerpt or a
-    summary: those entries become nodes of the list, marked as coming from it.  Otherwise an
-    unmatched entry stays an entry, and a warning says so."""
-    by_key: dict[tuple[str, str], Node] = {}
-    by_title: dict[str, Node] = {}
-    for n in root.walk():
-        if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.from_contents:
-            continue
-        full = (n.title or "") + (n.subtitle or "")  # an entry names 総論 ―まちづくり― whole
-        for title in {n.title or "", full}:
-            by_key.setdefault(heading_key(n.code or "", title), n)
-            if title:
-                by_title.setdefault(heading_key("", title)[1], n)
-    unmatched: dict[Node, list[tuple[Item, Entry]]] = {}  # by contents node (nodes hash by identity)
-    total: Counter[Node] = Counter()
-    for item, entry, contents in entries:
-        target = by_key.get(entry.key) if entry.key else None
-        if target is None:
-            target = by_title.get(heading_key("", entry.title or item.text)[1])
-        if target is not None:
-            item.target = target.id
-            if target.page is None and item.page is not None:
-                target.page = item.page
-        elif contents is not None:
-            unmatched.setdefault(contents, []).append((item, entry))
-        if contents is not None:
-            total[contents] += 1
-    warnings: list[str] = []
-    for contents, missing in unmatched.items():
-        if 2 * len(missing) < total[contents]:
-            warnings.append(f"{len(missing)} of {total[contents]} contents entries name no heading of the text"
-                            f" (line {missing[0][0].spans[0].line}: {missing[0][0].text[:30]})")
-            continue
-        for item, entry in missing:
+class _Units:
+    """The units of the text, found by what a contents entry says of them: code and title, the
+    title alone (a list may number 1. what the body calls 第1章), or a title that one of them
+    shortens (the list cuts or abbreviates it).  Each unit answers one entry of a list."""
+
+    def __init__(self, root: Node) -> None:
+        self.by_key: dict[tuple[str, str], list[Node]] = {}
+        self.by_title: dict[str, list[Node]] = {}
+        self.nodes: list[tuple[str, Node]] = []
+        for n in root.walk():
+            if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.from_contents:
+                continue
+            full = (n.title or "") + (n.subtitle or "")  # an entry names 総論 ―まちづくり― whole
+            for title in {n.title or "", full}:
+                self.by_key.setdefault(heading_key(n.code or "", title), []).append(n)
+                if title:
+                    self.by_title.setdefault(heading_key("", title)[1], []).append(n)
+            self.nodes.append((heading_key("", full)[1], n))
+
+    def find(self, entry: Entry, used: set[int]) -> Node | None:
+        def free(nodes: list[Node] | None) -> Node | None:
+            return next((n for n in nodes or [] if id(n) not in used), None)
+
+        title = heading_key("", entry.title or entry.text)[1]
+        found = free(self.by_key.get(entry.key)) if entry.key else None
+        found = found or free(self.by_title.get(title))
+        if found is None and len(title) >= 4:
+            code = entry.marker.code if entry.marker is not None else ""
+            found = free([n for t, n in self.nodes if t and _shortens(title, t) and (not code or not n.code
+                                                                                     or n.code == code)])
+        return found
+
+
+def _shortens(a: str, b: str) -> bool:
+    """One title is the other cut short or with a little more: containment covering 80%."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return short in long_ and len(short) >= 0.8 * len(long_)
+
+
+def _alone(block: Block, items: list[Item], entry: Entry) -> bool:
+    """True when the list stands for units that are not in the text: most of its coded entries
+    name none (a contents page alone), or the entry heads other entries (a part)."""
+    coded = [it for e, it in zip(block.entries, items) if e.marker is not None]
+    heads = any(e.parent is not None and block.entries[e.parent] is entry for e in block.entries)
+    return heads or 2 * sum(1 for it in coded if it.target is None) >= len(coded)
+
+
+def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> list[str]:
+    """Point each contents entry at the unit it names and give that unit the entry's page.  An
+    entry of a list that announced itself whose unit is not in the text (an excerpt, a summary,
+    a contents page alone) becomes a unit of its own, marked as coming from the contents, nested
+    as the list nests it: under the unit its parent entry names, or in the contents node."""
+    units = _Units(root)
+    used: set[int] = set()
+    made_count = 0
+    for contents, block, items in lists:
+        made: dict[int, Node] = {}
+        for k, (entry, item) in enumerate(zip(block.entries, items)):
+            target = units.find(entry, used)
+            if target is not None:
+                used.add(id(target))
+                item.target = target.id
+                if target.page is None and item.page is not None:
+                    target.page = item.page
+                made[k] = target
+        for k, (entry, item) in enumerate(zip(block.entries, items)):
+            if k in made:
+                continue
+            if not entry.explicit or entry.marker is None and not entry.decoration and not _alone(block, items, entry):
+                continue  # a copy whose unit was not found, or a line of a summary (将来像 …): stays an item
+            holder = made.get(entry.parent, contents) if entry.parent is not None else contents
             marker = entry.marker
-            contents.add_child(Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
-                                    level=marker.style if marker is not None else "contents",
-                                    code=(marker.code or None) if marker is not None else None,
-                                    title=entry.title or item.text, heading_spans=list(item.spans),
-                                    page=item.page, from_contents=True))
-        gone = {id(item) for item, _ in missing}
-        contents.items = [it for it in contents.items if id(it) not in gone]
-    return warnings
+            title, subtitle = title_and_subtitle(join_broken(entry.title_text.strip())) if entry.title_text.strip() \
+                else (None, None)
+            node = Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
+                        level=marker.style if marker is not None else "contents",
+                        code=(marker.code or None) if marker is not None else None, title=title, subtitle=subtitle,
+                        heading_spans=list(item.spans), page=item.page, from_contents=True)
+            holder.add_child(node)
+            made[k] = node
+            made_count += 1
+            contents.items.remove(item)
+    return []
 
 
 def document_title(source: SourceText) -> str:
@@ -282,7 +323,7 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         root, furniture = built.root, built.furniture
         warnings += built.warnings
         assign_ids(root)
-        warnings += _resolve_entries(root, built.entries)
+        warnings += _resolve_entries(root, built.lists)
         assign_ids(root)
         summary = structure_of(inf, root)
         structure = summary.as_json()

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Item, Node, NodeKind, Paragraph, Section
+from ..model import Item, Node, NodeKind, Paragraph, Section, Span
 from ..normalize import join_broken
 from ..profile import Profile
 from ..tables import TableRow, apply_table
 from .candidates import Mark, Role
-from .contents import Block, Entry
+from .contents import Block
 from .furniture import Furniture
 from .levels import Outline
 from .rows import Row
@@ -45,6 +45,14 @@ class GrowingTexts:
 _SUBTITLE = re.compile(r"^(?P<title>.+?)\s*(?P<open>[—―~～〜－-]{1,2})\s*(?P<subtitle>[^—―~～〜]+?)\s*(?P=open)$")
 
 
+def title_and_subtitle(title: str) -> tuple[str, str | None]:
+    """``総論 ―まちづくりの基本―`` → (総論, まちづくりの基本); a title without a subtitle as it is."""
+    m = _SUBTITLE.match(title)
+    if m and len(m.group("subtitle")) >= 2:
+        return m.group("title"), m.group("subtitle")
+    return title, None
+
+
 @dataclass
 class Trailing:
     """Sections met after the innermost open unit had content of its own: which open units end
@@ -61,7 +69,7 @@ class Trailing:
 class Built:
     root: Node
     furniture: list[Paragraph]
-    entries: list[tuple[Item, Entry, Node | None]]  # contents entries, with their contents node if explicit
+    lists: list[tuple[Node, Block, list[Item]]]  # each contents node, its list, an item per entry
     warnings: list[str]
 
 
@@ -81,7 +89,7 @@ class _Builder:
         self.item: Item | None = None
         self.furniture_out: list[Paragraph] = []
         self.growing = GrowingTexts()
-        self.entries: list[tuple[Item, Entry, Node | None]] = []
+        self.entries: list[tuple[Node, Block, list[Item]]] = []
         self.warnings: list[str] = []
         self.block_at = {b.rows[0]: b for b in blocks}
         self.in_block = {r for b in blocks for r in b.rows}
@@ -161,11 +169,7 @@ class _Builder:
             parts.append(self.rows[tr].source())
         title = join_broken("".join(p.strip() for p in parts)) if parts else None
         if title:
-            m = _SUBTITLE.match(title)
-            if m and len(m.group("subtitle")) >= 2:
-                node.title, node.subtitle = m.group("title"), m.group("subtitle")
-            else:
-                node.title = title
+            node.title, node.subtitle = title_and_subtitle(title)
         if h.label:
             node.label = h.label
         # levels.nest placed the parent before the child and kept it open until now.
@@ -257,47 +261,28 @@ class _Builder:
         self.para = self.item = None
 
     def _contents(self, block: Block) -> None:
+        """A contents list: one node, its header as title, an item per entry and per note; the
+        page numbers and leaders that no entry took go to the furniture."""
         depths = [self.outline.styles[e.marker.style].depth for e in block.entries
                   if e.marker is not None and e.marker.style in self.outline.styles]
         parent = self.top
         if depths and min(depths) - 1 < len(self.path):
             parent = self.path[max(0, min(depths) - 1)]
         node = parent.add_child(Node(kind=NodeKind.CONTENTS, level="contents"))
-        entry_at = {e.row: e for e in block.entries}
-        last: tuple[Item, Entry] | None = None
-        for r in block.rows:
-            row = self.rows[r]
-            if row.blank:
-                continue
-            if r in self.f and r not in entry_at:
-                self._furniture_rows([r])
-                continue
-            if r == block.header:
-                node.title = row.source().lstrip("■□◆◇●○【<[").rstrip("】>]").strip()
-                node.heading_spans.append(row.span())
-                continue
-            e = entry_at.get(r)
-            if e is None and last is not None and last[1].marker is not None and not last[1].marker.title \
-                    and self.marks[r].role is Role.TEXT:
-                last[0].text += row.source()  # the title row of an entry written as a code alone
-                last[0].spans.append(row.span())
-                last = None
-                continue
-            if e is None:
-                mark = self.marks[r]
-                text = row.source(mark.body) if mark.role is Role.BULLET else row.source()
-                item = Item(text=text, marker=mark.bullet if mark.role is Role.BULLET else None, spans=[row.span()])
-                node.items.append(item)
-                last = None
-                continue
-            item = Item(text=row.source(), marker="-" if e.marker is not None and e.marker.bulleted else None,
-                        spans=[row.span()], code=e.marker.code if e.marker is not None else None)
-            if e.marker is not None and e.marker.bulleted:
-                item.text = row.source(row.core_start + e.marker.start)
-            item.page = e.page
-            node.items.append(item)
-            self.entries.append((item, e, node if e.explicit else None))
-            last = (item, e)
+        if block.header_spans:
+            node.title = block.header_text.lstrip("■□◆◇●○【<[").rstrip("】>]").strip()
+            node.heading_spans = list(block.header_spans)
+        items: list[Item] = []
+        for e in block.entries:
+            bulleted = e.marker is not None and e.marker.bulleted
+            item = Item(text=e.text, marker="-" if bulleted else None, spans=list(e.spans),
+                        code=e.marker.code if e.marker is not None else None, page=e.page)
+            items.append(item)
+        notes = [Item(text=text, marker=None, spans=list(spans)) for spans, text in block.notes]
+        node.items = sorted(items + notes, key=lambda it: it.spans[0] if it.spans else Span(0, 0, 0))
+        self.entries.append((node, block, items))
+        for span, text in block.left:
+            self.furniture_out.append(Paragraph(text, [span]))
         self.para = self.item = None
 
     # -- after the walk -------------------------------------------------------------------------

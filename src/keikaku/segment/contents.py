@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..model import Span
 from ..normalize import compact_code
 from .candidates import Mark, Role
 from .furniture import Furniture
@@ -32,7 +33,8 @@ LONG_LIST = 6  # empty headings in a row, some repeated elsewhere: a list of the
 
 @dataclass
 class Entry:
-    """One entry of a contents list: its row, the marker it names (if any), page number and key."""
+    """One entry of a contents list: its first row, the marker it names (if any), page number,
+    key, and where it is printed (``spans``, ``text``; the title alone in ``title_text``)."""
 
     row: int
     marker: Marker | None
@@ -40,15 +42,27 @@ class Entry:
     key: tuple[str, str] | None  # (code, title) as compared with the body's headings
     title: str  # matching form of the entry's title, without leaders and page number
     explicit: bool = True  # in a list that announced itself: without a body it is a unit of its own
+    spans: list[Span] = field(default_factory=list)
+    text: str = ""  # the entry as printed
+    title_text: str = ""  # its title as printed (a unit made from the entry takes it)
+    parent: int | None = None  # the entry it nests under (index in its list)
+    decoration: str | None = None  # the bullet of an entry without a code (● 前期基本計画)
 
 
 @dataclass
 class Block:
-    """A contents list: its header row (if any), entries and the other rows it holds."""
+    """A contents list: its header row (if any), entries and the other rows it holds.  ``notes``
+    are short lines of the list that are no entry (a caption); ``left`` the page numbers and
+    leaders that no entry took (they go to the document's furniture)."""
 
     rows: list[int] = field(default_factory=list)
     header: int | None = None
     entries: list[Entry] = field(default_factory=list)
+    header_spans: list[Span] = field(default_factory=list)
+    header_text: str = ""
+    notes: list[tuple[list[Span], str]] = field(default_factory=list)
+    left: list[tuple[Span, str]] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # what the reading decided, for keikaku inspect
 
 
 _DASHES = str.maketrans("", "", "—―~～〜‐-")
@@ -140,37 +154,26 @@ def _entry(rows: list[Row], marks: list[Mark], i: int, keys: Keys, furniture: Fu
     return Entry(i, mk, page, heading_key(mk.code, title), title)
 
 
-def explicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys) -> list[Block]:
-    """Contents lists that announce themselves: a contents header and what follows it, dot
-    leaders with page numbers, entries after list bullets."""
+def bulleted_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys,
+                    taken: set[int]) -> list[Block]:
+    """Lists written after list bullets (``- 1 基本構想の体系`` ⏎ ``- 2 …``) that no header
+    introduced: a list when two or more follow each other and one of them names a heading found
+    elsewhere.  (Lists after a contents header and lists with leaders are read by :mod:`.toc`.)"""
     blocks: list[Block] = []
-    taken: set[int] = set()
-    for h, mark in enumerate(marks):
-        if mark.role is Role.CONTENTS_HEADER and h not in taken:
-            block = _after_header(rows, marks, furniture, keys, h)
-            if block is not None:
-                blocks.append(block)
-                taken.update(block.rows)
-    # Rows with leaders and page numbers, or markers after list bullets (- 1 基本構想の体系), that no
-    # header introduced: a list when two or more follow each other and one of them names a page or
-    # a heading found elsewhere.
     run: list[int] = []
     evidence = False
     for i, mark in enumerate(marks + [Mark(Role.TEXT)]):
         if i < len(rows) and (i in taken or i in furniture or rows[i].blank):
             continue
-        leader = i < len(rows) and _LEADER.search(rows[i].core) is not None and mark.role in (Role.TEXT, Role.MARKER)
-        bulleted = i < len(rows) and mark.role is Role.MARKER and all(mk.bulleted for mk in mark.markers)
-        if leader or bulleted:
+        if i < len(rows) and mark.role is Role.MARKER and all(mk.bulleted for mk in mark.markers):
             run.append(i)
-            evidence = evidence or leader or any(keys.outside(keys.at.get(k, []), i, i) for mk in mark.markers
-                                                 for k in Keys.marker_keys(rows, marks, i, mk, furniture))
+            evidence = evidence or any(keys.outside(keys.at.get(k, []), i, i) for mk in mark.markers
+                                       for k in Keys.marker_keys(rows, marks, i, mk, furniture))
             continue
         if len(run) >= 2 and evidence:
-            blocks.append(_block_of(rows, marks, furniture, keys, run, None))  # entries with page numbers or bullets
-            taken.update(run)
+            blocks.append(_block_of(rows, marks, furniture, keys, run))
         run, evidence = [], False
-    return sorted(blocks, key=lambda b: b.rows[0])
+    return blocks
 
 
 def merge_adjacent(rows: list[Row], furniture: Furniture, blocks: list[Block]) -> list[Block]:
@@ -181,84 +184,56 @@ def merge_adjacent(rows: list[Row], furniture: Furniture, blocks: list[Block]) -
             a = merged[-1]
             gap = range(a.rows[-1] + 1, b.rows[0])
             if b.header is None and all(rows[j].blank or j in furniture for j in gap):
-                a.rows += [j for j in gap if j in furniture] + b.rows  # in order: a's rows end before the gap
+                a.rows += b.rows  # the furniture between them stays furniture
                 a.entries += b.entries
+                a.notes += b.notes
+                a.left += b.left
+                a.reasons += b.reasons
                 continue
         merged.append(b)
     return merged
 
 
-def _after_header(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, h: int) -> Block | None:
-    members: list[int] = []
-    pending: list[int] = []  # short rows between entries, kept if another entry follows
-    blanks = 0
-    j = h + 1
-    while j < len(rows):
-        if rows[j].blank:
-            blanks += 1
-            if blanks >= 2 and members:
-                break
-            j += 1
-            continue
-        if j in furniture:
-            if j in furniture.page_marks and members:
-                break
-            j += 1
-            continue
-        blanks = 0
-        if _is_member(rows, marks, furniture, keys, j, h, j):  # the list so far spans h … j
-            members.extend(pending)
-            pending = []
-            members.append(j)
-        elif len(pending) < 2 and marks[j].role in (Role.TEXT, Role.BULLET) and len(rows[j].core) <= NOTE_MAX \
-                and not rows[j].core.endswith("。"):
-            pending.append(j)
-        else:
-            break
-        j += 1
-    end = members[-1] if members else h
-    entries = [i for i in members if _is_member(rows, marks, furniture, keys, i, h, end)]
-    notes = set(members) - set(entries)
-    if len(entries) < 2:
-        return None
-    return _block_of(rows, marks, furniture, keys, members, h, notes)  # under a contents header
+def row_entry(rows: list[Row], i: int, extra: list[int], entry: Entry, start: int = 0) -> Entry:
+    """``entry`` printed on row ``i`` (from matching column ``start``) and on rows ``extra`` (its
+    title on the next row): its spans and text."""
+    entry.spans = [rows[i].span()] + [rows[j].span() for j in extra]
+    first = rows[i].source(rows[i].core_start + start) if start else rows[i].source()
+    entry.text = first + "".join(rows[j].source() for j in extra)
+    if entry.marker is not None:
+        own = rows[i].source(rows[i].core_start + entry.marker.title_start) if entry.marker.title else ""
+        entry.title_text = own + "".join(rows[j].source() for j in extra)
+    else:
+        entry.title_text = entry.text
+    return entry
 
 
-def _is_member(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, i: int, lo: int, hi: int) -> bool:
-    """Row ``i`` of a list spanning rows ``lo … hi`` is an entry: dot leaders and a page number,
-    or a heading or line that occurs outside the list."""
-    mark = marks[i]
-    if mark.role not in (Role.TEXT, Role.MARKER, Role.BULLET):
-        return False
-    if _LEADER.search(rows[i].core):
-        return True
-    if mark.role is Role.MARKER:
-        for mk in mark.markers:
-            for k in Keys.marker_keys(rows, marks, i, mk, furniture):
-                if keys.outside(keys.at.get(k, []), lo, hi):
-                    return True
-    text, _ = _split_page(rows[i].core)
-    candidates = [compact_code(text)]
-    m = _TRAILING_PAGE.match(text)
-    if m:
-        candidates.append(compact_code(m.group("text")))
-    return any(keys.outside(keys.lines.get(c, []), lo, hi) for c in candidates if len(c) >= 2)
+def row_notes(rows: list[Row], block: Block, used: set[int]) -> None:
+    """The block's rows that no entry and no header holds become its notes."""
+    for r in block.rows:
+        if r not in used and r != block.header and not rows[r].blank:
+            block.notes.append(([rows[r].span()], rows[r].source()))
 
 
-def _block_of(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, members: list[int],
-              header: int | None, notes: set[int] | None = None) -> Block:
-    block = Block(header=header)
-    in_list = set(members) | ({header} if header is not None else set())
-    titles: set[int] = set()
+def _block_of(rows: list[Row], marks: list[Mark], furniture: Furniture, keys: Keys, members: list[int]) -> Block:
+    block = Block()
+    in_list = set(members)
+    titles: dict[int, int] = {}
     # A code on its own row in a list takes its title from the next row: that row is the entry's too.
     for i in members:
         if marks[i].role is Role.MARKER and not marks[i].markers[0].title:
             j = next_text(rows, marks, i, furniture)
             if j is not None and j not in in_list and j - i <= 2:
-                titles.add(j)
-    block.rows = sorted(in_list | titles)
-    block.entries = [_entry(rows, marks, i, keys, furniture) for i in members
-                     if i not in titles and i not in (notes or set())]
+                titles[i] = j
+    block.rows = sorted(in_list | set(titles.values()))
+    used: set[int] = set()
+    for i in members:
+        e = _entry(rows, marks, i, keys, furniture)
+        start = e.marker.start if e.marker is not None and e.marker.bulleted else 0
+        extra = [titles[i]] if i in titles else []
+        block.entries.append(row_entry(rows, i, extra, e, start))
+        used.update([i, *extra])
+    row_notes(rows, block, used)
     return block
 
 
@@ -388,8 +363,13 @@ def _implicit(rows: list[Row], marks: list[Mark], furniture: Furniture, run: lis
         j += 1
     rows_in = sorted(set(lead + members + tail) | own)
     block.rows = rows_in
+    used: set[int] = set()
     for i in members:
         if i in heads:
             mk = heads[i]
-            block.entries.append(Entry(i, mk, None, keys_of[i], keys_of[i][1], explicit=False))
+            extra = [t for t in title_of.get(i, []) if t in own]
+            e = Entry(i, mk, None, keys_of[i], keys_of[i][1], explicit=False)
+            block.entries.append(row_entry(rows, i, sorted(extra), e))
+            used.update([i, *extra])
+    row_notes(rows, block, used)
     return block

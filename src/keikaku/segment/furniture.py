@@ -73,6 +73,8 @@ def _footers_with_numbers(rows: list[Row], marks: list[Mark], f: Furniture) -> N
     for i, row in enumerate(rows):
         if marks[i].role not in (Role.TEXT, Role.MARKER) or len(row.core) > RUNNING_MAX:
             continue
+        if any(mk.labelled and mk.end == len(row.core) for mk in marks[i].markers):
+            continue  # 基本目標 1 ⏎ … 基本目標 2: codes alone on their rows, not a footer
         m = re.search(r"[\s]+(\d{1,4})$", row.core)
         if m and _key(row):
             groups.setdefault(_key(row), []).append((i, int(m.group(1))))

@@ -28,16 +28,22 @@ _ROMAN_UPPER = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 _ROMAN_LOWER = "ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅺⅻ"
 
 DECORATIONS = "■□◆◇●○◎▶▷►★☆"
-_OPEN_CLOSE = {"【": "】", "<": ">", "[": "]", "〈": "〉", "《": "》", "〔": "〕", "(": ")"}
+_OPEN_CLOSE = {"【": "】", "<": ">", "[": "]", "〈": "〉", "《": "》", "≪": "≫", "〔": "〕", "(": ")"}
+_CLOSERS = re.escape("】>]〉》≫〕)")  # inside a character class
 _LABEL_NUM = r"\d{1,3}|[IVX]{1,5}(?![A-Za-z])|[一二三四五六七八九十]{1,3}|[①-⑳]"
 _COMPOUND = r"\d{1,2}(?:-\d{1,2}){1,3}"
+# A compound code whose last part is circled (1-①, 2-3-②): the measures of a numbered goal.
+_COMPOUND_CIRCLED = r"\d{1,2}(?:-\d{1,2}){0,2}-[①-⑳]"
 _KANA = "ぁ-ゖァ-ヺ"
 _SEP = re.compile(r"[ \t]*(?:[:.、・…‥]+[ \t]*)?")  # プロジェクト①……title: leaders are separators too
-_UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)[ ]?(?P<num>\d{{1,2}}|[IVX]{{1,4}}|[①-⑳])"
-                      r"(?=[ \t:.、]|$)")
-_CODE = re.compile(rf"(?:(?P<prefix>[{_KANA}])[ ]?)?(?P<code>{_COMPOUND})(?![\d-])")
+# A word the vocabulary does not know, then a number or a code (視点2, 方向性1, 施策方針 1-1-1, 対策1).
+_UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)[ ]?"
+                      rf"(?P<num>{_COMPOUND}|\d{{1,2}}|[IVX]{{1,4}}|[①-⑳])(?=[ \t:.、{_CLOSERS}]|$)")
+_CODE = re.compile(rf"(?:(?P<prefix>[{_KANA}])[ ]?)?(?P<code>{_COMPOUND_CIRCLED}|{_COMPOUND})(?![\d-])")
 _KANA_NUM = re.compile(rf"(?P<prefix>[{_KANA}])[ ]?(?P<num>\d{{1,2}})$")
 _DAI = re.compile(r"第[ ]?(?P<num>\d{1,3}|[一二三四五六七八九十百]{1,4})[ ]?(?P<word>[^\s\d])")
+# An ordinal without a counter word (第1 施策評価の概要, 第2): a chapter of plans that number so.
+_DAI_BARE = re.compile(rf"第[ ]?(?P<num>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})(?=[ \t:、{_CLOSERS}]|$)")
 _JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
 _CJK = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}]")
@@ -122,9 +128,18 @@ def _unnamed(pattern: str) -> str:
     return re.sub(r"\(\?P<\w+>", "(?:", pattern)
 
 
-def style_code(prefix: str, path: tuple[int, ...]) -> tuple[str, str]:
-    """A marker's style and code: (基本目標, (2,)) → (基本目標#, 基本目標2); ("", (1, 2)) → (#-#, 1-2)."""
+def style_code(prefix: str, path: tuple[int, ...], circled: bool = False) -> tuple[str, str]:
+    """A marker's style and code: (基本目標, (2,)) → (基本目標#, 基本目標2); ("", (1, 2)) → (#-#, 1-2);
+    with ``circled`` the last part is written circled: ("", (1, 2)) → (#-①, 1-②)."""
+    if circled:
+        head = "".join(f"{p}-" for p in path[:-1])
+        return prefix + "#-" * (len(path) - 1) + "①", prefix + head + chr(0x2460 + path[-1] - 1)
     return prefix + "-".join("#" for _ in path), prefix + "-".join(str(p) for p in path)
+
+
+def _path(code: str) -> tuple[int, ...]:
+    """The numbers of a compound code: 2-1 → (2, 1); 1-② → (1, 2)."""
+    return tuple(_CIRCLED[p] if p in _CIRCLED else int(p) for p in code.split("-"))
 
 
 def _spaced(word: str) -> str:
@@ -141,6 +156,7 @@ class Vocabulary:
         self.styles: tuple[Style, ...] = base.styles
         self.labels: tuple[Label, ...] = base.labels
         self.counters = tuple(sorted(base.counters or generic.counters, key=len, reverse=True))
+        self.contents_weights = base.contents
         self.section_names = frozenset(_squash(n) for n in (profile.section_names or generic.section_names))
         self.value_sections = tuple(sorted((_squash(n) for n in (profile.value_sections or generic.value_sections)),
                                            key=len, reverse=True))
@@ -175,7 +191,7 @@ class Vocabulary:
         close = _OPEN_CLOSE.get(core[pos]) if pos < len(core) else None
         if close is not None and core[pos] != "(":
             inner = pos + 1 + (1 if core[pos + 1:pos + 2] == " " else 0)
-            for mk in self._labelled(core, inner, bulleted):
+            for mk in self._labelled(core, inner, bulleted) or self._unknown(core, inner, bulleted):
                 end = mk.end
                 while end < len(core) and core[end] == " ":
                     end += 1
@@ -189,8 +205,8 @@ class Vocabulary:
         m = _CODE.match(core, pos)
         if m:
             prefix = m.group("prefix") or ""
-            path = tuple(int(p) for p in m.group("code").split("-"))
-            style, code = style_code(prefix, path)
+            path = _path(m.group("code"))
+            style, code = style_code(prefix, path, circled=m.group("code")[-1] in _CIRCLED)
             kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
             found.append(self._make(core, style, path, code, kind, pos, m.end(), False, False, False, 50,
                                     bulleted, arabic=True))
@@ -216,14 +232,26 @@ class Vocabulary:
                                     arabic=st.number == "arabic" and not st.minor))
         if found:
             return found
+        return self._unknown(core, pos, bulleted)
+
+    def _unknown(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
+        """A word the vocabulary does not know before a number or a code (視点2, 方向性1,
+        施策方針 1-1-1): a marker when the document numbers it in sequence."""
         m = _UNKNOWN.match(core, pos)
-        if m and m.group("label") not in self._known_words and not m.group("label").startswith("第"):
-            n = _any_number(m.group("num"))
-            if n:
-                label = m.group("label")
-                found.append(self._make(core, label + "#", (n,), f"{label}{n}", NodeKind.POINT, pos, m.end(), True,
-                                        False, False, 45, bulleted, arabic=m.group("num").isdigit()))
-        return found
+        if not m or m.group("label") in self._known_words or m.group("label").startswith("第"):
+            return []
+        token, label = m.group("num"), m.group("label")
+        if "-" in token:
+            path = _path(token)
+            style, code = style_code(label, path)
+            kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
+            return [self._make(core, style, path, code, kind, pos, m.end(), True, False, False, 45, bulleted,
+                               arabic=True)]
+        n = _any_number(token)
+        if not n:
+            return []
+        return [self._make(core, label + "#", (n,), f"{label}{n}", NodeKind.POINT, pos, m.end(), True,
+                           False, False, 45, bulleted, arabic=token.isdigit())]
 
     def _labelled(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
         m = _DAI.match(core, pos)
@@ -233,6 +261,12 @@ class Vocabulary:
             if n:
                 return [self._make(core, f"第#{lb.word}", (n,), f"第{n}{lb.word}", lb.kind, pos, m.end(), True, True,
                                    False, lb.order, bulleted, arabic=False)]
+        m = _DAI_BARE.match(core, pos)
+        if m:
+            n = numeral(m.group("num"))
+            if n:
+                return [self._make(core, "第#", (n,), f"第{n}", NodeKind.CHAPTER, pos, m.end(), True, True, False, 1,
+                                   bulleted, arabic=False)]
         for lb, rx in self._prefix if self._any_label.match(core, pos) else ():
             m = rx.match(core, pos)
             if not m:
@@ -258,7 +292,8 @@ class Vocabulary:
         sep = _SEP.match(core, end)
         title_start = sep.end() if sep else end
         title = core[title_start:]
-        quantity = arabic and not known and self.is_quantity(title)  # 基本方針1 人を育む is a heading
+        # 52 人まで is a quantity; 基本方針1 人を育む and 1)人を育む are headings.
+        quantity = arabic and not known and core[end - 1:end].isdigit() and self.is_quantity(title)
         return Marker(style, path[-1], path, code, kind, start, end, title_start, labelled, known, minor, order,
                       bulleted, quantity, title)
 

@@ -1,0 +1,724 @@
+"""Segmentation, step 4: contents lists read as a stream of tokens.
+
+After text extraction a contents page is rarely one entry per line.  The page's lines may be run
+into one line (``目 第1章 次 総合戦略の基本事項…… 1 1 策定の背景 …… 1 2 策定の目的``), or cut into
+one token per line (``Ⅰ`` ⏎ ``基本的な事項`` ⏎ ``・・・`` ⏎ ``2``); the column of codes may come out
+apart from the column of titles (``第1章 1 2 3 titleA…1 titleB…``), and page numbers look like
+codes.  So a contents list is read here as what it is made of, **tokens** (:func:`tokenize`): a
+code, a bare number (a page number or a code), an explicit page (``5ページ``), a leader, a bullet
+and title text.  The reading of a list (:func:`read_entries`) is the best-scoring assignment of a
+role to each ambiguous token, found by a beam search: codes in sequence, page numbers that go
+up, titles with a code, nothing left over (the weights are data: ``[contents]`` of
+``profiles/generic.toml``).  A run of codes before a run of titles is matched to those titles in
+order.  The entries then nest by their styles (:func:`nest_entries`), the style seen first
+outermost, as the body's headings do (:mod:`.levels`).
+
+Lists are found (:func:`find_lists`) after a contents header (目次, also split around displaced
+codes: ``目 第1 第2 第3 次``, or over two lines), as runs of rows with leaders and page numbers,
+and as a run of numbers 1 … n followed by n titles (a summary table flattened by extraction).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..normalize import compact_code
+from ..profile import ContentsWeights
+from .candidates import Mark, Role
+from .contents import Block, Entry, heading_key
+from .furniture import Furniture
+from .levels import _close_for
+from .rows import Row
+from .vocabulary import DECORATIONS, Marker, Vocabulary
+
+# A leader: two or more dots or middle dots (… is "..." in the matching form), spaces allowed between.
+_LEADER = re.compile(r"(?:[.・·](?: ?[.・·])+)")
+_NUMBER = re.compile(r"\d{1,4}")
+_PAGE_WORD = re.compile(r"(?:(?P<a>\d{1,4}) ?(?:ページ|頁)|(?:[pP]\.?|ページ) ?(?P<b>\d{1,4}))")
+_TRAILING_NUMBER = re.compile(r"(?<=\S) (?P<n>\d{1,4})$")
+_HEAD_OPEN = re.compile(r"^[(〔【<\[]?目$")
+_HEAD_CLOSE = re.compile(r"^次[)〕】>\]]?$")
+_HEAD_WHOLE = re.compile(r"^[(〔【<\[]?目 ?次[)〕】>\]]?$")
+_BULLETS = DECORATIONS + "・"
+_WRAP_END = re.compile(r"(?:の|と|や|を|、|,|・|な|による|における|に向けた|及び|および|並びに|ならびに|「)$")
+_SUBTITLE = re.compile(r"^[-―—~〜～].+[-―—~〜～]$")
+PROSE = 60  # a text token this long (or with 。) is prose: the list has ended
+DISPLACED_HEAD = 4  # tokens between 目 and 次 that are displaced codes of the first entries
+BEAM = 24  # readings kept at each token
+SCAN_GAP = 2  # blank rows that end a list of one entry per line
+
+
+class Tok(Enum):
+    CODE = "code"  # a marker that is not a bare number: 第1章, (1), 基本目標2, 1-1, Ⅲ, ①
+    NUMBER = "number"  # a bare number: a page number or a code, the reading decides
+    PAGE = "page"  # 5ページ, P.5
+    LEADER = "leader"  # ・・・・ / ……
+    BULLET = "bullet"  # ● ■ … before a title
+    TITLE = "title"
+    HEADER = "header"  # 目次, or 目 / 次 around displaced codes
+
+
+@dataclass(slots=True)
+class Token:
+    """One token of row ``row`` (on source line ``line``): matching-form columns ``start:end`` of
+    the row's text."""
+
+    kind: Tok
+    row: int
+    line: int
+    start: int
+    end: int
+    text: str
+    marker: Marker | None = None
+    value: int | None = None  # of a NUMBER or PAGE
+    alone: bool = True  # the only token of its row (a run-on piece, or a line of one token)
+    leads: bool = False  # first of a row of several tokens, with a title after it on the row
+    trails: bool = False  # last of a row of several tokens, after a title or a leader on the row
+
+
+def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern[str] | None = None) -> list[Token]:
+    """The tokens of row ``i``; together they cover every character of its core.  ``list_prefix``:
+    the list bullet of the text extraction (``- ``), read before a code as part of it."""
+    row = rows[i]
+    core, base = row.core, row.core_start
+    out: list[Token] = []
+
+    def add(kind: Tok, a: int, b: int, marker: Marker | None = None, value: int | None = None) -> None:
+        if kind is Tok.NUMBER and marker is None and value is not None:
+            marker = _bare_marker(vocab, value)  # a number after a leader may be the next code
+        piece = core[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if piece:
+            out.append(Token(kind, i, row.line, base + a + lead, base + a + lead + len(piece), piece, marker, value))
+
+    def text(a: int, b: int) -> None:
+        """Text between leaders: a title, perhaps ending in an explicit or a bare page number."""
+        piece = core[a:b].rstrip()
+        b = a + len(piece)
+        if not piece.strip():
+            return
+        if piece.strip().isdigit() and len(piece.strip()) <= 4:
+            add(Tok.NUMBER, a, b, value=int(piece))
+            return
+        m = _PAGE_WORD.search(piece)
+        if m and m.end() == len(piece):
+            add(Tok.TITLE, a, a + m.start())
+            add(Tok.PAGE, a + m.start(), b, value=int(m.group("a") or m.group("b")))
+            return
+        m = _TRAILING_NUMBER.search(piece)
+        if m and (out or a > 0):  # 総合戦略の概要 1 after its code: the page number
+            add(Tok.TITLE, a, a + m.start())
+            add(Tok.NUMBER, a + m.start(), b, value=int(m.group("n")))
+            return
+        add(Tok.TITLE, a, b)
+
+    if _HEAD_WHOLE.match(core) or _HEAD_OPEN.match(core) or _HEAD_CLOSE.match(core) or core in ("頁", "ページ"):
+        add(Tok.HEADER, 0, len(core))
+        return out
+    pos = 0
+    readings = [mk for mk in vocab.read(core, list_prefix) if not mk.quantity]
+    prefix = list_prefix.match(core) if list_prefix is not None else None
+    if readings:  # a marker at the start; a bare number is a page number or a code
+        mk = readings[0]
+        bare = mk.style == "1" and not mk.bulleted
+        add(Tok.NUMBER if bare else Tok.CODE, 0, mk.end, mk, mk.number if bare else None)
+        pos = mk.title_start
+    elif prefix is not None or core[0] in _BULLETS and len(core) > 1 and not _LEADER.match(core):
+        pos = prefix.end() if prefix is not None else 1
+        if pos < len(core) and core[pos] in _BULLETS:
+            pos += 1
+        add(Tok.BULLET, 0, pos)
+    k = pos
+    for m in _LEADER.finditer(core, pos):
+        text(k, m.start())
+        add(Tok.LEADER, m.start(), m.end())
+        k = m.end()
+        num = _NUMBER.match(core, k + (core[k:k + 1] == " "))
+        if num and not core[num.end():num.end() + 1].isdigit():
+            add(Tok.NUMBER, k, num.end(), value=int(num.group()))
+            k = num.end()
+    text(k, len(core))
+    if len(out) > 1:
+        for t in out:
+            t.alone = False
+        if out[0].kind in (Tok.NUMBER, Tok.CODE, Tok.BULLET) and out[1].kind is Tok.TITLE:
+            out[0].leads = True
+        if out[-1].kind in (Tok.NUMBER, Tok.PAGE) and out[-2].kind in (Tok.TITLE, Tok.LEADER):
+            out[-1].trails = True
+    return out
+
+
+def _bare_marker(vocab: Vocabulary, n: int) -> Marker | None:
+    """The reading of a bare number ``n`` as a code of style ``1`` (None past 99: a page number)."""
+    readings = [mk for mk in vocab.read(f"{n} x") if mk.style == "1"] if n < 100 else []
+    return readings[0] if readings else None
+
+
+# -- reading a list: the best assignment of roles to its tokens -------------------------------------
+@dataclass(slots=True)
+class Draft:
+    """An entry as read: its code token (or bullet), title tokens, page token and other tokens
+    (leaders), all indices into the list's tokens."""
+
+    code: int | None = None
+    bullet: int | None = None
+    title: list[int] = field(default_factory=list)
+    page: int | None = None
+    other: list[int] = field(default_factory=list)
+
+    def copy(self) -> "Draft":
+        return Draft(self.code, self.bullet, list(self.title), self.page, list(self.other))
+
+    @property
+    def waiting(self) -> bool:
+        """A code (or bullet) whose title has not come yet."""
+        return not self.title and (self.code is not None or self.bullet is not None)
+
+
+@dataclass(slots=True)
+class _State:
+    """One reading in progress: the entries so far, the displaced codes waiting for titles, the
+    tokens taken by no entry, and what sequences the codes and page numbers have reached."""
+
+    score: float
+    drafts: list[Draft]
+    queue: tuple[int, ...] = ()
+    noise: tuple[int, ...] = ()
+    last_page: int | None = None
+    last_bare: int | None = None
+    coded_since_bare: bool = False
+    last_of: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+    after_leader: bool = False
+    prev: Tok | None = None
+
+    def fork(self) -> "_State":
+        drafts = list(self.drafts)
+        if drafts:
+            drafts[-1] = drafts[-1].copy()  # only the last entry can still change
+        return _State(self.score, drafts, self.queue, self.noise, self.last_page, self.last_bare,
+                      self.coded_since_bare, dict(self.last_of), self.after_leader, self.prev)
+
+    @property
+    def cur(self) -> Draft | None:
+        return self.drafts[-1] if self.drafts else None
+
+
+class _Reading:
+    """The beam search over the readings of one list (see the module's docstring)."""
+
+    def __init__(self, tokens: list[Token], w: ContentsWeights) -> None:
+        self.tokens, self.w = tokens, w
+
+    def best(self, queued: list[int]) -> tuple[list[Draft], list[int]]:
+        beam = [_State(0.0, [], tuple(queued))]
+        for k in range(len(queued), len(self.tokens)):
+            nxt = [s for st in beam for s in self.step(st, k)]
+            nxt.sort(key=lambda s: -s.score)  # stable: the option tried first wins a tie
+            beam = nxt[:BEAM]
+        for st in beam:
+            self.close(st)
+            st.score += self.w.left_in_queue * len(st.queue)
+        best = max(beam, key=lambda s: s.score)
+        drafts = [d for d in best.drafts if d.title or d.code is not None]
+        left = list(best.noise) + list(best.queue)
+        for d in best.drafts:  # a bullet that no title followed: its tokens belong to no entry
+            if not d.title and d.code is None:
+                left += [k for k in (d.bullet, d.page) if k is not None] + d.other
+        return drafts, sorted(left)
+
+    # -- scores --------------------------------------------------------------------------------
+    def close(self, st: _State) -> None:
+        """The entry before a new one is complete: a code that never got a title costs."""
+        if st.cur is not None and st.cur.waiting:
+            st.score += self.w.untitled
+
+    def new(self, st: _State, draft: Draft) -> None:
+        self.close(st)
+        st.drafts.append(draft)
+        if draft.code is not None:
+            st.score += self.sequence(st, draft.code)
+
+    def sequence(self, st: _State, k: int) -> float:
+        """How well code token ``k`` continues the codes before it (the state moves on)."""
+        t, w = self.tokens[k], self.w
+        if t.kind is Tok.NUMBER:
+            n, last = t.value or 0, st.last_bare
+            restarted = st.coded_since_bare
+            st.last_bare, st.coded_since_bare = n, False
+            if last is not None and n == last + 1:
+                return w.bare_next
+            if n == 1:
+                return w.bare_first if last is None else (w.bare_restart if restarted else w.bare_repeat)
+            return w.bare_gap
+        st.coded_since_bare = True
+        mk = t.marker
+        if mk is None:
+            return 0.0
+        key = (mk.style, mk.path[:-1])
+        last = st.last_of.get(key)
+        st.last_of[key] = mk.number
+        return self.w.code_next if last is None or mk.number in (last + 1, 1) else self.w.code_gap
+
+    def page(self, st: _State, k: int) -> float:
+        t, w = self.tokens[k], self.w
+        value = t.value or 0
+        score = w.page_after_leader if st.after_leader else 0.0
+        score += w.page_ends_row if t.trails else 0.0
+        if st.last_page is not None and value < st.last_page:
+            return score + w.page_back
+        st.last_page = value
+        return score + w.page_next
+
+    # -- one token -----------------------------------------------------------------------------
+    def step(self, st: _State, k: int) -> list[_State]:
+        t = self.tokens[k]
+        if t.kind is Tok.TITLE:
+            out = self.title(st, k)
+        elif t.kind is Tok.LEADER:
+            s = st.fork()
+            if s.cur is not None:
+                s.cur.other.append(k)
+            else:
+                s.noise += (k,)
+            out = [s]
+        elif t.kind is Tok.PAGE:
+            s = st.fork()
+            if s.cur is not None and s.cur.title and s.cur.page is None:
+                s.cur.page = k
+                s.score += self.page(s, k)
+            else:
+                s.noise += (k,)
+            out = [s]
+        elif t.kind is Tok.HEADER:
+            s = st.fork()
+            s.noise += (k,)
+            out = [s]
+        else:
+            out = self.code(st, k)
+        for s in out:
+            s.prev = t.kind
+            s.after_leader = t.kind is Tok.LEADER
+        return out
+
+    def code(self, st: _State, k: int) -> list[_State]:
+        """A code, a bare number or a bullet: a page number of the entry before, a new entry,
+        a code displaced before its title (queued), or a number that belongs to nothing."""
+        t, cur, w = self.tokens[k], st.cur, self.w
+        out: list[_State] = []
+        if t.kind is Tok.NUMBER and cur is not None and cur.title and cur.page is None and not t.leads:
+            s = st.fork()
+            s.cur.page = k  # type: ignore[union-attr]
+            s.score += self.page(s, k)
+            out.append(s)
+        codable = t.kind is not Tok.NUMBER or t.marker is not None
+        if not t.trails and codable:
+            s = st.fork()
+            self.new(s, Draft(bullet=k) if t.kind is Tok.BULLET else Draft(code=k))
+            if t.kind is Tok.NUMBER and st.after_leader:
+                s.score += w.code_after_leader
+            out.append(s)
+        if t.alone and codable:
+            s = st.fork()
+            s.queue += (k,)
+            out.append(s)
+        if t.kind is Tok.NUMBER and not t.leads:
+            s = st.fork()
+            s.noise += (k,)
+            s.score += w.noise
+            out.append(s)
+        return out
+
+    def title(self, st: _State, k: int) -> list[_State]:
+        """A title: of the code waiting for one, more of the title before it (wrapped, or a space
+        inside it), of the next displaced code, or of an entry without a code."""
+        t, cur, w = self.tokens[k], st.cur, self.w
+        if cur is not None and cur.waiting:
+            s = st.fork()
+            s.cur.title.append(k)  # type: ignore[union-attr]
+            s.score += w.titled
+            return [s]
+        out: list[_State] = []
+        if cur is not None and cur.title and cur.page is None and st.prev is Tok.TITLE:
+            s = st.fork()
+            before = self.tokens[cur.title[-1]]
+            score = w.join_same_line if _same_line(before, t) else w.join_next_line
+            score += w.join_wrap_end if _WRAP_END.search(before.text) else 0.0
+            score += w.join_subtitle if _SUBTITLE.match(t.text) else 0.0
+            s.cur.title.append(k)  # type: ignore[union-attr]
+            s.score += score
+            out.append(s)
+        if st.queue:
+            s = st.fork()
+            code, s.queue = s.queue[0], s.queue[1:]
+            self.new(s, Draft(bullet=code, title=[k]) if self.tokens[code].kind is Tok.BULLET
+                     else Draft(code=code, title=[k]))
+            s.score += w.titled
+            out.append(s)
+        s = st.fork()
+        self.new(s, Draft(title=[k]))
+        s.score += w.uncoded
+        out.append(s)
+        return out
+
+
+def _same_line(a: Token, b: Token) -> bool:
+    return a.line == b.line
+
+
+def read_entries(tokens: list[Token], queued: list[int], w: ContentsWeights) -> tuple[list[Draft], list[int]]:
+    """The best reading of a list's tokens: its entries, and the tokens that no entry took (page
+    numbers out of place, leaders before the first entry).  ``queued``: codes displaced before
+    the first title (``目 第1章 次 総合戦略の基本事項``)."""
+    return _Reading(tokens, w).best(queued)
+
+
+# -- nesting the entries ------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _OpenEntry:
+    index: int
+    style: str
+    path: tuple[int, ...]
+    minor: bool
+    labelled: bool
+
+
+def nest_entries(entries: list[Entry]) -> None:
+    """Set each entry's parent.  A style already open closes what is inside it, a new style opens
+    inside the innermost open entry, a compound code nests under its prefix (:mod:`.levels`'s
+    rules).  An entry without a code is a part above the coded entries when it has a bullet (●
+    前期基本計画) or when the numbering restarts after it (基本構想 ⏎ 第1章 … 基本計画 ⏎ 第1章);
+    otherwise it is a leaf beside the entry before it (はじめに, 計画の見方)."""
+    parts = _parts(entries)
+    stack: list[_OpenEntry] = []
+    previous: int | None = None
+    for k, e in enumerate(entries):
+        if e.marker is None and k not in parts:
+            e.parent = entries[previous].parent if previous is not None else None
+            continue
+        if e.marker is None:
+            style, path, minor, labelled = "•" + (e.decoration or ""), (k,), False, True
+            if not any(o.style == style for o in stack):
+                stack.clear()  # a part is outermost
+        else:
+            mk = e.marker
+            style, path, minor, labelled = mk.style, mk.path, mk.minor, mk.labelled
+        _close_for(stack, style, path, labelled)  # type: ignore[arg-type]
+        e.parent = stack[-1].index if stack else None
+        stack.append(_OpenEntry(k, style, path, minor, labelled))
+        previous = k
+
+
+def _parts(entries: list[Entry]) -> set[int]:
+    """Entries without a code that head the coded entries after them."""
+    parts = {k for k, e in enumerate(entries) if e.marker is None and e.decoration}
+    restarting: set[str] = set()
+    seen: set[str] = set()
+    for k, e in enumerate(entries):
+        if e.marker is not None:
+            seen.add(e.marker.style)
+        elif k + 1 < len(entries) and (nxt := entries[k + 1].marker) is not None and nxt.number == 1 \
+                and nxt.style in seen:
+            restarting.add(nxt.style)
+    for k, e in enumerate(entries):
+        nxt = entries[k + 1].marker if k + 1 < len(entries) else None
+        if e.marker is None and nxt is not None and nxt.number == 1 and nxt.style in restarting:
+            parts.add(k)
+    return parts
+
+
+# -- finding the lists ----------------------------------------------------------------------------------
+@dataclass
+class _Scan:
+    rows: list[int]
+    stop: str  # why the list ended: "prose", "end", "blank", "page", "repeat", "table", "section"
+    stop_row: int | None
+
+
+class ListFinder:
+    """Finds the contents lists of a document and reads them (:func:`find_lists`)."""
+
+    def __init__(self, rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: Vocabulary,
+                 list_prefix: re.Pattern[str] | None) -> None:
+        self.rows, self.marks, self.f, self.vocab = rows, marks, furniture, vocab
+        self.w, self.list_prefix = vocab.contents_weights, list_prefix
+        self._tokens: dict[int, list[Token]] = {}
+
+    def tokens(self, i: int) -> list[Token]:
+        if i not in self._tokens:
+            self._tokens[i] = tokenize(self.rows, i, self.vocab, self.list_prefix)
+        return self._tokens[i]
+
+    def next_rows(self, i: int, n: int) -> list[int]:
+        """The next ``n`` rows with text after ``i`` (blank rows and pattern furniture skipped)."""
+        out: list[int] = []
+        j = i + 1
+        while j < len(self.rows) and len(out) < n:
+            if not self.rows[j].blank and self.marks[j].role is not Role.FURNITURE:
+                out.append(j)
+            j += 1
+        return out
+
+    # -- where a list starts -----------------------------------------------------------------------
+    def header(self, i: int) -> tuple[list[int], list[int], int] | None:
+        """(header rows, rows of codes displaced between 目 and 次, first row of the list)."""
+        core = self.rows[i].core
+        if self.marks[i].role is Role.CONTENTS_HEADER or _HEAD_WHOLE.match(core):
+            return [i], [], i + 1
+        if not _HEAD_OPEN.match(core):
+            return None
+        ahead = self.next_rows(i, DISPLACED_HEAD + 1)
+        for k, j in enumerate(ahead):
+            if _HEAD_CLOSE.match(self.rows[j].core):
+                between = ahead[:k]
+                if all(self._code_alone(r) for r in between):
+                    return [i, j], between, j + 1
+                return None
+        if ahead and self._code_alone(ahead[0]):  # 目 (次 lost) ⏎ 第1章 ⏎ 1 ⏎ …
+            return [i], [], i + 1
+        return None
+
+    def _code_alone(self, j: int) -> bool:
+        toks = self.tokens(j)
+        return len(toks) == 1 and toks[0].kind in (Tok.CODE, Tok.NUMBER, Tok.BULLET)
+
+    # -- where it ends -----------------------------------------------------------------------------
+    def scan(self, first: int, taken: set[int]) -> _Scan:
+        """The rows of a list that starts at row ``first``: until prose, a table, a section name,
+        two blank rows, a page break, or a line that repeats an entry (the body begins)."""
+        kept: list[int] = []
+        keys: set[str] = set()
+        blanks = 0
+        j = first
+        while j < len(self.rows):
+            row, mark = self.rows[j], self.marks[j]
+            if j in taken:
+                return _Scan(kept, "taken", j)
+            if row.blank:
+                blanks += 1
+                if blanks >= SCAN_GAP and kept:
+                    return _Scan(kept, "blank", j)
+                j += 1
+                continue
+            blanks = 0
+            if j in self.f and (mark.role is Role.FURNITURE or j in self.f.page_marks
+                                and self.f.reasons[j] != "page number"):
+                if kept and j in self.f.page_marks:
+                    return _Scan(kept, "page", j)
+                j += 1  # a running header inside a list stays furniture
+                continue
+            if j in self.f and j not in self.f.page_marks:
+                j += 1
+                continue
+            if mark.role is Role.TABLE:
+                return _Scan(kept, "table", j)
+            toks = self.tokens(j)
+            if any(t.kind is Tok.TITLE and ("。" in t.text or len(t.text) > PROSE) for t in toks):
+                return _Scan(kept, "prose", j)
+            if mark.role in (Role.SECTION, Role.VALUE_SECTION) and not self._entry_follows(j):
+                return _Scan(kept, "section", j)
+            key = self._key(toks)
+            if key is not None and key in keys and not self._entry_follows(j):
+                return _Scan(kept, "repeat", j)
+            if key is not None:
+                keys.add(key)
+            kept.append(j)
+            if j in self.f.page_marks and (j + 1 >= len(self.rows) or self.rows[j + 1].blank):
+                return _Scan(kept, "page", j + 1)  # a page number, then a blank row: the page ends
+            j += 1
+        return _Scan(kept, "end", None)
+
+    def _entry_follows(self, j: int) -> bool:
+        """Row ``j`` is an entry: it has a leader or page number, or the next row starts with one."""
+        if any(t.kind in (Tok.LEADER, Tok.PAGE) for t in self.tokens(j)):
+            return True
+        nxt = self.next_rows(j, 1)
+        return bool(nxt) and bool(self.tokens(nxt[0])) and self.tokens(nxt[0])[0].kind in (Tok.LEADER, Tok.NUMBER, Tok.PAGE)
+
+    @staticmethod
+    def _key(toks: list[Token]) -> str | None:
+        """What a row names, to see the body repeat the list: a code with its title, or a title of
+        four characters or more."""
+        words = [t for k, t in enumerate(toks) if t.kind is Tok.TITLE or k == 0 and t.kind in (Tok.CODE, Tok.NUMBER)]
+        if not any(t.kind is Tok.TITLE for t in words):
+            return None
+        key = compact_code("".join(t.text for t in words))
+        return key if len(key) >= 4 else None
+
+    # -- reading one list --------------------------------------------------------------------------
+    def read(self, header: list[int], displaced: list[int], scan: _Scan, why: str) -> Block | None:
+        """The block of a list: its entries read from the tokens, nested."""
+        rows = scan.rows
+        block = self._read(header, displaced, rows, why)
+        if block is None:
+            return None
+        # A list that ran into the body: its last entry, right above the prose and without the
+        # page number the others have, is the body's first heading.
+        if scan.stop == "prose" and scan.stop_row is not None and len(block.entries) >= 3:
+            last = block.entries[-1]
+            with_pages = sum(1 for e in block.entries if e.page is not None)
+            last_rows = {s.line for s in last.spans}
+            if last.page is None and 2 * with_pages >= len(block.entries) \
+                    and self.rows[scan.stop_row].line in last_rows | {max(last_rows) + 1}:
+                keep = [r for r in rows if r < last.row]
+                shorter = self._read(header, displaced, keep, why)
+                if shorter is not None:
+                    return shorter
+        return block
+
+    def _read(self, header: list[int], displaced: list[int], rows: list[int], why: str) -> Block | None:
+        tokens: list[Token] = [t for r in displaced for t in self.tokens(r)]
+        queued = list(range(len(tokens)))
+        tokens += [t for r in rows for t in self.tokens(r)]
+        _quantities(tokens, self.vocab)
+        drafts, left = read_entries(tokens, queued, self.w)
+        titled = [d for d in drafts if d.title]
+        if len(titled) < 2:
+            return None
+        block = Block(rows=sorted(set(header) | set(displaced) | set(rows)), header=header[0] if header else None)
+        for h in header:
+            block.header_spans.append(self.rows[h].span())
+        block.header_text = "".join(self.rows[h].source() for h in header)
+        for d in drafts:
+            block.entries.append(self._entry(tokens, d))
+        for k in left:
+            t = tokens[k]
+            block.left.append((self.rows[t.row].span(t.start, t.end), self.rows[t.row].source(t.start, t.end)))
+        nest_entries(block.entries)
+        block.reasons.append(why + f": {len(block.entries)} entries" +
+                             (f", {len(displaced)} code(s) displaced before the first title" if displaced else ""))
+        return block
+
+    def _entry(self, tokens: list[Token], d: Draft) -> Entry:
+        order = sorted([k for k in (d.code, d.bullet, d.page) if k is not None] + d.title + d.other,
+                       key=lambda k: (tokens[k].row, tokens[k].start))
+        spans = [self.rows[tokens[k].row].span(tokens[k].start, tokens[k].end) for k in order]
+        text = _joined(self.rows, tokens, order)
+        title_text = _joined(self.rows, tokens, d.title)
+        title = compact_code("".join(tokens[k].text for k in d.title))
+        code_tok = tokens[d.code] if d.code is not None else None
+        marker = code_tok.marker if code_tok is not None else None
+        page = tokens[d.page].value if d.page is not None else None
+        deco = tokens[d.bullet].text if d.bullet is not None else None
+        key = heading_key(marker.code if marker is not None else "", title)
+        first = min(tokens[k].row for k in order)
+        return Entry(first, marker, page, key, title, True, spans, text, title_text, None, deco)
+
+
+def _quantities(tokens: list[Token], vocab: Vocabulary) -> None:
+    """A number followed on its line by a counter (戦略推進における 5 つの視点) is part of a title."""
+    for a, b in zip(tokens, tokens[1:]):
+        if a.kind is Tok.NUMBER and b.kind is Tok.TITLE and a.line == b.line and vocab.is_quantity(b.text):
+            a.kind, a.marker, a.value = Tok.TITLE, None, None
+
+
+def _joined(rows: list[Row], tokens: list[Token], order: list[int]) -> str:
+    """The source text of tokens ``order``: a space between tokens of one line, nothing between lines."""
+    out = ""
+    prev: Token | None = None
+    for k in order:
+        t = tokens[k]
+        piece = rows[t.row].source(t.start, t.end)
+        if prev is not None and prev.line == t.line:
+            out += " "
+        out += piece
+        prev = t
+    return out
+
+
+def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: Vocabulary,
+               list_prefix: re.Pattern[str] | None = None, taken: set[int] | None = None) -> list[Block]:
+    """The contents lists of a document: after a contents header, runs of rows with leaders and
+    page numbers, and numbers 1 … n followed by n titles.  Rows of a list that PDF layout made
+    page numbers are the list's again (its tokens)."""
+    finder = ListFinder(rows, marks, furniture, vocab, list_prefix)
+    taken = set(taken or ())
+    blocks: list[Block] = []
+
+    def accept(block: Block | None) -> bool:
+        if block is None:
+            return False
+        blocks.append(block)
+        taken.update(block.rows)
+        return True
+
+    for i in range(len(rows)):
+        if i in taken or rows[i].blank or i in furniture:
+            continue
+        head = finder.header(i)
+        if head is not None:
+            header, displaced, first = head
+            scan = finder.scan(first, taken | set(header) | set(displaced))
+            accept(finder.read(header, displaced, scan, "after a contents header"))
+    for i in range(len(rows)):
+        if i in taken or rows[i].blank or i in furniture:
+            continue
+        if _leader_page(finder.tokens(i)):
+            start = _back_to_entry(finder, i, taken)
+            scan = finder.scan(start, taken)
+            pages = sum(1 for r in scan.rows if _leader_page(finder.tokens(r)))
+            if pages >= 2:
+                accept(finder.read([], [], scan, "rows with leaders and page numbers"))
+    for i in range(len(rows)):
+        run = _number_run(finder, i, taken)
+        if run:
+            accept(finder.read([], [], _Scan(run, "end", None), "numbers 1 … n, then n titles"))
+    for b in blocks:
+        for r in b.rows:
+            furniture.reasons.pop(r, None)
+            furniture.page_marks.pop(r, None)
+    return sorted(blocks, key=lambda b: b.rows[0])
+
+
+def _leader_page(toks: list[Token]) -> bool:
+    return any(a.kind is Tok.LEADER and b.kind in (Tok.NUMBER, Tok.PAGE) for a, b in zip(toks, toks[1:]))
+
+
+def _back_to_entry(finder: ListFinder, i: int, taken: set[int]) -> int:
+    """The first row of the entry whose leader is on row ``i``: its code and title may be on the
+    rows (or run-on pieces) just before."""
+    start = i
+    for _ in range(2):
+        j = start - 1
+        if j < 0 or j in taken or finder.rows[j].blank or j in finder.f:
+            break
+        toks = finder.tokens(j)
+        if not toks or any(t.kind in (Tok.LEADER, Tok.PAGE) for t in toks) or finder.rows[j].runon != finder.rows[i].runon:
+            break
+        if any(t.kind is Tok.TITLE and ("。" in t.text or len(t.text) > PROSE) for t in toks):
+            break
+        start = j
+        if toks[0].kind in (Tok.CODE, Tok.NUMBER, Tok.BULLET):
+            break
+    return start
+
+
+def _number_run(finder: ListFinder, i: int, taken: set[int]) -> list[int]:
+    """Rows 1, 2, … n (n ≥ 3, each a number alone) followed by n titles: an overview table whose
+    columns extraction put one after the other (the codes, then the titles)."""
+    if i in taken or finder.rows[i].blank or i in finder.f:
+        return []
+    numbers: list[int] = []
+    j, want = i, 1
+    while j < len(finder.rows) and j not in taken:
+        toks = finder.tokens(j)
+        if len(toks) == 1 and toks[0].kind is Tok.NUMBER and toks[0].value == want:
+            numbers.append(j)
+            want += 1
+            j += 1
+            continue
+        break
+    n = len(numbers)
+    if n < 3:
+        return []
+    titles: list[int] = []
+    while j < len(finder.rows) and j not in taken and len(titles) < n:
+        toks = finder.tokens(j)
+        if len(toks) != 1 or toks[0].kind is not Tok.TITLE or "。" in toks[0].text or len(toks[0].text) > 40 \
+                or finder.marks[j].role in (Role.SECTION, Role.VALUE_SECTION):
+            break
+        titles.append(j)
+        j += 1
+    return numbers + titles if len(titles) >= n - 1 else []
