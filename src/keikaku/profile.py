@@ -119,6 +119,7 @@ class ContentsWeights:
     code_next: float = 1.0  # a code that continues its style's sequence (or starts it)
     code_gap: float = -1.0  # a code out of sequence (an excerpt may skip)
     code_after_leader: float = -1.0  # a number after a leader read as the next entry's code
+    code_before_title: float = 0.5  # a code read with the title right after it (not a displaced one)
     page_next: float = 1.0  # a page number not lower than the one before
     page_back: float = -2.0  # a page number lower than the one before
     page_after_leader: float = 1.0  # a page number after a leader

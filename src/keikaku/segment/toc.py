@@ -126,7 +126,7 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
         bare = mk.style == "1" and not mk.bulleted
         add(Tok.NUMBER if bare else Tok.CODE, 0, mk.end, mk, mk.number if bare else None)
         pos = mk.title_start
-    elif prefix is not None or core[0] in _BULLETS and len(core) > 1 and not _LEADER.match(core):
+    elif prefix is not None or core[0] in _BULLETS and not _LEADER.match(core):
         pos = prefix.end() if prefix is not None else 1
         if pos < len(core) and core[pos] in _BULLETS:
             pos += 1
@@ -314,11 +314,16 @@ class _Reading:
             s.score += self.page(s, k)
             out.append(s)
         codable = t.kind is not Tok.NUMBER or t.marker is not None
-        if not t.trails and codable:
+        # Codes are taken in the order they are printed: while displaced codes wait for titles, a
+        # code opens an entry of its own only when its title follows it.
+        in_order = not st.queue or (k + 1 < len(self.tokens) and self.tokens[k + 1].kind is Tok.TITLE)
+        if not t.trails and codable and in_order:
             s = st.fork()
             self.new(s, Draft(bullet=k) if t.kind is Tok.BULLET else Draft(code=k))
             if t.kind is Tok.NUMBER and st.after_leader:
                 s.score += w.code_after_leader
+            if k + 1 < len(self.tokens) and self.tokens[k + 1].kind is Tok.TITLE:
+                s.score += w.code_before_title
             out.append(s)
         if t.alone and codable:
             s = st.fork()
@@ -456,10 +461,15 @@ class ListFinder:
         out: list[int] = []
         j = i + 1
         while j < len(self.rows) and len(out) < n:
-            if not self.rows[j].blank and self.marks[j].role is not Role.FURNITURE:
+            if not self.rows[j].blank and (self.marks[j].role is not Role.FURNITURE or self._bullet_alone(j)):
                 out.append(j)
             j += 1
         return out
+
+    def _bullet_alone(self, j: int) -> bool:
+        """A bullet alone on its row (or run-on piece): the bullet of a title that follows, not a
+        decoration row, inside a list."""
+        return len(self.rows[j].core) == 1 and self.rows[j].core in _BULLETS
 
     # -- where a list starts -----------------------------------------------------------------------
     def header(self, i: int) -> tuple[list[int], list[int], int] | None:
@@ -503,13 +513,13 @@ class ListFinder:
                 j += 1
                 continue
             blanks = 0
-            if j in self.f and (mark.role is Role.FURNITURE or j in self.f.page_marks
+            if j in self.f and (mark.role is Role.FURNITURE and not self._bullet_alone(j) or j in self.f.page_marks
                                 and self.f.reasons[j] != "page number"):
                 if kept and j in self.f.page_marks:
                     return _Scan(kept, "page", j)
                 j += 1  # a running header inside a list stays furniture
                 continue
-            if j in self.f and j not in self.f.page_marks:
+            if j in self.f and j not in self.f.page_marks and not self._bullet_alone(j):
                 j += 1
                 continue
             if mark.role is Role.TABLE:

@@ -337,6 +337,9 @@ class Vocabulary:
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
         if any(mk.end > len(left) + 1 and mk.known for mk in readings) and not self.read(left):
             return True
+        if len(left) <= 6 and any(mk.end > len(left) + 1 and mk.labelled and mk.compound for mk in readings) \
+                and not self.read(left):
+            return True  # 施策方針 1-1-1: a word the vocabulary does not know before a compound code
         if self.known_label(left + right) is not None:
             return True  # 基本 施策: a level word split by a space
         if after and any(mk.end > len(right) + 1 and mk.known for mk in self.read(right + " " + after)):
@@ -346,7 +349,8 @@ class Vocabulary:
         # character (まちづくりの基) takes the single characters that complete it.
         last = left.rsplit(" ", 1)[-1]
         in_run = len(last) == 1 and bool(_CJK.match(last))  # 目 次 / 基 本 理 念: the run goes on
-        starts_run = len(last) <= LETTER_SPACED_HEAD and bool(_CJK.match(last[-1])) and len(after) == 1
+        starts_run = len(last) <= LETTER_SPACED_HEAD and bool(_CJK.match(last[-1])) and len(after) == 1 \
+            and bool(_CJK.match(after))
         return single and (in_run or starts_run)
 
     # -- other row roles -----------------------------------------------------------------------
