@@ -285,6 +285,9 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
     if current:
         groups.append(current)
     copies: set[int] = set()
+    occurs: dict[tuple[str, str], int] = {}
+    for i in heads:
+        occurs[keys_of[i]] = occurs.get(keys_of[i], 0) + 1
     for group in groups:
         # Copies: headings that repeat a heading with text elsewhere.  The last of a list may
         # have text after it (the text that follows the list): it is a copy too when its twin
@@ -304,7 +307,13 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
                     and heads[group[k2 + 1]].number == heads[group[k2]].number + 1:
                 k2 += 1
             same = group[k:k2 + 1]
-            if len(same) >= 2 and all(bare.get(i, 0) == 0 and i not in running for i in same):
+            # A list of chapters, unless a heading of another style follows them at once: then
+            # they are the outline itself (a page of headings: 第2章 ⏎ 第3章 ⏎ 第1節 …), unless
+            # one of them is printed again elsewhere.
+            after = next((j for j in stops if j > same[-1]), None)
+            outline = after is not None and after in heads and heads[after].style != heads[same[0]].style
+            if len(same) >= 2 and all(bare.get(i, 0) == 0 and i not in running for i in same) \
+                    and (not outline or any(occurs[keys_of[i]] > 1 for i in same)):
                 copies.update(same)
             k = k2 + 1
     if not copies:

@@ -38,9 +38,10 @@ _LEADER = re.compile(r"(?:[.・·](?: ?[.・·])+)")
 _NUMBER = re.compile(r"\d{1,4}")
 _PAGE_WORD = re.compile(r"(?:(?P<a>\d{1,4}) ?(?:ページ|頁)|(?:[pP]\.?|ページ) ?(?P<b>\d{1,4}))")
 _TRAILING_NUMBER = re.compile(r"(?<=\S) (?P<n>\d{1,4})$")
-_HEAD_OPEN = re.compile(r"^[(〔【<\[]?目$")
-_HEAD_CLOSE = re.compile(r"^次[)〕】>\]]?$")
-_HEAD_WHOLE = re.compile(r"^[(〔【<\[]?目 ?次[)〕】>\]]?$")
+_HEAD_OPEN = re.compile(r"^[(〔【<\[≪《]?目$")
+_HEAD_CLOSE = re.compile(r"^次[)〕】>\]≫》]?$")
+_HEAD_WHOLE = re.compile(r"^[(〔【<\[≪《]?目 ?次[)〕】>\]≫》]?$")
+_DECOR = re.compile(r"^[-‐―—─=_~〜*＊◇◆□■・]+$")  # a row of dashes or decoration alone
 _BULLETS = DECORATIONS + "・"
 _WRAP_END = re.compile(r"(?:の|と|や|を|、|,|・|な|による|における|に向けた|及び|および|並びに|ならびに|「)$")
 _SUBTITLE = re.compile(r"^[-―—~〜～].+[-―—~〜～]$")
@@ -58,6 +59,7 @@ class Tok(Enum):
     BULLET = "bullet"  # ● ■ … before a title
     TITLE = "title"
     HEADER = "header"  # 目次, or 目 / 次 around displaced codes
+    DECOR = "decoration"  # a row of dashes (- 目 次 -): part of no entry
 
 
 @dataclass(slots=True)
@@ -118,13 +120,16 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
     if _HEAD_WHOLE.match(core) or _HEAD_OPEN.match(core) or _HEAD_CLOSE.match(core) or core in ("頁", "ページ"):
         add(Tok.HEADER, 0, len(core))
         return out
+    if _DECOR.match(core) and not (len(core) == 1 and core in _BULLETS):
+        add(Tok.DECOR, 0, len(core))
+        return out
     pos = 0
     readings = [mk for mk in vocab.read(core, list_prefix) if not mk.quantity]
     prefix = list_prefix.match(core) if list_prefix is not None else None
     if readings:  # a marker at the start; a bare number is a page number or a code
         mk = readings[0]
         bare = mk.style == "1" and not mk.bulleted
-        add(Tok.NUMBER if bare else Tok.CODE, 0, mk.end, mk, mk.number if bare else None)
+        add(Tok.NUMBER if bare else Tok.CODE, 0, mk.title_start, mk, mk.number if bare else None)  # with its separator
         pos = mk.title_start
     elif prefix is not None or core[0] in _BULLETS and not _LEADER.match(core):
         pos = prefix.end() if prefix is not None else 1
@@ -292,7 +297,7 @@ class _Reading:
             else:
                 s.noise += (k,)
             out = [s]
-        elif t.kind is Tok.HEADER:
+        elif t.kind in (Tok.HEADER, Tok.DECOR):
             s = st.fork()
             s.noise += (k,)
             out = [s]
@@ -401,7 +406,10 @@ def nest_entries(entries: list[Entry]) -> None:
     previous: int | None = None
     for k, e in enumerate(entries):
         if e.marker is None and k not in parts:
-            e.parent = entries[previous].parent if previous is not None else None
+            if _listed(e):  # - 人口の変化 under 1. 変貌し発展する武蔵野: an item of the entry above
+                e.parent = stack[-1].index if stack else None
+            else:
+                e.parent = entries[previous].parent if previous is not None else None
             continue
         if e.marker is None:
             style, path, minor, labelled = "•" + (e.decoration or ""), (k,), False, True
@@ -418,7 +426,7 @@ def nest_entries(entries: list[Entry]) -> None:
 
 def _parts(entries: list[Entry]) -> set[int]:
     """Entries without a code that head the coded entries after them."""
-    parts = {k for k, e in enumerate(entries) if e.marker is None and e.decoration}
+    parts = {k for k, e in enumerate(entries) if e.marker is None and e.decoration and not _listed(e)}
     restarting: set[str] = set()
     seen: set[str] = set()
     for k, e in enumerate(entries):
@@ -432,6 +440,11 @@ def _parts(entries: list[Entry]) -> set[int]:
         if e.marker is None and nxt is not None and nxt.number == 1 and nxt.style in restarting:
             parts.add(k)
     return parts
+
+
+def _listed(e: Entry) -> bool:
+    """An entry written after the list bullet of the text extraction (``- ``)."""
+    return bool(e.decoration) and e.decoration.startswith("-")  # type: ignore[union-attr]
 
 
 # -- finding the lists ----------------------------------------------------------------------------------

@@ -42,6 +42,8 @@ _UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)[ ]?"
 _CODE = re.compile(rf"(?:(?P<prefix>[{_KANA}])[ ]?)?(?P<code>{_COMPOUND_CIRCLED}|{_COMPOUND})(?![\d-])")
 _KANA_NUM = re.compile(rf"(?P<prefix>[{_KANA}])[ ]?(?P<num>\d{{1,2}})$")
 _DAI = re.compile(r"第[ ]?(?P<num>\d{1,3}|[一二三四五六七八九十百]{1,4})[ ]?(?P<word>[^\s\d])")
+# The chapters before the first and after the last (序章 計画の概要, 終章): a chapter without a number.
+_PROLOGUE = re.compile(rf"(?P<word>序章|終章)(?=[ \t:、{_CLOSERS}]|$)")
 # An ordinal without a counter word (第1 施策評価の概要, 第2): a chapter of plans that number so.
 _DAI_BARE = re.compile(rf"第[ ]?(?P<num>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})(?=[ \t:、{_CLOSERS}]|$)")
 _JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
@@ -254,6 +256,11 @@ class Vocabulary:
                            False, False, 45, bulleted, arabic=token.isdigit())]
 
     def _labelled(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
+        m = _PROLOGUE.match(core, pos)
+        if m:  # 序章 is chapter 0 of 第#章; 終章 a style of its own
+            first = m.group("word") == "序章"
+            return [self._make(core, "第#章" if first else "終章", (0 if first else 1,), m.group("word"), NodeKind.CHAPTER,
+                               pos, m.end(), True, True, False, 1, bulleted, arabic=False)]
         m = _DAI.match(core, pos)
         if m and m.group("word") in self._dai:
             lb = self._dai[m.group("word")]
@@ -333,6 +340,8 @@ class Vocabulary:
         if not left or not right:
             return False
         readings = self.read(left + " " + right)
+        if right in (".", ")") and any(mk.end == len(left) + 2 for mk in readings):
+            return True  # 1 . は じ め に: a letter-spaced marker
         if any(mk.end == len(left) for mk in readings):
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
         if any(mk.end > len(left) + 1 and mk.known for mk in readings) and not self.read(left):
