@@ -120,7 +120,7 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
     if _HEAD_WHOLE.match(core) or _HEAD_OPEN.match(core) or _HEAD_CLOSE.match(core) or core in ("頁", "ページ"):
         add(Tok.HEADER, 0, len(core))
         return out
-    if _DECOR.match(core) and not (len(core) == 1 and core in _BULLETS):
+    if _DECOR.match(core) and not (len(core) == 1 and core in _BULLETS) and not _LEADER.fullmatch(core):
         add(Tok.DECOR, 0, len(core))
         return out
     pos = 0
@@ -194,31 +194,53 @@ class _State:
     noise: tuple[int, ...] = ()
     last_page: int | None = None
     last_bare: int | None = None
-    coded_since_bare: bool = False
+    seen: frozenset[str] = frozenset()  # styles of the codes so far
+    outer: frozenset[str] = frozenset()  # styles seen before the bare codes began: above them
+    outer_since_bare: bool = False  # a code of such a style came after the last bare code
     last_of: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
     after_leader: bool = False
     prev: Tok | None = None
+    fresh: bool = False  # nothing but leaders since the current entry's title: its page may come
+    trace: tuple[str, ...] | None = None  # what each token was read as (keikaku inspect --rows)
 
     def fork(self) -> "_State":
         drafts = list(self.drafts)
         if drafts:
             drafts[-1] = drafts[-1].copy()  # only the last entry can still change
-        return _State(self.score, drafts, self.queue, self.noise, self.last_page, self.last_bare,
-                      self.coded_since_bare, dict(self.last_of), self.after_leader, self.prev)
+        return _State(self.score, drafts, self.queue, self.noise, self.last_page, self.last_bare, self.seen,
+                      self.outer, self.outer_since_bare, dict(self.last_of), self.after_leader, self.prev, self.fresh,
+                      self.trace)
 
     @property
     def cur(self) -> Draft | None:
         return self.drafts[-1] if self.drafts else None
 
 
+def _what(before: _State, after: _State, k: int) -> str:
+    """How a step read token ``k`` (for the trace)."""
+    cur = after.cur
+    if len(after.noise) > len(before.noise):
+        return "nothing"
+    if len(after.queue) > len(before.queue):
+        return "displaced code"
+    if cur is not None and cur.page == k:
+        return "page"
+    if len(after.drafts) > len(before.drafts):
+        return "new entry" + (" (queued code)" if len(after.queue) < len(before.queue) else "")
+    if cur is not None and k in cur.title:
+        return "title"
+    return "part of the entry"
+
+
 class _Reading:
     """The beam search over the readings of one list (see the module's docstring)."""
 
-    def __init__(self, tokens: list[Token], w: ContentsWeights) -> None:
-        self.tokens, self.w = tokens, w
+    def __init__(self, tokens: list[Token], w: ContentsWeights, trace: bool = False) -> None:
+        self.tokens, self.w, self.trace = tokens, w, trace
+        self.explained: list[str] = []
 
     def best(self, queued: list[int]) -> tuple[list[Draft], list[int]]:
-        beam = [_State(0.0, [], tuple(queued))]
+        beam = [_State(0.0, [], tuple(queued), trace=() if self.trace else None)]
         for k in range(len(queued), len(self.tokens)):
             nxt = [s for st in beam for s in self.step(st, k)]
             nxt.sort(key=lambda s: -s.score)  # stable: the option tried first wins a tie
@@ -227,6 +249,7 @@ class _Reading:
             self.close(st)
             st.score += self.w.left_in_queue * len(st.queue)
         best = max(beam, key=lambda s: s.score)
+        self.explained = list(best.trace or ())
         drafts = [d for d in best.drafts if d.title or d.code is not None]
         left = list(best.noise) + list(best.queue)
         for d in best.drafts:  # a bullet that no title followed: its tokens belong to no entry
@@ -240,28 +263,59 @@ class _Reading:
         if st.cur is not None and st.cur.waiting:
             st.score += self.w.untitled
 
-    def new(self, st: _State, draft: Draft) -> None:
+    def expire(self, st: _State) -> None:
+        """Codes displaced before their titles wait only for the titles right after them: a
+        title that another code took, or an entry with a code of its own, ends the wait, unless
+        they are a column of codes (1 2 3, 第1 第2 第3, 第1章 1 2 3) whose titles follow among
+        other entries."""
+        if st.queue and not self.column(st.queue):
+            st.score += self.w.left_in_queue * len(st.queue)
+            st.noise += st.queue
+            st.queue = ()
+
+    def new(self, st: _State, draft: Draft, queued: bool = False) -> None:
+        """Start an entry (``queued``: with a displaced code)."""
         self.close(st)
+        if not queued and (draft.code is not None or draft.bullet is not None):
+            self.expire(st)
         st.drafts.append(draft)
         if draft.code is not None:
             st.score += self.sequence(st, draft.code)
+
+    def column(self, queue: tuple[int, ...]) -> bool:
+        """Two or more displaced codes of one column: bare numbers going up by one (after a code
+        of another style: 第1章 1 2 3), or codes of one style going up by one."""
+        toks = [self.tokens[k] for k in queue]
+        if len(toks) < 2:
+            return False
+        head, rest = (toks[0], toks[1:]) if toks[0].kind is not Tok.NUMBER else (None, toks)
+        if rest and all(t.kind is Tok.NUMBER for t in rest):
+            values = [t.value or 0 for t in rest]
+            return values == list(range(values[0], values[0] + len(values))) and (head is None or values[0] == 1)
+        styles = {t.marker.style for t in toks if t.marker is not None}
+        numbers = [t.marker.number for t in toks if t.marker is not None]
+        return len(styles) == 1 and len(numbers) == len(toks) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
     def sequence(self, st: _State, k: int) -> float:
         """How well code token ``k`` continues the codes before it (the state moves on)."""
         t, w = self.tokens[k], self.w
         if t.kind is Tok.NUMBER:
-            n, last = t.value or 0, st.last_bare
-            restarted = st.coded_since_bare
-            st.last_bare, st.coded_since_bare = n, False
-            if last is not None and n == last + 1:
-                return w.bare_next
+            # Bare codes go on 1, 2, 3 across codes of styles below them ((1) (2) inside 2), and
+            # start again at 1 after a code of a style above them (第2章 after 第1章's 1 2 3).
+            n, last, above = t.value or 0, st.last_bare, st.outer_since_bare
+            st.last_bare, st.outer_since_bare = n, False
             if n == 1:
-                return w.bare_first if last is None else (w.bare_restart if restarted else w.bare_repeat)
+                st.outer = st.seen
+                return w.bare_first if last is None else (w.bare_restart if above else w.bare_repeat)
+            if last is not None and n == last + 1 and not above:
+                return w.bare_next
             return w.bare_gap
-        st.coded_since_bare = True
         mk = t.marker
         if mk is None:
             return 0.0
+        st.seen = st.seen | {mk.style}
+        if mk.style in st.outer:
+            st.outer_since_bare = True
         key = (mk.style, mk.path[:-1])
         last = st.last_of.get(key)
         st.last_of[key] = mk.number
@@ -291,7 +345,7 @@ class _Reading:
             out = [s]
         elif t.kind is Tok.PAGE:
             s = st.fork()
-            if s.cur is not None and s.cur.title and s.cur.page is None:
+            if s.cur is not None and s.cur.title and s.cur.page is None and st.fresh:
                 s.cur.page = k
                 s.score += self.page(s, k)
             else:
@@ -306,6 +360,9 @@ class _Reading:
         for s in out:
             s.prev = t.kind
             s.after_leader = t.kind is Tok.LEADER
+            s.fresh = t.kind is Tok.TITLE or (t.kind is Tok.LEADER and st.fresh)
+            if s.trace is not None:
+                s.trace += (f"{t.text[:10]}→{_what(st, s, k)} {s.score - st.score:+g}",)
         return out
 
     def code(self, st: _State, k: int) -> list[_State]:
@@ -313,7 +370,7 @@ class _Reading:
         a code displaced before its title (queued), or a number that belongs to nothing."""
         t, cur, w = self.tokens[k], st.cur, self.w
         out: list[_State] = []
-        if t.kind is Tok.NUMBER and cur is not None and cur.title and cur.page is None and not t.leads:
+        if t.kind is Tok.NUMBER and cur is not None and cur.title and cur.page is None and not t.leads and st.fresh:
             s = st.fork()
             s.cur.page = k  # type: ignore[union-attr]
             s.score += self.page(s, k)
@@ -330,8 +387,8 @@ class _Reading:
             if k + 1 < len(self.tokens) and self.tokens[k + 1].kind is Tok.TITLE:
                 s.score += w.code_before_title
             out.append(s)
-        if t.alone and codable:
-            s = st.fork()
+        if t.alone and codable and (not st.queue or self.column(st.queue + (k,))):
+            s = st.fork()  # a code displaced before its title: alone, or one of a column of codes
             s.queue += (k,)
             out.append(s)
         if t.kind is Tok.NUMBER and not t.leads:
@@ -349,6 +406,7 @@ class _Reading:
             s = st.fork()
             s.cur.title.append(k)  # type: ignore[union-attr]
             s.score += w.titled
+            self.expire(s)
             return [s]
         out: list[_State] = []
         if cur is not None and cur.title and cur.page is None and st.prev is Tok.TITLE:
@@ -364,12 +422,13 @@ class _Reading:
             s = st.fork()
             code, s.queue = s.queue[0], s.queue[1:]
             self.new(s, Draft(bullet=code, title=[k]) if self.tokens[code].kind is Tok.BULLET
-                     else Draft(code=code, title=[k]))
+                     else Draft(code=code, title=[k]), queued=True)
             s.score += w.titled
             out.append(s)
         s = st.fork()
         self.new(s, Draft(title=[k]))
         s.score += w.uncoded
+        self.expire(s)
         out.append(s)
         return out
 
