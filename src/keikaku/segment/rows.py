@@ -23,6 +23,7 @@ from ..normalize import Matchable, matchable
 RUNON_MIN_CHARS = 60
 RUNON_MIN_PIECES = 6
 RUNON_MIN_MARKERS = 2
+GROUP_MAX = 24  # pieces joined so far are shown to the reader while they are this short
 
 _PIECE = re.compile(r"[^ ]+")
 # "- 3 -" and "― 12 ―" at the end of a run-on page are one page number, not three pieces.
@@ -69,7 +70,7 @@ class PieceReader(Protocol):
     def piece_structure(self, piece: str, following: str) -> str | None:
         """"marker" when ``piece`` starts a heading, "section" when it names a section, else None."""
 
-    def holds_together(self, left: str, right: str, after: str) -> bool:
+    def holds_together(self, left: str, right: str, after: str, group: str = "") -> bool:
         """True when the space between ``left`` and ``right`` (followed by ``after``) is inside a
         marker (第 1章, 基本目標 1) or a letter-spaced word (基 本 理 念): not a line break."""
 
@@ -85,7 +86,8 @@ def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int
             after = matchable(text[found[k + 1][0]:found[k + 1][1]]).text if k + 1 < len(found) else ""
             # The piece before (not all that was joined to it): a line of 10,000 spaced characters
             # must not cost 10,000 times its length.
-            if reader.holds_together(matchable(text[pa:pb]).text, matchable(text[a:b]).text, after):
+            group = matchable(text[la:pb]).text if pb - la <= GROUP_MAX else ""
+            if reader.holds_together(matchable(text[pa:pb]).text, matchable(text[a:b]).text, after, group):
                 joined[-1] = (la, b)
             else:
                 joined.append((a, b))

@@ -44,6 +44,7 @@ _HEAD_WHOLE = re.compile(r"^[(〔【<\[≪《]?目 ?次[)〕】>\]≫》]?$")
 _DECOR = re.compile(r"^[-‐―—─=_~〜*＊◇◆□■・]+$")  # a row of dashes or decoration alone
 _BULLETS = DECORATIONS + "・"
 _WRAP_END = re.compile(r"(?:の|と|や|を|、|,|・|な|による|における|に向けた|及び|および|並びに|ならびに|「)$")
+_CJK_START = re.compile(r"[\u4e00-\u9fff\u3005]")
 _SUBTITLE = re.compile(r"^[-―—~〜～].+[-―—~〜～]$")
 PROSE = 60  # a text token this long (or with 。) is prose: the list has ended
 DISPLACED_HEAD = 4  # tokens between 目 and 次 that are displaced codes of the first entries
@@ -117,6 +118,8 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
             return
         add(Tok.TITLE, a, b)
 
+    if not core:
+        return out
     if _HEAD_WHOLE.match(core) or _HEAD_OPEN.match(core) or _HEAD_CLOSE.match(core) or core in ("頁", "ページ"):
         add(Tok.HEADER, 0, len(core))
         return out
@@ -291,7 +294,10 @@ class _Reading:
         head, rest = (toks[0], toks[1:]) if toks[0].kind is not Tok.NUMBER else (None, toks)
         if rest and all(t.kind is Tok.NUMBER for t in rest):
             values = [t.value or 0 for t in rest]
-            return values == list(range(values[0], values[0] + len(values))) and (head is None or values[0] == 1)
+            # 第1章 1 2 3 (a chapter, then its sections), or 重点プロジェクト1 2 3 (one column)
+            first = 1 if head is None or head.marker is None or head.marker.number != 1 else (1, 2)
+            return values == list(range(values[0], values[0] + len(values))) and \
+                (head is None or values[0] in (first if isinstance(first, tuple) else (first,)))
         styles = {t.marker.style for t in toks if t.marker is not None}
         numbers = [t.marker.number for t in toks if t.marker is not None]
         return len(styles) == 1 and len(numbers) == len(toks) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
@@ -358,7 +364,7 @@ class _Reading:
         else:
             out = self.code(st, k)
         for s in out:
-            s.prev = t.kind
+            s.prev = Tok.TITLE if s.cur is not None and k in s.cur.title else t.kind
             s.after_leader = t.kind is Tok.LEADER
             s.fresh = t.kind is Tok.TITLE or (t.kind is Tok.LEADER and st.fresh)
             if s.trace is not None:
@@ -370,6 +376,12 @@ class _Reading:
         a code displaced before its title (queued), or a number that belongs to nothing."""
         t, cur, w = self.tokens[k], st.cur, self.w
         out: list[_State] = []
+        if cur is not None and cur.waiting and t.kind is Tok.CODE and t.leads and t.marker is not None \
+                and t.marker.title_start == t.marker.end and _CJK_START.match(t.marker.title):
+            s = st.fork()  # (5) ⏎ 政策5原則+…: a title that starts like a code, glued to its words
+            s.cur.title.append(k)  # type: ignore[union-attr]
+            s.score += w.titled
+            out.append(s)
         if t.kind is Tok.NUMBER and cur is not None and cur.title and cur.page is None and not t.leads and st.fresh:
             s = st.fork()
             s.cur.page = k  # type: ignore[union-attr]
@@ -786,7 +798,9 @@ def _number_run(finder: ListFinder, i: int, taken: set[int]) -> list[int]:
     j, want = i, 1
     while j < len(finder.rows) and j not in taken:
         toks = finder.tokens(j)
-        if len(toks) == 1 and toks[0].kind is Tok.NUMBER and toks[0].value == want:
+        first = want == 1 and len(toks) == 1 and toks[0].kind is Tok.CODE and toks[0].marker is not None \
+            and toks[0].marker.number == 1 and not toks[0].marker.compound  # 重点プロジェクト1 2 3 …
+        if first or len(toks) == 1 and toks[0].kind is Tok.NUMBER and toks[0].value == want:
             numbers.append(j)
             want += 1
             j += 1

@@ -332,19 +332,24 @@ class Vocabulary:
                 return "marker"
         return None
 
-    def holds_together(self, left: str, right: str, after: str = "") -> bool:
+    def holds_together(self, left: str, right: str, after: str = "", group: str = "") -> bool:
         """True when the space between two pieces of a run-on line (``after`` follows ``right``) is
         inside a marker (第 1章, 基本目標 1, 施策 5-3) or inside a letter-spaced word (目 次,
-        まちづくりの基 本 理 念), not a former line break."""
-        left, right = left.strip(), right.strip()
+        まちづくりの基 本 理 念, 【趣 旨】), not a former line break.  ``group``: the pieces
+        already joined to ``left`` (short groups only), for a marker spaced twice (第 3 部)."""
+        left, right, group = left.strip(), right.strip(), group.strip()
         if not left or not right:
             return False
+        if group and group != left and any(mk.start == 0 and mk.end == len(group) + 1 + len(right) and mk.known
+                                           for mk in self.read(group + " " + right)):
+            return True  # 第 3 ⏎ 部: the last part of a marker spaced twice
         readings = self.read(left + " " + right)
         if right in (".", ")") and any(mk.end == len(left) + 2 for mk in readings):
             return True  # 1 . は じ め に: a letter-spaced marker
         if any(mk.end == len(left) for mk in readings):
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
-        if any(mk.end > len(left) + 1 and mk.known for mk in readings) and not self.read(left):
+        column = right.isdigit() and after.isdigit() and int(after) == int(right) + 1  # … 1 2 3: a column of numbers
+        if any(mk.end > len(left) + 1 and mk.known for mk in readings) and not self.read(left) and not column:
             return True
         if len(left) <= 6 and any(mk.end > len(left) + 1 and mk.labelled and mk.compound for mk in readings) \
                 and not self.read(left):
@@ -353,10 +358,11 @@ class Vocabulary:
             return True  # 基本 施策: a level word split by a space
         if after and any(mk.end > len(right) + 1 and mk.known for mk in self.read(right + " " + after)):
             return False  # "第" starts 第 1章: it goes with what follows
-        single = len(right) == 1 and bool(_CJK.match(right))
+        inner = right.rstrip("】>])〉》")
+        single = len(inner) == 1 and bool(_CJK.match(inner))
         # Letter spacing: single characters join each other, and a short word ending in a
         # character (まちづくりの基) takes the single characters that complete it.
-        last = left.rsplit(" ", 1)[-1]
+        last = left.rsplit(" ", 1)[-1].lstrip("【<[(〈《")
         in_run = len(last) == 1 and bool(_CJK.match(last))  # 目 次 / 基 本 理 念: the run goes on
         starts_run = len(last) <= LETTER_SPACED_HEAD and bool(_CJK.match(last[-1])) and len(after) == 1 \
             and bool(_CJK.match(after))
