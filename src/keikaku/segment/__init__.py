@@ -246,9 +246,10 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
     as the list nests it: under the unit its parent entry names, or in the contents node."""
     units = _Units(root)
     used: set[int] = set()
-    made_count = 0
+    warnings: list[str] = []
     for contents, block, items in lists:
         made: dict[int, Node] = {}
+        missing: list[Item] = []
         for k, (entry, item) in enumerate(zip(block.entries, items)):
             target = units.find(entry, used)
             if target is not None:
@@ -272,9 +273,13 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                         heading_spans=list(item.spans), page=item.page, from_contents=True)
             holder.add_child(node)
             made[k] = node
-            made_count += 1
             contents.items.remove(item)
-    return []
+            missing.append(item)
+        coded = sum(1 for e in block.entries if e.marker is not None and e.explicit)
+        if missing and coded and 2 * len(missing) < coded:
+            warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
+                            f" from the contents (line {missing[0].spans[0].line}: {missing[0].text[:30]})")
+    return warnings
 
 
 def document_title(source: SourceText) -> str:

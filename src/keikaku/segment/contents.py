@@ -285,9 +285,9 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
     if current:
         groups.append(current)
     copies: set[int] = set()
-    occurs: dict[tuple[str, str], int] = {}
+    occurs: dict[str, int] = {}  # by title: a chapter opener lists 4-1 what the body calls 基本施策4-1
     for i in heads:
-        occurs[keys_of[i]] = occurs.get(keys_of[i], 0) + 1
+        occurs[keys_of[i][1]] = occurs.get(keys_of[i][1], 0) + 1
     for group in groups:
         # Copies: headings that repeat a heading with text elsewhere.  The last of a list may
         # have text after it (the text that follows the list): it is a copy too when its twin
@@ -313,7 +313,7 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
             after = next((j for j in stops if j > same[-1]), None)
             outline = after is not None and after in heads and heads[after].style != heads[same[0]].style
             if len(same) >= 2 and all(bare.get(i, 0) == 0 and i not in running for i in same) \
-                    and (not outline or any(occurs[keys_of[i]] > 1 for i in same)):
+                    and (not outline or any(occurs[keys_of[i][1]] > 1 for i in same)):
                 copies.update(same)
             k = k2 + 1
     if not copies:

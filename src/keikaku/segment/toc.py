@@ -709,12 +709,14 @@ def _quantities(tokens: list[Token], vocab: Vocabulary) -> None:
 
 
 def _joined(rows: list[Row], tokens: list[Token], order: list[int]) -> str:
-    """The source text of tokens ``order``: a space between tokens of one line, nothing between lines."""
+    """The source text of tokens ``order``: a space between tokens of one line, nothing between
+    lines; a code after a list bullet without the bullet (the item says it is bulleted)."""
     out = ""
     prev: Token | None = None
     for k in order:
         t = tokens[k]
-        piece = rows[t.row].source(t.start, t.end)
+        start = t.start + t.marker.start if t.kind is Tok.CODE and t.marker is not None and t.marker.bulleted else t.start
+        piece = rows[t.row].source(start, t.end)
         if prev is not None and prev.line == t.line:
             out += " "
         out += piece
