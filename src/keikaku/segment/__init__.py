@@ -105,7 +105,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     keys = Keys(rows, marks, furniture)
     blocks = sorted(blocks + bulleted_blocks(rows, marks, furniture, keys, listed), key=lambda b: b.rows[0])
     listed = {r for b in blocks for r in b.rows}
-    decisions = decide(rows, marks, furniture, listed, profile)
+    decisions = decide(rows, marks, furniture, listed, profile, vocab.is_quantity)
     headings, untitled = assemble(rows, marks, furniture, decisions.heads, listed, vocab.is_quantity)
     keys_of = {i: heading_key(h.marker.code, _title_text(rows, h)) for i, h in headings.items()}
     # Lists of headings without a header, found from what each heading holds.

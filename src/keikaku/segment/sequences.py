@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..profile import Profile
 from .candidates import Mark, Role
@@ -26,6 +27,7 @@ MAX_TITLE = 80  # an inline title longer than this is a paragraph that starts wi
 CONTINUATION_MIN = 20  # a line this long without a sentence end continues on the next line
 PARAGRAPH_ROW = 30  # a numbered row this long, run on by a long row right below it, is a paragraph
 OPENS_WITHIN = 3  # rows (title, a line of text) between a lone first item and the list it opens
+_MID_PHRASE = re.compile(r"[、,のにをはがでとへやもな]$")  # a title never ends so; a wrapped sentence does
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ def _next_marker_text(mk: Marker) -> re.Pattern[str] | None:
     return re.compile(re.escape(following)) if following else None
 
 
-def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | None) -> str | None:
+def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | None,
+           is_quantity: Callable[[str], bool] | None = None) -> str | None:
     """Why reading ``mk`` of row ``i`` cannot be a heading (None if it can); ``prev`` is the
     previous row with text."""
     title = mk.title
@@ -58,6 +61,9 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
         return "written after a list bullet: an entry of a list, not a heading"
     if mk.quantity:
         return "a number followed by a counter: a quantity, not a heading"
+    if not title and not mk.known and mk.code[-1:].isdigit() and is_quantity is not None \
+            and (j := _next_row(rows, i)) is not None and is_quantity(rows[j].core):
+        return "a number followed by a counter on the next piece: a quantity, not a heading"
     if title and not has_letters(title):
         return "the text after the number has no words (a table row or a figure)"
     if title and mk.title_start == mk.end and (mk.labelled or mk.code[-1:].isdigit()) and title.startswith(_PARTICLES):
@@ -66,46 +72,74 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
         return f"the text after the marker is {len(title)} characters long: a paragraph, not a title"
     if "。" in title:
         return "the text after the marker is a sentence (a heading does not end with 。)"
+    if title.endswith(("、", ",")) and not mk.known:
+        return "the text after the marker ends with 、: an item of a sentence, not a title"
     if not mk.known:
         following = _next_marker_text(mk)
         if following is not None and following.search(title):
             return "an inline list: the next number follows on the same line"
-        nxt = i + 1
-        if title and len(rows[i].core) >= PARAGRAPH_ROW and not rows[i].runon and nxt < len(rows) \
-                and marks[nxt].role is Role.TEXT and len(rows[nxt].core) >= CONTINUATION_MIN:
-            return "a numbered paragraph: its text runs on into the next line"
-        if prev is not None and prev == i - 1 and not rows[i].runon and not rows[prev].runon \
-                and marks[prev].role in (Role.TEXT, Role.BULLET) and len(rows[prev].core) >= CONTINUATION_MIN \
-                and rows[prev].core[-1] not in _SENTENCE_END:
-            return f"continues the unfinished sentence of line {rows[prev].line}"
     return None
 
 
+def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | None) -> str | None:
+    """What makes reading ``mk`` of row ``i`` doubtful: the row looks like a numbered paragraph,
+    or like the continuation of the sentence above.  A doubtful reading is a heading only when
+    a sequence of its style supports it (…② ⏎ a caption ⏎ ③ 行政マネジメント is one)."""
+    if mk.known:
+        return None
+    title = mk.title
+    nxt = i + 1
+    if title and len(rows[i].core) >= PARAGRAPH_ROW and not rows[i].runon and nxt < len(rows) \
+            and marks[nxt].role is Role.TEXT and len(rows[nxt].core) >= CONTINUATION_MIN:
+        return "a numbered paragraph: its text runs on into the next line"
+    if title and len(title) >= PARAGRAPH_ROW and _MID_PHRASE.search(title) and not rows[i].runon \
+            and nxt < len(rows) and marks[nxt].role is Role.TEXT:
+        return "a numbered paragraph: its sentence stops mid-phrase and goes on in the next line"
+    if prev is not None and prev == i - 1 and not rows[i].runon and not rows[prev].runon \
+            and marks[prev].role in (Role.TEXT, Role.BULLET) and len(rows[prev].core) >= CONTINUATION_MIN \
+            and rows[prev].core[-1] not in _SENTENCE_END:
+        return f"continues the unfinished sentence of line {rows[prev].line}"
+    return None
+
+
+def _next_row(rows: list[Row], i: int) -> int | None:
+    """The next row with text after ``i``."""
+    j = i + 1
+    while j < len(rows) and rows[j].blank:
+        j += 1
+    return j if j < len(rows) else None
+
+
 def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[int],
-           profile: Profile) -> Decisions:
+           profile: Profile, is_quantity: Callable[[str], bool] | None = None) -> Decisions:
     """Choose the headings among the marker rows (rows in ``skip`` belong to contents lists)."""
     d = Decisions()
     outline = {lv.style for lv in profile.outline}
     readings: list[tuple[int, Marker]] = []
+    doubts: list[str | None] = []
     prev: int | None = None
     for i, mark in enumerate(marks):
         if i in furniture or rows[i].blank:
             continue
         if mark.role is Role.MARKER and i not in skip:
             for mk in mark.markers:
-                reason = screen(mk, rows, marks, i, prev)
+                reason = screen(mk, rows, marks, i, prev, is_quantity)
                 if reason is None and outline and mk.style not in outline:
                     reason = "its style is not in the outline of the profile"
                 if reason is None:
                     readings.append((i, mk))
+                    doubts.append(doubt(mk, rows, marks, i, prev))
                 else:
                     d.rejected.append(Rejected(i, mk, reason))
         prev = i
     if outline:
-        for i, mk in readings:
-            d.heads.setdefault(i, mk)
+        for (i, mk), why in zip(readings, doubts):
+            if why is None:
+                d.heads.setdefault(i, mk)
+            else:
+                d.rejected.append(Rejected(i, mk, why))
         return d
-    run_of = _runs(readings)
+    run_of, supported = _runs(readings, doubts)
     established: dict[str, int] = {}
     restarts: dict[str, int] = {}
     for (_, mk), length in zip(readings, run_of):
@@ -116,23 +150,27 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
             established[style] = max(established[style], 2)
     accepted: dict[int, Marker] = {}
     verdicts: list[tuple[int, Marker, str | None]] = []
-    for (i, mk), length in zip(readings, run_of):
-        if length >= 2:
-            verdicts.append((i, mk, None))
-        elif mk.known:
+    for k, ((i, mk), length) in enumerate(zip(readings, run_of)):
+        why = doubts[k]
+        if why is not None:  # doubtful: only a sequence of sure readings makes it a heading
+            verdicts.append((i, mk, None if supported[k] else why))
+        elif length >= 2 or mk.known:
             verdicts.append((i, mk, None))
         elif established.get(mk.style, 0) >= 2 and mk.number == 1:
             verdicts.append((i, mk, None))
         elif mk.compound:
             verdicts.append((i, mk, "compound"))  # decided below, by its prefix
+        elif lone_heading(mk, rows, marks, i, furniture):
+            verdicts.append((i, mk, None))
         elif established.get(mk.style, 0) >= 2:
             verdicts.append((i, mk, f"out of sequence: no {mk.style} run reaches {mk.code} here"))
         else:
-            verdicts.append((i, mk, f"alone: no other {mk.style} marker continues it (1, 2, 3 …)"))
+            verdicts.append((i, mk, f"alone: no other {mk.style} marker continues it (1, 2, 3 …), and"
+                                    " it does not stand alone as a heading (own row, short title, text after it)"))
     # A lone first item right before another style's list opens that list (Ⅰ 基本的な考え方 ⏎
     # 1.はじめに ⏎ 2.…, in an excerpt that ends before Ⅱ).
     for k, (i, mk, why) in enumerate(verdicts):
-        if why is None or mk.number != 1 or mk.compound or k + 1 >= len(verdicts):
+        if why is None or doubts[k] is not None or mk.number != 1 or mk.compound or k + 1 >= len(verdicts):
             continue
         j, nxt, nwhy = verdicts[k + 1]
         if nwhy is None and nxt.style != mk.style and nxt.number == 1 and run_of[k + 1] >= 2 \
@@ -158,36 +196,82 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
     return d
 
 
-def _runs(readings: list[tuple[int, Marker]]) -> list[int]:
-    """For each reading, the number of distinct numbers in its run: consecutive readings of the
-    same style (and, for codes, the same prefix) whose numbers go up by one, or all of them when
-    they are 1 … n each once in another order."""
+LONE_TITLE = 40  # a heading that no sequence supports has a title at most this long
+LONE_NUMBER = 20  # … and a number at most this high (a page may begin at 4. or Ⅲ, not at 37)
+_TITLE_END = re.compile(r"(?:[、,のはがをにでともへや]|から|まで|より)$")
+
+
+def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furniture: Furniture) -> bool:
+    """A marker that no sequence supports is still a heading when it is well formed: at the start
+    of its row, a short title (on the row or the next one) that does not end mid-phrase, and
+    text of its own after it (prose, bullets, a section).  Excerpts and separate pages hold lone
+    markers: a page that begins at 4. or Ⅲ, one (1) under its heading."""
+    if mk.start != 0 or mk.number > LONE_NUMBER:
+        return False
+    if mk.style == "1" and mk.number != 1 and not _page_start(rows, i, furniture):
+        return False  # a bare number is the weakest marker: alone, only 1 or at the start of a page
+    title, j = mk.title, i
+    if not title:
+        j = _next_row(rows, i) or i
+        if j == i or marks[j].role is not Role.TEXT:
+            return False
+        title = rows[j].core
+    if not has_letters(title) or len(title) > LONE_TITLE or "。" in title or _TITLE_END.search(title):
+        return False
+    k = _next_row(rows, j)
+    while k is not None and k in furniture:
+        k = _next_row(rows, k)
+    if k is None:
+        return False
+    role, core = marks[k].role, rows[k].core
+    if role in (Role.BULLET, Role.SECTION, Role.VALUE_SECTION, Role.TABLE):
+        return True
+    return role is Role.TEXT and ("。" in core or len(core) >= CONTINUATION_MIN)
+
+
+def _page_start(rows: list[Row], i: int, furniture: Furniture) -> bool:
+    """Row ``i`` begins the text, a page (after a page number) or a block (after a blank row)."""
+    if i in furniture.page_tops:
+        return True
+    j = i - 1
+    while j >= 0 and j in furniture:
+        j -= 1
+    return j < 0 or rows[j].blank or j + 1 < i  # furniture (a page number) between them
+
+
+def _runs(readings: list[tuple[int, Marker]], doubts: list[str | None]) -> tuple[list[int], list[bool]]:
+    """For each reading, the number of distinct numbers in its chain, and whether a sure reading
+    (not doubtful) is in the chain besides it.  A chain links readings of one style (and, for
+    codes, one prefix) in document order whose numbers go up by one: other numbers of the style
+    between them (a year, a table cell) do not break it.  A group whose numbers are 1 … n each
+    once in another order is one chain (extraction moved a block)."""
     groups: dict[tuple[str, tuple[int, ...]], list[int]] = {}
     for k, (_, mk) in enumerate(readings):
         groups.setdefault((mk.style, mk.path[:-1]), []).append(k)
     length = [1] * len(readings)
+    supported = [False] * len(readings)
     for members in groups.values():
         numbers = [readings[k][1].number for k in members]
         if len(numbers) >= 3 and sorted(numbers) == list(range(1, len(numbers) + 1)):
-            # 1, 3, 2: every number once, out of order (extraction moved a block): still a sequence.
+            chains = [members]
+        else:
+            chains = []
+            ends: dict[int, list[int]] = {}  # the last number of each open chain → chain indices
             for k in members:
-                length[k] = len(numbers)
-            continue
-        run: list[int] = []
-        last: int | None = None
-        for k in members:
-            n = readings[k][1].number
-            if last is not None and (n == last + 1 or n == last):
-                run.append(k)
-            else:
-                _close(run, readings, length)
-                run = [k]
-            last = n
-        _close(run, readings, length)
-    return length
-
-
-def _close(run: list[int], readings: list[tuple[int, Marker]], length: list[int]) -> None:
-    distinct = len({readings[k][1].number for k in run})
-    for k in run:
-        length[k] = distinct
+                n = readings[k][1].number
+                for want in (n - 1, n):  # the next number, or the same again (a repeated heading)
+                    if ends.get(want):
+                        c = ends[want].pop()
+                        chains[c].append(k)
+                        ends.setdefault(n, []).append(c)
+                        break
+                else:
+                    chains.append([k])
+                    ends.setdefault(n, []).append(len(chains) - 1)
+        for chain in chains:
+            distinct = len({readings[k][1].number for k in chain})
+            sure = sum(1 for k in chain if doubts[k] is None)
+            for k in chain:
+                length[k] = distinct
+                supported[k] = distinct >= 2 and sure - (doubts[k] is None) >= 1
+    return length, supported
