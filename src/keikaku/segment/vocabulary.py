@@ -49,6 +49,7 @@ _DAI_BARE = re.compile(rf"第[ ]?(?P<num>\d{{1,2}}|[一二三四五六七八九�
 _JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
 _CJK = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}]")
+_PAGE_WORDS = ("ページ", "頁")
 LETTER_SPACED_HEAD = 15  # a word this short before single spaced characters may begin the spaced word
 
 
@@ -299,8 +300,10 @@ class Vocabulary:
         sep = _SEP.match(core, end)
         title_start = sep.end() if sep else end
         title = core[title_start:]
-        # 52 人まで is a quantity; 基本方針1 人を育む and 1)人を育む are headings.
-        quantity = arabic and not known and core[end - 1:end].isdigit() and self.is_quantity(title)
+        # 52 人まで is a quantity; 基本方針1 人を育む and 1)人を育む are headings; 基本方針 24ページ
+        # names a page.
+        quantity = arabic and not known and core[end - 1:end].isdigit() and self.is_quantity(title) \
+            or title.startswith(_PAGE_WORDS)
         return Marker(style, path[-1], path, code, kind, start, end, title_start, labelled, known, minor, order,
                       bulleted, quantity, title)
 
@@ -349,7 +352,8 @@ class Vocabulary:
         if any(mk.end == len(left) for mk in readings):
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
         column = right.isdigit() and after.isdigit() and int(after) == int(right) + 1  # … 1 2 3: a column of numbers
-        if any(mk.end > len(left) + 1 and mk.known for mk in readings) and not self.read(left) and not column:
+        if any(mk.end > len(left) + 1 and mk.known and not mk.quantity for mk in readings) and not self.read(left) \
+                and not column:
             return True
         if len(left) <= 6 and any(mk.end > len(left) + 1 and mk.labelled and mk.compound for mk in readings) \
                 and not self.read(left):
@@ -364,8 +368,9 @@ class Vocabulary:
         # character (まちづくりの基) takes the single characters that complete it.
         last = left.rsplit(" ", 1)[-1].lstrip("【<[(〈《")
         in_run = len(last) == 1 and bool(_CJK.match(last))  # 目 次 / 基 本 理 念: the run goes on
+        # (目 次 after a word is the contents header on its own, not the end of that word)
         starts_run = len(last) <= LETTER_SPACED_HEAD and bool(_CJK.match(last[-1])) and len(after) == 1 \
-            and bool(_CJK.match(after))
+            and bool(_CJK.match(after)) and not (len(last) > 1 and self.contents_headers.match(right + after))
         return single and (in_run or starts_run)
 
     # -- other row roles -----------------------------------------------------------------------
