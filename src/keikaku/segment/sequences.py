@@ -148,11 +148,18 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
     for style, n in restarts.items():  # (1) under one goal, (1) under the next: a list that restarts
         if n >= 2:
             established[style] = max(established[style], 2)
+    unnumbered: dict[str, int] = {}  # 重点施策、title ⏎ … 重点施策、title: a level word that recurs without numbers
+    for (_, mk), why in zip(readings, doubts):
+        if mk.number == 0 and not mk.code and why is None:
+            unnumbered[mk.style] = unnumbered.get(mk.style, 0) + 1
     accepted: dict[int, Marker] = {}
     verdicts: list[tuple[int, Marker, str | None]] = []
     for k, ((i, mk), length) in enumerate(zip(readings, run_of)):
         why = doubts[k]
-        if why is not None:  # doubtful: only a sequence of sure readings makes it a heading
+        if mk.number == 0 and not mk.code:
+            verdicts.append((i, mk, None if why is None and unnumbered.get(mk.style, 0) >= 2 else
+                             why or f"a level word without a number that occurs once ({mk.style})"))
+        elif why is not None:  # doubtful: only a sequence of sure readings makes it a heading
             verdicts.append((i, mk, None if supported[k] else why))
         elif length >= 2 or mk.known:
             verdicts.append((i, mk, None))
@@ -208,8 +215,9 @@ def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furnitu
     markers: a page that begins at 4. or Ⅲ, one (1) under its heading."""
     if mk.start != 0 or mk.number > LONE_NUMBER:
         return False
-    if mk.style == "1" and mk.number != 1 and not _page_start(rows, i, furniture):
-        return False  # a bare number is the weakest marker: alone, only 1 or at the start of a page
+    if mk.style == "1" and mk.number != 1 and "、" not in rows[i].core[mk.end:mk.title_start] \
+            and not _page_start(rows, i, furniture):
+        return False  # a bare number (3 title) is the weakest marker: alone, only 1 or at the start of a page
     title, j = mk.title, i
     if not title:
         j = _next_row(rows, i) or i
@@ -226,6 +234,8 @@ def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furnitu
     role, core = marks[k].role, rows[k].core
     if role in (Role.BULLET, Role.SECTION, Role.VALUE_SECTION, Role.TABLE):
         return True
+    if role is Role.MARKER and any(o.style != mk.style and o.title and not o.quantity for o in marks[k].markers):
+        return True  # a heading of another style right below it: 重点戦略4 ⏎ 3、プログラム ⏎ text
     return role is Role.TEXT and ("。" in core or len(core) >= CONTINUATION_MIN)
 
 

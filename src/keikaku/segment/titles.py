@@ -23,7 +23,7 @@ from .vocabulary import Marker
 MAX_NEXT_TITLE = 60  # a title on the row after its code is at most this long
 MAX_WRAP = 30  # the wrapped second row of a title is short
 # A title row that ends like this continues on the next row.
-_WRAPS = re.compile(r"(?:の|と|や|を|、|・|による|における|に向けた|及び|および|並びに|ならびに|「)$")
+_WRAPS = re.compile(r"(?:の|と|や|を|、|,|・|による|における|に向けた|及び|および|並びに|ならびに|「)$")
 _LABEL = re.compile(r"^【(?P<label>[^】]{1,10})】$")
 
 

@@ -172,6 +172,8 @@ class Vocabulary:
         # Compiled once: one pattern for all level words and one for all styles, so that the
         # common row (text that starts with no marker) costs one match each, not one per rule.
         self._any_label = _one_of(tuple(rx for _, rx in self._prefix))
+        words = "|".join(_spaced(lb.word) for lb, _ in self._prefix)
+        self._unnumbered_rx = re.compile(rf"(?P<label>{words})[ ]?[、:][ ]?") if words else None
         self._any_style = _one_of(tuple(st.pattern for st in self.styles))
         self.furniture = _one_of(profile.furniture)
         self.contents_headers = _one_of(profile.contents_headers)
@@ -235,7 +237,17 @@ class Vocabulary:
                                     arabic=st.number == "arabic" and not st.minor))
         if found:
             return found
-        return self._unknown(core, pos, bulleted)
+        return self._unknown(core, pos, bulleted) or self._unnumbered(core, pos, bulleted)
+
+    def _unnumbered(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
+        """A level word with no number, then 、 or : and a title (重点施策、子どもを見守る地域づくり):
+        plans read aloud or typeset without numbers.  A marker only when it recurs (:mod:`.sequences`)."""
+        m = self._unnumbered_rx.match(core, pos) if self._unnumbered_rx is not None else None
+        if not m or m.end() >= len(core):
+            return []
+        lb = next(lb for lb in self.labels if lb.word == compact_code(m.group("label")))
+        return [self._make(core, lb.word + "、", (0,), "", lb.kind, pos, m.end("label"), True, False, False, lb.order,
+                           bulleted, arabic=False)]
 
     def _unknown(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
         """A word the vocabulary does not know before a number or a code (視点2, 方向性1,
