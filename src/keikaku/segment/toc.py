@@ -49,6 +49,7 @@ _SUBTITLE = re.compile(r"^[-―—~〜～].+[-―—~〜～]$")
 PROSE = 60  # a text token this long (or with 。) is prose: the list has ended
 DISPLACED_HEAD = 4  # tokens between 目 and 次 that are displaced codes of the first entries
 BEAM = 24  # readings kept at each token
+MAX_QUEUE = 60  # the longest column of codes displaced before their titles
 SCAN_GAP = 2  # blank rows that end a list of one entry per line
 
 
@@ -189,12 +190,17 @@ class Draft:
 @dataclass(slots=True)
 class _State:
     """One reading in progress: the entries so far, the displaced codes waiting for titles, the
-    tokens taken by no entry, and what sequences the codes and page numbers have reached."""
+    tokens taken by no entry, and what sequences the codes and page numbers have reached.  Its
+    finished entries and left tokens are linked lists shared with the readings it forked from,
+    so that a fork costs the same however long the list is."""
 
     score: float
-    drafts: list[Draft]
+    done: tuple | None = None  # finished entries, newest first: (draft, rest)
+    cur: Draft | None = None  # the entry still being read
+    count: int = 0  # entries, the current one included
     queue: tuple[int, ...] = ()
-    noise: tuple[int, ...] = ()
+    noise: tuple | None = None  # tokens taken by no entry, newest first: (token, rest)
+    n_noise: int = 0
     last_page: int | None = None
     last_bare: int | None = None
     seen: frozenset[str] = frozenset()  # styles of the codes so far
@@ -204,31 +210,49 @@ class _State:
     after_leader: bool = False
     prev: Tok | None = None
     fresh: bool = False  # nothing but leaders since the current entry's title: its page may come
-    trace: tuple[str, ...] | None = None  # what each token was read as (keikaku inspect --rows)
+    trace: tuple[str, ...] | None = None  # what each token was read as (for debugging a reading)
 
     def fork(self) -> "_State":
-        drafts = list(self.drafts)
-        if drafts:
-            drafts[-1] = drafts[-1].copy()  # only the last entry can still change
-        return _State(self.score, drafts, self.queue, self.noise, self.last_page, self.last_bare, self.seen,
-                      self.outer, self.outer_since_bare, dict(self.last_of), self.after_leader, self.prev, self.fresh,
-                      self.trace)
+        return _State(self.score, self.done, self.cur.copy() if self.cur is not None else None, self.count,
+                      self.queue, self.noise, self.n_noise, self.last_page, self.last_bare, self.seen, self.outer,
+                      self.outer_since_bare, dict(self.last_of), self.after_leader, self.prev, self.fresh, self.trace)
 
-    @property
-    def cur(self) -> Draft | None:
-        return self.drafts[-1] if self.drafts else None
+    def push(self, draft: Draft) -> None:
+        if self.cur is not None:
+            self.done = (self.cur, self.done)
+        self.cur, self.count = draft, self.count + 1
+
+    def drop(self, *tokens: int) -> None:
+        for k in tokens:
+            self.noise = (k, self.noise)
+        self.n_noise += len(tokens)
+
+    def drafts(self) -> list[Draft]:
+        out = [self.cur] if self.cur is not None else []
+        link = self.done
+        while link is not None:
+            out.append(link[0])
+            link = link[1]
+        return out[::-1]
+
+    def dropped(self) -> list[int]:
+        out, link = [], self.noise
+        while link is not None:
+            out.append(link[0])
+            link = link[1]
+        return out
 
 
 def _what(before: _State, after: _State, k: int) -> str:
     """How a step read token ``k`` (for the trace)."""
     cur = after.cur
-    if len(after.noise) > len(before.noise):
+    if after.n_noise > before.n_noise:
         return "nothing"
     if len(after.queue) > len(before.queue):
         return "displaced code"
     if cur is not None and cur.page == k:
         return "page"
-    if len(after.drafts) > len(before.drafts):
+    if after.count > before.count:
         return "new entry" + (" (queued code)" if len(after.queue) < len(before.queue) else "")
     if cur is not None and k in cur.title:
         return "title"
@@ -243,7 +267,7 @@ class _Reading:
         self.explained: list[str] = []
 
     def best(self, queued: list[int]) -> tuple[list[Draft], list[int]]:
-        beam = [_State(0.0, [], tuple(queued), trace=() if self.trace else None)]
+        beam = [_State(0.0, queue=tuple(queued), trace=() if self.trace else None)]
         for k in range(len(queued), len(self.tokens)):
             nxt = [s for st in beam for s in self.step(st, k)]
             nxt.sort(key=lambda s: -s.score)  # stable: the option tried first wins a tie
@@ -253,9 +277,9 @@ class _Reading:
             st.score += self.w.left_in_queue * len(st.queue)
         best = max(beam, key=lambda s: s.score)
         self.explained = list(best.trace or ())
-        drafts = [d for d in best.drafts if d.title or d.code is not None]
-        left = list(best.noise) + list(best.queue)
-        for d in best.drafts:  # a bullet that no title followed: its tokens belong to no entry
+        drafts = [d for d in best.drafts() if d.title or d.code is not None]
+        left = best.dropped() + list(best.queue)
+        for d in best.drafts():  # a bullet that no title followed: its tokens belong to no entry
             if not d.title and d.code is None:
                 left += [k for k in (d.bullet, d.page) if k is not None] + d.other
         return drafts, sorted(left)
@@ -273,7 +297,7 @@ class _Reading:
         other entries."""
         if st.queue and not self.column(st.queue):
             st.score += self.w.left_in_queue * len(st.queue)
-            st.noise += st.queue
+            st.drop(*st.queue)
             st.queue = ()
 
     def new(self, st: _State, draft: Draft, queued: bool = False) -> None:
@@ -281,7 +305,7 @@ class _Reading:
         self.close(st)
         if not queued and (draft.code is not None or draft.bullet is not None):
             self.expire(st)
-        st.drafts.append(draft)
+        st.push(draft)
         if draft.code is not None:
             st.score += self.sequence(st, draft.code)
 
@@ -347,7 +371,7 @@ class _Reading:
             if s.cur is not None:
                 s.cur.other.append(k)
             else:
-                s.noise += (k,)
+                s.drop(k)
             out = [s]
         elif t.kind is Tok.PAGE:
             s = st.fork()
@@ -355,11 +379,11 @@ class _Reading:
                 s.cur.page = k
                 s.score += self.page(s, k)
             else:
-                s.noise += (k,)
+                s.drop(k)
             out = [s]
         elif t.kind in (Tok.HEADER, Tok.DECOR):
             s = st.fork()
-            s.noise += (k,)
+            s.drop(k)
             out = [s]
         else:
             out = self.code(st, k)
@@ -399,13 +423,13 @@ class _Reading:
             if k + 1 < len(self.tokens) and self.tokens[k + 1].kind is Tok.TITLE:
                 s.score += w.code_before_title
             out.append(s)
-        if t.alone and codable and (not st.queue or self.column(st.queue + (k,))):
+        if t.alone and codable and len(st.queue) < MAX_QUEUE and (not st.queue or self.column(st.queue + (k,))):
             s = st.fork()  # a code displaced before its title: alone, or one of a column of codes
             s.queue += (k,)
             out.append(s)
         if t.kind is Tok.NUMBER and not t.leads:
             s = st.fork()
-            s.noise += (k,)
+            s.drop(k)
             s.score += w.noise
             out.append(s)
         return out
@@ -749,7 +773,7 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
             scan = finder.scan(first, taken | set(header) | set(displaced))
             accept(finder.read(header, displaced, scan, "after a contents header"))
     for i in range(len(rows)):
-        if i in taken or rows[i].blank or i in furniture:
+        if i in taken or rows[i].blank or i in furniture or not _LEADER.search(rows[i].core):
             continue
         if _leader_page(finder.tokens(i)):
             start = _back_to_entry(finder, i, taken)
@@ -758,9 +782,10 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
             if pages >= 2:
                 accept(finder.read([], [], scan, "rows with leaders and page numbers"))
     for i in range(len(rows)):
-        run = _number_run(finder, i, taken)
-        if run:
-            accept(finder.read([], [], _Scan(run, "end", None), "numbers 1 … n, then n titles"))
+        if rows[i].core[:1].isdigit() or marks[i].role is Role.MARKER:
+            run = _number_run(finder, i, taken)
+            if run:
+                accept(finder.read([], [], _Scan(run, "end", None), "numbers 1 … n, then n titles"))
     for b in blocks:
         for r in b.rows:
             furniture.reasons.pop(r, None)
