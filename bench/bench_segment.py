@@ -1,16 +1,19 @@
-"""Benchmark of segmentation (``--nlp none``): the 20 MB plan against a baseline release, and lines.
+"""Benchmark of segmentation (``--nlp none``): whole plans against a baseline release, and lines.
 
     .venv/bin/python bench/bench_segment.py [--baseline REF] [--lines 100000,200000,400000]
 
 In one run it measures, each in its own process (wall time, peak RSS):
 
-  20 MB plan   the seeds concatenated and repeated to 20 MB (the plan of tests/test_scale.py),
-               ``keikaku run --nlp none`` with this working tree and with the baseline release
-               (checked out with ``git worktree`` into a temporary folder and run on the same
-               interpreter and packages); the target is at most 1.5 times the baseline's time
+  seeds ×70    the seeds concatenated and repeated 70 times (about 2M characters), ``keikaku run
+               --nlp none`` with this working tree and with the baseline release (checked out
+               with ``git worktree`` into a temporary folder and run on the same interpreter and
+               packages); the target is at most 2 times the baseline's time (contents lists are
+               read token by token since 0.9)
+  20 MB plan   the same text repeated to 20 MB (the plan of tests/test_scale.py), the same way
   lines        plans of N lines made of a development-set-like text repeated (headings,
                sections, tables, page furniture), segmentation only: time per line should stay flat
-  hostile      shapes that once made a step superlinear, at n and 4n rows
+  hostile      shapes that once made a step superlinear, or could (a contents list of n entries,
+               one run-on contents line, a column of n numbers), at n and 4n rows
 
 and prints the figures and the ratios.
 """
@@ -60,6 +63,12 @@ HOSTILE = {
     "page numbers, then blank lines": lambda n: "".join(f"- {k} -\n" for k in range(n // 2)) + "\n" * (n // 2),
     "目次 and copies of one line": lambda n: "目次\n" + "第1章 総論\n" * n,
     "one line of spaced characters": lambda n: "目 " + " ".join("字" for _ in range(n)) + "\n",
+    "a contents list of n entries": lambda n: "目次\n" + "".join(
+        f"第{k}章 章の題名 ・・・・・・ {k + 2}\n" for k in range(1, n)),
+    "one run-on contents line": lambda n: "目 次 " + " ".join(
+        f"{k} 計画の題名{k} ........ {k + 2}" for k in range(1, n // 4)) + "\n",
+    "a column of numbers, then titles": lambda n: " ".join(str(k) for k in range(1, n // 2)) + " " + " ".join(
+        f"題名{k}" for k in range(1, n // 2)) + "\n",
     "a new level word every two headings": lambda n: "".join(
         f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}1 まち\n本文です。\n"
         f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}2 ひと\n本文です。\n" for k in range(n // 4)),
@@ -97,6 +106,12 @@ def twenty_mb(folder: Path) -> Path:
     return big
 
 
+def seeds_times(folder: Path, times: int = 70) -> Path:
+    path = folder / f"seeds_x{times}.txt"
+    path.write_text(seeds_text() * times, encoding="utf-8")
+    return path
+
+
 def lines_plan(folder: Path, n: int) -> Path:
     rows = PLAN_LINES.splitlines()
     path = folder / f"lines_{n}.txt"
@@ -113,23 +128,31 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="keikaku-bench-") as tmp:
         folder = Path(tmp)
-        big = twenty_mb(folder)
+        plans = {"seeds ×70": (seeds_times(folder), 2.0), "20 MB plan": (twenty_mb(folder), 1.5)}
         worktree = folder / "baseline"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(worktree), args.baseline],
                        check=True)
+        measured = {}
         try:
             env = dict(os.environ, PYTHONPATH=str(worktree / "src"))
-            base_wall, base_rss = run(keikaku + [str(big), "--out", str(folder / "o_base")], env)
-            wall, rss = run(keikaku + [str(big), "--out", str(folder / "o_new")])
+            for name, (path, _) in plans.items():
+                base = run(keikaku + [str(path), "--out", str(folder / f"o_base_{path.stem}")], env)
+                this = run(keikaku + [str(path), "--out", str(folder / f"o_new_{path.stem}")])
+                measured[name] = (base, this)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], check=False)
-        size = big.stat().st_size / 2**20
-        print(f"20 MB plan ({size:.1f} MiB), keikaku run --nlp none:")
-        print(f"  baseline {args.baseline}: {base_wall:6.1f} s, peak {base_rss:6.0f} MiB")
-        print(f"  this tree:        {wall:6.1f} s, peak {rss:6.0f} MiB")
-        print(f"  ratio this/baseline: {wall / base_wall:.2f} (target ≤ 1.5)")
-        figures.update(baseline_s=round(base_wall, 2), this_s=round(wall, 2), ratio=round(wall / base_wall, 3),
-                       baseline_mib=round(base_rss), this_mib=round(rss))
+        for name, (path, target) in plans.items():
+            (base_wall, base_rss), (wall, rss) = measured[name]
+            size = path.stat().st_size / 2**20
+            chars = len(path.read_text(encoding="utf-8"))
+            print(f"{name} ({size:.1f} MiB, {chars:,} characters), keikaku run --nlp none:")
+            print(f"  baseline {args.baseline}: {base_wall:6.1f} s, peak {base_rss:6.0f} MiB")
+            print(f"  this tree:        {wall:6.1f} s, peak {rss:6.0f} MiB")
+            print(f"  ratio this/baseline: {wall / base_wall:.2f} (target ≤ {target:g})")
+            key = "seeds70" if name.startswith("seeds") else "mb20"
+            figures.update({f"{key}_baseline_s": round(base_wall, 2), f"{key}_this_s": round(wall, 2),
+                            f"{key}_ratio": round(wall / base_wall, 3), f"{key}_baseline_mib": round(base_rss),
+                            f"{key}_this_mib": round(rss)})
         print("segmentation by number of lines (plan-like text repeated):")
         per_line = []
         for n in (int(x) for x in args.lines.split(",")):

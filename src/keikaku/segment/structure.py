@@ -160,3 +160,61 @@ def explain_rows(inf: "Inference") -> str:
             verdict = ""
         out.append(f"{where:>8}  {role:<28} {verdict:<44} {row.core[:40]}")
     return "\n".join(out) + "\n"
+
+
+PART_MAX = 12  # a part name without a code (基本構想, 長期計画) is a short word
+PART_LOOKBACK = 3  # rows above a restarted chapter 1 where its part name may stand
+
+
+def restart_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headings: dict[int, Heading],
+                  listed: set[int]) -> dict[int, Heading]:
+    """Part headings without a code, found where a numbering starts again: a plan in two parts
+    (基本構想 ⏎ 第1章 … 第3章 … 基本計画 ⏎ 第1章 …) prints each part's name on a line of its
+    own above its first chapter.  When a style of level words restarts at 1 with no heading of
+    another style above it to explain the restart, the short line without a code just above
+    each of its runs (within a few rows: a preface line may come between) is a part heading —
+    if every run has one."""
+    order = sorted(headings)
+    by_style: dict[str, list[int]] = {}
+    for i in order:
+        mk = headings[i].marker
+        if mk.labelled and not mk.compound and mk.code:  # numbered level words (not 重点施策、title)
+            by_style.setdefault(mk.style, []).append(i)
+    parts: dict[int, Heading] = {}
+    taken = set(listed) | {r for h in headings.values() for r in h.rows}
+    for style, rows_of in by_style.items():
+        firsts = [i for i in rows_of if headings[i].marker.number <= 1]
+        if len(firsts) < 2:
+            continue
+        # The restart is explained when a heading of a style seen before this one lies between.
+        before = {headings[i].marker.style for i in order if i < rows_of[0]}
+        explained = any(headings[j].marker.style in before for a, b in zip(firsts, firsts[1:])
+                        for j in order if a < j < b)
+        if explained:
+            continue
+        found = [_part_line(rows, marks, furniture, i, taken) for i in firsts]
+        if all(f is not None for f in found):
+            for k, r in enumerate(f for f in found if f is not None):
+                core = rows[r].core
+                mk = Marker("部#", k + 1, (k + 1,), "", NodeKind.PART, 0, 0, 0, True, False, False, 0, False, False, core)
+                parts[r] = Heading(r, mk)
+    return parts
+
+
+def _part_line(rows: list[Row], marks: list[Mark], furniture: Furniture, i: int, taken: set[int]) -> int | None:
+    """The nearest short line without a code above heading row ``i`` (within a few rows)."""
+    j, seen = i - 1, 0
+    while j >= 0 and seen < PART_LOOKBACK:
+        if rows[j].blank or j in furniture:
+            j -= 1
+            continue
+        if j in taken:
+            return None
+        core = rows[j].core
+        if marks[j].role is Role.TEXT and len(core) <= PART_MAX and " " not in core and core[-1] not in "。、":
+            return j
+        if "。" in core:
+            return None
+        seen += 1
+        j -= 1
+    return None
