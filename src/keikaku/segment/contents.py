@@ -14,6 +14,7 @@ contents.  The body is never copied.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -310,7 +311,8 @@ def implicit_blocks(rows: list[Row], marks: list[Mark], furniture: Furniture, he
             # A list of chapters, unless a heading of another style follows them at once: then
             # they are the outline itself (a page of headings: 第2章 ⏎ 第3章 ⏎ 第1節 …), unless
             # one of them is printed again elsewhere.
-            after = next((j for j in stops if j > same[-1]), None)
+            at = bisect.bisect_right(stops, same[-1])
+            after = stops[at] if at < len(stops) else None
             outline = after is not None and after in heads and heads[after].style != heads[same[0]].style
             if len(same) >= 2 and all(bare.get(i, 0) == 0 and i not in running for i in same) \
                     and (not outline or any(occurs[keys_of[i][1]] > 1 for i in same)):

@@ -5,6 +5,7 @@ any marker: short lines standing alone between blank lines, followed by text.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -182,15 +183,17 @@ def restart_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, head
             by_style.setdefault(mk.style, []).append(i)
     parts: dict[int, Heading] = {}
     taken = set(listed) | {r for h in headings.values() for r in h.rows}
+    first_of = {}  # the first row of each style
+    for i in order:
+        first_of.setdefault(headings[i].marker.style, i)
     for style, rows_of in by_style.items():
         firsts = [i for i in rows_of if headings[i].marker.number <= 1]
         if len(firsts) < 2:
             continue
-        # The restart is explained when a heading of a style seen before this one lies between.
-        before = {headings[i].marker.style for i in order if i < rows_of[0]}
-        explained = any(headings[j].marker.style in before for a, b in zip(firsts, firsts[1:])
-                        for j in order if a < j < b)
-        if explained:
+        # The restart is explained when a heading of a style seen before this one lies between
+        # two of its runs (第1部 … 第1章 … 第2部 … 第1章).
+        above = [i for i in order if first_of[headings[i].marker.style] < rows_of[0]]
+        if any(bisect.bisect_right(above, a) < bisect.bisect_left(above, b) for a, b in zip(firsts, firsts[1:])):
             continue
         found = [_part_line(rows, marks, furniture, i, taken) for i in firsts]
         if all(f is not None for f in found):

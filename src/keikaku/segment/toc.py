@@ -603,7 +603,7 @@ class ListFinder:
         return len(toks) == 1 and toks[0].kind in (Tok.CODE, Tok.NUMBER, Tok.BULLET)
 
     # -- where it ends -----------------------------------------------------------------------------
-    def scan(self, first: int, taken: set[int]) -> _Scan:
+    def scan(self, first: int, taken: set[int], also: set[int] = frozenset()) -> _Scan:  # type: ignore[assignment]
         """The rows of a list that starts at row ``first``: until prose, a table, a section name,
         two blank rows, a page break, or a line that repeats an entry (the body begins)."""
         kept: list[int] = []
@@ -612,7 +612,7 @@ class ListFinder:
         j = first
         while j < len(self.rows):
             row, mark = self.rows[j], self.marks[j]
-            if j in taken:
+            if j in taken or j in also:
                 return _Scan(kept, "taken", j)
             if row.blank:
                 blanks += 1
@@ -770,7 +770,7 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
         head = finder.header(i)
         if head is not None:
             header, displaced, first = head
-            scan = finder.scan(first, taken | set(header) | set(displaced))
+            scan = finder.scan(first, taken, set(header) | set(displaced))
             accept(finder.read(header, displaced, scan, "after a contents header"))
     for i in range(len(rows)):
         if i in taken or rows[i].blank or i in furniture or not _LEADER.search(rows[i].core):
@@ -782,8 +782,8 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
             if pages >= 2:
                 accept(finder.read([], [], scan, "rows with leaders and page numbers"))
     for i in range(len(rows)):
-        if rows[i].core[:1].isdigit() or marks[i].role is Role.MARKER:
-            run = _number_run(finder, i, taken)
+        if marks[i].role is Role.MARKER and any(mk.number == 1 and not mk.title for mk in marks[i].markers):
+            run = _number_run(finder, i, taken)  # starts at a 1 alone on its row
             if run:
                 accept(finder.read([], [], _Scan(run, "end", None), "numbers 1 … n, then n titles"))
     for b in blocks:
