@@ -235,12 +235,6 @@ def _shortens(a: str, b: str) -> bool:
     return short in long_ and len(short) >= 0.8 * len(long_)
 
 
-def _alone(block: Block, items: list[Item], entry: Entry) -> bool:
-    """True when the list stands for units that are not in the text: most of its coded entries
-    name none (a contents page alone), or the entry heads other entries (a part)."""
-    coded = [it for e, it in zip(block.entries, items) if e.marker is not None]
-    heads = any(e.parent is not None and block.entries[e.parent] is entry for e in block.entries)
-    return heads or 2 * sum(1 for it in coded if it.target is None) >= len(coded)
 
 
 def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> list[str]:
@@ -262,10 +256,15 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                 if target.page is None and item.page is not None:
                     target.page = item.page
                 made[k] = target
+        # An entry without a code becomes a unit only when the list stands for units that are
+        # not in the text (most coded entries name none: a contents page alone) or it heads others.
+        coded = [e.marker is not None for e in block.entries]
+        alone = 2 * sum(1 for k, c in enumerate(coded) if c and k not in made) >= sum(coded)
+        parents = {e.parent for e in block.entries}
         for k, (entry, item) in enumerate(zip(block.entries, items)):
             if k in made:
                 continue
-            if not entry.explicit or entry.marker is None and not entry.decoration and not _alone(block, items, entry):
+            if not entry.explicit or entry.marker is None and not entry.decoration and not alone and k not in parents:
                 continue  # a copy whose unit was not found, or a line of a summary (将来像 …): stays an item
             holder = made.get(entry.parent, contents) if entry.parent is not None else contents
             marker = entry.marker
@@ -277,8 +276,9 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                         heading_spans=list(item.spans), page=item.page, from_contents=True)
             holder.add_child(node)
             made[k] = node
-            contents.items.remove(item)
             missing.append(item)
+        gone = {id(it) for it in missing}
+        contents.items = [it for it in contents.items if id(it) not in gone]
         coded = sum(1 for e in block.entries if e.marker is not None and e.explicit)
         if missing and coded and 2 * len(missing) < coded:
             warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
