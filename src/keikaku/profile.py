@@ -133,6 +133,26 @@ class ContentsWeights:
 
 
 @dataclass(frozen=True)
+class ConfidenceWeights:
+    """How an outline's confidence is reckoned (:func:`keikaku.segment.structure.confidence`):
+    each factor multiplies a confidence of 1.  Shipped in ``[confidence]`` of
+    ``profiles/generic.toml``; these defaults are the same numbers."""
+
+    text_floor: float = 0.4  # confidence with none of the text under a heading (all of it: 1)
+    marker_floor: float = 0.5  # … with none of the markers explained (all of them: 1)
+    contents_only: float = 0.9  # the outline comes from a contents list alone
+    moved_codes: float = 0.93  # codes printed apart from their titles were matched to them
+    lone: float = 0.97  # per heading that no sequence supports (accepted by its form)
+    lone_floor: float = 0.8
+    gap: float = 0.93  # per gap in a numbering
+    gap_floor: float = 0.7
+    part_names: float = 0.95  # part names without a code were found above restarted numberings
+    loose: float = 0.95  # per short line standing alone before text, like a heading, not in the outline …
+    loose_floor: float = 0.7  # … down to this
+    min_text: int = 500  # characters of text below which the share under a heading is not weighed
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -157,6 +177,7 @@ class Profile:
     value_sections: frozenset[str] = field(default=frozenset())
     outline: tuple[OutlineLevel, ...] = field(default=())
     contents: ContentsWeights = field(default_factory=ContentsWeights)
+    confidence: ConfidenceWeights = field(default_factory=ConfidenceWeights)
 
     @property
     def pinned(self) -> bool:
@@ -411,17 +432,18 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
                       counters=tuple(_strings(source, "counters", top.get("counters", list, []))),
                       section_names=frozenset(_strings(source, "section_names", top.get("section_names", list, []))),
                       value_sections=frozenset(_strings(source, "value_sections", top.get("value_sections", list, []))),
-                      outline=outline, contents=_contents_weights(source, top.get("contents", dict, {})))
+                      outline=outline, contents=_weights(ContentsWeights, source, "contents", top.get("contents", dict, {})),
+                      confidence=_weights(ConfidenceWeights, source, "confidence", top.get("confidence", dict, {})))
     top.finish()
     return profile
 
 
-def _contents_weights(source: str, raw: dict[str, Any]) -> ContentsWeights:
-    """``[contents]``: every key a weight of :class:`ContentsWeights`, a number."""
-    r = _Reader(source, "contents", raw)
-    values = {f.name: float(r.get(f.name, (int, float), f.default)) for f in dataclasses.fields(ContentsWeights)}
+def _weights(cls: Any, source: str, rule: str, raw: dict[str, Any]) -> Any:
+    """A table of numbers (``[contents]``, ``[confidence]``): every key a field of ``cls``."""
+    r = _Reader(source, rule, raw)
+    values = {f.name: type(f.default)(r.get(f.name, (int, float), f.default)) for f in dataclasses.fields(cls)}
     r.finish()
-    return ContentsWeights(**values)
+    return cls(**values)
 
 
 def _strings(source: str, rule: str, values: list[Any]) -> list[str]:

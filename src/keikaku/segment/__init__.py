@@ -77,6 +77,8 @@ class Inference:
     outline: Outline
     rejected: list[Rejected] = field(default_factory=list)
     method: str = "inferred"  # "outline" when a profile pins the order of levels
+    lone: set[int] = field(default_factory=set)  # headings accepted by their form alone
+    parts: set[int] = field(default_factory=set)  # part names found above restarted numberings
 
     def score(self) -> float:
         """How much structure inference explains, weighted as :func:`.pinned.explain_score` does."""
@@ -130,7 +132,8 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     if not headings and not profile.outline:
         headings = uncoded_headings(rows, marks, furniture, {r for b in blocks for r in b.rows})
         keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in headings.items()})
-    elif not profile.outline:
+    parts: dict[int, Heading] = {}
+    if headings and not profile.outline:
         parts = restart_parts(rows, marks, furniture, headings, {r for b in blocks for r in b.rows})
         headings.update(parts)
         keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in parts.items()})
@@ -138,7 +141,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     outline = nest(rows, headings, keys_of, furniture.page_tops, between, profile, content)
     rejected = sorted(decisions.rejected + untitled, key=lambda r: r.row)
     return Inference(rows, marks, furniture, blocks, headings, outline, rejected,
-                     "outline" if profile.outline else "inferred")
+                     "outline" if profile.outline else "inferred", decisions.lone & set(outline.placed), set(parts))
 
 
 def _running(headings: dict[int, Heading], keys_of: dict[int, tuple[str, str]], furniture: Furniture,
@@ -334,7 +337,7 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         assign_ids(root)
         warnings += _resolve_entries(root, built.lists)
         assign_ids(root)
-        summary = structure_of(inf, root)
+        summary = structure_of(inf, root, vocabulary(profile).confidence_weights)
         structure = summary.as_json()
         warnings += summary.warnings
     inferred = infer_pages(root)

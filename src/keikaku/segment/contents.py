@@ -48,6 +48,7 @@ class Entry:
     title_text: str = ""  # its title as printed (a unit made from the entry takes it)
     parent: int | None = None  # the entry it nests under (index in its list)
     decoration: str | None = None  # the bullet of an entry without a code (● 前期基本計画)
+    moved: bool = False  # its code was printed apart from its title and matched to it
 
 
 @dataclass

@@ -43,6 +43,7 @@ class Decisions:
 
     heads: dict[int, Marker] = field(default_factory=dict)
     rejected: list[Rejected] = field(default_factory=list)
+    lone: set[int] = field(default_factory=set)  # headings no sequence supports, accepted by their form
 
 
 def _next_marker_text(mk: Marker) -> re.Pattern[str] | None:
@@ -169,6 +170,7 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
             verdicts.append((i, mk, "compound"))  # decided below, by its prefix
         elif lone_heading(mk, rows, marks, i, furniture):
             verdicts.append((i, mk, None))
+            d.lone.add(i)
         elif established.get(mk.style, 0) >= 2:
             verdicts.append((i, mk, f"out of sequence: no {mk.style} run reaches {mk.code} here"))
         else:

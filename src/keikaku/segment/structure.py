@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..model import Node, NodeKind
+from ..profile import ConfidenceWeights
 from .candidates import Mark, Role
 from .furniture import Furniture
 from .levels import MAX_DEPTH
 from .rows import Row
 from .titles import Heading
-from .vocabulary import Marker
+from .vocabulary import Marker, has_letters
 
 if TYPE_CHECKING:
     from . import Inference
@@ -37,6 +38,8 @@ class Summary:
     running_headers: int
     furniture: int
     warnings: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def doubtful(self) -> bool:
@@ -47,7 +50,7 @@ class Summary:
                 "sequence_gaps": self.gaps, "rejected_count": len(self.rejected),
                 "rejected": self.rejected[:REJECTED_IN_JSON], "contents_lists": self.contents,
                 "running_headers": self.running_headers, "furniture_rows": self.furniture,
-                "doubtful": self.doubtful}
+                "doubtful": self.doubtful, "confidence": self.confidence, "confidence_reasons": self.reasons}
 
 
 def _own_chars(node: Node) -> int:
@@ -57,8 +60,9 @@ def _own_chars(node: Node) -> int:
             + sum(len(c) for t in node.tables for row in t.rows for c in row))
 
 
-def structure_of(inf: "Inference", root: Node) -> Summary:
-    """The summary of one inference, with the warnings a doubtful outline deserves."""
+def structure_of(inf: "Inference", root: Node, weights: ConfidenceWeights | None = None) -> Summary:
+    """The summary of one inference, with the warnings a doubtful outline deserves and the
+    outline's confidence with its reasons."""
     rows = inf.rows
     first: dict[str, int] = {}
     for r in sorted(inf.outline.placed):
@@ -93,11 +97,92 @@ def structure_of(inf: "Inference", root: Node) -> Summary:
     if inf.outline.capped:
         summary.warnings.append(f"{inf.outline.capped} heading(s) would nest deeper than {MAX_DEPTH} levels:"
                                 " placed beside the deepest level instead")
+    summary.confidence, summary.reasons = confidence(inf, root, share, total, gaps, weights or ConfidenceWeights())
     if len(gaps) >= DOUBTFUL_GAPS:
         shown = ", ".join(f"{g['style']} {g['expected']}→{g['found']} (line {g['line']})" for g in gaps[:3])
         summary.warnings.append(f"the numbering has {len(gaps)} gaps ({shown}{' …' if len(gaps) > 3 else ''}):"
                                 " headings may be missing")
     return summary
+
+
+_UNSUPPORTED = ("alone", "out of sequence", "a marker alone on its row", "a level word without a number")
+
+
+def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: list[dict[str, Any]],
+               w: ConfidenceWeights) -> tuple[float, list[str]]:
+    """How far to trust the outline (1: every marker and all the text explained by a plain
+    reading), and why in words: the share of the text under a heading, the markers that no
+    sequence supports, an outline read from a contents list alone, codes matched to titles
+    printed apart from them, headings taken by their form alone, part names without a code,
+    gaps in the numbering.  A researcher sorts a run by it to find the plans to check first."""
+    units = [n for n in root.walk() if n.kind not in (NodeKind.DOCUMENT, NodeKind.CONTENTS)]
+    if not units:
+        return 0.0, ["no heading found: the document is one flat unit"]
+    score, reasons = 1.0, []
+    if total >= w.min_text:
+        score *= w.text_floor + (1 - w.text_floor) * share
+        reasons.append(f"{share:.0%} of the text is under a heading")
+    rejected = {x.row for x in inf.rejected if x.reason.startswith(_UNSUPPORTED)}
+    unexplained = len(rejected - set(inf.outline.placed) - set(inf.outline.repeats))
+    markers = len(inf.outline.placed) + unexplained
+    if markers:
+        score *= w.marker_floor + (1 - w.marker_floor) * (len(inf.outline.placed) / markers)
+    if unexplained:
+        reasons.append(f"{unexplained} of {markers} markers set aside: no sequence supports them")
+    listed = sum(1 for n in units if n.from_contents)
+    if listed and listed == len(units):
+        score *= w.contents_only
+        reasons.append(f"read from a contents list alone: its {listed} units have no text in the file")
+    elif listed:
+        reasons.append(f"{listed} of {len(units)} units come from a contents list (their text is not in the file)")
+    moved = sum(1 for b in inf.blocks for e in b.entries if e.moved)
+    if moved:
+        score *= w.moved_codes
+        reasons.append(f"{moved} codes printed apart from their titles were matched to them")
+    if inf.lone:
+        score *= max(w.lone_floor, w.lone ** len(inf.lone))
+        reasons.append(f"{len(inf.lone)} headings stand alone (no sequence supports them; taken by their form)")
+    if inf.parts:
+        score *= w.part_names
+        reasons.append(f"{len(inf.parts)} part names without a code taken from above restarted numberings")
+    if gaps:
+        score *= max(w.gap_floor, w.gap ** len(gaps))
+        reasons.append(f"{len(gaps)} gaps in the numbering")
+    loose = _loose_titles(inf)
+    if loose:
+        score *= max(w.loose_floor, w.loose ** len(loose))
+        reasons.append(f"{len(loose)} short lines stand alone before text like headings without a code, and are not"
+                       f" in the outline (line {', '.join(str(inf.rows[r].line) for r in loose[:3])}"
+                       f"{' …' if len(loose) > 3 else ''})")
+    return round(score, 2), reasons
+
+
+LOOSE_MAX = 25  # a line standing alone this short may be a heading without a code
+
+
+def _loose_titles(inf: "Inference") -> list[int]:
+    """Rows that look like headings without a code (short, standing alone, text after them) and
+    that the outline does not hold: a sign of an uncoded level the tree misses."""
+    used = set(inf.outline.placed) | set(inf.outline.repeats) | {r for b in inf.blocks for r in b.rows}
+    used |= {r for h in inf.headings.values() for r in h.title_rows + h.label_rows}
+    rows, marks, out = inf.rows, inf.marks, []
+    for i, row in enumerate(rows):
+        if i in used or i in inf.furniture or marks[i].role is not Role.TEXT or row.runon:
+            continue
+        core = row.core
+        if len(core) > LOOSE_MAX or core[-1] in "。、，,.:：)）」" or not has_letters(core):
+            continue
+        before = i - 1
+        while before >= 0 and before in inf.furniture:
+            before -= 1
+        if before >= 0 and not rows[before].blank and not rows[before].core.endswith("。"):
+            continue
+        after = i + 1
+        while after < len(rows) and (rows[after].blank or after in inf.furniture):
+            after += 1
+        if after < len(rows) and marks[after].role is Role.TEXT and "。" in rows[after].core:
+            out.append(i)
+    return out
 
 
 def uncoded_headings(rows: list[Row], marks: list[Mark], furniture: Furniture, listed: set[int]) -> dict[int, Heading]:

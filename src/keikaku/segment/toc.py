@@ -177,9 +177,10 @@ class Draft:
     title: list[int] = field(default_factory=list)
     page: int | None = None
     other: list[int] = field(default_factory=list)
+    moved: bool = False  # its code was printed apart from its title (a run of codes, then titles)
 
     def copy(self) -> "Draft":
-        return Draft(self.code, self.bullet, list(self.title), self.page, list(self.other))
+        return Draft(self.code, self.bullet, list(self.title), self.page, list(self.other), self.moved)
 
     @property
     def waiting(self) -> bool:
@@ -457,8 +458,8 @@ class _Reading:
         if st.queue:
             s = st.fork()
             code, s.queue = s.queue[0], s.queue[1:]
-            self.new(s, Draft(bullet=code, title=[k]) if self.tokens[code].kind is Tok.BULLET
-                     else Draft(code=code, title=[k]), queued=True)
+            self.new(s, Draft(bullet=code, title=[k], moved=True) if self.tokens[code].kind is Tok.BULLET
+                     else Draft(code=code, title=[k], moved=True), queued=True)
             s.score += w.titled
             out.append(s)
         s = st.fork()
@@ -722,7 +723,7 @@ class ListFinder:
         deco = tokens[d.bullet].text if d.bullet is not None else None
         key = heading_key(marker.code if marker is not None else "", title)
         first = min(tokens[k].row for k in order)
-        return Entry(first, marker, page, key, title, True, spans, text, title_text, None, deco)
+        return Entry(first, marker, page, key, title, True, spans, text, title_text, None, deco, d.moved)
 
 
 def _quantities(tokens: list[Token], vocab: Vocabulary) -> None:

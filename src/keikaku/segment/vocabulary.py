@@ -160,6 +160,7 @@ class Vocabulary:
         self.labels: tuple[Label, ...] = base.labels
         self.counters = tuple(sorted(base.counters or generic.counters, key=len, reverse=True))
         self.contents_weights = base.contents
+        self.confidence_weights = base.confidence
         self.section_names = frozenset(_squash(n) for n in (profile.section_names or generic.section_names))
         self.value_sections = tuple(sorted((_squash(n) for n in (profile.value_sections or generic.value_sections)),
                                            key=len, reverse=True))
