@@ -133,5 +133,14 @@ def load(output_dir: str | Path) -> Tables:
         merged.loc[front, "path"] = ""
         merged.loc[front, "parent_id"] = ""
         frames[name] = merged
-    documents = pd.DataFrame([{k: v for k, v in e.items() if not isinstance(v, (dict, list))} for e in entries])
+    documents = pd.DataFrame([{**{k: v for k, v in e.items() if not isinstance(v, (dict, list))},
+                               **outline_confidence(e.get("structure") or {})} for e in entries])
     return Tables(documents=documents, **frames)
+
+
+def outline_confidence(structure: dict[str, Any]) -> dict[str, Any]:
+    """The outline confidence of a manifest entry and its reasons, as two columns of
+    ``documents`` (sort by it to find the plans to check first; pinned profiles have none)."""
+    reasons = structure.get("confidence_reasons")
+    return {"outline_confidence": structure.get("confidence"),
+            "outline_reasons": "; ".join(reasons) if reasons is not None else None}

@@ -299,7 +299,8 @@ class Document:
     front_matter: FrontMatter
     furniture: list[Furniture]
     structure: dict[str, Any]
-    """how the outline was found (levels, gaps, rejected markers, doubtful)"""
+    """how the outline was found (levels, gaps, rejected markers, contents lists read, doubtful) and the
+    outline's ``confidence`` (0–1) with ``confidence_reasons`` in words"""
     warnings: list[str]
     counts: dict[str, Any]
     children: list[Node]

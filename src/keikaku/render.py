@@ -80,6 +80,10 @@ def render_structure(doc: Document, rejected: bool = True) -> str:
     out = [f"# outline: {st.get('method')}; {st.get('headed_share', 0):.0%} of the text under a heading;"
            f" {st.get('contents_lists', 0)} contents list(s), {st.get('running_headers', 0)} running header(s),"
            f" {st.get('furniture_rows', 0)} furniture row(s)"]
+    if "confidence" in st:
+        reasons = st.get("confidence_reasons") or ["every marker and all the text explained"]
+        out.append(f"# confidence: {st['confidence']:.2f} ({'; '.join(reasons)})")
+    out.extend(f"# contents list: {how}" for how in st.get("lists", []))
     levels = st.get("levels", [])
     if levels:
         out.append("# levels:  depth  count  style            example")

@@ -217,17 +217,36 @@ def _front(doc: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _triage(documents: list[dict[str, Any]]) -> str:
+    """The documents whose outline to check first: lowest confidence first, with the reasons."""
+    scored = sorted(((e["structure"]["confidence"], e) for e in documents
+                     if (e.get("structure") or {}).get("confidence") is not None), key=lambda ce: ce[0])
+    if not scored:
+        return ""
+    rows = "".join(f'<tr><td><a href="#{html.escape(e["doc_id"])}">{html.escape(e["doc_id"])}</a></td>'
+                   f"<td>{c:.2f}</td><td>{html.escape('; '.join(e['structure'].get('confidence_reasons') or []))}</td></tr>"
+                   for c, e in scored)
+    return ('<details open><summary>outlines to check first (lowest confidence first)</summary>'
+            f'<table class="triage"><tr><th>document</th><th>confidence</th><th>why</th></tr>{rows}</table></details>')
+
+
 def render_report(output_dir: str | Path) -> str:
     """The report of an output folder as one HTML string."""
     out = OutputFolder(Path(output_dir))
     state = load_manifest(out.path)
     documents = [state.documents[k] for k in sorted(state.documents)]
     body = [f"<h1>keikaku report: {len(documents)} document(s)</h1>",
-            '<p><button onclick="setAll(true)">expand all</button> <button onclick="setAll(false)">collapse all</button></p>']
+            '<p><button onclick="setAll(true)">expand all</button> <button onclick="setAll(false)">collapse all</button></p>',
+            _triage(documents)]
     for entry in documents:
         body.append(f'<h2 id="{html.escape(entry["doc_id"])}">{html.escape(entry["doc_id"])}'
                     f' <small>({html.escape(str(entry.get("status")))}, profile {html.escape(str(entry.get("profile")))})'
                     "</small></h2>")
+        conf = (entry.get("structure") or {}).get("confidence")
+        if conf is not None:
+            reasons = (entry.get("structure") or {}).get("confidence_reasons") or []
+            body.append(f'<p class="confidence">outline confidence {conf:.2f}'
+                        + (": " + html.escape("; ".join(reasons)) if reasons else "") + "</p>")
         body.extend(f'<p class="warn">warning: {html.escape(w)}</p>' for w in entry.get("warnings", []))
         body.extend(f'<p class="error">error: {html.escape(w)}</p>' for w in entry.get("errors", []))
         if not entry.get("output"):

@@ -64,7 +64,8 @@ class Block:
     header_text: str = ""
     notes: list[tuple[list[Span], str]] = field(default_factory=list)
     left: list[tuple[Span, str]] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)  # what the reading decided, for keikaku inspect
+    reasons: list[str] = field(default_factory=list)  # how the list was found and read, for keikaku inspect
+    roles: dict[int, list[str]] = field(default_factory=dict)  # row → what each of its tokens was read as
 
 
 _DASHES = str.maketrans("", "", "—―~～〜‐-")
@@ -191,6 +192,7 @@ def merge_adjacent(rows: list[Row], furniture: Furniture, blocks: list[Block]) -
                 a.notes += b.notes
                 a.left += b.left
                 a.reasons += b.reasons
+                a.roles.update(b.roles)
                 continue
         merged.append(b)
     return merged

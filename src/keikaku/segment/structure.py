@@ -40,6 +40,7 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
     confidence: float = 1.0
     reasons: list[str] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)  # how each contents list was found and read
 
     @property
     def doubtful(self) -> bool:
@@ -48,7 +49,7 @@ class Summary:
     def as_json(self) -> dict[str, Any]:
         return {"method": self.method, "levels": self.levels, "headed_share": self.headed_share,
                 "sequence_gaps": self.gaps, "rejected_count": len(self.rejected),
-                "rejected": self.rejected[:REJECTED_IN_JSON], "contents_lists": self.contents,
+                "rejected": self.rejected[:REJECTED_IN_JSON], "contents_lists": self.contents, "lists": self.lists,
                 "running_headers": self.running_headers, "furniture_rows": self.furniture,
                 "doubtful": self.doubtful, "confidence": self.confidence, "confidence_reasons": self.reasons}
 
@@ -97,6 +98,7 @@ def structure_of(inf: "Inference", root: Node, weights: ConfidenceWeights | None
     if inf.outline.capped:
         summary.warnings.append(f"{inf.outline.capped} heading(s) would nest deeper than {MAX_DEPTH} levels:"
                                 " placed beside the deepest level instead")
+    summary.lists = [r for b in inf.blocks for r in b.reasons]
     summary.confidence, summary.reasons = confidence(inf, root, share, total, gaps, weights or ConfidenceWeights())
     if len(gaps) >= DOUBTFUL_GAPS:
         shown = ", ".join(f"{g['style']} {g['expected']}→{g['found']} (line {g['line']})" for g in gaps[:3])
@@ -128,33 +130,38 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
     if markers:
         score *= w.marker_floor + (1 - w.marker_floor) * (len(inf.outline.placed) / markers)
     if unexplained:
-        reasons.append(f"{unexplained} of {markers} markers set aside: no sequence supports them")
+        reasons.append(f"{unexplained} of {_n(markers, 'marker')} set aside: no sequence supports them")
     listed = sum(1 for n in units if n.from_contents)
     if listed and listed == len(units):
         score *= w.contents_only
-        reasons.append(f"read from a contents list alone: its {listed} units have no text in the file")
+        reasons.append(f"read from a contents list alone: its {_n(listed, 'unit')} have no text in the file")
     elif listed:
-        reasons.append(f"{listed} of {len(units)} units come from a contents list (their text is not in the file)")
+        reasons.append(f"{listed} of {_n(len(units), 'unit')} come from a contents list (their text is not in the file)")
     moved = sum(1 for b in inf.blocks for e in b.entries if e.moved)
     if moved:
         score *= w.moved_codes
-        reasons.append(f"{moved} codes printed apart from their titles were matched to them")
+        reasons.append(f"{_n(moved, 'code')} printed apart from their titles matched to them")
     if inf.lone:
         score *= max(w.lone_floor, w.lone ** len(inf.lone))
-        reasons.append(f"{len(inf.lone)} headings stand alone (no sequence supports them; taken by their form)")
+        reasons.append(f"{_n(len(inf.lone), 'heading')} taken by their form alone (no sequence supports them)")
     if inf.parts:
         score *= w.part_names
-        reasons.append(f"{len(inf.parts)} part names without a code taken from above restarted numberings")
+        reasons.append(f"{_n(len(inf.parts), 'part name')} without a code taken from above restarted numberings")
     if gaps:
         score *= max(w.gap_floor, w.gap ** len(gaps))
-        reasons.append(f"{len(gaps)} gaps in the numbering")
+        reasons.append(f"{_n(len(gaps), 'gap')} in the numbering")
     loose = _loose_titles(inf)
     if loose:
         score *= max(w.loose_floor, w.loose ** len(loose))
-        reasons.append(f"{len(loose)} short lines stand alone before text like headings without a code, and are not"
+        reasons.append(f"{_n(len(loose), 'short line')} standing alone before text like headings without a code, not"
                        f" in the outline (line {', '.join(str(inf.rows[r].line) for r in loose[:3])}"
                        f"{' …' if len(loose) > 3 else ''})")
     return round(score, 2), reasons
+
+
+def _n(count: int, word: str) -> str:
+    """``3 codes``, ``1 code``."""
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 LOOSE_MAX = 25  # a line standing alone this short may be a heading without a code
@@ -223,6 +230,8 @@ def explain_rows(inf: "Inference") -> str:
         rejected.setdefault(x.row, []).append(f"{x.marker.style}: {x.reason}")
     parts_of = {r: i for i, h in inf.headings.items() for r in h.title_rows + h.label_rows}
     listed = {r for b in inf.blocks for r in b.rows}
+    roles = {r: said for b in inf.blocks for r, said in b.roles.items()}
+    lone = set(inf.lone)
     out = []
     for i, row in enumerate(inf.rows):
         if row.blank:
@@ -231,7 +240,9 @@ def explain_rows(inf: "Inference") -> str:
         where = f"{row.line}" + (f"+{row.start}" if row.runon else "")
         role = mark.role.value + (f" [{', '.join(mk.style for mk in mark.markers)}]" if mark.markers else "")
         if i in inf.outline.placed:
-            verdict = f"heading, depth {inf.outline.placed[i].depth}"
+            verdict = f"heading, depth {inf.outline.placed[i].depth}" + (
+                " (alone: taken by its form)" if i in lone else " (part name above a restarted numbering)"
+                if i in inf.parts else "")
         elif i in inf.outline.repeats:
             verdict = f"running header (repeats line {inf.rows[inf.outline.repeats[i]].line})"
         elif i in parts_of:
@@ -239,7 +250,7 @@ def explain_rows(inf: "Inference") -> str:
         elif i in inf.furniture:
             verdict = f"furniture: {inf.furniture.reasons[i]}"
         elif i in listed:
-            verdict = "contents list"
+            verdict = "contents list" + (": " + "; ".join(roles[i]) if i in roles else "")
         elif i in rejected:
             verdict = "set aside: " + "; ".join(rejected[i])
         else:

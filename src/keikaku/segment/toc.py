@@ -700,14 +700,23 @@ class ListFinder:
         for h in header:
             block.header_spans.append(self.rows[h].span())
         block.header_text = "".join(self.rows[h].source() for h in header)
-        for d in drafts:
+        for n, d in enumerate(drafts, start=1):
             block.entries.append(self._entry(tokens, d))
+            said = {d.code: "code (printed apart from its title)" if d.moved else "code", d.bullet: "bullet",
+                    d.page: "page number", **{k: "title" for k in d.title}, **{k: "leader" for k in d.other}}
+            for k, what in said.items():
+                if k is not None:
+                    block.roles.setdefault(tokens[k].row, []).append(f"entry {n} {what}: {tokens[k].text[:20]}")
         for k in left:
             t = tokens[k]
             block.left.append((self.rows[t.row].span(t.start, t.end), self.rows[t.row].source(t.start, t.end)))
+            block.roles.setdefault(t.row, []).append(f"no entry ({t.kind.value}): {t.text[:20]}")
         nest_entries(block.entries)
-        block.reasons.append(why + f": {len(block.entries)} entries" +
-                             (f", {len(displaced)} code(s) displaced before the first title" if displaced else ""))
+        moved = sum(1 for e in block.entries if e.moved)
+        first, last = self.rows[block.rows[0]].line, self.rows[block.rows[-1]].line
+        block.reasons.append(f"lines {first}-{last}, {why}: {len(block.entries)} entries"
+                             + (f", {moved} with a code printed apart from its title" if moved else "")
+                             + (f", {len(left)} numbers or leaders no entry took" if left else ""))
         return block
 
     def _entry(self, tokens: list[Token], d: Draft) -> Entry:
