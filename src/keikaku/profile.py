@@ -124,6 +124,7 @@ class ContentsWeights:
     page_back: float = -2.0  # a page number lower than the one before
     page_after_leader: float = 1.0  # a page number after a leader
     page_ends_row: float = 2.0  # a page number at the end of a row that holds its title
+    page_like_code: float = -2.0  # a page number that would be the next bare code, before a title
     noise: float = -1.5  # a number that is neither a page number nor a code
     left_in_queue: float = -2.0  # a displaced code that no title took
     join_same_line: float = 1.0  # a space inside a title on one line (run-on text)

@@ -208,6 +208,7 @@ class _State:
     outer: frozenset[str] = frozenset()  # styles seen before the bare codes began: above them
     outer_since_bare: bool = False  # a code of such a style came after the last bare code
     last_of: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+    column: bool = False  # the codes waiting are what is left of a column (第1 第2 第3 …)
     after_leader: bool = False
     prev: Tok | None = None
     fresh: bool = False  # nothing but leaders since the current entry's title: its page may come
@@ -216,7 +217,8 @@ class _State:
     def fork(self) -> "_State":
         return _State(self.score, self.done, self.cur.copy() if self.cur is not None else None, self.count,
                       self.queue, self.noise, self.n_noise, self.last_page, self.last_bare, self.seen, self.outer,
-                      self.outer_since_bare, dict(self.last_of), self.after_leader, self.prev, self.fresh, self.trace)
+                      self.outer_since_bare, dict(self.last_of), self.column, self.after_leader, self.prev, self.fresh,
+                      self.trace)
 
     def push(self, draft: Draft) -> None:
         if self.cur is not None:
@@ -268,7 +270,7 @@ class _Reading:
         self.explained: list[str] = []
 
     def best(self, queued: list[int]) -> tuple[list[Draft], list[int]]:
-        beam = [_State(0.0, queue=tuple(queued), trace=() if self.trace else None)]
+        beam = [_State(0.0, queue=tuple(queued), column=len(queued) >= 2, trace=() if self.trace else None)]
         for k in range(len(queued), len(self.tokens)):
             nxt = [s for st in beam for s in self.step(st, k)]
             nxt.sort(key=lambda s: -s.score)  # stable: the option tried first wins a tie
@@ -296,7 +298,7 @@ class _Reading:
         title that another code took, or an entry with a code of its own, ends the wait, unless
         they are a column of codes (1 2 3, 第1 第2 第3, 第1章 1 2 3) whose titles follow among
         other entries."""
-        if st.queue and not self.column(st.queue):
+        if st.queue and not st.column and not self.column(st.queue):
             st.score += self.w.left_in_queue * len(st.queue)
             st.drop(*st.queue)
             st.queue = ()
@@ -322,7 +324,8 @@ class _Reading:
             # 第1章 1 2 3 (a chapter, then its sections), or 重点プロジェクト1 2 3 (one column)
             first = 1 if head is None or head.marker is None or head.marker.number != 1 else (1, 2)
             return values == list(range(values[0], values[0] + len(values))) and \
-                (head is None or values[0] in (first if isinstance(first, tuple) else (first,)))
+                (head is None or values[0] in (first if isinstance(first, tuple) else (first,))) and \
+                (head is None or len(rest) >= 2)
         styles = {t.marker.style for t in toks if t.marker is not None}
         numbers = [t.marker.number for t in toks if t.marker is not None]
         return len(styles) == 1 and len(numbers) == len(toks) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
@@ -411,6 +414,9 @@ class _Reading:
             s = st.fork()
             s.cur.page = k  # type: ignore[union-attr]
             s.score += self.page(s, k)
+            if st.last_bare is not None and t.value == st.last_bare + 1 and not st.outer_since_bare \
+                    and k + 1 < len(self.tokens) and self.tokens[k + 1].kind is Tok.TITLE:
+                s.score += w.page_like_code  # … 1 title ・・・ 2 title: the next code, more likely than a page
             out.append(s)
         codable = t.kind is not Tok.NUMBER or t.marker is not None
         # Codes are taken in the order they are printed: while displaced codes wait for titles, a
@@ -427,6 +433,7 @@ class _Reading:
         if t.alone and codable and len(st.queue) < MAX_QUEUE and (not st.queue or self.column(st.queue + (k,))):
             s = st.fork()  # a code displaced before its title: alone, or one of a column of codes
             s.queue += (k,)
+            s.column = len(s.queue) >= 2
             out.append(s)
         if t.kind is Tok.NUMBER and not t.leads:
             s = st.fork()
@@ -458,6 +465,7 @@ class _Reading:
         if st.queue:
             s = st.fork()
             code, s.queue = s.queue[0], s.queue[1:]
+            s.column = s.column and bool(s.queue)
             self.new(s, Draft(bullet=code, title=[k], moved=True) if self.tokens[code].kind is Tok.BULLET
                      else Draft(code=code, title=[k], moved=True), queued=True)
             s.score += w.titled

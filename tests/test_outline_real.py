@@ -1,0 +1,158 @@
+"""Outline inference on text as extraction leaves real plans: one case per convention.
+
+The failure classes found on real excerpts (contents pages run into one line, codes printed
+apart from their titles, excerpts that hold one page of a plan …), each as a small plan written
+for these tests: no sentence of a real plan is used.  A case is the text and the outline a
+reader rebuilds from it, as (depth, code, title); units that come from a contents list count
+like the others (the contents node itself is left out).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from keikaku.ingest import ingest_bytes
+from keikaku.model import Document, Node, NodeKind
+from keikaku.segment import segment_source
+
+Outline = list[tuple[int, str | None, str | None]]
+
+
+def doc_of(text: str) -> Document:
+    return segment_source(ingest_bytes(text.encode("utf-8"), "case.txt"), "case")
+
+
+def outline(text: str) -> Outline:
+    """The units of the tree, depth first; a contents node is transparent (its units count at
+    the depth of the contents node)."""
+    out: Outline = []
+
+    def visit(node: Node, depth: int) -> None:
+        for child in node.children:
+            if child.kind is NodeKind.CONTENTS:
+                visit(child, depth)
+                continue
+            out.append((depth, child.code, child.title))
+            visit(child, depth + 1)
+
+    visit(doc_of(text).root, 1)
+    return out
+
+
+PROSE = "本計画の考え方を示します。"
+
+CASES: list[tuple[str, str, Outline]] = [
+    # -- 1. a list of headings with no body under them -------------------------------------------
+    ("a contents page alone is the outline of its part",
+     "目　次\n第1章 計画の概要\n(1) 計画の目的……3\n(2) 計画の期間……4\n第2章 まちの将来像……6\n(1) 将来像……7\n",
+     [(1, "第1章", "計画の概要"), (2, "(1)", "計画の目的"), (2, "(2)", "計画の期間"),
+      (1, "第2章", "まちの将来像"), (2, "(1)", "将来像")]),
+    ("a contents page run into one line",
+     "緑川町総合戦略 目次 第1章 戦略の基本事項....... 1 1 策定の趣旨 ....... 1 2 計画期間 ....... 2 "
+     "第2章 戦略の展開 ....... 5 1 基本目標 ....... 5\n",
+     [(1, "第1章", "戦略の基本事項"), (2, "1", "策定の趣旨"), (2, "2", "計画期間"),
+      (1, "第2章", "戦略の展開"), (2, "1", "基本目標")]),
+    ("a contents page cut into one token per line",
+     "目\n次\nⅠ\n計画の考え方\n・・・・・\n1\n1\n策定の趣旨\n・・・・・\n1\n2\n計画期間\n・・・・・\n2\nⅡ\n施策の展開\n・・・・・\n3\n",
+     [(1, "Ⅰ", "計画の考え方"), (2, "1", "策定の趣旨"), (2, "2", "計画期間"), (1, "Ⅱ", "施策の展開")]),
+    ("parts without a code head the entries after them when the numbering restarts",
+     "目次\n基本構想\n第1章 将来像 ・・・ 2\n第2章 基本目標 ・・・ 5\n基本計画\n第1章 子育て ・・・ 10\n第2章 健康 ・・・ 20\n",
+     [(1, None, "基本構想"), (2, "第1章", "将来像"), (2, "第2章", "基本目標"),
+      (1, None, "基本計画"), (2, "第1章", "子育て"), (2, "第2章", "健康")]),
+    ("a contents entry and its body heading are one unit, the others come from the list",
+     "目次 1.計画の趣旨・・・・1 2.計画の期間・・・・2 (1)期間 (2)見直し 3.推進体制・・・・4 "
+     f"1.計画の趣旨 {PROSE}\n",
+     [(1, "1.", "計画の趣旨"), (1, "2.", "計画の期間"), (2, "(1)", "期間"), (2, "(2)", "見直し"),
+      (1, "3.", "推進体制")]),
+    # -- 2. codes apart from their titles ---------------------------------------------------------
+    ("a run of codes, then the run of titles",
+     "目 第1章 1 2 3 総論 ..... 1 趣旨 ..... 1 (1) 背景 ..... 2 位置づけ ..... 3 期間 ..... 4\n",
+     [(1, "第1章", "総論"), (2, "1", "趣旨"), (3, "(1)", "背景"), (2, "2", "位置づけ"), (2, "3", "期間")]),
+    ("codes displaced into a split contents header",
+     "目 第1 第2 次 基本的な考え方 ・・・・・・ 1 計画の趣旨 ・・・・・・ 2 計画の期間 ・・・・・・ "
+     "施策の展開 ・・・・・・ 3 子育て支援 ・・・・・・ 4\n",
+     [(1, "第1", "基本的な考え方"), (2, "1", "計画の趣旨"), (2, "2", "計画の期間"), (1, "第2", "施策の展開"),
+      (2, "1", "子育て支援")]),
+    ("page numbers that look like codes",
+     "北山町総合計画 前期基本計画 目 次 計画の概要 1 1 計画の性格 2 2 計画の期間 3 3 計画の構成 4 "
+     "4 進行管理 5\n",
+     [(1, None, "計画の概要"), (1, "1", "計画の性格"), (1, "2", "計画の期間"), (1, "3", "計画の構成"),
+      (1, "4", "進行管理")]),
+    ("an overview table flattened: numbers 1 … n, then n titles",
+     f"第 2 部 重点プロジェクト 1 2 3 子育て応援プロジェクト 健康長寿プロジェクト 観光交流プロジェクト 【趣 旨】 {PROSE}\n",
+     [(1, "第2部", "重点プロジェクト"), (2, "1", "子育て応援プロジェクト"), (2, "2", "健康長寿プロジェクト"),
+      (2, "3", "観光交流プロジェクト")]),
+    # -- 3. excerpts: lone markers and families that start mid-way --------------------------------
+    ("a page that begins at 4. and a lone (1)",
+     f"4.推進体制の整備\n{PROSE}\n(1) 庁内の体制\n{PROSE}\n",
+     [(1, "4.", "推進体制の整備"), (2, "(1)", "庁内の体制")]),
+    ("one Roman chapter of an excerpt",
+     f"Ⅲ 施策の展開\n{PROSE}\n- 主な取組を進めます。\n",
+     [(1, "Ⅲ", "施策の展開")]),
+    ("a lone bare number in the middle of prose stays text",
+     f"{PROSE}\n5 これは見出しではない\n{PROSE}\n", []),
+    # -- 4. leaders and wraps in contents lines ---------------------------------------------------
+    ("a row of a leader and a page number alone does not swallow the next entry",
+     "目次\n第1節 計画の趣旨\n…………………… 2\n第2節 計画の期間…………… 3\n",
+     [(1, "第1節", "計画の趣旨"), (1, "第2節", "計画の期間")]),
+    ("a long entry wrapped over two rows is one entry",
+     "目次\n(1)県民、市町村、関係機関との連携・協働、多様な\n地域間連携の促進\n(2)計画の推進・・・・5\n",
+     [(1, "(1)", "県民、市町村、関係機関との連携・協働、多様な地域間連携の促進"), (1, "(2)", "計画の推進")]),
+    # -- 5. copies ---------------------------------------------------------------------------------
+    ("a heading repeated at the top of each page is one unit",
+     f"第1章 総論\n{PROSE}\n- 2 -\n第1章 総論\n{PROSE}\n(1) 計画の趣旨\n{PROSE}\n",
+     [(1, "第1章", "総論"), (2, "(1)", "計画の趣旨")]),
+    # -- 6. numbers glued to titles, codes after list bullets --------------------------------------
+    ("a code after a list bullet heads its own text",
+     f"基本目標2 健康なまち\n{PROSE}\n・施策3 地域医療の充実\n{PROSE}\n・施策4 健康づくりの推進\n{PROSE}\n",
+     [(1, "基本目標2", "健康なまち"), (2, "施策3", "地域医療の充実"), (2, "施策4", "健康づくりの推進")]),
+    # -- 7. title extent ---------------------------------------------------------------------------
+    ("a quoted keyword before the title",
+     f"基本目標1 “つながる” 誰もが支え合うまち\n{PROSE}\n基本目標2 “ひろがる” 魅力あふれるまち\n{PROSE}\n",
+     [(1, "基本目標1", "“つながる” 誰もが支え合うまち"), (1, "基本目標2", "“ひろがる” 魅力あふれるまち")]),
+    ("a title wrapped after a comma",
+     f"第4節 「子育て支援計画」,\n「地域福祉計画」との関係\n{PROSE}\n",
+     [(1, "第4節", "「子育て支援計画」,「地域福祉計画」との関係")]),
+    # -- 9. a code alone on its row, ordinals without a counter word -------------------------------
+    ("a code alone on its row takes the title on the next",
+     f"Ⅰ\n計画の策定にあたって\n{PROSE}\nⅡ\n将来像\n{PROSE}\n",
+     [(1, "Ⅰ", "計画の策定にあたって"), (1, "Ⅱ", "将来像")]),
+    ("ordinals without a counter word",
+     f"第1 施策評価の概要\n{PROSE}\n第2 評価の結果\n{PROSE}\n",
+     [(1, "第1", "施策評価の概要"), (1, "第2", "評価の結果")]),
+    # -- 10. families --------------------------------------------------------------------------------
+    ("(ア) and ア under (1)",
+     f"(1) 子育て\n(ア) 保育の充実\n{PROSE}\n(イ) 相談の充実\n{PROSE}\n(2) 教育\nア 学校の整備\n{PROSE}\nイ 学習の支援\n{PROSE}\n",
+     [(1, "(1)", "子育て"), (2, "(ア)", "保育の充実"), (2, "(イ)", "相談の充実"), (1, "(2)", "教育"),
+      (2, "ア", "学校の整備"), (2, "イ", "学習の支援")]),
+    ("a bracketed word never seen before, then a number",
+     f"【対策1】若い世代の定住\n{PROSE}\n【対策2】移住の促進\n{PROSE}\n",
+     [(1, "対策1", "若い世代の定住"), (1, "対策2", "移住の促進")]),
+    ("➀ beside ① is one family",
+     f"➀ 防災の推進\n{PROSE}\n② 防犯の推進\n{PROSE}\n",
+     [(1, "➀", "防災の推進"), (1, "②", "防犯の推進")]),
+    ("kanji numerals and spaces inside 第 N 章",
+     f"第一部 基本構想\n第 1 章 将来像\n{PROSE}\n第三章 基本目標\n{PROSE}\n",
+     [(1, "第1部", "基本構想"), (2, "第1章", "将来像"), (2, "第3章", "基本目標")]),
+    ("N−M with a minus sign",
+     f"施策2−1 地域福祉\n{PROSE}\n施策2−2 高齢者福祉\n{PROSE}\n",
+     [(1, "施策2-1", "地域福祉"), (1, "施策2-2", "高齢者福祉")]),
+    ("ⅰ under Ⅰ",
+     f"Ⅰ 安心のまち\nⅰ 防災\n{PROSE}\nⅱ 防犯\n{PROSE}\n",
+     [(1, "Ⅰ", "安心のまち"), (2, "ⅰ", "防災"), (2, "ⅱ", "防犯")]),
+    ("a level word without a number, recurring",
+     f"重点施策、見守りの地域づくり\n{PROSE}\n重点施策、若者への支援\n{PROSE}\n",
+     [(1, None, "見守りの地域づくり"), (1, None, "若者への支援")]),
+    # -- 11. a title that begins like a quantity ------------------------------------------------------
+    ("a title that begins with a counter-like kanji",
+     f"1 計画の目的\n{PROSE}\n2 まちの現状\n{PROSE}\n3 人が集うまちづくり\n{PROSE}\n",
+     [(1, "1", "計画の目的"), (1, "2", "まちの現状"), (1, "3", "人が集うまちづくり")]),
+    ("a wrapped sentence that starts with a quantity stays text",
+     f"1 計画の目的\n本市では、これまでの取組を踏まえて\n2 つの視点から計画を見直しました。\n2 まちの現状\n{PROSE}\n",
+     [(1, "1", "計画の目的"), (1, "2", "まちの現状")]),
+]
+
+
+@pytest.mark.parametrize("name, text, expected", CASES, ids=[c[0] for c in CASES])
+def test_outline(name: str, text: str, expected: Outline) -> None:
+    assert outline(text) == expected
