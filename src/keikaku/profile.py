@@ -126,6 +126,7 @@ class ContentsWeights:
     page_ends_row: float = 2.0  # a page number at the end of a row that holds its title
     page_like_code: float = -2.0  # a page number that would be the next bare code, before a title
     noise: float = -1.5  # a number that is neither a page number nor a code
+    noise_in_run: float = -0.5  # … right after another such number not higher (page numbers printed together)
     left_in_queue: float = -2.0  # a displaced code that no title took
     join_same_line: float = 1.0  # a space inside a title on one line (run-on text)
     join_next_line: float = -1.0  # a title continued on the next line

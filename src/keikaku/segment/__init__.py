@@ -240,6 +240,24 @@ def _shortens(a: str, b: str) -> bool:
 
 
 
+def _place(node: Node, holder: Node, before: list[Node | None], after: list[Node | None]) -> None:
+    """Put a unit made from a contents entry where the list puts it: right after the unit of the
+    entry before it (its sibling in the list), else right before the unit of the entry after it,
+    else in ``holder`` (the unit of its parent entry, or the contents node)."""
+    anchor = next((n for n in before if n is not None), None)
+    if anchor is None:
+        anchor = next((n for n in after if n is not None and not n.from_contents), None)
+        offset = 0
+    else:
+        offset = 1
+    if anchor is None or anchor.parent is None:
+        holder.add_child(node)
+        return
+    parent = anchor.parent
+    parent.children.insert(next(i for i, c in enumerate(parent.children) if c is anchor) + offset, node)
+    node.parent = parent
+
+
 def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> list[str]:
     """Point each contents entry at the unit it names and give that unit the entry's page.  An
     entry of a list that announced itself whose unit is not in the text (an excerpt, a summary,
@@ -264,6 +282,9 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
         coded = [e.marker is not None for e in block.entries]
         alone = 2 * sum(1 for k, c in enumerate(coded) if c and k not in made) >= sum(coded)
         parents = {e.parent for e in block.entries}
+        siblings: dict[int | None, list[int]] = {}
+        for k, e in enumerate(block.entries):
+            siblings.setdefault(e.parent, []).append(k)
         for k, (entry, item) in enumerate(zip(block.entries, items)):
             if k in made:
                 continue
@@ -277,7 +298,8 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                         level=marker.style if marker is not None else "contents",
                         code=(marker.code or None) if marker is not None else None, title=title, subtitle=subtitle,
                         heading_spans=list(item.spans), page=item.page, from_contents=True)
-            holder.add_child(node)
+            _place(node, holder, [made.get(j) for j in siblings.get(entry.parent, []) if j < k][::-1],
+                   [made.get(j) for j in siblings.get(entry.parent, []) if j > k])
             made[k] = node
             missing.append(item)
         gone = {id(it) for it in missing}

@@ -58,9 +58,9 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
     """Why reading ``mk`` of row ``i`` cannot be a heading (None if it can); ``prev`` is the
     previous row with text."""
     title = mk.title
-    if mk.bulleted:
+    if mk.bulleted and not (mk.labelled or mk.compound):
         return "written after a list bullet: an entry of a list, not a heading"
-    if mk.quantity:
+    if mk.quantity and not _title_like_quantity(mk):
         return "a number followed by a counter: a quantity, not a heading"
     if not title and not mk.known and mk.code[-1:].isdigit() and is_quantity is not None \
             and (j := _next_row(rows, i)) is not None and is_quantity(rows[j].core):
@@ -86,6 +86,8 @@ def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | No
     """What makes reading ``mk`` of row ``i`` doubtful: the row looks like a numbered paragraph,
     or like the continuation of the sentence above.  A doubtful reading is a heading only when
     a sequence of its style supports it (…② ⏎ a caption ⏎ ③ 行政マネジメント is one)."""
+    if mk.quantity:
+        return "a number followed by a counter (3 人が…): a heading only when its sequence runs through it"
     if mk.known:
         return None
     title = mk.title
@@ -101,6 +103,14 @@ def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | No
             and rows[prev].core[-1] not in _SENTENCE_END:
         return f"continues the unfinished sentence of line {rows[prev].line}"
     return None
+
+
+def _title_like_quantity(mk: Marker) -> bool:
+    """``3 人が集うまちづくり``: a counter-like first character in what reads as a short title (no
+    sentence, no particle at its end), which a sequence 1, 2, 3 may make a heading."""
+    title = mk.title
+    return 0 < len(title) <= LONE_TITLE and "。" not in title and not _TITLE_END.search(title) \
+        and title[1:2] in ("が", "の", "を", "と", "に", "は", "も", "で", "へ")
 
 
 def _next_row(rows: list[Row], i: int) -> int | None:
@@ -157,7 +167,10 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
     verdicts: list[tuple[int, Marker, str | None]] = []
     for k, ((i, mk), length) in enumerate(zip(readings, run_of)):
         why = doubts[k]
-        if mk.number == 0 and not mk.code:
+        if mk.bulleted:  # ・施策3 title ⏎ text: a code after a bullet heads its own text, or is a list's entry
+            verdicts.append((i, mk, None if why is None and lone_heading(mk, rows, marks, i, furniture) else
+                             "written after a list bullet: an entry of a list (no text of its own after it)"))
+        elif mk.number == 0 and not mk.code:
             verdicts.append((i, mk, None if why is None and unnumbered.get(mk.style, 0) >= 2 else
                              why or f"a level word without a number that occurs once ({mk.style})"))
         elif why is not None:  # doubtful: only a sequence of sure readings makes it a heading
@@ -215,7 +228,7 @@ def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furnitu
     of its row, a short title (on the row or the next one) that does not end mid-phrase, and
     text of its own after it (prose, bullets, a section).  Excerpts and separate pages hold lone
     markers: a page that begins at 4. or Ⅲ, one (1) under its heading."""
-    if mk.start != 0 or mk.number > LONE_NUMBER:
+    if mk.start != 0 and not mk.bulleted or mk.number > LONE_NUMBER:
         return False
     if mk.style == "1" and mk.number != 1 and "、" not in rows[i].core[mk.end:mk.title_start] \
             and not _page_start(rows, i, furniture):

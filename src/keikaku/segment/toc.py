@@ -438,7 +438,12 @@ class _Reading:
         if t.kind is Tok.NUMBER and not t.leads:
             s = st.fork()
             s.drop(k)
-            s.score += w.noise
+            before = self.tokens[k - 1] if k > 0 else None
+            # Page numbers printed together apart from their entries (… 計画期間 1 1 2 ・・・): a
+            # number after a number not lower than it costs less than a number alone.
+            in_run = before is not None and before.kind is Tok.NUMBER and (before.value or 0) <= (t.value or 0) \
+                and (st.noise is not None and st.noise[0] == k - 1 or st.cur is not None and st.cur.page == k - 1)
+            s.score += w.noise_in_run if in_run else w.noise
             out.append(s)
         return out
 
@@ -584,9 +589,10 @@ class ListFinder:
         return out
 
     def _bullet_alone(self, j: int) -> bool:
-        """A bullet alone on its row (or run-on piece): the bullet of a title that follows, not a
-        decoration row, inside a list."""
-        return len(self.rows[j].core) == 1 and self.rows[j].core in _BULLETS
+        """A bullet alone on its row (or run-on piece), or a row of leader dots (・・・・): part of
+        a list, not a decoration row, inside it."""
+        core = self.rows[j].core
+        return len(core) == 1 and core in _BULLETS or bool(_LEADER.fullmatch(core))
 
     # -- where a list starts -----------------------------------------------------------------------
     def header(self, i: int) -> tuple[list[int], list[int], int] | None:

@@ -193,6 +193,10 @@ class Vocabulary:
             pos += 1
             while pos < len(core) and core[pos] == " ":
                 pos += 1
+        if core[pos:pos + 1] == "・" and not bulleted:  # ・施策3 title, ・2-3 title: a code after a bullet
+            after = pos + 1 + (core[pos + 1:pos + 2] == " ")
+            return self._labelled(core, after, True) or [mk for mk in self._compound(core, after, True)
+                                                         if len(mk.path) > 1 and not mk.style[:1].isalpha()]
         found: list[Marker] = []
         close = _OPEN_CLOSE.get(core[pos]) if pos < len(core) else None
         if close is not None and core[pos] != "(":
@@ -208,14 +212,8 @@ class Vocabulary:
         found.extend(self._labelled(core, pos, bulleted))
         if found:
             return found
-        m = _CODE.match(core, pos)
-        if m:
-            prefix = m.group("prefix") or ""
-            path = _path(m.group("code"))
-            style, code = style_code(prefix, path, circled=m.group("code")[-1] in _CIRCLED)
-            kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
-            found.append(self._make(core, style, path, code, kind, pos, m.end(), False, False, False, 50,
-                                    bulleted, arabic=True))
+        found.extend(self._compound(core, pos, bulleted))
+        if found:
             return found
         m = _KANA_NUM.match(core, pos)
         if m:
@@ -239,6 +237,17 @@ class Vocabulary:
         if found:
             return found
         return self._unknown(core, pos, bulleted) or self._unnumbered(core, pos, bulleted)
+
+    def _compound(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
+        """A compound code (2-1, 4-10-1, み2-1, 1-①) at ``pos``."""
+        m = _CODE.match(core, pos)
+        if not m:
+            return []
+        prefix = m.group("prefix") or ""
+        path = _path(m.group("code"))
+        style, code = style_code(prefix, path, circled=m.group("code")[-1] in _CIRCLED)
+        kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
+        return [self._make(core, style, path, code, kind, pos, m.end(), False, False, False, 50, bulleted, arabic=True)]
 
     def _unnumbered(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
         """A level word with no number, then 、 or : and a title (重点施策、子どもを見守る地域づくり):
@@ -320,12 +329,12 @@ class Vocabulary:
         return Marker(style, path[-1], path, code, kind, start, end, title_start, labelled, known, minor, order,
                       bulleted, quantity, title)
 
-    def _finish(self, core: str, mk: Marker, start: int, end: int) -> Marker:
-        """A labelled marker read inside brackets: the marker spans the brackets."""
+    def _finish(self, core: str, mk: Marker, start: int, end: int, bulleted: bool | None = None) -> Marker:
+        """A labelled marker read inside brackets (or after a bullet): the marker spans them."""
         sep = _SEP.match(core, end)
         title_start = sep.end() if sep else end
         return Marker(mk.style, mk.number, mk.path, mk.code, mk.kind, start, end, title_start, mk.labelled, mk.known,
-                      mk.minor, mk.order, mk.bulleted, False, core[title_start:])
+                      mk.minor, mk.order, mk.bulleted if bulleted is None else bulleted, False, core[title_start:])
 
     def is_quantity(self, title: str) -> bool:
         """True when ``title`` begins with a counter: the number before it was a quantity."""
