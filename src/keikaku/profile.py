@@ -443,7 +443,8 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
 def _weights(cls: Any, source: str, rule: str, raw: dict[str, Any]) -> Any:
     """A table of numbers (``[contents]``, ``[confidence]``): every key a field of ``cls``."""
     r = _Reader(source, rule, raw)
-    values = {f.name: type(f.default)(r.get(f.name, (int, float), f.default)) for f in dataclasses.fields(cls)}
+    values = {f.name: type(f.default)(r.get(f.name, (int, float), f.default))  # type: ignore[misc]
+              for f in dataclasses.fields(cls)}
     r.finish()
     return cls(**values)
 

@@ -279,8 +279,8 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                 made[k] = target
         # An entry without a code becomes a unit only when the list stands for units that are
         # not in the text (most coded entries name none: a contents page alone) or it heads others.
-        coded = [e.marker is not None for e in block.entries]
-        alone = 2 * sum(1 for k, c in enumerate(coded) if c and k not in made) >= sum(coded)
+        has_code = [e.marker is not None for e in block.entries]
+        alone = 2 * sum(1 for k, c in enumerate(has_code) if c and k not in made) >= sum(has_code)
         parents = {e.parent for e in block.entries}
         siblings: dict[int | None, list[int]] = {}
         for k, e in enumerate(block.entries):

@@ -279,10 +279,10 @@ def restart_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, head
             by_style.setdefault(mk.style, []).append(i)
     parts: dict[int, Heading] = {}
     taken = set(listed) | {r for h in headings.values() for r in h.rows}
-    first_of = {}  # the first row of each style
+    first_of: dict[str, int] = {}  # the first row of each style
     for i in order:
         first_of.setdefault(headings[i].marker.style, i)
-    for style, rows_of in by_style.items():
+    for rows_of in by_style.values():
         firsts = [i for i in rows_of if headings[i].marker.number <= 1]
         if len(firsts) < 2:
             continue

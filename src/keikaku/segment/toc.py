@@ -520,6 +520,7 @@ def nest_entries(entries: list[Entry]) -> None:
             else:
                 e.parent = entries[previous].parent if previous is not None else None
             continue
+        path: tuple[int, ...]
         if e.marker is None:
             style, path, minor, labelled = "•" + (e.decoration or ""), (k,), False, True
             if not any(o.style == style for o in stack):
@@ -716,8 +717,9 @@ class ListFinder:
         block.header_text = "".join(self.rows[h].source() for h in header)
         for n, d in enumerate(drafts, start=1):
             block.entries.append(self._entry(tokens, d))
-            said = {d.code: "code (printed apart from its title)" if d.moved else "code", d.bullet: "bullet",
-                    d.page: "page number", **{k: "title" for k in d.title}, **{k: "leader" for k in d.other}}
+            said: dict[int | None, str] = {
+                d.code: "code (printed apart from its title)" if d.moved else "code", d.bullet: "bullet",
+                d.page: "page number", **{k: "title" for k in d.title}, **{k: "leader" for k in d.other}}
             for k, what in said.items():
                 if k is not None:
                     block.roles.setdefault(tokens[k].row, []).append(f"entry {n} {what}: {tokens[k].text[:20]}")
