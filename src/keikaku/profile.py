@@ -179,6 +179,8 @@ class Profile:
     value_sections: frozenset[str] = field(default=frozenset())
     outline: tuple[OutlineLevel, ...] = field(default=())
     contents: ContentsWeights = field(default_factory=ContentsWeights)
+    # Contents entries without a code that never head others (はじめに, 資料編, 計画の見方).
+    contents_leaves: tuple[re.Pattern[str], ...] = field(default=())
     confidence: ConfidenceWeights = field(default_factory=ConfidenceWeights)
 
     @property
@@ -434,7 +436,7 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
                       counters=tuple(_strings(source, "counters", top.get("counters", list, []))),
                       section_names=frozenset(_strings(source, "section_names", top.get("section_names", list, []))),
                       value_sections=frozenset(_strings(source, "value_sections", top.get("value_sections", list, []))),
-                      outline=outline, contents=_weights(ContentsWeights, source, "contents", top.get("contents", dict, {})),
+                      outline=outline, contents_leaves=top.regexes("contents_leaves"), contents=_weights(ContentsWeights, source, "contents", top.get("contents", dict, {})),
                       confidence=_weights(ConfidenceWeights, source, "confidence", top.get("confidence", dict, {})))
     top.finish()
     return profile

@@ -281,7 +281,7 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
         # not in the text (most coded entries name none: a contents page alone) or it heads others.
         has_code = [e.marker is not None for e in block.entries]
         alone = 2 * sum(1 for k, c in enumerate(has_code) if c and k not in made) >= sum(has_code)
-        parents = {e.parent for e in block.entries}
+        parents = {e.parent for k, e in enumerate(block.entries) if k not in made}  # heads of units from the list
         siblings: dict[int | None, list[int]] = {}
         for k, e in enumerate(block.entries):
             siblings.setdefault(e.parent, []).append(k)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from ..normalize import compact_code
 from ..profile import ContentsWeights
@@ -35,11 +36,12 @@ from .vocabulary import DECORATIONS, Marker, Vocabulary
 
 # A leader: two or more dots or middle dots (… is "..." in the matching form), spaces allowed between.
 _LEADER = re.compile(r"(?:[.・·](?: ?[.・·])+)")
-_NUMBER = re.compile(r"\d{1,4}")
+_PAGE_AFTER_LEADER = re.compile(r"\d{1,3}(?!\d)")  # …… 12 (…2016 is a date, not a page)
 _PAGE_WORD = re.compile(r"(?:(?P<a>\d{1,4}) ?(?:ページ|頁)|(?:[pP]\.?|ページ) ?(?P<b>\d{1,4}))")
 _TRAILING_NUMBER = re.compile(r"(?<=\S) (?P<n>\d{1,4})$")
 _HEAD_OPEN = re.compile(r"^[(〔【<\[≪《]?目$")
 _HEAD_CLOSE = re.compile(r"^次[)〕】>\]≫》]?$")
+_HEAD_LEADS = re.compile(r"^[(〔【<\[≪《]?目 ?次[)〕】>\]≫》]? (?=\S)")
 _HEAD_WHOLE = re.compile(r"^[(〔【<\[≪《]?目 ?次[)〕】>\]≫》]?$")
 _DECOR = re.compile(r"^[-‐―—─=_~〜*＊◇◆□■・]+$")  # a row of dashes or decoration alone
 _BULLETS = DECORATIONS + "・"
@@ -82,11 +84,13 @@ class Token:
     trails: bool = False  # last of a row of several tokens, after a title or a leader on the row
 
 
-def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern[str] | None = None) -> list[Token]:
-    """The tokens of row ``i``; together they cover every character of its core.  ``list_prefix``:
-    the list bullet of the text extraction (``- ``), read before a code as part of it."""
+def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern[str] | None = None,
+             skip: int = 0) -> list[Token]:
+    """The tokens of row ``i`` (from matching column ``skip`` of its core); together they cover
+    every character of its core.  ``list_prefix``: the list bullet of the text extraction
+    (``- ``), read before a code as part of it."""
     row = rows[i]
-    core, base = row.core, row.core_start
+    core, base = row.core[skip:], row.core_start + skip
     out: list[Token] = []
 
     def add(kind: Tok, a: int, b: int, marker: Marker | None = None, value: int | None = None) -> None:
@@ -124,6 +128,11 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
     if _HEAD_WHOLE.match(core) or _HEAD_OPEN.match(core) or _HEAD_CLOSE.match(core) or core in ("頁", "ページ"):
         add(Tok.HEADER, 0, len(core))
         return out
+    head = _HEAD_LEADS.match(core)
+    if head:  # 目 次 第1章 基本的な考え方 ・・・ 1: the header, then the first entry on its row
+        add(Tok.HEADER, 0, head.end())
+        rest = tokenize(rows, i, vocab, list_prefix, head.end())
+        return out + rest
     if _DECOR.match(core) and not (len(core) == 1 and core in _BULLETS) and not _LEADER.fullmatch(core):
         add(Tok.DECOR, 0, len(core))
         return out
@@ -145,8 +154,8 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
         text(k, m.start())
         add(Tok.LEADER, m.start(), m.end())
         k = m.end()
-        num = _NUMBER.match(core, k + (core[k:k + 1] == " "))
-        if num and not core[num.end():num.end() + 1].isdigit():
+        num = _PAGE_AFTER_LEADER.match(core, k + (core[k:k + 1] == " "))
+        if num:
             add(Tok.NUMBER, k, num.end(), value=int(num.group()))
             k = num.end()
     text(k, len(core))
@@ -504,13 +513,13 @@ class _OpenEntry:
     labelled: bool
 
 
-def nest_entries(entries: list[Entry]) -> None:
+def nest_entries(entries: list[Entry], leaves: Any = None) -> None:
     """Set each entry's parent.  A style already open closes what is inside it, a new style opens
     inside the innermost open entry, a compound code nests under its prefix (:mod:`.levels`'s
     rules).  An entry without a code is a part above the coded entries when it has a bullet (●
     前期基本計画) or when the numbering restarts after it (基本構想 ⏎ 第1章 … 基本計画 ⏎ 第1章);
     otherwise it is a leaf beside the entry before it (はじめに, 計画の見方)."""
-    parts = _parts(entries)
+    parts = _parts(entries, leaves)
     stack: list[_OpenEntry] = []
     previous: int | None = None
     for k, e in enumerate(entries):
@@ -534,9 +543,21 @@ def nest_entries(entries: list[Entry]) -> None:
         previous = k
 
 
-def _parts(entries: list[Entry]) -> set[int]:
-    """Entries without a code that head the coded entries after them."""
+def _parts(entries: list[Entry], leaves: Any = None) -> set[int]:
+    """Entries without a code that head the coded entries after them: with a bullet (●), above
+    a numbering that starts again after them, or the name of a part above the list's first
+    numbered entry (塩谷町人口ビジョン ⏎ 第1章 …) — never a word that opens or closes a plan
+    (はじめに, 資料編, 計画の見方: ``contents_leaves`` of the vocabulary)."""
+    def leaf(e: Entry) -> bool:
+        return leaves is not None and bool(leaves.match(compact_code(e.title)))
+
     parts = {k for k, e in enumerate(entries) if e.marker is None and e.decoration and not _listed(e)}
+    first = next((k for k, e in enumerate(entries) if e.marker is not None), len(entries))
+    for k in range(first):
+        e, nxt = entries[k], entries[k + 1] if k + 1 < len(entries) else None
+        if e.marker is None and not e.decoration and not leaf(e) and nxt is not None and nxt.marker is not None \
+                and nxt.marker.number == 1:
+            parts.add(k)
     restarting: set[str] = set()
     seen: set[str] = set()
     for k, e in enumerate(entries):
@@ -597,10 +618,13 @@ class ListFinder:
 
     # -- where a list starts -----------------------------------------------------------------------
     def header(self, i: int) -> tuple[list[int], list[int], int] | None:
-        """(header rows, rows of codes displaced between 目 and 次, first row of the list)."""
+        """(header rows, rows of codes displaced between 目 and 次, first row of the list); a row
+        that begins with 目次 and goes on with the first entry is a header row of its own list."""
         core = self.rows[i].core
         if self.marks[i].role is Role.CONTENTS_HEADER or _HEAD_WHOLE.match(core):
             return [i], [], i + 1
+        if _HEAD_LEADS.match(core):
+            return [], [], i
         if not _HEAD_OPEN.match(core):
             return None
         ahead = self.next_rows(i, DISPLACED_HEAD + 1)
@@ -725,9 +749,14 @@ class ListFinder:
                     block.roles.setdefault(tokens[k].row, []).append(f"entry {n} {what}: {tokens[k].text[:20]}")
         for k in left:
             t = tokens[k]
+            if t.kind is Tok.HEADER and t.row not in header:  # 目 次 第1章 …: the header on the entry's row
+                block.header_spans.append(self.rows[t.row].span(t.start, t.end))
+                block.header_text += self.rows[t.row].source(t.start, t.end)
+                block.roles.setdefault(t.row, []).append(f"contents header: {t.text}")
+                continue
             block.left.append((self.rows[t.row].span(t.start, t.end), self.rows[t.row].source(t.start, t.end)))
             block.roles.setdefault(t.row, []).append(f"no entry ({t.kind.value}): {t.text[:20]}")
-        nest_entries(block.entries)
+        nest_entries(block.entries, self.vocab.contents_leaves)
         moved = sum(1 for e in block.entries if e.moved)
         first, last = self.rows[block.rows[0]].line, self.rows[block.rows[-1]].line
         block.reasons.append(f"lines {first}-{last}, {why}: {len(block.entries)} entries"

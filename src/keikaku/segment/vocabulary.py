@@ -178,6 +178,7 @@ class Vocabulary:
         self._any_style = _one_of(tuple(st.pattern for st in self.styles))
         self.furniture = _one_of(profile.furniture)
         self.contents_headers = _one_of(profile.contents_headers)
+        self.contents_leaves = _one_of(profile.contents_leaves or generic.contents_leaves)
         self._values = re.compile("(?:" + "|".join(_spaced(n) for n in self.value_sections) + r")[ \t:]+") \
             if self.value_sections else None
 
