@@ -73,11 +73,11 @@ CASES: list[tuple[str, str, Outline]] = [
      "施策の展開 ・・・・・・ 3 1 子育て支援 ・・・・・・ 4\n",
      [(1, "第1", "基本的な考え方"), (2, "1", "計画の趣旨"), (2, "2", "計画の期間"), (1, "第2", "施策の展開"),
       (2, "1", "子育て支援")]),
-    ("page numbers that look like codes",
+    ("page numbers that look like codes; a part name above the first numbered entry",
      "北山町総合計画 前期基本計画 目 次 計画の概要 1 1 計画の性格 2 2 計画の期間 3 3 計画の構成 4 "
      "4 進行管理 5\n",
-     [(1, None, "計画の概要"), (1, "1", "計画の性格"), (1, "2", "計画の期間"), (1, "3", "計画の構成"),
-      (1, "4", "進行管理")]),
+     [(1, None, "計画の概要"), (2, "1", "計画の性格"), (2, "2", "計画の期間"), (2, "3", "計画の構成"),
+      (2, "4", "進行管理")]),  # a name without a code above the first numbered entry heads the list
     ("an overview table flattened: numbers 1 … n, then n titles",
      f"第 2 部 重点プロジェクト 1 2 3 子育て応援プロジェクト 健康長寿プロジェクト 観光交流プロジェクト 【趣 旨】 {PROSE}\n",
      [(1, "第2部", "重点プロジェクト"), (2, "1", "子育て応援プロジェクト"), (2, "2", "健康長寿プロジェクト"),

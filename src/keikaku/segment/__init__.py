@@ -225,10 +225,12 @@ class _Units:
         title = heading_key("", entry.title or entry.text)[1]
         found = free(self.by_key.get(entry.key)) if entry.key else None
         found = found or free(self.by_title.get(title))
+        code = entry.marker.code if entry.marker is not None else ""
         if found is None and len(title) >= 4:
-            code = entry.marker.code if entry.marker is not None else ""
             found = free([n for t, n in self.nodes if t and _shortens(title, t) and (not code or not n.code
                                                                                      or n.code == code)])
+        if found is None and code and title:  # Ⅰ 序 in the list, Ⅰ 序論 in the text: the same code, one title cut
+            found = free([n for t, n in self.nodes if n.code == code and t and (t.startswith(title) or title.startswith(t))])
         return found
 
 

@@ -220,7 +220,7 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
 
 LONE_TITLE = 40  # a heading that no sequence supports has a title at most this long
 LONE_NUMBER = 20  # … and a number at most this high (a page may begin at 4. or Ⅲ, not at 37)
-_TITLE_END = re.compile(r"(?:[、,のはがをにでともへや]|から|まで|より)$")
+_TITLE_END = re.compile(r"(?:[、,のはがをでともへや]|から|まで|より)$")  # (…に ends titles: はじめに, …のために)
 
 
 def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furniture: Furniture) -> bool:
@@ -249,7 +249,7 @@ def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furnitu
     role, core = marks[k].role, rows[k].core
     if role in (Role.BULLET, Role.SECTION, Role.VALUE_SECTION, Role.TABLE):
         return True
-    if role is Role.MARKER and any(o.style != mk.style and o.title and not o.quantity for o in marks[k].markers):
+    if role is Role.MARKER and any(o.style != mk.style and not o.quantity for o in marks[k].markers):
         return True  # a heading of another style right below it: 重点戦略4 ⏎ 3、プログラム ⏎ text
     return role is Role.TEXT and ("。" in core or len(core) >= CONTINUATION_MIN)
 

@@ -41,6 +41,7 @@ _PAGE_WORD = re.compile(r"(?:(?P<a>\d{1,4}) ?(?:ページ|頁)|(?:[pP]\.?|ペー
 _TRAILING_NUMBER = re.compile(r"(?<=\S) (?P<n>\d{1,4})$")
 _HEAD_OPEN = re.compile(r"^[(〔【<\[≪《]?目$")
 _HEAD_CLOSE = re.compile(r"^次[)〕】>\]≫》]?$")
+_HEAD_CLOSE_LEADS = re.compile(r"^次[)〕】>\]≫》]? (?=\S)")
 _HEAD_LEADS = re.compile(r"^[(〔【<\[≪《]?目 ?次[)〕】>\]≫》]? (?=\S)")
 _HEAD_WHOLE = re.compile(r"^[(〔【<\[≪《]?目 ?次[)〕】>\]≫》]?$")
 _DECOR = re.compile(r"^[-‐―—─=_~〜*＊◇◆□■・]+$")  # a row of dashes or decoration alone
@@ -128,8 +129,8 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
     if _HEAD_WHOLE.match(core) or _HEAD_OPEN.match(core) or _HEAD_CLOSE.match(core) or core in ("頁", "ページ"):
         add(Tok.HEADER, 0, len(core))
         return out
-    head = _HEAD_LEADS.match(core)
-    if head:  # 目 次 第1章 基本的な考え方 ・・・ 1: the header, then the first entry on its row
+    head = _HEAD_LEADS.match(core) or _HEAD_CLOSE_LEADS.match(core)
+    if head:  # 目 次 第1章 基本的な考え方 ・・・ 1 (or 次 序 after 目 Ⅰ): the header, then the first entry
         add(Tok.HEADER, 0, head.end())
         rest = tokenize(rows, i, vocab, list_prefix, head.end())
         return out + rest
@@ -629,11 +630,14 @@ class ListFinder:
             return None
         ahead = self.next_rows(i, DISPLACED_HEAD + 1)
         for k, j in enumerate(ahead):
-            if _HEAD_CLOSE.match(self.rows[j].core):
+            close = self.rows[j].core
+            if _HEAD_CLOSE.match(close) or _HEAD_CLOSE_LEADS.match(close):
                 between = ahead[:k]
-                if all(self._code_alone(r) for r in between):
+                if not all(self._code_alone(r) for r in between):
+                    return None
+                if _HEAD_CLOSE.match(close):
                     return [i, j], between, j + 1
-                return None
+                return [i], between, j  # 次 序: the list begins on the row that closes the header
         if ahead and self._code_alone(ahead[0]):  # 目 (次 lost) ⏎ 第1章 ⏎ 1 ⏎ …
             return [i], [], i + 1
         return None
@@ -647,7 +651,7 @@ class ListFinder:
         """The rows of a list that starts at row ``first``: until prose, a table, a section name,
         two blank rows, a page break, or a line that repeats an entry (the body begins)."""
         kept: list[int] = []
-        keys: set[str] = set()
+        keys: set[tuple[str, str]] = set()
         blanks = 0
         j = first
         while j < len(self.rows):
@@ -678,8 +682,9 @@ class ListFinder:
             if mark.role in (Role.SECTION, Role.VALUE_SECTION) and not self._entry_follows(j):
                 return _Scan(kept, "section", j)
             key = self._key(toks)
-            if key is not None and key in keys and not self._entry_follows(j):
-                return _Scan(kept, "repeat", j)
+            if key is not None and not self._entry_follows(j) and (key in keys or key[0] and any(
+                    k[0] == key[0] and key[1].startswith(k[1]) for k in keys)):
+                return _Scan(kept, "repeat", j)  # the body begins: 1.計画の趣旨 again (or Ⅰ 序 as Ⅰ 序論)
             if key is not None:
                 keys.add(key)
             kept.append(j)
@@ -692,18 +697,23 @@ class ListFinder:
         """Row ``j`` is an entry: it has a leader or page number, or the next row starts with one."""
         if any(t.kind in (Tok.LEADER, Tok.PAGE) for t in self.tokens(j)):
             return True
-        nxt = self.next_rows(j, 1)
-        return bool(nxt) and bool(self.tokens(nxt[0])) and self.tokens(nxt[0])[0].kind in (Tok.LEADER, Tok.NUMBER, Tok.PAGE)
+        nxt = j + 1
+        while nxt < len(self.rows) and self.rows[nxt].blank:
+            nxt += 1
+        if nxt >= len(self.rows) or self.marks[nxt].role is Role.FURNITURE and not self._bullet_alone(nxt):
+            return False  # a page break after it: the body's heading at the foot of a page
+        toks = self.tokens(nxt)
+        return bool(toks) and toks[0].kind in (Tok.LEADER, Tok.NUMBER, Tok.PAGE)
 
     @staticmethod
-    def _key(toks: list[Token]) -> str | None:
-        """What a row names, to see the body repeat the list: a code with its title, or a title of
-        four characters or more."""
-        words = [t for k, t in enumerate(toks) if t.kind is Tok.TITLE or k == 0 and t.kind in (Tok.CODE, Tok.NUMBER)]
-        if not any(t.kind is Tok.TITLE for t in words):
+    def _key(toks: list[Token]) -> tuple[str, str] | None:
+        """What a row names, to see the body repeat the list: (code, title), the code empty for a
+        title alone (of four characters or more)."""
+        code = compact_code(toks[0].text) if toks and toks[0].kind in (Tok.CODE, Tok.NUMBER) else ""
+        title = compact_code("".join(t.text for t in toks if t.kind is Tok.TITLE))
+        if not title or not code and len(title) < 4:
             return None
-        key = compact_code("".join(t.text for t in words))
-        return key if len(key) >= 4 else None
+        return code, title
 
     # -- reading one list --------------------------------------------------------------------------
     def read(self, header: list[int], displaced: list[int], scan: _Scan, why: str) -> Block | None:
@@ -714,7 +724,7 @@ class ListFinder:
             return None
         # A list that ran into the body: its last entry, right above the prose and without the
         # page number the others have, is the body's first heading.
-        if scan.stop == "prose" and scan.stop_row is not None and len(block.entries) >= 3:
+        if scan.stop in ("prose", "page") and scan.stop_row is not None and len(block.entries) >= 3:
             last = block.entries[-1]
             with_pages = sum(1 for e in block.entries if e.page is not None)
             last_rows = {s.line for s in last.spans}
