@@ -63,7 +63,8 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
     if mk.quantity and not _title_like_quantity(mk):
         return "a number followed by a counter: a quantity, not a heading"
     if not title and not mk.known and mk.code[-1:].isdigit() and is_quantity is not None \
-            and (j := _next_row(rows, i)) is not None and is_quantity(rows[j].core):
+            and (j := _next_row(rows, i)) is not None and is_quantity(rows[j].core) \
+            and not _title_like_text(rows[j].core):
         return "a number followed by a counter on the next piece: a quantity, not a heading"
     if title and not has_letters(title):
         return "the text after the number has no words (a table row or a figure)"
@@ -108,7 +109,10 @@ def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | No
 def _title_like_quantity(mk: Marker) -> bool:
     """``3 人が集うまちづくり``: a counter-like first character in what reads as a short title (no
     sentence, no particle at its end), which a sequence 1, 2, 3 may make a heading."""
-    title = mk.title
+    return _title_like_text(mk.title)
+
+
+def _title_like_text(title: str) -> bool:
     return 0 < len(title) <= LONE_TITLE and "。" not in title and not _TITLE_END.search(title) \
         and title[1:2] in ("が", "の", "を", "と", "に", "は", "も", "で", "へ")
 
@@ -242,8 +246,8 @@ def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furnitu
     if not has_letters(title) or len(title) > LONE_TITLE or "。" in title or _TITLE_END.search(title):
         return False
     k = _next_row(rows, j)
-    while k is not None and k in furniture:
-        k = _next_row(rows, k)
+    while k is not None and (k in furniture or _page_between(rows, marks, k)):
+        k = _next_row(rows, k)  # page furniture, and a page number printed beside the title (1 ⏎ 目的 ⏎ 5)
     if k is None:
         return False
     role, core = marks[k].role, rows[k].core
@@ -252,6 +256,14 @@ def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furnitu
     if role is Role.MARKER and any(o.style != mk.style and not o.quantity for o in marks[k].markers):
         return True  # a heading of another style right below it: 重点戦略4 ⏎ 3、プログラム ⏎ text
     return role is Role.TEXT and ("。" in core or len(core) >= CONTINUATION_MIN)
+
+
+def _page_between(rows: list[Row], marks: list[Mark], k: int) -> bool:
+    """Row ``k`` is a number alone with prose right after it: a page number, not a code."""
+    if not (rows[k].core.isdigit() and len(rows[k].core) <= 3):
+        return False
+    after = _next_row(rows, k)
+    return after is not None and marks[after].role is Role.TEXT and "。" in rows[after].core
 
 
 def _page_start(rows: list[Row], i: int, furniture: Furniture) -> bool:
