@@ -55,7 +55,7 @@ from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
 from .rows import Row, split_rows
 from .sequences import Rejected, decide
-from .structure import restart_parts, structure_of, uncoded_headings
+from .structure import named_parts, restart_parts, structure_of, uncoded_headings
 from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
@@ -135,6 +135,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     parts: dict[int, Heading] = {}
     if headings and not profile.outline:
         parts = restart_parts(rows, marks, furniture, headings, {r for b in blocks for r in b.rows})
+        parts.update(named_parts(rows, marks, furniture, {**headings, **parts}, {r for b in blocks for r in b.rows}))
         headings.update(parts)
         keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in parts.items()})
     between = _after_previous(rows, headings, furniture)
