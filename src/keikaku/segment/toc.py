@@ -555,9 +555,9 @@ def _parts(entries: list[Entry], leaves: Any = None) -> set[int]:
     parts = {k for k, e in enumerate(entries) if e.marker is None and e.decoration and not _listed(e)}
     first = next((k for k, e in enumerate(entries) if e.marker is not None), len(entries))
     for k in range(first):
-        e, nxt = entries[k], entries[k + 1] if k + 1 < len(entries) else None
-        if e.marker is None and not e.decoration and not leaf(e) and nxt is not None and nxt.marker is not None \
-                and nxt.marker.number == 1:
+        e, below = entries[k], entries[k + 1] if k + 1 < len(entries) else None
+        if e.marker is None and not e.decoration and not leaf(e) and below is not None and below.marker is not None \
+                and below.marker.number == 1:
             parts.add(k)
     restarting: set[str] = set()
     seen: set[str] = set()
