@@ -10,6 +10,8 @@ like the others (the contents node itself is left out).
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from keikaku.ingest import ingest_bytes
 from keikaku.model import Document, Node, NodeKind
@@ -166,3 +168,53 @@ CASES: list[tuple[str, str, Outline]] = [
 @pytest.mark.parametrize("name, text, expected", CASES, ids=[c[0] for c in CASES])
 def test_outline(name: str, text: str, expected: Outline) -> None:
     assert outline(text) == expected
+
+
+# -- a contents list in every layout extraction leaves: the same tree --------------------------------
+TITLES = ["計画の趣旨", "計画の期間", "まちの将来像", "子育て支援の充実", "地域福祉の推進", "産業の振興",
+          "防災体制の強化", "推進体制", "財政の見通し", "協働のまちづくり"]
+SECTION_STYLES = [("(", ")"), ("", ".")]
+
+
+@st.composite
+def contents_lists(draw: st.DrawFn) -> tuple[list[tuple[str, str, int]], Outline]:
+    """A contents list of 2-3 chapters with 1-3 sections each: (code, title, page) per entry and
+    the outline a reader rebuilds from it."""
+    opening, closing = draw(st.sampled_from(SECTION_STYLES))
+    entries: list[tuple[str, str, int]] = []
+    expected: Outline = []
+    page = draw(st.integers(1, 5))
+    for c in range(1, draw(st.integers(2, 3)) + 1):
+        title = draw(st.sampled_from(TITLES))
+        entries.append((f"第{c}章", title, page))
+        expected.append((1, f"第{c}章", title))
+        for s in range(1, draw(st.integers(1, 3)) + 1):
+            title = draw(st.sampled_from(TITLES))
+            page += draw(st.integers(0, 3))
+            entries.append((f"{opening}{s}{closing}", title, page))
+            expected.append((2, f"{opening}{s}{closing}", title))
+        page += draw(st.integers(1, 4))
+    return entries, expected
+
+
+def _layout(entries: list[tuple[str, str, int]], layout: str) -> str:
+    if layout == "one entry per line":
+        return "目　次\n" + "".join(f"{code} {title} ・・・・・・ {page}\n" for code, title, page in entries)
+    if layout == "one run-on line":
+        return "緑川町総合計画 目 次 " + " ".join(f"{code} {title} ....... {page}" for code, title, page in entries) + "\n"
+    if layout == "one token per line":
+        return "目\n次\n" + "".join(f"{code}\n{title}\n・・・・・・\n{page}\n" for code, title, page in entries)
+    # the first chapter's code displaced into the header: 目 第1章 次 title …
+    first, rest = entries[0], entries[1:]
+    return (f"緑川町総合計画 目 {first[0]} 次 {first[1]} ....... {first[2]} "
+            + " ".join(f"{code} {title} ....... {page}" for code, title, page in rest) + "\n")
+
+
+@settings(max_examples=int(__import__('os').environ.get('KEIKAKU_EXAMPLES', 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contents_lists(), st.sampled_from(["one entry per line", "one run-on line", "one token per line",
+                                          "a code displaced into the header"]))
+def test_a_contents_list_gives_the_same_tree_in_every_layout(plan: tuple[list[tuple[str, str, int]], Outline],
+                                                              layout: str) -> None:
+    entries, expected = plan
+    got = outline(_layout(entries, layout))  # the alignment guard inside segment() proves nothing is lost
+    assert [(d, code.rstrip("."), t) for d, code, t in got] == [(d, code.rstrip("."), t) for d, code, t in expected]

@@ -24,6 +24,7 @@ _DASH_ALONE = re.compile(r"^[-‐―—─]$")
 _DASH_TAIL = re.compile(r"^(\d{1,4})\s*[-‐―—─]$")
 _NUMBER = re.compile(r"\d{1,4}")
 _TRAILING_NUMBER = re.compile(r"[\s\u3000]*\d{1,4}$")
+_LEADER_PAGE = re.compile(r"[.・·](?: ?[.・·])+ ?\d{1,4}$")
 PAGE_GAP = 20  # the most pages a page number may skip and still continue the sequence
 PAGE_TOP_ROWS = 3  # rows after a page break that count as the top of the page
 RUNNING_MAX = 60  # a running header or footer is a short line
@@ -75,6 +76,8 @@ def _footers_with_numbers(rows: list[Row], marks: list[Mark], f: Furniture) -> N
             continue
         if any(mk.labelled and mk.end == len(row.core) for mk in marks[i].markers):
             continue  # 基本目標 1 ⏎ … 基本目標 2: codes alone on their rows, not a footer
+        if _LEADER_PAGE.search(row.core):
+            continue  # (1) 計画の趣旨 ・・・・ 1: a contents entry, not a footer
         m = re.search(r"[\s]+(\d{1,4})$", row.core)
         if m and _key(row):
             groups.setdefault(_key(row), []).append((i, int(m.group(1))))

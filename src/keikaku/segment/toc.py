@@ -671,8 +671,9 @@ class ListFinder:
                     return _Scan(kept, "page", j)
                 j += 1  # a running header inside a list stays furniture
                 continue
-            if j in self.f and j not in self.f.page_marks and not self._bullet_alone(j):
-                j += 1
+            if j in self.f and j not in self.f.page_marks and not self._bullet_alone(j) \
+                    and not (kept and self._code_alone(kept[-1]) and mark.role is Role.TEXT):
+                j += 1  # (a line repeated beside page numbers right after a code alone is its title)
                 continue
             if mark.role is Role.TABLE:
                 return _Scan(kept, "table", j)
