@@ -1,6 +1,6 @@
 # make run: set up .venv, install, process raw/ into output/.   make test: set up, lint (ruff), type-check
 # src/ (mypy), run the tests.
-# make devset: outline scores on the development set beside this folder.
+# make devset: outline scores on the development sets beside this folder (real excerpts, invented plans, seeds).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,7 +28,8 @@ test: setup
 	if [ $$status -eq 3 ]; then browser=missing; elif [ $$status -eq 0 ]; then browser=yes; else exit $$status; fi; \
 	KEIKAKU_BROWSER=$$browser $(BIN)/python -m pytest -q
 
-# Outline F1 on ../shared/devset (no profile) and on the seeds (--profile generic); see bench/devset.py.
+# Outline F1 on ../shared/realdev and ../shared/devset (no profile) and on the seeds (--profile generic);
+# see bench/devset.py (--realdev DIR / --devset DIR when the sets are elsewhere).
 devset: setup
 	$(BIN)/python bench/devset.py
 

@@ -1,5 +1,6 @@
-"""The outline targets on the development set (../shared/devset, beside the repository) and on
-the seeds with inference alone: printed by ``make devset``, checked here when the set is there."""
+"""The outline targets on the development sets (../shared/realdev and ../shared/devset, beside the
+repository) and on the seeds with inference alone: printed by ``make devset``, checked here when
+the sets are there."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import devset  # noqa: E402
 
 
-@pytest.mark.skipif(not (devset.DEVSET / "score.py").exists(), reason=f"no development set at {devset.DEVSET}")
+@pytest.mark.skipif(not (devset.DEVSET / "score.py").exists() or not (devset.REALDEV / "gold").is_dir(),
+                    reason=f"no development sets at {devset.DEVSET} and {devset.REALDEV}")
 def test_outline_targets_on_the_development_set_and_the_seeds(capsys: pytest.CaptureFixture[str]) -> None:
     status = devset.main([])
     report = capsys.readouterr().out
