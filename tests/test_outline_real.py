@@ -218,3 +218,32 @@ def test_a_contents_list_gives_the_same_tree_in_every_layout(plan: tuple[list[tu
     entries, expected = plan
     got = outline(_layout(entries, layout))  # the alignment guard inside segment() proves nothing is lost
     assert [(d, code.rstrip("."), t) for d, code, t in got] == [(d, code.rstrip("."), t) for d, code, t in expected]
+
+
+# -- the tokens of a contents row ----------------------------------------------------------------------
+@pytest.mark.parametrize("line, tokens", [
+    ("第1節 計画の趣旨・・・・・・ 1", ["code:第1節", "title:計画の趣旨", "leader:・・・・・・", "number:1"]),
+    ("…… 14", ["leader:......", "number:14"]),
+    ("1 基本計画の性格", ["number:1", "title:基本計画の性格"]),
+    ("計画の基本的考え方 5ページ", ["title:計画の基本的考え方", "page:5ページ"]),
+    ("目 次 第1章 基本的な考え方 ・・・ 1", ["header:目 次", "code:第1章", "title:基本的な考え方", "leader:・・・", "number:1"]),
+    ("基本目標1: 地域の活力", ["code:基本目標1:", "title:地域の活力"]),
+    ("- 2-3 子育て支援", ["code:- 2-3", "title:子育て支援"]),
+    ("● 前期基本計画", ["bullet:●", "title:前期基本計画"]),
+    ("2016/03/30 計画...2016", ["title:2016/03/30 計画", "leader:...", "title:2016"]),  # a year, not a page
+    ("-", ["decoration:-"]),
+    ("次)", ["header:次)"]),
+])
+def test_tokens_of_a_row(line: str, tokens: list[str]) -> None:
+    from keikaku.normalize import matchable
+    from keikaku.profile import builtin_profiles
+    from keikaku.segment.rows import make_row
+    from keikaku.segment.toc import tokenize
+    from keikaku.segment.vocabulary import vocabulary
+
+    profile = builtin_profiles()["generic"]
+    row = make_row(1, 0, line, matchable(line))
+    got = tokenize([row], 0, vocabulary(profile), profile.list_prefix)
+    assert [f"{t.kind.value}:{t.text}" for t in got] == tokens
+    # Together the tokens cover every character of the row but its spaces.
+    assert "".join(t.text for t in got).replace(" ", "") == row.core.replace(" ", "")

@@ -45,6 +45,11 @@ def test_user_profile_file(tmp_path: Path) -> None:
     (('name = "mine"', 'name = "mine"\n[[tables]]\nname = "t"\nheader = "x"\nmode = "refs"\nnode_level = "無い"\n'
       'ref_pattern = "x"'), "tables[0] (t).node_level", "no level named"),
     (('name = "mine"', 'name = "mine'), "file", "not valid TOML"),
+    (('name = "mine"', 'name = "mine"\n[contents]\ntiteld = 3.0\n'), "contents", "unknown key(s) titeld"),
+    (('name = "mine"', 'name = "mine"\n[contents]\ntitled = "3"\n'), "contents.titled", "integer or float"),
+    (('name = "mine"', 'name = "mine"\n[confidence]\nlone = true\n'), "confidence.lone", "integer or float"),
+    (('name = "mine"', 'name = "mine"\ncontents_leaves = ["(はじめに"]\n'), "contents_leaves[0]",
+     "invalid regular expression"),
 ])
 def test_broken_profile_names_file_and_rule(tmp_path: Path, change: tuple[str, str], rule: str, problem: str) -> None:
     f = tmp_path / "broken.toml"
@@ -58,3 +63,13 @@ def test_broken_profile_names_file_and_rule(tmp_path: Path, change: tuple[str, s
 def test_unknown_profile_name() -> None:
     with pytest.raises(ProfileError, match="keikaku profiles"):
         get_profile("no_such_profile")
+
+
+def test_the_weights_of_the_contents_reading_are_data() -> None:
+    """generic.toml's [contents] and [confidence] tables are the weights the code uses (the
+    defaults of the dataclasses are the same numbers, so a profile without them reads alike)."""
+    from keikaku.profile import ConfidenceWeights, ContentsWeights
+    generic = builtin_profiles()["generic"]
+    assert generic.contents == ContentsWeights() and generic.confidence == ConfidenceWeights()
+    assert generic.contents_leaves and generic.contents_leaves[0].match("はじめに")
+    assert not generic.contents_leaves[0].match("基本構想")

@@ -212,7 +212,8 @@ class _Reader:
                 raise ProfileError(self.source, rule or self.rule, f"missing key {key!r}")
             return default
         value = self.data[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        numeric = kind is int or isinstance(kind, tuple) and int in kind
+        if not isinstance(value, kind) or (numeric and isinstance(value, bool)):
             raise ProfileError(self.source, f"{self.rule}.{key}", f"must be of type {_typename(kind)}")
         return value
 

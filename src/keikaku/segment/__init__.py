@@ -7,14 +7,18 @@ step decided):
 1. :mod:`.rows` — lines → rows (run-on pages cut at their spaces);
 2. :mod:`.candidates` — what each row could be, read with the vocabulary (:mod:`.vocabulary`);
 3. :mod:`.furniture` — page numbers, running headers and footers;
-4. :mod:`.contents` — contents lists that announce themselves (目次, leaders, page numbers);
-5. :mod:`.sequences` — which markers are headings: sequences are the evidence;
+4. :mod:`.toc` — contents lists read token by token (目次, leaders, displaced codes), their
+   entries nested; :mod:`.contents` — lists after list bullets;
+5. :mod:`.sequences` — which markers are headings: chains of numbers are the evidence, and a
+   well-formed lone marker stands by its form;
 6. :mod:`.titles` — each heading's title (next row, wrapped) and label;
 7. :mod:`.contents` — lists of headings without a header (copies of units found elsewhere);
-8. :mod:`.levels` — how the headings nest, from the order the document uses;
-9. :mod:`.build` — the tree; :mod:`.structure` — the summary a user checks it by.
+8. :mod:`.structure` — part names without a code above restarted numberings;
+9. :mod:`.levels` — how the headings nest, from the order the document uses;
+10. :mod:`.build` — the tree; here, each contents entry joined to the unit it names or made a
+    unit of its own; :mod:`.structure` — the summary and the outline's confidence.
 
-A profile with an ``[[outline]]`` pins step 8's order; the shipped city profiles pin their levels
+A profile with an ``[[outline]]`` pins step 9's order; the shipped city profiles pin their levels
 as patterns (:mod:`.pinned`) and are chosen when their ``detect`` patterns match and they explain
 the text at least as well as inference.  The alignment guard then proves that every character of
 the source is in exactly one place.

@@ -37,8 +37,8 @@ from .vocabulary import DECORATIONS, Marker, Vocabulary
 # A leader: two or more dots or middle dots (… is "..." in the matching form), spaces allowed between.
 _LEADER = re.compile(r"(?:[.・·](?: ?[.・·])+)")
 _PAGE_AFTER_LEADER = re.compile(r"\d{1,3}(?!\d)")  # …… 12 (…2016 is a date, not a page)
-_PAGE_WORD = re.compile(r"(?:(?P<a>\d{1,4}) ?(?:ページ|頁)|(?:[pP]\.?|ページ) ?(?P<b>\d{1,4}))")
-_TRAILING_NUMBER = re.compile(r"(?<=\S) (?P<n>\d{1,4})$")
+_PAGE_WORD = re.compile(r"(?:(?P<a>\d{1,3}) ?(?:ページ|頁)|(?:[pP]\.?|ページ) ?(?P<b>\d{1,3}))")
+_TRAILING_NUMBER = re.compile(r"(?<=\S) (?P<n>\d{1,3})$")
 _HEAD_OPEN = re.compile(r"^[(〔【<\[≪《]?目$")
 _HEAD_CLOSE = re.compile(r"^次[)〕】>\]≫》]?$")
 _HEAD_CLOSE_LEADS = re.compile(r"^次[)〕】>\]≫》]? (?=\S)")
@@ -109,7 +109,7 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
         b = a + len(piece)
         if not piece.strip():
             return
-        if piece.strip().isdigit() and len(piece.strip()) <= 4:
+        if piece.strip().isdigit() and len(piece.strip()) <= 3:  # (2016 is a year, not a page)
             add(Tok.NUMBER, a, b, value=int(piece))
             return
         m = _PAGE_WORD.search(piece)
