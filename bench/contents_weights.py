@@ -24,11 +24,12 @@ SHARED = ROOT.parent / "shared"
 
 def mean_f1(texts: list[Path], gold: Path, profile: object) -> float:
     """Mean outline F1 of ``texts`` segmented with ``profile`` (in this process, no files written)."""
+    from treescore import score  # type: ignore[import-not-found]  # the development set's own scorer
+
     from keikaku import __version__
     from keikaku.export import document_json
     from keikaku.ingest import ingest
     from keikaku.segment import segment
-    from treescore import score  # type: ignore[import-not-found]  # the development set's own scorer
 
     scores = []
     for path in texts:
