@@ -206,13 +206,15 @@ def assign_ids(node: Node) -> None:
 
 class _Units:
     """The units of the text, found by what a contents entry says of them: code and title, the
-    title alone (a list may number 1. what the body calls 第1章), or a title that one of them
-    shortens (the list cuts or abbreviates it).  Each unit answers one entry of a list."""
+    title alone (a list may number 1. what the body calls 第1章), a title that one of them cuts
+    short, or the same code with a title cut short (Ⅰ 序 / Ⅰ 序論).  Each unit answers one entry
+    of a list; every look-up costs about the same however many units the text has."""
 
     def __init__(self, root: Node) -> None:
         self.by_key: dict[tuple[str, str], list[Node]] = {}
         self.by_title: dict[str, list[Node]] = {}
-        self.nodes: list[tuple[str, Node]] = []
+        self.by_code: dict[str, list[tuple[str, Node]]] = {}
+        self.by_piece: dict[str, list[tuple[str, Node]]] = {}  # three characters of a title → units
         for n in root.walk():
             if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.from_contents:
                 continue
@@ -221,22 +223,41 @@ class _Units:
                 self.by_key.setdefault(heading_key(n.code or "", title), []).append(n)
                 if title:
                     self.by_title.setdefault(heading_key("", title)[1], []).append(n)
-            self.nodes.append((heading_key("", full)[1], n))
+            compact = heading_key("", full)[1]
+            if n.code:
+                self.by_code.setdefault(n.code, []).append((compact, n))
+            for piece in {compact[k:k + 3] for k in range(max(0, len(compact) - 2))}:
+                self.by_piece.setdefault(piece, []).append((compact, n))
+        self.used: set[int] = set()
 
-    def find(self, entry: Entry, used: set[int]) -> Node | None:
-        def free(nodes: list[Node] | None) -> Node | None:
-            return next((n for n in nodes or [] if id(n) not in used), None)
+    def _free(self, nodes: list[Node] | None) -> Node | None:
+        """The first unit of ``nodes`` no entry took yet (taken ones are dropped from the front)."""
+        while nodes and id(nodes[0]) in self.used:
+            nodes.pop(0)
+        return nodes[0] if nodes else None
 
+    def take(self, node: Node) -> None:
+        self.used.add(id(node))
+
+    def find(self, entry: Entry) -> Node | None:
         title = heading_key("", entry.title or entry.text)[1]
-        found = free(self.by_key.get(entry.key)) if entry.key else None
-        found = found or free(self.by_title.get(title))
+        found = self._free(self.by_key.get(entry.key)) if entry.key else None
+        found = found or self._free(self.by_title.get(title))
         code = entry.marker.code if entry.marker is not None else ""
         if found is None and len(title) >= 4:
-            found = free([n for t, n in self.nodes if t and _shortens(title, t) and (not code or not n.code
-                                                                                     or n.code == code)])
-        if found is None and code and title:  # Ⅰ 序 in the list, Ⅰ 序論 in the text: the same code, one title cut
-            found = free([n for t, n in self.nodes if n.code == code and t and (t.startswith(title) or title.startswith(t))])
+            # One title contains the other: they share the first three characters of the shorter.
+            near = self.by_piece.get(title[:3], []) + [u for k in range(len(title) - 2)
+                                                       for u in self.by_piece.get(title[k:k + 3], [])
+                                                       if u[0].startswith(title[k:k + 3])]
+            found = next((n for t, n in near[:MATCH_CANDIDATES] if id(n) not in self.used and _shortens(title, t)
+                          and (not code or not n.code or n.code == code)), None)
+        if found is None and code and title:  # Ⅰ 序 in the list, Ⅰ 序論 in the text
+            found = next((n for t, n in self.by_code.get(code, [])[:MATCH_CANDIDATES] if id(n) not in self.used
+                          and t and (t.startswith(title) or title.startswith(t))), None)
         return found
+
+
+MATCH_CANDIDATES = 200  # units compared with one entry at most (a title shared by thousands of units)
 
 
 def _shortens(a: str, b: str) -> bool:
@@ -247,20 +268,18 @@ def _shortens(a: str, b: str) -> bool:
 
 
 
-def _place(node: Node, holder: Node, before: list[Node | None], after: list[Node | None]) -> None:
+def _place(node: Node, holder: Node, before: Node | None, after: Node | None) -> None:
     """Put a unit made from a contents entry where the list puts it: right after the unit of the
-    entry before it (its sibling in the list), else right before the unit of the entry after it,
-    else in ``holder`` (the unit of its parent entry, or the contents node)."""
-    anchor = next((n for n in before if n is not None), None)
-    if anchor is None:
-        anchor = next((n for n in after if n is not None and not n.from_contents), None)
-        offset = 0
-    else:
-        offset = 1
+    entry before it (its sibling in the list), else right before the text's unit of the entry
+    after it, else in ``holder`` (the unit of its parent entry, or the contents node)."""
+    anchor, offset = (before, 1) if before is not None else (after, 0)
     if anchor is None or anchor.parent is None:
         holder.add_child(node)
         return
     parent = anchor.parent
+    if offset and parent.children[-1] is anchor:  # the common case, in constant time
+        parent.add_child(node)
+        return
     parent.children.insert(next(i for i, c in enumerate(parent.children) if c is anchor) + offset, node)
     node.parent = parent
 
@@ -271,15 +290,14 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
     a contents page alone) becomes a unit of its own, marked as coming from the contents, nested
     as the list nests it: under the unit its parent entry names, or in the contents node."""
     units = _Units(root)
-    used: set[int] = set()
     warnings: list[str] = []
     for contents, block, items in lists:
         made: dict[int, Node] = {}
         missing: list[Item] = []
         for k, (entry, item) in enumerate(zip(block.entries, items)):
-            target = units.find(entry, used)
+            target = units.find(entry)
             if target is not None:
-                used.add(id(target))
+                units.take(target)
                 item.target = target.id
                 if target.page is None and item.page is not None:
                     target.page = item.page
@@ -290,8 +308,18 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
         alone = 2 * sum(1 for k, c in enumerate(has_code) if c and k not in made) >= sum(has_code)
         parents = {e.parent for k, e in enumerate(block.entries) if k not in made}  # heads of units from the list
         siblings: dict[int | None, list[int]] = {}
+        position: dict[int, int] = {}  # an entry's place among its siblings
         for k, e in enumerate(block.entries):
-            siblings.setdefault(e.parent, []).append(k)
+            position[k] = len(siblings.setdefault(e.parent, []))
+            siblings[e.parent].append(k)
+        next_unit: dict[int, Node] = {}  # the text's unit of the nearest later sibling that names one
+        for group in siblings.values():
+            later: Node | None = None
+            for j in reversed(group):
+                if later is not None:
+                    next_unit[j] = later
+                if j in made:
+                    later = made[j]
         for k, (entry, item) in enumerate(zip(block.entries, items)):
             if k in made:
                 continue
@@ -305,8 +333,9 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                         level=marker.style if marker is not None else "contents",
                         code=(marker.code or None) if marker is not None else None, title=title, subtitle=subtitle,
                         heading_spans=list(item.spans), page=item.page, from_contents=True)
-            _place(node, holder, [made.get(j) for j in siblings.get(entry.parent, []) if j < k][::-1],
-                   [made.get(j) for j in siblings.get(entry.parent, []) if j > k])
+            before = next((made[j] for j in reversed(siblings[entry.parent][:position[k]]) if j in made), None) \
+                if position[k] and siblings[entry.parent][position[k] - 1] in made else None
+            _place(node, holder, before, next_unit.get(k))
             made[k] = node
             missing.append(item)
         gone = {id(it) for it in missing}
