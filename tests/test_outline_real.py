@@ -118,6 +118,11 @@ CASES: list[tuple[str, str, Outline]] = [
     ("a code after a list bullet heads its own text",
      f"基本目標2 健康なまち\n{PROSE}\n・施策3 地域医療の充実\n{PROSE}\n・施策4 健康づくりの推進\n{PROSE}\n",
      [(1, "基本目標2", "健康なまち"), (2, "施策3", "地域医療の充実"), (2, "施策4", "健康づくりの推進")]),
+    ("numbers glued to their titles, in sequence",
+     f"1計画の目的\n{PROSE}\n2計画の期間\n{PROSE}\n3計画の構成\n{PROSE}\n",
+     [(1, "1", "計画の目的"), (1, "2", "計画の期間"), (1, "3", "計画の構成")]),
+    ("a number glued to a counter is a quantity, alone or not",
+     f"1点目は{PROSE}\n2点目は{PROSE}\n", []),
     # -- 7. title extent ---------------------------------------------------------------------------
     ("a quoted keyword before the title",
      f"基本目標1 “つながる” 誰もが支え合うまち\n{PROSE}\n基本目標2 “ひろがる” 魅力あふれるまち\n{PROSE}\n",
@@ -125,6 +130,21 @@ CASES: list[tuple[str, str, Outline]] = [
     ("a title wrapped after a comma",
      f"第4節 「子育て支援計画」,\n「地域福祉計画」との関係\n{PROSE}\n",
      [(1, "第4節", "「子育て支援計画」,「地域福祉計画」との関係")]),
+    ("a run-on page cuts no title at a quoted keyword, a Latin word or a comma",
+     "緑川町総合戦略 基本目標1 “つながる” 誰もが支え合うまち 本市では、地域の支え合いを進めます。 "
+     "基本目標2 ICT を活かしたまち 本市では、行政の電子化を進めます。 基本目標3 「防災計画」, 「地域計画」との連携 "
+     "本市では、計画の連携を進めます。\n",
+     [(1, "基本目標1", "“つながる” 誰もが支え合うまち"), (1, "基本目標2", "ICT を活かしたまち"),
+      (1, "基本目標3", "「防災計画」, 「地域計画」との連携")]),
+    # -- 8. one style at two depths --------------------------------------------------------------
+    ("a bare number above and below 第N部",
+     f"1 はじめに\n{PROSE}\n第1部 基本構想\n1 将来像\n{PROSE}\n2 基本目標\n{PROSE}\n"
+     f"第2部 基本計画\n1 子育て\n{PROSE}\n",
+     [(1, "1", "はじめに"), (1, "第1部", "基本構想"), (2, "1", "将来像"), (2, "2", "基本目標"),
+      (1, "第2部", "基本計画"), (2, "1", "子育て")]),
+    ("a numbering reused a level down after a chapter title repeats at the top of a page",
+     f"第1章 総論\n1 計画の目的\n{PROSE}\n- 2 -\n第1章 総論\n2 計画の期間\n{PROSE}\n(1) 期間\n{PROSE}\n",
+     [(1, "第1章", "総論"), (2, "1", "計画の目的"), (2, "2", "計画の期間"), (3, "(1)", "期間")]),
     # -- 9. a code alone on its row, ordinals without a counter word -------------------------------
     ("a code alone on its row takes the title on the next",
      f"Ⅰ\n計画の策定にあたって\n{PROSE}\nⅡ\n将来像\n{PROSE}\n",

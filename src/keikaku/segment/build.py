@@ -164,10 +164,15 @@ class _Builder:
             node.heading_spans.append(self.rows[lr].span())
         node.heading_spans.append(row.span())
         parts = [row.source(row.core_start + mk.title_start)] if mk.title else []
+        lines = [row.line] if mk.title else []
         for tr in h.title_rows:
             node.heading_spans.append(self.rows[tr].span())
             parts.append(self.rows[tr].source())
-        title = join_broken("".join(p.strip() for p in parts)) if parts else None
+            lines.append(self.rows[tr].line)
+        # Pieces of one run-on line keep the space between them (join_broken drops it between
+        # Japanese characters); a title wrapped onto the next line is joined without one.
+        joined = "".join((" " if k and lines[k] == lines[k - 1] else "") + p.strip() for k, p in enumerate(parts))
+        title = join_broken(joined) if parts else None
         if title:
             node.title, node.subtitle = title_and_subtitle(title)
         if h.label:

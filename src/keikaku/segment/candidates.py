@@ -64,13 +64,15 @@ def read_row(row: Row, vocab: Vocabulary, profile: Profile) -> Mark:
     if value is not None:
         return Mark(Role.VALUE_SECTION, section=value[0], value_at=row.core_start + value[1])
     markers = vocab.read(core, profile.list_prefix)
-    if markers:
+    if markers and not all(mk.quantity for mk in markers):
         return Mark(Role.MARKER, markers=tuple(markers))
-    for rule in profile.sections:
+    for rule in profile.sections:  # (12年間の取組の視点 names a section: its number is a quantity)
         m = rule.pattern.match(core)
         if m:
             named = m.group("name") if "name" in rule.pattern.groupindex and m.group("name") else rule.name
             return Mark(Role.SECTION, section=compact_code(named))
+    if markers:
+        return Mark(Role.MARKER, markers=tuple(markers))
     prefix = profile.list_prefix.match(core)
     body = prefix.end() if prefix else 0
     if body < len(core) and core[body] in profile.bullet_markers:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model import NodeKind
 from ..profile import Profile
 from .rows import Row
 from .titles import Heading
@@ -103,6 +104,9 @@ def nest(rows: list[Row], headings: dict[int, Heading], keys_of: dict[int, tuple
                 stack.pop()
         else:
             new = _close_for(stack, mk.style, mk.path, mk.labelled)
+            if new and mk.kind is NodeKind.PART and mk.known:
+                while stack and not stack[-1].labelled and stack[-1].key[0]:  # 第1部 never opens inside "1 はじめに"
+                    stack.pop()
             if new and mk.labelled and not mk.compound:
                 # 基本目標1 after "2 計画期間" and its text, when no "3" follows: the chapter has ended.
                 while stack and not stack[-1].labelled and last_of_style[stack[-1].style] < i \

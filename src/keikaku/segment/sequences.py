@@ -64,7 +64,7 @@ def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | N
         return "a number followed by a counter: a quantity, not a heading"
     if not title and not mk.known and mk.code[-1:].isdigit() and is_quantity is not None \
             and (j := _next_row(rows, i)) is not None and is_quantity(rows[j].core) \
-            and not _title_like_text(rows[j].core):
+            and not title_like_text(rows[j].core):
         return "a number followed by a counter on the next piece: a quantity, not a heading"
     if title and not has_letters(title):
         return "the text after the number has no words (a table row or a figure)"
@@ -109,10 +109,11 @@ def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | No
 def _title_like_quantity(mk: Marker) -> bool:
     """``3 人が集うまちづくり``: a counter-like first character in what reads as a short title (no
     sentence, no particle at its end), which a sequence 1, 2, 3 may make a heading."""
-    return _title_like_text(mk.title)
+    return title_like_text(mk.title)
 
 
-def _title_like_text(title: str) -> bool:
+def title_like_text(title: str) -> bool:
+    """A short title whose first character reads like a counter (人が集う…): not a quantity's text."""
     return 0 < len(title) <= LONE_TITLE and "。" not in title and not _TITLE_END.search(title) \
         and title[1:2] in ("が", "の", "を", "と", "に", "は", "も", "で", "へ")
 
@@ -234,6 +235,8 @@ def lone_heading(mk: Marker, rows: list[Row], marks: list[Mark], i: int, furnitu
     markers: a page that begins at 4. or Ⅲ, one (1) under its heading."""
     if mk.start != 0 and not mk.bulleted or mk.number > LONE_NUMBER:
         return False
+    if mk.style == "1" and mk.title and mk.title_start == mk.end:
+        return False  # 2計画の期間: a number glued to its title stands only in its sequence
     if mk.style == "1" and mk.number != 1 and "、" not in rows[i].core[mk.end:mk.title_start] \
             and not _page_start(rows, i, furniture):
         return False  # a bare number (3 title) is the weakest marker: alone, only 1 or at the start of a page

@@ -17,7 +17,7 @@ from .candidates import Mark, Role
 from .contents import next_text
 from .furniture import Furniture
 from .rows import Row
-from .sequences import Rejected
+from .sequences import Rejected, title_like_text
 from .vocabulary import Marker
 
 MAX_NEXT_TITLE = 60  # a title on the row after its code is at most this long
@@ -25,6 +25,10 @@ MAX_WRAP = 30  # the wrapped second row of a title is short
 # A title row that ends like this continues on the next row.
 _WRAPS = re.compile(r"(?:の|と|や|を|、|,|・|による|における|に向けた|及び|および|並びに|ならびに|「)$")
 _LABEL = re.compile(r"^【(?P<label>[^】]{1,10})】$")
+# The end of a piece of a run-on line that is not the end of a title: a quoted keyword, a Latin
+# word, a year at the start, a comma.
+_GOES_ON = re.compile(r"(?:^[“「『\"].{1,15}[”」』\"]|^[A-Za-z][A-Za-z.&]*|^\d{4}年?(?:度)?|[、,])$")
+RUNON_PIECES = 3  # pieces of a run-on line one title may take
 
 
 @dataclass(slots=True)
@@ -71,7 +75,8 @@ def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: di
         last = i
         if not mk.title:
             j = next_text(rows, marks, i, furniture, sections=True)
-            if j is not None and not mk.known and mk.code[-1:].isdigit() and is_quantity(rows[j].core):
+            if j is not None and not mk.known and mk.code[-1:].isdigit() and is_quantity(rows[j].core) \
+                    and not title_like_text(rows[j].core):
                 rejected.append(Rejected(i, mk, "a number followed by a counter: a quantity, not a heading"))
                 continue
             if j is not None and free(j) and _title_like(rows, marks, j, MAX_NEXT_TITLE, section_ok=True) \
@@ -86,6 +91,14 @@ def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: di
             k = last + 1
             if k < len(rows) and free(k) and _title_like(rows, marks, k, MAX_WRAP):
                 h.title_rows.append(k)
+        elif rows[last].runon:
+            # A run-on line cut a title at its spaces: a quoted keyword, a Latin word, a leading
+            # year or a comma is not where a title ends (基本目標1 “つながる” 誰もが支え合うまち).
+            k = last + 1
+            while len(h.title_rows) < RUNON_PIECES and _GOES_ON.search(title) and k < len(rows) and free(k) \
+                    and rows[k].line == rows[last].line and _title_like(rows, marks, k, MAX_WRAP):
+                h.title_rows.append(k)
+                title, k = rows[k].core, k + 1
         if not mk.title and i > 0 and not h.label_rows and free(i - 1):
             m = _LABEL.match(rows[i - 1].core)
             if m and marks[i - 1].role is Role.SECTION:
