@@ -132,7 +132,7 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
     head = _HEAD_LEADS.match(core) or _HEAD_CLOSE_LEADS.match(core)
     if head:  # 目 次 第1章 基本的な考え方 ・・・ 1 (or 次 序 after 目 Ⅰ): the header, then the first entry
         add(Tok.HEADER, 0, head.end())
-        rest = tokenize(rows, i, vocab, list_prefix, head.end())
+        rest = tokenize(rows, i, vocab, list_prefix, skip + head.end())
         return out + rest
     if _DECOR.match(core) and not (len(core) == 1 and core in _BULLETS) and not _LEADER.fullmatch(core):
         add(Tok.DECOR, 0, len(core))
