@@ -267,3 +267,28 @@ def test_tokens_of_a_row(line: str, tokens: list[str]) -> None:
     assert [f"{t.kind.value}:{t.text}" for t in got] == tokens
     # Together the tokens cover every character of the row but its spaces.
     assert "".join(t.text for t in got).replace(" ", "") == row.core.replace(" ", "")
+
+
+# -- hostile lists: nothing lost, nothing placed twice, no crash (found by review) --------------------
+@pytest.mark.parametrize("text", [
+    "各論 …… 5\n各論 …… 5\n目次 3\n策定の背景 …… 策定の目的\n",  # 目次 at the start of a row, lists merged
+    "目次 総論\n取組\np.5\n総論 ・・・・ 1\n目次 総論 ・・・・ 1\n",
+    "はじめに ・・・・ 1\n計画の概要 ・・・・ 2\n\n目次 第1章 総論 ・・・・ 3\n第2章 各論 ・・・・ 5\n",
+    "(目\n1\n次)\n・\n",  # a reading where no option fits a token
+    "目次\n総論 ・・・・ 1\n各論 ・・・・ 2\n²\n",  # a digit that int() refuses
+    "計画の推進 ・・・・ 1\n地域の振興 ・・・・ 3 ³\n",
+    "目次\n" + "第1章 総論 ・・・ 1\n" * 3,
+    "目 次 " + " ".join(["1"] * 80) + "\n",
+])
+def test_hostile_lists_lose_nothing(text: str) -> None:
+    doc_of(text)  # segment() runs the alignment guard: a character lost or placed twice raises
+
+
+def test_an_entry_points_at_its_unit_after_units_are_made_before_it() -> None:
+    """A unit made from the list before the text's unit of the same code shifts that unit's id:
+    the entry's target is the final id."""
+    doc = doc_of("目次\n第1章 総論 ・・・ 1\n第1章 概要 ・・・ 2\n\n\n第1章 概要\n本文です。本文です。\n")
+    contents = next(n for n in doc.nodes() if n.kind is NodeKind.CONTENTS)
+    (item,) = contents.items
+    target = next(n for n in doc.nodes() if n.id == item.target)
+    assert (target.title, target.from_contents) == ("概要", False)

@@ -284,13 +284,16 @@ def _place(node: Node, holder: Node, before: Node | None, after: Node | None) ->
     node.parent = parent
 
 
-def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> list[str]:
+def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> tuple[list[str], list[tuple[Item, Node]]]:
     """Point each contents entry at the unit it names and give that unit the entry's page.  An
     entry of a list that announced itself whose unit is not in the text (an excerpt, a summary,
     a contents page alone) becomes a unit of its own, marked as coming from the contents, nested
-    as the list nests it: under the unit its parent entry names, or in the contents node."""
+    as the list nests it: under the unit its parent entry names, or in the contents node.
+    Returns the warnings and each entry with its unit (its ``target`` is that unit's id once the
+    ids are final: units made here may come before it)."""
     units = _Units(root)
     warnings: list[str] = []
+    targets: list[tuple[Item, Node]] = []
     for contents, block, items in lists:
         made: dict[int, Node] = {}
         missing: list[Item] = []
@@ -298,7 +301,7 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
             target = units.find(entry)
             if target is not None:
                 units.take(target)
-                item.target = target.id
+                targets.append((item, target))
                 if target.page is None and item.page is not None:
                     target.page = item.page
                 made[k] = target
@@ -344,7 +347,7 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
         if missing and coded and 2 * len(missing) < coded:
             warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
                             f" from the contents (line {missing[0].spans[0].line}: {missing[0].text[:30]})")
-    return warnings
+    return warnings, targets
 
 
 def document_title(source: SourceText) -> str:
@@ -393,8 +396,11 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         root, furniture = built.root, built.furniture
         warnings += built.warnings
         assign_ids(root)
-        warnings += _resolve_entries(root, built.lists)
+        resolved, targets = _resolve_entries(root, built.lists)
+        warnings += resolved
         assign_ids(root)
+        for item, unit in targets:
+            item.target = unit.id
         summary = structure_of(inf, root, vocabulary(profile).confidence_weights)
         structure = summary.as_json()
         warnings += summary.warnings

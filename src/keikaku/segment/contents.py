@@ -193,6 +193,8 @@ def merge_adjacent(rows: list[Row], furniture: Furniture, blocks: list[Block]) -
                 a.left += b.left
                 a.reasons += b.reasons
                 a.roles.update(b.roles)
+                a.header_spans += b.header_spans  # 目次 at the start of an entry's row
+                a.header_text += b.header_text
                 continue
         merged.append(b)
     return merged

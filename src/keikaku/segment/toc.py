@@ -109,7 +109,7 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
         b = a + len(piece)
         if not piece.strip():
             return
-        if piece.strip().isdigit() and len(piece.strip()) <= 3:  # (2016 is a year, not a page)
+        if _digits(piece.strip()) and len(piece.strip()) <= 3:  # (2016 is a year, not a page)
             add(Tok.NUMBER, a, b, value=int(piece))
             return
         m = _PAGE_WORD.search(piece)
@@ -168,6 +168,11 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
         if out[-1].kind in (Tok.NUMBER, Tok.PAGE) and out[-2].kind in (Tok.TITLE, Tok.LEADER):
             out[-1].trails = True
     return out
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only (² and ３ are digits to str.isdigit, and int() refuses the first)."""
+    return text.isascii() and text.isdigit()
 
 
 def _bare_marker(vocab: Vocabulary, n: int) -> Marker | None:
@@ -282,7 +287,7 @@ class _Reading:
     def best(self, queued: list[int]) -> tuple[list[Draft], list[int]]:
         beam = [_State(0.0, queue=tuple(queued), column=len(queued) >= 2, trace=() if self.trace else None)]
         for k in range(len(queued), len(self.tokens)):
-            nxt = [s for st in beam for s in self.step(st, k)]
+            nxt = [s for st in beam for s in self.step(st, k) or [self.nothing(st, k)]]
             nxt.sort(key=lambda s: -s.score)  # stable: the option tried first wins a tie
             beam = nxt[:BEAM]
         for st in beam:
@@ -296,6 +301,15 @@ class _Reading:
             if not d.title and d.code is None:
                 left += [k for k in (d.bullet, d.page) if k is not None] + d.other
         return drafts, sorted(left)
+
+    def nothing(self, st: _State, k: int) -> _State:
+        """A token no reading can take here (a code while codes wait, at the end of its row): it
+        belongs to no entry, at the cost of a number taken by none."""
+        s = st.fork()
+        s.drop(k)
+        s.score += self.w.noise
+        s.prev, s.after_leader, s.fresh = self.tokens[k].kind, False, False
+        return s
 
     # -- scores --------------------------------------------------------------------------------
     def close(self, st: _State) -> None:

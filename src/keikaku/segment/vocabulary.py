@@ -374,7 +374,8 @@ class Vocabulary:
             return True  # 1 . は じ め に: a letter-spaced marker
         if any(mk.end == len(left) for mk in readings):
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
-        column = right.isdigit() and after.isdigit() and int(after) == int(right) + 1  # … 1 2 3: a column of numbers
+        column = right.isascii() and right.isdigit() and after.isascii() and after.isdigit() \
+            and int(after) == int(right) + 1  # … 1 2 3: a column of numbers
         if any(mk.end > len(left) + 1 and mk.known and not mk.quantity for mk in readings) and not self.read(left) \
                 and not column:
             return True
