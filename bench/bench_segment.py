@@ -69,6 +69,14 @@ HOSTILE = {
         f"{k} 計画の題名{k} ........ {k + 2}" for k in range(1, n // 4)) + "\n",
     "a column of numbers, then titles": lambda n: " ".join(str(k) for k in range(1, n // 2)) + " " + " ".join(
         f"題名{k}" for k in range(1, n // 2)) + "\n",
+    "目次 rows only": lambda n: "目次\n" * n,
+    "leader rows only": lambda n: "・・・・ 5\n" * n,
+    "a list of codes with many prefixes": lambda n: "目次\n" + "".join(
+        f"{k // 400 + 1}-{k // 20 % 20 + 1}-{k % 20 + 1} 施策の推進\n" for k in range(n)),
+    "one title in n pieces of a list": lambda n: "目次\n" + "計画の\n" * n,
+    "a long list, each entry a unit of the text": lambda n: "目次\n" + "".join(
+        f"{k // 400 + 1}-{k // 20 % 20 + 1}-{k % 20 + 1} 地域福祉の推進 ・・・・ 5\n" for k in range(n // 2)) + "\n\n" + "".join(
+        f"{k // 400 + 1}-{k // 20 % 20 + 1}-{k % 20 + 1} 地域福祉の推進計画\n本文です。\n" for k in range(n // 4)),
     "a new level word every two headings": lambda n: "".join(
         f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}1 まち\n本文です。\n"
         f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}2 ひと\n本文です。\n" for k in range(n // 4)),

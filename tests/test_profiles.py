@@ -73,3 +73,12 @@ def test_the_weights_of_the_contents_reading_are_data() -> None:
     assert generic.contents == ContentsWeights() and generic.confidence == ConfidenceWeights()
     assert generic.contents_leaves and generic.contents_leaves[0].match("はじめに")
     assert not generic.contents_leaves[0].match("基本構想")
+
+
+def test_a_profile_of_its_own_weights_reads_lists_with_them(tmp_path: Path) -> None:
+    from keikaku.segment.vocabulary import vocabulary
+    f = tmp_path / "mine.toml"
+    f.write_text(MINIMAL + "\n[contents]\ntitled = 5.0\n", encoding="utf-8")
+    mine = vocabulary(load_profile_file(f))
+    assert mine.contents_weights.titled == 5.0 and mine.contents_weights.noise == -1.5  # the rest at the defaults
+    assert vocabulary(load_profile_file(tmp_path / "mine.toml")).confidence_weights == builtin_profiles()["generic"].confidence

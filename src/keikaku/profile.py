@@ -178,10 +178,11 @@ class Profile:
     section_names: frozenset[str] = field(default=frozenset())
     value_sections: frozenset[str] = field(default=frozenset())
     outline: tuple[OutlineLevel, ...] = field(default=())
-    contents: ContentsWeights = field(default_factory=ContentsWeights)
-    # Contents entries without a code that never head others (はじめに, 資料編, 計画の見方).
+    # How contents lists are read and the outline's confidence reckoned (None: the generic
+    # vocabulary's); contents entries without a code that never head others (はじめに, 資料編).
+    contents: ContentsWeights | None = None
     contents_leaves: tuple[re.Pattern[str], ...] = field(default=())
-    confidence: ConfidenceWeights = field(default_factory=ConfidenceWeights)
+    confidence: ConfidenceWeights | None = None
 
     @property
     def pinned(self) -> bool:
@@ -437,14 +438,18 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
                       counters=tuple(_strings(source, "counters", top.get("counters", list, []))),
                       section_names=frozenset(_strings(source, "section_names", top.get("section_names", list, []))),
                       value_sections=frozenset(_strings(source, "value_sections", top.get("value_sections", list, []))),
-                      outline=outline, contents_leaves=top.regexes("contents_leaves"), contents=_weights(ContentsWeights, source, "contents", top.get("contents", dict, {})),
-                      confidence=_weights(ConfidenceWeights, source, "confidence", top.get("confidence", dict, {})))
+                      outline=outline, contents_leaves=top.regexes("contents_leaves"),
+                      contents=_weights(ContentsWeights, source, "contents", top.get("contents", dict, None)),
+                      confidence=_weights(ConfidenceWeights, source, "confidence", top.get("confidence", dict, None)))
     top.finish()
     return profile
 
 
-def _weights(cls: Any, source: str, rule: str, raw: dict[str, Any]) -> Any:
-    """A table of numbers (``[contents]``, ``[confidence]``): every key a field of ``cls``."""
+def _weights(cls: Any, source: str, rule: str, raw: dict[str, Any] | None) -> Any:
+    """A table of numbers (``[contents]``, ``[confidence]``): every key a field of ``cls``, the
+    others at their defaults; None when the profile has no such table."""
+    if raw is None:
+        return None
     r = _Reader(source, rule, raw)
     values = {f.name: type(f.default)(r.get(f.name, (int, float), f.default))  # type: ignore[misc]
               for f in dataclasses.fields(cls)}

@@ -27,6 +27,7 @@ the source is in exactly one place.
 from __future__ import annotations
 
 import gc
+import itertools
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -208,52 +209,56 @@ class _Units:
     """The units of the text, found by what a contents entry says of them: code and title, the
     title alone (a list may number 1. what the body calls 第1章), a title that one of them cuts
     short, or the same code with a title cut short (Ⅰ 序 / Ⅰ 序論).  Each unit answers one entry
-    of a list; every look-up costs about the same however many units the text has."""
+    of a list.  Units are kept in insertion-ordered maps, a taken unit is removed from every map
+    that holds it, and a look-up compares an entry with a bounded number of units: the cost does
+    not grow with the number of units in the text."""
 
     def __init__(self, root: Node) -> None:
-        self.by_key: dict[tuple[str, str], list[Node]] = {}
-        self.by_title: dict[str, list[Node]] = {}
-        self.by_code: dict[str, list[tuple[str, Node]]] = {}
-        self.by_piece: dict[str, list[tuple[str, Node]]] = {}  # three characters of a title → units
+        self.maps: list[dict[object, dict[int, tuple[str, Node]]]] = [{}, {}, {}, {}]
+        self.by_key, self.by_title, self.by_code, self.by_piece = self.maps
+        self.member: dict[int, list[dict[int, tuple[str, Node]]]] = {}  # unit → the buckets that hold it
         for n in root.walk():
             if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.from_contents:
                 continue
             full = (n.title or "") + (n.subtitle or "")  # an entry names 総論 ―まちづくり― whole
-            for title in {n.title or "", full}:
-                self.by_key.setdefault(heading_key(n.code or "", title), []).append(n)
-                if title:
-                    self.by_title.setdefault(heading_key("", title)[1], []).append(n)
             compact = heading_key("", full)[1]
+            keys: list[tuple[dict[object, dict[int, tuple[str, Node]]], object]] = []
+            for title in {n.title or "", full}:
+                keys.append((self.by_key, heading_key(n.code or "", title)))
+                if title:
+                    keys.append((self.by_title, heading_key("", title)[1]))
             if n.code:
-                self.by_code.setdefault(n.code, []).append((compact, n))
-            for piece in {compact[k:k + 3] for k in range(max(0, len(compact) - 2))}:
-                self.by_piece.setdefault(piece, []).append((compact, n))
-        self.used: set[int] = set()
-
-    def _free(self, nodes: list[Node] | None) -> Node | None:
-        """The first unit of ``nodes`` no entry took yet (taken ones are dropped from the front)."""
-        while nodes and id(nodes[0]) in self.used:
-            nodes.pop(0)
-        return nodes[0] if nodes else None
+                keys.append((self.by_code, n.code))
+            keys += [(self.by_piece, compact[k:k + 3]) for k in range(max(0, len(compact) - 2))]
+            for table, key in keys:
+                bucket = table.setdefault(key, {})
+                bucket[id(n)] = (compact, n)
+                self.member.setdefault(id(n), []).append(bucket)
 
     def take(self, node: Node) -> None:
-        self.used.add(id(node))
+        """The unit answers an entry: no other entry gets it."""
+        for bucket in self.member.pop(id(node), []):
+            bucket.pop(id(node), None)
+
+    @staticmethod
+    def _first(bucket: dict[int, tuple[str, Node]] | None) -> Node | None:
+        return next(iter(bucket.values()))[1] if bucket else None
 
     def find(self, entry: Entry) -> Node | None:
         title = heading_key("", entry.title or entry.text)[1]
-        found = self._free(self.by_key.get(entry.key)) if entry.key else None
-        found = found or self._free(self.by_title.get(title))
+        found = self._first(self.by_key.get(entry.key)) if entry.key else None
+        found = found or self._first(self.by_title.get(title))
         code = entry.marker.code if entry.marker is not None else ""
         if found is None and len(title) >= 4:
             # One title contains the other: they share the first three characters of the shorter.
-            near = self.by_piece.get(title[:3], []) + [u for k in range(len(title) - 2)
-                                                       for u in self.by_piece.get(title[k:k + 3], [])
-                                                       if u[0].startswith(title[k:k + 3])]
-            found = next((n for t, n in near[:MATCH_CANDIDATES] if id(n) not in self.used and _shortens(title, t)
-                          and (not code or not n.code or n.code == code)), None)
+            near = itertools.chain(self.by_piece.get(title[:3], {}).values(),
+                                   (u for k in range(len(title) - 2) for u in self.by_piece.get(title[k:k + 3], {}).values()
+                                    if u[0].startswith(title[k:k + 3])))
+            found = next((n for t, n in itertools.islice(near, MATCH_CANDIDATES)
+                          if _shortens(title, t) and (not code or not n.code or n.code == code)), None)
         if found is None and code and title:  # Ⅰ 序 in the list, Ⅰ 序論 in the text
-            found = next((n for t, n in self.by_code.get(code, [])[:MATCH_CANDIDATES] if id(n) not in self.used
-                          and t and (t.startswith(title) or title.startswith(t))), None)
+            found = next((n for t, n in itertools.islice(self.by_code.get(code, {}).values(), MATCH_CANDIDATES)
+                          if t and (t.startswith(title) or title.startswith(t))), None)
         return found
 
 
@@ -268,20 +273,48 @@ def _shortens(a: str, b: str) -> bool:
 
 
 
-def _place(node: Node, holder: Node, before: Node | None, after: Node | None) -> None:
-    """Put a unit made from a contents entry where the list puts it: right after the unit of the
-    entry before it (its sibling in the list), else right before the text's unit of the entry
-    after it, else in ``holder`` (the unit of its parent entry, or the contents node)."""
-    anchor, offset = (before, 1) if before is not None else (after, 0)
-    if anchor is None or anchor.parent is None:
-        holder.add_child(node)
-        return
-    parent = anchor.parent
-    if offset and parent.children[-1] is anchor:  # the common case, in constant time
-        parent.add_child(node)
-        return
-    parent.children.insert(next(i for i, c in enumerate(parent.children) if c is anchor) + offset, node)
-    node.parent = parent
+class _Placement:
+    """Where units made from contents entries go: right after the unit of the entry before them
+    (their sibling in the list), else right before the text's unit of the entry after them, else
+    at the end of their holder (the unit of their parent entry, or the contents node).  Insertions
+    are gathered and made once per parent (:meth:`apply`): a list of thousands of entries costs
+    one pass over each parent's children."""
+
+    def __init__(self) -> None:
+        self.after: dict[int, list[Node]] = {}
+        self.before: dict[int, list[Node]] = {}
+        self.parents: dict[int, Node] = {}
+
+    def place(self, node: Node, holder: Node, before: Node | None, after: Node | None) -> None:
+        anchor, side = (before, self.after) if before is not None else (after, self.before)
+        parent = anchor.parent if anchor is not None else None
+        if anchor is None or parent is None:
+            holder.add_child(node)
+            return
+        side.setdefault(id(anchor), []).append(node)
+        node.parent = parent
+        self.parents[id(parent)] = parent
+
+    def apply(self) -> None:
+        for parent in self.parents.values():
+            children: list[Node] = []
+            for child in parent.children:
+                self._emit(child, children)
+            parent.children = children
+
+    def _emit(self, node: Node, into: list[Node]) -> None:
+        """``node`` with the units placed before and after it (and theirs), in order; a chain of
+        thousands of units each placed after the one before is walked without recursion."""
+        stack: list[tuple[Node, bool]] = [(node, False)]
+        while stack:
+            n, expanded = stack.pop()
+            if expanded:
+                into.append(n)
+                continue
+            # Pushed in reverse: the units before n, then n itself, then the units after it.
+            stack.extend((m, False) for m in reversed(self.after.get(id(n), [])))
+            stack.append((n, True))
+            stack.extend((m, False) for m in reversed(self.before.get(id(n), [])))
 
 
 def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> tuple[list[str], list[tuple[Item, Node]]]:
@@ -292,6 +325,7 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
     Returns the warnings and each entry with its unit (its ``target`` is that unit's id once the
     ids are final: units made here may come before it)."""
     units = _Units(root)
+    placement = _Placement()
     warnings: list[str] = []
     targets: list[tuple[Item, Node]] = []
     for contents, block, items in lists:
@@ -336,9 +370,8 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                         level=marker.style if marker is not None else "contents",
                         code=(marker.code or None) if marker is not None else None, title=title, subtitle=subtitle,
                         heading_spans=list(item.spans), page=item.page, from_contents=True)
-            before = next((made[j] for j in reversed(siblings[entry.parent][:position[k]]) if j in made), None) \
-                if position[k] and siblings[entry.parent][position[k] - 1] in made else None
-            _place(node, holder, before, next_unit.get(k))
+            previous = siblings[entry.parent][position[k] - 1] if position[k] else None
+            placement.place(node, holder, made.get(previous) if previous is not None else None, next_unit.get(k))
             made[k] = node
             missing.append(item)
         gone = {id(it) for it in missing}
@@ -347,6 +380,7 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
         if missing and coded and 2 * len(missing) < coded:
             warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
                             f" from the contents (line {missing[0].spans[0].line}: {missing[0].text[:30]})")
+    placement.apply()
     return warnings, targets
 
 

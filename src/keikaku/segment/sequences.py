@@ -53,14 +53,12 @@ def _next_marker_text(mk: Marker) -> re.Pattern[str] | None:
     return re.compile(re.escape(following)) if following else None
 
 
-def screen(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | None,
-           is_quantity: Callable[[str], bool] | None = None) -> str | None:
-    """Why reading ``mk`` of row ``i`` cannot be a heading (None if it can); ``prev`` is the
-    previous row with text."""
+def screen(mk: Marker, rows: list[Row], i: int, is_quantity: Callable[[str], bool] | None = None) -> str | None:
+    """Why reading ``mk`` of row ``i`` cannot be a heading (None if it can)."""
     title = mk.title
     if mk.bulleted and not (mk.labelled or mk.compound):
         return "written after a list bullet: an entry of a list, not a heading"
-    if mk.quantity and not _title_like_quantity(mk):
+    if mk.quantity and not title_like_text(mk.title):  # 3 人が集うまちづくり may be a heading (see doubt)
         return "a number followed by a counter: a quantity, not a heading"
     if not title and not mk.known and mk.code[-1:].isdigit() and is_quantity is not None \
             and (j := _next_row(rows, i)) is not None and is_quantity(rows[j].core) \
@@ -106,14 +104,9 @@ def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | No
     return None
 
 
-def _title_like_quantity(mk: Marker) -> bool:
-    """``3 人が集うまちづくり``: a counter-like first character in what reads as a short title (no
-    sentence, no particle at its end), which a sequence 1, 2, 3 may make a heading."""
-    return title_like_text(mk.title)
-
-
 def title_like_text(title: str) -> bool:
-    """A short title whose first character reads like a counter (人が集う…): not a quantity's text."""
+    """``人が集うまちづくり`` after ``3``: a counter-like first character in what reads as a short
+    title (no sentence, no particle at its end), which a sequence 1, 2, 3 may make a heading."""
     return 0 < len(title) <= LONE_TITLE and "。" not in title and not _TITLE_END.search(title) \
         and title[1:2] in ("が", "の", "を", "と", "に", "は", "も", "で", "へ")
 
@@ -139,7 +132,7 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
             continue
         if mark.role is Role.MARKER and i not in skip:
             for mk in mark.markers:
-                reason = screen(mk, rows, marks, i, prev, is_quantity)
+                reason = screen(mk, rows, i, is_quantity)
                 if reason is None and outline and mk.style not in outline:
                     reason = "its style is not in the outline of the profile"
                 if reason is None:

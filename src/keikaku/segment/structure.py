@@ -283,7 +283,7 @@ def restart_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, head
     for i in order:
         first_of.setdefault(headings[i].marker.style, i)
     for rows_of in by_style.values():
-        firsts = [i for i in rows_of if headings[i].marker.number <= 1]
+        firsts = [i for i in rows_of if headings[i].marker.number == 1]  # (序章 is 0: no restart)
         if len(firsts) < 2:
             continue
         # The restart is explained when a heading of a style seen before this one lies between
@@ -327,29 +327,27 @@ def named_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headin
     """A heading without a code right above the first heading of the text when that is a 1 (計画の内容
     ⏎ 第1編 …, after the text's preface): a short line standing alone after a finished paragraph or
     a page break is the heading that numbering belongs to."""
+    if not headings:
+        return {}
+    i = min(headings)  # above the first heading of the text only: further down, its level is a guess
+    mk = headings[i].marker
+    if mk.number != 1 or not mk.code:
+        return {}
     taken = set(listed) | {r for h in headings.values() for r in h.rows}
-    out: dict[int, Heading] = {}
-    for i in sorted(headings)[:1]:  # above the first heading of the text only: further down, its level is a guess
-        mk = headings[i].marker
-        if mk.number != 1 or not mk.code:
-            continue
-        j = i - 1
-        while j >= 0 and (rows[j].blank or j in furniture):
-            j -= 1
-        if j < 0 or j in taken or marks[j].role is not Role.TEXT or rows[j].runon:
-            continue
-        core = rows[j].core
-        if len(core) > NAME_MAX or not has_letters(core) or any(c in core for c in "。、，,"):
-            continue
-        k = j - 1
-        broke = False  # a page break (furniture) above it
-        while k >= 0 and (rows[k].blank or k in furniture):
-            broke = broke or k in furniture
-            k -= 1
-        if k < 0 or not broke and not rows[k].core.endswith("。"):
-            continue  # not after a finished paragraph or a page break: a title, a cover line, a caption
-        n = len(out) + 1
-        out[j] = Heading(j, Marker("見出し#", n, (n,), "", NodeKind.HEADING, 0, 0, 0, False, False, False, 0, False,
-                                   False, core))
-        taken.add(j)
-    return out
+    j = i - 1
+    while j >= 0 and (rows[j].blank or j in furniture):
+        j -= 1
+    if j < 0 or j in taken or marks[j].role is not Role.TEXT or rows[j].runon:
+        return {}
+    core = rows[j].core
+    if len(core) > NAME_MAX or not has_letters(core) or any(c in core for c in "。、，,"):
+        return {}
+    k = j - 1
+    broke = False  # a page break (furniture) above it
+    while k >= 0 and (rows[k].blank or k in furniture):
+        broke = broke or k in furniture
+        k -= 1
+    if k < 0 or not broke and not rows[k].core.endswith("。"):
+        return {}  # not after a finished paragraph or a page break: a title, a cover line, a caption
+    return {j: Heading(j, Marker("見出し#", 1, (1,), "", NodeKind.HEADING, 0, 0, 0, False, False, False, 0, False,
+                                 False, core))}

@@ -50,10 +50,12 @@ _WRAP_END = re.compile(r"(?:の|と|や|を|、|,|・|な|による|における
 _CJK_START = re.compile(r"[\u4e00-\u9fff\u3005]")
 _SUBTITLE = re.compile(r"^[-―—~〜～].+[-―—~〜～]$")
 PROSE = 60  # a text token this long (or with 。) is prose: the list has ended
-DISPLACED_HEAD = 4  # tokens between 目 and 次 that are displaced codes of the first entries
+DISPLACED_HEAD = 4  # rows between 目 and 次 that may hold codes displaced from the first entries
 BEAM = 24  # readings kept at each token
 MAX_QUEUE = 60  # the longest column of codes displaced before their titles
+MAX_TITLE_TOKENS = 12  # pieces one title may join (a run-on title with spaces inside)
 SCAN_GAP = 2  # blank rows that end a list of one entry per line
+REPEAT_TITLES = 4  # titles of one code compared with a row that may repeat an entry (Ⅰ 序 / Ⅰ 序論)
 
 
 class Tok(Enum):
@@ -222,18 +224,16 @@ class _State:
     seen: frozenset[str] = frozenset()  # styles of the codes so far
     outer: frozenset[str] = frozenset()  # styles seen before the bare codes began: above them
     outer_since_bare: bool = False  # a code of such a style came after the last bare code
-    last_of: dict[tuple[str, tuple[int, ...]], int] = field(default_factory=dict)
+    last_of: dict[str, tuple[tuple[int, ...], int]] = field(default_factory=dict)  # style → (prefix, number)
     column: bool = False  # the codes waiting are what is left of a column (第1 第2 第3 …)
     after_leader: bool = False
     prev: Tok | None = None
     fresh: bool = False  # nothing but leaders since the current entry's title: its page may come
-    trace: tuple[str, ...] | None = None  # what each token was read as (for debugging a reading)
 
     def fork(self) -> "_State":
         return _State(self.score, self.done, self.cur.copy() if self.cur is not None else None, self.count,
                       self.queue, self.noise, self.n_noise, self.last_page, self.last_bare, self.seen, self.outer,
-                      self.outer_since_bare, dict(self.last_of), self.column, self.after_leader, self.prev, self.fresh,
-                      self.trace)
+                      self.outer_since_bare, dict(self.last_of), self.column, self.after_leader, self.prev, self.fresh)
 
     def push(self, draft: Draft) -> None:
         if self.cur is not None:
@@ -261,31 +261,14 @@ class _State:
         return out
 
 
-def _what(before: _State, after: _State, k: int) -> str:
-    """How a step read token ``k`` (for the trace)."""
-    cur = after.cur
-    if after.n_noise > before.n_noise:
-        return "nothing"
-    if len(after.queue) > len(before.queue):
-        return "displaced code"
-    if cur is not None and cur.page == k:
-        return "page"
-    if after.count > before.count:
-        return "new entry" + (" (queued code)" if len(after.queue) < len(before.queue) else "")
-    if cur is not None and k in cur.title:
-        return "title"
-    return "part of the entry"
-
-
 class _Reading:
     """The beam search over the readings of one list (see the module's docstring)."""
 
-    def __init__(self, tokens: list[Token], w: ContentsWeights, trace: bool = False) -> None:
-        self.tokens, self.w, self.trace = tokens, w, trace
-        self.explained: list[str] = []
+    def __init__(self, tokens: list[Token], w: ContentsWeights) -> None:
+        self.tokens, self.w = tokens, w
 
     def best(self, queued: list[int]) -> tuple[list[Draft], list[int]]:
-        beam = [_State(0.0, queue=tuple(queued), column=len(queued) >= 2, trace=() if self.trace else None)]
+        beam = [_State(0.0, queue=tuple(queued), column=len(queued) >= 2)]
         for k in range(len(queued), len(self.tokens)):
             nxt = [s for st in beam for s in self.step(st, k) or [self.nothing(st, k)]]
             nxt.sort(key=lambda s: -s.score)  # stable: the option tried first wins a tie
@@ -294,7 +277,6 @@ class _Reading:
             self.close(st)
             st.score += self.w.left_in_queue * len(st.queue)
         best = max(beam, key=lambda s: s.score)
-        self.explained = list(best.trace or ())
         drafts = [d for d in best.drafts() if d.title or d.code is not None]
         left = best.dropped() + list(best.queue)
         for d in best.drafts():  # a bullet that no title followed: its tokens belong to no entry
@@ -345,11 +327,13 @@ class _Reading:
         head, rest = (toks[0], toks[1:]) if toks[0].kind is not Tok.NUMBER else (None, toks)
         if rest and all(t.kind is Tok.NUMBER for t in rest):
             values = [t.value or 0 for t in rest]
+            if values != list(range(values[0], values[0] + len(values))):
+                return False
+            if head is None:
+                return True
             # 第1章 1 2 3 (a chapter, then its sections), or 重点プロジェクト1 2 3 (one column)
-            first = 1 if head is None or head.marker is None or head.marker.number != 1 else (1, 2)
-            return values == list(range(values[0], values[0] + len(values))) and \
-                (head is None or values[0] in (first if isinstance(first, tuple) else (first,))) and \
-                (head is None or len(rest) >= 2)
+            starts = (1, 2) if head.marker is not None and head.marker.number == 1 else (1,)
+            return values[0] in starts and len(rest) >= 2
         styles = {t.marker.style for t in toks if t.marker is not None}
         numbers = [t.marker.number for t in toks if t.marker is not None]
         return len(styles) == 1 and len(numbers) == len(toks) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
@@ -374,10 +358,11 @@ class _Reading:
         st.seen = st.seen | {mk.style}
         if mk.style in st.outer:
             st.outer_since_bare = True
-        key = (mk.style, mk.path[:-1])
-        last = st.last_of.get(key)
-        st.last_of[key] = mk.number
-        return self.w.code_next if last is None or mk.number in (last + 1, 1) else self.w.code_gap
+        before = st.last_of.get(mk.style)
+        st.last_of[mk.style] = (mk.path[:-1], mk.number)  # (the state's own copy: fork copies this small map)
+        follows = before is None or mk.number == 1 or before[0] == mk.path[:-1] and mk.number == before[1] + 1 \
+            or before[0] != mk.path[:-1] and len(mk.path) > 1
+        return self.w.code_next if follows else self.w.code_gap
 
     def page(self, st: _State, k: int) -> float:
         t, w = self.tokens[k], self.w
@@ -416,11 +401,9 @@ class _Reading:
         else:
             out = self.code(st, k)
         for s in out:
-            s.prev = Tok.TITLE if s.cur is not None and k in s.cur.title else t.kind
+            s.prev = Tok.TITLE if s.cur is not None and s.cur.title and s.cur.title[-1] == k else t.kind
             s.after_leader = t.kind is Tok.LEADER
             s.fresh = t.kind is Tok.TITLE or (t.kind is Tok.LEADER and st.fresh)
-            if s.trace is not None:
-                s.trace += (f"{t.text[:10]}→{_what(st, s, k)} {s.score - st.score:+g}",)
         return out
 
     def code(self, st: _State, k: int) -> list[_State]:
@@ -482,7 +465,7 @@ class _Reading:
             self.expire(s)
             return [s]
         out: list[_State] = []
-        if cur is not None and cur.title and cur.page is None and st.prev is Tok.TITLE:
+        if cur is not None and cur.title and cur.page is None and st.prev is Tok.TITLE and len(cur.title) < MAX_TITLE_TOKENS:
             s = st.fork()
             before = self.tokens[cur.title[-1]]
             score = w.join_same_line if _same_line(before, t) else w.join_next_line
@@ -666,6 +649,7 @@ class ListFinder:
         two blank rows, a page break, or a line that repeats an entry (the body begins)."""
         kept: list[int] = []
         keys: set[tuple[str, str]] = set()
+        titles: dict[str, list[str]] = {}  # code → the first titles listed with it
         blanks = 0
         j = first
         while j < len(self.rows):
@@ -691,20 +675,26 @@ class ListFinder:
                 continue
             if mark.role is Role.TABLE:
                 return _Scan(kept, "table", j)
+            if kept and (mark.role is Role.CONTENTS_HEADER or _HEAD_WHOLE.match(row.core)) \
+                    and not self._code_alone(kept[-1]) and not self._entry_follows(j):
+                return _Scan(kept, "header", j)  # another list begins (not an entry titled 戦略の体系)
             toks = self.tokens(j)
             if any(t.kind is Tok.TITLE and ("。" in t.text or len(t.text) > PROSE) for t in toks):
                 return _Scan(kept, "prose", j)
             if mark.role in (Role.SECTION, Role.VALUE_SECTION) and not self._entry_follows(j):
                 return _Scan(kept, "section", j)
             key = self._key(toks)
-            if key is not None and not self._entry_follows(j) and (key in keys or key[0] and any(
-                    k[0] == key[0] and key[1].startswith(k[1]) for k in keys)):
+            if key is not None and (key in keys or key[0] and any(key[1].startswith(t) for t in titles.get(key[0], ()))) \
+                    and not self._entry_follows(j):
                 return _Scan(kept, "repeat", j)  # the body begins: 1.計画の趣旨 again (or Ⅰ 序 as Ⅰ 序論)
-            if key is not None:
+            if key is not None and key not in keys:
                 keys.add(key)
+                if key[0] and len(titles.setdefault(key[0], [])) < REPEAT_TITLES:
+                    titles[key[0]].append(key[1])
             kept.append(j)
             if j in self.f.page_marks and (j + 1 >= len(self.rows) or self.rows[j + 1].blank):
-                return _Scan(kept, "page", j + 1)  # a page number, then a blank row: the page ends
+                # a page number, then a blank row (or the end): the page ends
+                return _Scan(kept, "page", j + 1 if j + 1 < len(self.rows) else None)
             j += 1
         return _Scan(kept, "end", None)
 
@@ -786,7 +776,7 @@ class ListFinder:
         first, last = self.rows[block.rows[0]].line, self.rows[block.rows[-1]].line
         block.reasons.append(f"lines {first}-{last}, {why}: {len(block.entries)} entries"
                              + (f", {moved} with a code printed apart from its title" if moved else "")
-                             + (f", {len(left)} numbers or leaders no entry took" if left else ""))
+                             + (f", {len(block.left)} numbers or leaders no entry took" if block.left else ""))
         return block
 
     def _entry(self, tokens: list[Token], d: Draft) -> Entry:
@@ -837,12 +827,14 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
     taken = set(taken or ())
     blocks: list[Block] = []
 
-    def accept(block: Block | None) -> bool:
+    tried: set[int] = set()  # rows of lists that were read and failed: not looked at again
+
+    def accept(block: Block | None, scanned: list[int]) -> None:
         if block is None:
-            return False
+            tried.update(scanned)
+            return
         blocks.append(block)
         taken.update(block.rows)
-        return True
 
     for i in range(len(rows)):
         if i in taken or rows[i].blank or i in furniture:
@@ -851,21 +843,21 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
         if head is not None:
             header, displaced, first = head
             scan = finder.scan(first, taken, set(header) | set(displaced))
-            accept(finder.read(header, displaced, scan, "after a contents header"))
+            accept(finder.read(header, displaced, scan, "after a contents header"), scan.rows)
     for i in range(len(rows)):
-        if i in taken or rows[i].blank or i in furniture or not _LEADER.search(rows[i].core):
+        if i in taken or i in tried or rows[i].blank or i in furniture or not _LEADER.search(rows[i].core):
             continue
         if _leader_page(finder.tokens(i)):
             start = _back_to_entry(finder, i, taken)
             scan = finder.scan(start, taken)
             pages = sum(1 for r in scan.rows if _leader_page(finder.tokens(r)))
-            if pages >= 2:
-                accept(finder.read([], [], scan, "rows with leaders and page numbers"))
+            accept(finder.read([], [], scan, "rows with leaders and page numbers") if pages >= 2 else None, scan.rows)
     for i in range(len(rows)):
-        if marks[i].role is Role.MARKER and any(mk.number == 1 and not mk.title for mk in marks[i].markers):
+        if i not in tried and marks[i].role is Role.MARKER and any(mk.number == 1 and not mk.title
+                                                                   for mk in marks[i].markers):
             run = _number_run(finder, i, taken)  # starts at a 1 alone on its row
             if run:
-                accept(finder.read([], [], _Scan(run, "end", None), "numbers 1 … n, then n titles"))
+                accept(finder.read([], [], _Scan(run, "end", None), "numbers 1 … n, then n titles"), run)
     for b in blocks:
         for r in b.rows:
             furniture.reasons.pop(r, None)

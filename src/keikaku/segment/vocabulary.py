@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import NodeKind
 from ..normalize import compact_code, numeral
-from ..profile import GuardedPattern, Label, Profile, Style, builtin_profiles
+from ..profile import ConfidenceWeights, ContentsWeights, GuardedPattern, Label, Profile, Style, builtin_profiles
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _CIRCLED.update({chr(0x3251 + i): 21 + i for i in range(15)})
@@ -159,8 +159,9 @@ class Vocabulary:
         self.styles: tuple[Style, ...] = base.styles
         self.labels: tuple[Label, ...] = base.labels
         self.counters = tuple(sorted(base.counters or generic.counters, key=len, reverse=True))
-        self.contents_weights = base.contents
-        self.confidence_weights = base.confidence
+        # A profile's own weights, else the vocabulary's (generic.toml ships them).
+        self.contents_weights = profile.contents or base.contents or generic.contents or ContentsWeights()
+        self.confidence_weights = profile.confidence or base.confidence or generic.confidence or ConfidenceWeights()
         self.section_names = frozenset(_squash(n) for n in (profile.section_names or generic.section_names))
         self.value_sections = tuple(sorted((_squash(n) for n in (profile.value_sections or generic.value_sections)),
                                            key=len, reverse=True))
