@@ -292,3 +292,22 @@ def test_an_entry_points_at_its_unit_after_units_are_made_before_it() -> None:
     (item,) = contents.items
     target = next(n for n in doc.nodes() if n.id == item.target)
     assert (target.title, target.from_contents) == ("概要", False)
+
+
+@pytest.mark.parametrize("text", [
+    "総論 ・・・・ 1\n背景 ・・・・ 4\n1\n",  # a contents page ending with its page number
+    "前期基本計画 計画の概要 1 1 計画の性格 2 2 計画の期間 3 3 計画の構成 4 4 進行管理 5 ① 防災の推進\n",
+    "目次\n第1章 総論 ・・・ 1\n第2章 各論 ・・・ 5 ①\n",
+    "目\n第1章\n次\n(1) ……… 3\n",
+    "目次 次 第1章 総論 ・・・・ 1\n",
+    "目次\n" + "目次\n" * 30,
+    "・・・・ 5\n" * 30,
+])
+def test_more_hostile_lists_lose_nothing(text: str) -> None:
+    doc_of(text)
+
+
+def test_a_prologue_is_no_restart_of_the_chapters() -> None:
+    got = outline("緑川町総合計画\n\n序章 計画の策定にあたって\n本文です。本文です。\n\n基本構想\n第1章 将来像\n"
+                  "本文です。本文です。\n第2章 基本目標\n本文です。本文です。\n")
+    assert got[0] == (1, "序章", "計画の策定にあたって") and all(code is not None for _, code, _ in got)
