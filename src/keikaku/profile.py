@@ -30,7 +30,7 @@ from .errors import ProfileError
 from .model import NodeKind
 
 _GROUPS = {"code", "num", "title", "subtitle", "label", "text"}
-_NUMBERS = {"arabic", "roman", "roman_lower", "kanji", "circled", "kana", "iroha", "latin", "LATIN"}
+_NUMBERS = {"arabic", "roman", "roman_lower", "kanji", "circled", "kana", "iroha", "latin", "LATIN", "roman_cp932"}
 _LABEL_FORMS = {"prefix", "dai"}
 _TITLE_MODES = {"inline", "next", "inline-or-next"}
 _TABLE_MODES = {"refs", "tree"}

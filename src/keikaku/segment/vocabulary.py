@@ -101,6 +101,8 @@ def _read_number(token: str, kind: str) -> int | None:
         return ord(token) - ord("a") + 1 if len(token) == 1 and "a" <= token <= "z" else None
     if kind == "LATIN":
         return ord(token) - ord("A") + 1 if len(token) == 1 and "A" <= token <= "Z" else None
+    if kind == "roman_cp932":  # Ⅰ … Ⅶ are 0x8754 … 0x875A in CP932: a PDF font that keeps the low byte prints T … Z
+        return ord(token) - ord("T") + 1 if len(token) == 1 and "T" <= token <= "Z" else None
     return None
 
 
