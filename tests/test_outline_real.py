@@ -178,6 +178,20 @@ CASES: list[tuple[str, str, Outline]] = [
     ("a level word without a number, recurring",
      f"重点施策、見守りの地域づくり\n{PROSE}\n重点施策、若者への支援\n{PROSE}\n",
      [(1, None, "見守りの地域づくり"), (1, None, "若者への支援")]),
+    ("a word, a dash and a number: the code as printed",
+     f"参考−1 策定の経過\n{PROSE}\n参考−2 用語の解説\n{PROSE}\n",
+     [(1, "参考-1", "策定の経過"), (1, "参考-2", "用語の解説")]),
+    ("a line that names a part by its word heads what follows, its brackets dropped",
+     f"<基本構想編>\n川辺町の計画\n1 計画の目的\n{PROSE}\n2 計画の期間\n{PROSE}\n基本計画編\n1 施策の体系\n{PROSE}\n",
+     [(1, None, "基本構想編"), (2, "1", "計画の目的"), (2, "2", "計画の期間"),
+      (1, None, "基本計画編"), (2, "1", "施策の体系")]),
+    ("a part word below the first heading is text: no part opens inside a chapter",
+     f"1 計画の目的\n{PROSE}\n資料編\n2 計画の期間\n{PROSE}\n",
+     [(1, "1", "計画の目的"), (1, "2", "計画の期間")]),
+    ("a list of codes, titles and page numbers with no header nor leaders, run into one line",
+     "資 料 編 参考−1 策定の経過 56 参考−2 町民会議の提案 61 参考−3 用語の解説 70 参考−1 策定の経過 "
+     "計画は町民の参加を得て策定しました。\n",
+     [(1, None, "資料編"), (2, "参考-1", "策定の経過"), (2, "参考-2", "町民会議の提案"), (2, "参考-3", "用語の解説")]),
     # -- 11. a title that begins like a quantity ------------------------------------------------------
     ("a title that begins with a counter-like kanji",
      f"1 計画の目的\n{PROSE}\n2 まちの現状\n{PROSE}\n3 人が集うまちづくり\n{PROSE}\n",
@@ -314,3 +328,14 @@ def test_a_prologue_is_no_restart_of_the_chapters() -> None:
     got = outline("緑川町総合計画\n\n序章 計画の策定にあたって\n本文です。本文です。\n\n基本構想\n第1章 将来像\n"
                   "本文です。本文です。\n第2章 基本目標\n本文です。本文です。\n")
     assert got[0] == (1, "序章", "計画の策定にあたって") and all(code is not None for _, code, _ in got)
+
+
+@pytest.mark.parametrize("text, is_list", [
+    ("参考-1 策定の経過 56\n参考-2 町民会議の提案 61\n参考-3 用語の解説 70\n", True),
+    ("参考-1 策定の経過 56\n参考-2 町民会議の提案 12\n参考-3 用語の解説 70\n", False),  # up and down: counts
+    ("参考-1 策定の経過 56\n参考-2 町民会議の提案 56\n参考-3 用語の解説 56\n", False),  # never up: no pages
+    ("参考-1 策定の経過 56\n参考-2 町民会議の提案 61\n", False),  # two entries are too few
+])
+def test_codes_titles_and_page_numbers_make_a_list_only_when_the_pages_go_up(text: str, is_list: bool) -> None:
+    found = [why for why in doc_of(text).structure["lists"] if "codes, titles and page numbers" in why]
+    assert bool(found) is is_list

@@ -182,6 +182,8 @@ class Profile:
     # vocabulary's); contents entries without a code that never head others (はじめに, 資料編).
     contents: ContentsWeights | None = None
     contents_leaves: tuple[re.Pattern[str], ...] = field(default=())
+    # Lines that name a part by their own word (基本構想編, <計画編>): parts without a code.
+    part_names: tuple[re.Pattern[str], ...] = field(default=())
     confidence: ConfidenceWeights | None = None
 
     @property
@@ -439,6 +441,7 @@ def parse_profile(data: dict[str, Any], source: str, guarded: bool = False) -> P
                       section_names=frozenset(_strings(source, "section_names", top.get("section_names", list, []))),
                       value_sections=frozenset(_strings(source, "value_sections", top.get("value_sections", list, []))),
                       outline=outline, contents_leaves=top.regexes("contents_leaves"),
+                      part_names=top.regexes("part_names"),
                       contents=_weights(ContentsWeights, source, "contents", top.get("contents", dict, None)),
                       confidence=_weights(ConfidenceWeights, source, "confidence", top.get("confidence", dict, None)))
     top.finish()

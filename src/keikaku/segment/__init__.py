@@ -60,7 +60,7 @@ from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
 from .rows import Row, split_rows
 from .sequences import Rejected, decide
-from .structure import named_parts, restart_parts, structure_of, uncoded_headings
+from .structure import volume_parts, named_parts, restart_parts, structure_of, uncoded_headings
 from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
@@ -141,6 +141,9 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     if headings and not profile.outline:
         parts = restart_parts(rows, marks, furniture, headings, {r for b in blocks for r in b.rows})
         parts.update(named_parts(rows, marks, furniture, {**headings, **parts}, {r for b in blocks for r in b.rows}))
+        volumes = volume_parts(rows, marks, furniture, {**headings, **parts}, {r for b in blocks for r in b.rows},
+                               vocab.part_names)
+        parts.update({j: h for j, h in volumes.items() if j not in parts})
         headings.update(parts)
         keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in parts.items()})
     between = _after_previous(rows, headings, furniture)
@@ -328,6 +331,7 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
     placement = _Placement()
     warnings: list[str] = []
     targets: list[tuple[Item, Node]] = []
+    wraps: list[tuple[Node, Node, list[int], dict[int, Node]]] = []
     for contents, block, items in lists:
         made: dict[int, Node] = {}
         missing: list[Item] = []
@@ -339,6 +343,7 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                 if target.page is None and item.page is not None:
                     target.page = item.page
                 made[k] = target
+        found = set(made)  # entries whose unit is in the text
         # An entry without a code becomes a unit only when the list stands for units that are
         # not in the text (most coded entries name none: a contents page alone) or it heads others.
         has_code = [e.marker is not None for e in block.entries]
@@ -370,10 +375,14 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                         level=marker.style if marker is not None else "contents",
                         code=(marker.code or None) if marker is not None else None, title=title, subtitle=subtitle,
                         heading_spans=list(item.spans), page=item.page, from_contents=True)
-            previous = siblings[entry.parent][position[k] - 1] if position[k] else None
-            placement.place(node, holder, made.get(previous) if previous is not None else None, next_unit.get(k))
             made[k] = node
             missing.append(item)
+            if any(j in found for j in siblings.get(k, [])):
+                # 資料編 ⏎ 資-1 … in the list, only 資-1 … in the text: the part wraps their units
+                wraps.append((node, holder, siblings[k], made))
+                continue
+            previous = siblings[entry.parent][position[k] - 1] if position[k] else None
+            placement.place(node, holder, made.get(previous) if previous is not None else None, next_unit.get(k))
         gone = {id(it) for it in missing}
         contents.items = [it for it in contents.items if id(it) not in gone]
         coded = sum(1 for e in block.entries if e.marker is not None and e.explicit)
@@ -381,7 +390,32 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
             warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
                             f" from the contents (line {missing[0].spans[0].line}: {missing[0].text[:30]})")
     placement.apply()
+    for node, holder, children, made_in in wraps:
+        below = _wrapped([made_in[k] for k in children if k in made_in])
+        if not below:
+            holder.add_child(node)
+            continue
+        parent = below[0].parent
+        assert parent is not None
+        at = next(k for k, c in enumerate(parent.children) if c is below[0])
+        parent.children[at:at + len(below)] = [node]
+        node.parent, node.rank = parent, below[0].rank
+        for unit in below:
+            node.add_child(unit)
+            for n in unit.walk():
+                n.rank += n.rank >= 0
     return warnings, targets
+
+
+def _wrapped(units: list[Node]) -> list[Node]:
+    """``units`` (of one entry's children) when they follow each other under one parent in the
+    tree: a unit made from that entry (the name of their part) wraps them.  Else nothing."""
+    parent = units[0].parent if units else None
+    if parent is None or any(u.parent is not parent for u in units):
+        return []
+    where = {id(c): k for k, c in enumerate(parent.children)}
+    at = [where.get(id(u), -1) for u in units]
+    return units if at[0] >= 0 and at == list(range(at[0], at[0] + len(at))) else []
 
 
 def document_title(source: SourceText) -> str:

@@ -146,7 +146,8 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
         reasons.append(f"{_n(len(inf.lone), 'heading')} taken by their form alone (no sequence supports them)")
     if inf.parts:
         score *= w.part_names
-        reasons.append(f"{_n(len(inf.parts), 'part name')} without a code taken from above restarted numberings")
+        reasons.append(f"{_n(len(inf.parts), 'part name')} without a code taken as the outermost units"
+                       " (above restarted numberings, or named by their word: 基本計画編)")
     if gaps:
         score *= max(w.gap_floor, w.gap ** len(gaps))
         reasons.append(f"{_n(len(gaps), 'gap')} in the numbering")
@@ -241,7 +242,7 @@ def explain_rows(inf: "Inference") -> str:
         role = mark.role.value + (f" [{', '.join(mk.style for mk in mark.markers)}]" if mark.markers else "")
         if i in inf.outline.placed:
             verdict = f"heading, depth {inf.outline.placed[i].depth}" + (
-                " (alone: taken by its form)" if i in lone else " (part name above a restarted numbering)"
+                " (alone: taken by its form)" if i in lone else " (part name without a code)"
                 if i in inf.parts else "")
         elif i in inf.outline.repeats:
             verdict = f"running header (repeats line {inf.rows[inf.outline.repeats[i]].line})"
@@ -317,6 +318,30 @@ def _part_line(rows: list[Row], marks: list[Mark], furniture: Furniture, i: int,
         seen += 1
         j -= 1
     return None
+
+
+_BRACKETS = "<>〈〉《》【】[]()≪≫〔〕■□◆◇●○◎ "
+
+
+def volume_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headings: dict[int, Heading],
+                 listed: set[int], names: Any) -> dict[int, Heading]:
+    """Lines that name a part by their own word (基本構想編, <計画編>: ``part_names`` of the
+    vocabulary) when the first of them stands above the text's first heading: the outermost
+    units, each holding what follows it up to the next."""
+    if not headings:
+        return {}
+    taken = set(listed) | {r for h in headings.values() for r in h.rows}
+    found: list[tuple[int, str]] = []
+    for j, row in enumerate(rows):
+        if row.blank or j in furniture or j in taken or marks[j].role not in (Role.TEXT, Role.SECTION):
+            continue
+        name = row.core.strip(_BRACKETS).replace(" ", "")
+        if len(row.core) <= 2 * NAME_MAX and names.match(name):
+            found.append((j, name))
+    if not found or found[0][0] > min(headings):
+        return {}
+    return {j: Heading(j, Marker("編#", k, (k,), "", NodeKind.PART, 0, 0, 0, True, False, False, 0, False, False, name))
+            for k, (j, name) in enumerate(found, start=1)}
 
 
 NAME_MAX = 20  # a heading without a code above a numbered list is a short line

@@ -54,6 +54,8 @@ DISPLACED_HEAD = 4  # rows between 目 and 次 that may hold codes displaced fro
 BEAM = 24  # readings kept at each token
 MAX_QUEUE = 60  # the longest column of codes displaced before their titles
 MAX_TITLE_TOKENS = 12  # pieces one title may join (a run-on title with spaces inside)
+PART_NAME_MAX = 12  # a part's name above a list without header
+PAGED_MIN = 3  # entries with page numbers that make a list without header or leaders
 SCAN_GAP = 2  # blank rows that end a list of one entry per line
 REPEAT_TITLES = 4  # titles of one code compared with a row that may repeat an entry (Ⅰ 序 / Ⅰ 序論)
 
@@ -553,7 +555,7 @@ def _parts(entries: list[Entry], leaves: Any = None) -> set[int]:
     first = next((k for k, e in enumerate(entries) if e.marker is not None), len(entries))
     for k in range(first):
         e, below = entries[k], entries[k + 1] if k + 1 < len(entries) else None
-        if e.marker is None and not e.decoration and not leaf(e) and below is not None and below.marker is not None \
+        if e.marker is None and not e.decoration and below is not None and below.marker is not None \
                 and below.marker.number == 1:
             parts.add(k)
     restarting: set[str] = set()
@@ -686,6 +688,8 @@ class ListFinder:
             key = self._key(toks)
             if key is not None and (key in keys or key[0] and any(key[1].startswith(t) for t in titles.get(key[0], ()))) \
                     and not self._entry_follows(j):
+                if kept and self._code_alone(kept[-1]) and not self._key(toks)[0]:  # type: ignore[index]
+                    return _Scan(kept[:-1], "repeat", kept[-1])  # 1 ⏎ 計画の趣旨: the code goes with its title
                 return _Scan(kept, "repeat", j)  # the body begins: 1.計画の趣旨 again (or Ⅰ 序 as Ⅰ 序論)
             if key is not None and key not in keys:
                 keys.add(key)
@@ -858,6 +862,12 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
             run = _number_run(finder, i, taken)  # starts at a 1 alone on its row
             if run:
                 accept(finder.read([], [], _Scan(run, "end", None), "numbers 1 … n, then n titles"), run)
+    for i in range(len(rows)):
+        if i in taken or i in tried or rows[i].blank or i in furniture or not _paged_entry(finder, i):
+            continue
+        scan = finder.scan(_part_name_above(finder, i, taken), taken)
+        block = finder.read([], [], scan, "codes, titles and page numbers")
+        accept(block if block is not None and _paged(block) else None, scan.rows)
     for b in blocks:
         for r in b.rows:
             furniture.reasons.pop(r, None)
@@ -867,6 +877,43 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
 
 def _leader_page(toks: list[Token]) -> bool:
     return any(a.kind is Tok.LEADER and b.kind in (Tok.NUMBER, Tok.PAGE) for a, b in zip(toks, toks[1:]))
+
+
+def _paged_entry(finder: ListFinder, i: int) -> bool:
+    """Row ``i`` begins an entry printed as a code, a title and a page number, without leaders
+    (資-1 計画策定の体制と経緯 156), on its row or over the next run-on pieces."""
+    toks = finder.tokens(i)
+    if not toks or toks[0].kind is not Tok.CODE:
+        return False
+    ahead = list(toks)
+    for j in finder.next_rows(i, 2) if finder.rows[i].runon and len(toks) < 3 else ():
+        if not finder.rows[j].runon:
+            break
+        ahead += finder.tokens(j)
+    return len(ahead) >= 3 and ahead[1].kind is Tok.TITLE and ahead[2].kind is Tok.NUMBER \
+        and (len(ahead) == 3 or ahead[3].kind is Tok.CODE or ahead[3].row != ahead[2].row)
+
+
+def _part_name_above(finder: ListFinder, i: int, taken: set[int]) -> int:
+    """Row ``i - 1`` when it is a short name alone (資料編, 第2部 基本計画) right above a list
+    found without a header: the name of the part the list covers, read with it."""
+    j = i - 1
+    if j < 0 or j in taken or finder.rows[j].blank or j in finder.f or finder.rows[j].line != finder.rows[i].line \
+            and finder.rows[i].runon:
+        return i
+    toks = finder.tokens(j)
+    if len(toks) == 1 and toks[0].kind is Tok.TITLE and len(compact_code(toks[0].text)) <= PART_NAME_MAX \
+            and "。" not in toks[0].text:
+        return j
+    return i
+
+
+def _paged(block: Block) -> bool:
+    """A list found by its page numbers alone: at least three entries, most with a page number,
+    the numbers never going down (a table of codes, names and counts goes up and down)."""
+    pages = [e.page for e in block.entries if e.page is not None]
+    return len(pages) >= PAGED_MIN and 2 * len(pages) > len(block.entries) and pages == sorted(pages) \
+        and pages[-1] > pages[0]
 
 
 def _back_to_entry(finder: ListFinder, i: int, taken: set[int]) -> int:

@@ -37,7 +37,7 @@ _COMPOUND_CIRCLED = r"\d{1,2}(?:-\d{1,2}){0,2}-[①-⑳]"
 _KANA = "ぁ-ゖァ-ヺ"
 _SEP = re.compile(r"[ \t]*(?:[:.、・…‥]+[ \t]*)?")  # プロジェクト①……title: leaders are separators too
 # A word the vocabulary does not know, then a number or a code (視点2, 方向性1, 施策方針 1-1-1, 対策1).
-_UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)[ ]?"
+_UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)(?P<dash>-)?[ ]?"
                       rf"(?P<num>{_COMPOUND}|\d{{1,2}}|[IVX]{{1,4}}|[①-⑳])(?=[ \t:.、{_CLOSERS}]|$)")
 _CODE = re.compile(rf"(?:(?P<prefix>[{_KANA}])[ ]?)?(?P<code>{_COMPOUND_CIRCLED}|{_COMPOUND})(?![\d-])")
 _KANA_NUM = re.compile(rf"(?P<prefix>[{_KANA}])[ ]?(?P<num>\d{{1,2}})$")
@@ -182,6 +182,7 @@ class Vocabulary:
         self.furniture = _one_of(profile.furniture)
         self.contents_headers = _one_of(profile.contents_headers)
         self.contents_leaves = _one_of(profile.contents_leaves or generic.contents_leaves)
+        self.part_names = _one_of(profile.part_names or generic.part_names)
         self._values = re.compile("(?:" + "|".join(_spaced(n) for n in self.value_sections) + r")[ \t:]+") \
             if self.value_sections else None
 
@@ -279,7 +280,8 @@ class Vocabulary:
         n = _any_number(token)
         if not n:
             return []
-        return [self._make(core, label + "#", (n,), f"{label}{n}", NodeKind.POINT, pos, m.end(), True,
+        dash = "-" if m.group("dash") else ""  # 資-1, 参考-2: the code as printed
+        return [self._make(core, label + dash + "#", (n,), f"{label}{dash}{n}", NodeKind.POINT, pos, m.end(), True,
                            False, False, 45, bulleted, arabic=token.isdigit())]
 
     def _labelled(self, core: str, pos: int, bulleted: bool) -> list[Marker]:
