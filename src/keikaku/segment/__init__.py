@@ -60,7 +60,7 @@ from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
 from .rows import Row, split_rows
 from .sequences import Rejected, decide
-from .structure import volume_parts, named_parts, restart_parts, structure_of, uncoded_headings
+from .structure import named_parts, restart_parts, structure_of, uncoded_headings, volume_parts
 from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
