@@ -192,6 +192,10 @@ CASES: list[tuple[str, str, Outline]] = [
      "資 料 編 参考−1 策定の経過 56 参考−2 町民会議の提案 61 参考−3 用語の解説 70 参考−1 策定の経過 "
      "計画は町民の参加を得て策定しました。\n",
      [(1, None, "資料編"), (2, "参考-1", "策定の経過"), (2, "参考-2", "町民会議の提案"), (2, "参考-3", "用語の解説")]),
+    ("a run-on contents page in spaced-out letters: a word spaced out from a kanji numeral, then もくじ",
+     "川辺町総合戦略 令和 3 年 3 月 三 郷 町 も く じ 1 . は じ め に .......... 1 "
+     "2 . 三 郷 町 の 人 口 .......... 2 3 . 三 郷 町 の 戦 略 .......... 5 あ い さ つ 本文です。\n",
+     [(1, "1", "はじめに"), (1, "2", "三郷町の人口"), (1, "3", "三郷町の戦略")]),
     # -- 11. a title that begins like a quantity ------------------------------------------------------
     ("a title that begins with a counter-like kanji",
      f"1 計画の目的\n{PROSE}\n2 まちの現状\n{PROSE}\n3 人が集うまちづくり\n{PROSE}\n",

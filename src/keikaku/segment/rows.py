@@ -21,6 +21,7 @@ from ..normalize import Matchable, matchable
 # A line is a run-on page when it is long, has many single-space gaps and at least this many of
 # its pieces (after the first) begin a heading or name a section, one of them a heading.
 RUNON_MIN_CHARS = 60
+AHEAD = 3  # pieces after the next one a join looks at
 RUNON_MIN_PIECES = 6
 RUNON_MIN_MARKERS = 2
 GROUP_MAX = 24  # pieces joined so far are shown to the reader while they are this short
@@ -70,7 +71,7 @@ class PieceReader(Protocol):
     def piece_structure(self, piece: str, following: str) -> str | None:
         """"marker" when ``piece`` starts a heading, "section" when it names a section, else None."""
 
-    def holds_together(self, left: str, right: str, after: str, group: str = "") -> bool:
+    def holds_together(self, left: str, right: str, after: str, group: str = "", ahead: str = "") -> bool:
         """True when the space between ``left`` and ``right`` (followed by ``after``) is inside a
         marker (第 1章, 基本目標 1) or a letter-spaced word (基 本 理 念): not a line break."""
 
@@ -87,7 +88,10 @@ def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int
             # The piece before (not all that was joined to it): a line of 10,000 spaced characters
             # must not cost 10,000 times its length.
             group = matchable(text[la:pb]).text if pb - la <= GROUP_MAX else ""
-            if reader.holds_together(matchable(text[pa:pb]).text, matchable(text[a:b]).text, after, group):
+            # The next pieces without their spaces (も く じ: a contents header spaced out)
+            ahead = "".join(text[x:y] for x, y in found[k + 1:k + 1 + AHEAD]).replace(" ", "")
+            if reader.holds_together(matchable(text[pa:pb]).text, matchable(text[a:b]).text, after, group,
+                                     matchable(ahead).text):
                 joined[-1] = (la, b)
             else:
                 joined.append((a, b))

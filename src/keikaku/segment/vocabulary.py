@@ -50,6 +50,7 @@ _JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
 _CJK = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}]")
 _PAGE_WORDS = ("ページ", "頁")
+_KANJI_DIGITS = "一二三四五六七八九十"
 LETTER_SPACED_HEAD = 15  # a word this short before single spaced characters may begin the spaced word
 
 
@@ -363,7 +364,7 @@ class Vocabulary:
                 return "marker"
         return None
 
-    def holds_together(self, left: str, right: str, after: str = "", group: str = "") -> bool:
+    def holds_together(self, left: str, right: str, after: str = "", group: str = "", ahead: str = "") -> bool:
         """True when the space between two pieces of a run-on line (``after`` follows ``right``) is
         inside a marker (第 1章, 基本目標 1, 施策 5-3) or inside a letter-spaced word (目 次,
         まちづくりの基 本 理 念, 【趣 旨】), not a former line break.  ``group``: the pieces
@@ -377,8 +378,9 @@ class Vocabulary:
         readings = self.read(left + " " + right)
         if right in (".", ")") and any(mk.end == len(left) + 2 for mk in readings):
             return True  # 1 . は じ め に: a letter-spaced marker
-        if any(mk.end == len(left) for mk in readings):
-            return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space
+        spaced = len(right) == 1 and len(after) == 1 and bool(_CJK.match(right + after))
+        if any(mk.end == len(left) for mk in readings) and not (spaced and left in _KANJI_DIGITS):
+            return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space (三 郷 町 is a word)
         column = right.isascii() and right.isdigit() and after.isascii() and after.isdigit() \
             and int(after) == int(right) + 1  # … 1 2 3: a column of numbers
         if any(mk.end > len(left) + 1 and mk.known and not mk.quantity for mk in readings) and not self.read(left) \
@@ -400,7 +402,9 @@ class Vocabulary:
         # (目 次 after a word is the contents header on its own, not the end of that word)
         starts_run = len(last) <= LETTER_SPACED_HEAD and bool(_CJK.match(last[-1])) and len(after) == 1 \
             and bool(_CJK.match(after)) and not (len(last) > 1 and self.contents_headers.match(right + after))
-        return single and (in_run or starts_run)
+        # A contents header spaced out after a spaced word starts a piece of its own (三 郷 町 も く じ).
+        header = any(self.contents_headers.match(right + ahead[:n]) for n in range(1, 4))
+        return single and (in_run or starts_run) and not header
 
     # -- other row roles -----------------------------------------------------------------------
     def section_name(self, core: str) -> str | None:
