@@ -196,6 +196,14 @@ CASES: list[tuple[str, str, Outline]] = [
      "川辺町総合戦略 令和 3 年 3 月 三 郷 町 も く じ 1 . は じ め に .......... 1 "
      "2 . 三 郷 町 の 人 口 .......... 2 3 . 三 郷 町 の 戦 略 .......... 5 あ い さ つ 本文です。\n",
      [(1, "1", "はじめに"), (1, "2", "三郷町の人口"), (1, "3", "三郷町の戦略")]),
+    ("short lines standing alone above bare numberings are the outermost units",
+     f"計画の概要\n\n計画の目的\n\n{PROSE * 6}\n\n計画の構成\n\n{PROSE * 6}\n\n(1)基本構想\n\n{PROSE}\n\n"
+     f"(2)基本計画\n\n{PROSE}\n",
+     [(1, None, "計画の目的"), (1, None, "計画の構成"), (2, "(1)", "基本構想"), (2, "(2)", "基本計画")]),
+    ("with a level word in the text, short lines standing alone stay text",
+     f"計画の概要\n\n計画の目的\n\n{PROSE * 6}\n\n第1章 基本構想\n\n{PROSE}\n\n計画の構成\n\n{PROSE * 6}\n\n"
+     f"第2章 基本計画\n\n{PROSE}\n",
+     [(1, "第1章", "基本構想"), (1, "第2章", "基本計画")]),
     # -- 11. a title that begins like a quantity ------------------------------------------------------
     ("a title that begins with a counter-like kanji",
      f"1 計画の目的\n{PROSE}\n2 まちの現状\n{PROSE}\n3 人が集うまちづくり\n{PROSE}\n",

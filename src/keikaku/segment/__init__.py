@@ -60,7 +60,7 @@ from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
 from .rows import Row, split_rows
 from .sequences import Rejected, decide
-from .structure import named_parts, restart_parts, structure_of, uncoded_headings, volume_parts
+from .structure import named_parts, restart_parts, structure_of, uncoded_headings, uncoded_parts, volume_parts
 from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
@@ -144,6 +144,8 @@ def infer(source: SourceText, profile: Profile) -> Inference:
         volumes = volume_parts(rows, marks, furniture, {**headings, **parts}, {r for b in blocks for r in b.rows},
                                vocab.part_names)
         parts.update({j: h for j, h in volumes.items() if j not in parts})
+        if not parts:
+            parts.update(uncoded_parts(rows, marks, furniture, headings, {r for b in blocks for r in b.rows}))
         headings.update(parts)
         keys_of.update({i: heading_key("", _title_text(rows, h)) for i, h in parts.items()})
     between = _after_previous(rows, headings, furniture)

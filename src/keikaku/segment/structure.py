@@ -222,6 +222,20 @@ def uncoded_headings(rows: list[Row], marks: list[Mark], furniture: Furniture, l
     return out
 
 
+def uncoded_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headings: dict[int, Heading],
+                  listed: set[int]) -> dict[int, Heading]:
+    """Headings without a code above numbered ones: when the only codes are bare numberings
+    ((1), 1.) and the first short line standing alone between blank rows (as
+    :func:`uncoded_headings` finds them) comes before the first code, such lines are the
+    outermost units (計画の構成 ⏎ (1) … (2) …).  A level word (第1章, 基本目標1) says the
+    document numbers its own top levels: then such lines stay text."""
+    if not headings or any(h.marker.labelled for h in headings.values()):
+        return {}
+    used = set(listed) | {r for h in headings.values() for r in h.rows}
+    found = uncoded_headings(rows, marks, furniture, used)
+    return found if found and min(found) < min(headings) else {}
+
+
 def explain_rows(inf: "Inference") -> str:
     """One line per row with what each step decided about it (``keikaku inspect --rows``): its
     role, its marker readings, and whether it became a heading (with its depth), a title, furniture
