@@ -204,6 +204,11 @@ CASES: list[tuple[str, str, Outline]] = [
      f"計画の概要\n\n計画の目的\n\n{PROSE * 6}\n\n第1章 基本構想\n\n{PROSE}\n\n計画の構成\n\n{PROSE * 6}\n\n"
      f"第2章 基本計画\n\n{PROSE}\n",
      [(1, "第1章", "基本構想"), (1, "第2章", "基本計画")]),
+    ("a run-on page: a katakana marker on a piece of its own, its title on the next",
+     "策定方針 1 はじめに 本町は新しい計画を策定します。 2 計画の構成 計画は三つの層で構成します。 ア 基本構想 "
+     "将来像を示します。 イ 基本計画 施策を示します。 ウ 実施計画 事業を示します。\n",
+     [(1, "1", "はじめに"), (1, "2", "計画の構成"), (2, "ア", "基本構想"), (2, "イ", "基本計画"),
+      (2, "ウ", "実施計画")]),
     # -- 11. a title that begins like a quantity ------------------------------------------------------
     ("a title that begins with a counter-like kanji",
      f"1 計画の目的\n{PROSE}\n2 まちの現状\n{PROSE}\n3 人が集うまちづくり\n{PROSE}\n",
