@@ -87,11 +87,11 @@ def _split_page(text: str) -> tuple[str, int | None]:
 def next_text(rows: list[Row], marks: list[Mark], i: int, furniture: Furniture, sections: bool = False) -> int | None:
     """The next row with text after ``i``, skipping blank rows and furniture (one step of
     layout: a code on its own row takes its title from the next one); ``sections``: a section
-    name counts as text."""
+    name (or a contents header: 2 ⏎ 施策の体系) counts as text."""
     j = i + 1
     while j < len(rows) and (rows[j].blank or j in furniture):
         j += 1
-    ok = (Role.TEXT, Role.SECTION) if sections else (Role.TEXT,)
+    ok = (Role.TEXT, Role.SECTION, Role.CONTENTS_HEADER) if sections else (Role.TEXT,)
     return j if j < len(rows) and marks[j].role in ok else None
 
 

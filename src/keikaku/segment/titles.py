@@ -28,6 +28,8 @@ _LABEL = re.compile(r"^【(?P<label>[^】]{1,10})】$")
 # The end of a piece of a run-on line that is not the end of a title: a quoted keyword, a Latin
 # word, a year at the start, a comma.
 _GOES_ON = re.compile(r"(?:^[“「『\"].{1,15}[”」』\"]|^[A-Za-z][A-Za-z.&]*|^\d{4}年?(?:度)?|[、,])$")
+# A subtitle between dashes (~健康福祉~) on the piece after a title is part of it.
+_SUBTITLE = re.compile(r"^[-―—~〜～].{1,30}[-―—~〜～]$")
 RUNON_PIECES = 3  # pieces of a run-on line one title may take
 
 
@@ -50,7 +52,8 @@ def _title_like(rows: list[Row], marks: list[Mark], j: int, limit: int, section_
     """A row that can be (part of) a title; a code alone on its row may take a plain section name
     as its title ((2) ⏎ 施策の展開)."""
     core = rows[j].core
-    role_ok = marks[j].role is Role.TEXT or (section_ok and marks[j].role is Role.SECTION
+    # (a contents header that starts no list is a title too: 2 ⏎ 施策の体系)
+    role_ok = marks[j].role is Role.TEXT or (section_ok and marks[j].role in (Role.SECTION, Role.CONTENTS_HEADER)
                                              and core[:1] not in "【■◆●○◇□")
     return role_ok and len(core) <= limit and not core.endswith("。")
 
@@ -95,7 +98,8 @@ def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: di
             # A run-on line cut a title at its spaces: a quoted keyword, a Latin word, a leading
             # year or a comma is not where a title ends (基本目標1 “つながる” 誰もが支え合うまち).
             k = last + 1
-            while len(h.title_rows) < RUNON_PIECES and _GOES_ON.search(title) and k < len(rows) and free(k) \
+            while len(h.title_rows) < RUNON_PIECES and k < len(rows) and free(k) \
+                    and (_GOES_ON.search(title) or _SUBTITLE.match(rows[k].core)) \
                     and rows[k].line == rows[last].line and _title_like(rows, marks, k, MAX_WRAP):
                 h.title_rows.append(k)
                 title, k = rows[k].core, k + 1

@@ -632,16 +632,16 @@ class ListFinder:
             close = self.rows[j].core
             if _HEAD_CLOSE.match(close) or _HEAD_CLOSE_LEADS.match(close):
                 between = ahead[:k]
-                if not all(self._code_alone(r) for r in between):
+                if not all(self.code_alone(r) for r in between):
                     return None
                 if _HEAD_CLOSE.match(close):
                     return [i, j], between, j + 1
                 return [i], between, j  # 次 序: the list begins on the row that closes the header
-        if ahead and self._code_alone(ahead[0]):  # 目 (次 lost) ⏎ 第1章 ⏎ 1 ⏎ …
+        if ahead and self.code_alone(ahead[0]):  # 目 (次 lost) ⏎ 第1章 ⏎ 1 ⏎ …
             return [i], [], i + 1
         return None
 
-    def _code_alone(self, j: int) -> bool:
+    def code_alone(self, j: int) -> bool:
         toks = self.tokens(j)
         return len(toks) == 1 and toks[0].kind in (Tok.CODE, Tok.NUMBER, Tok.BULLET)
 
@@ -672,13 +672,13 @@ class ListFinder:
                 j += 1  # a running header inside a list stays furniture
                 continue
             if j in self.f and j not in self.f.page_marks and not self._bullet_alone(j) \
-                    and not (kept and self._code_alone(kept[-1]) and mark.role is Role.TEXT):
+                    and not (kept and self.code_alone(kept[-1]) and mark.role is Role.TEXT):
                 j += 1  # (a line repeated beside page numbers right after a code alone is its title)
                 continue
             if mark.role is Role.TABLE:
                 return _Scan(kept, "table", j)
             if kept and (mark.role is Role.CONTENTS_HEADER or _HEAD_WHOLE.match(row.core)) \
-                    and not self._code_alone(kept[-1]) and not self._entry_follows(j):
+                    and not self.code_alone(kept[-1]) and not self._entry_follows(j):
                 return _Scan(kept, "header", j)  # another list begins (not an entry titled 戦略の体系)
             toks = self.tokens(j)
             if any(t.kind is Tok.TITLE and ("。" in t.text or len(t.text) > PROSE) for t in toks):
@@ -688,7 +688,7 @@ class ListFinder:
             key = self._key(toks)
             if key is not None and (key in keys or key[0] and any(key[1].startswith(t) for t in titles.get(key[0], ()))) \
                     and not self._entry_follows(j):
-                if kept and self._code_alone(kept[-1]) and not self._key(toks)[0]:  # type: ignore[index]
+                if kept and self.code_alone(kept[-1]) and not self._key(toks)[0]:  # type: ignore[index]
                     return _Scan(kept[:-1], "repeat", kept[-1])  # 1 ⏎ 計画の趣旨: the code goes with its title
                 return _Scan(kept, "repeat", j)  # the body begins: 1.計画の趣旨 again (or Ⅰ 序 as Ⅰ 序論)
             if key is not None and key not in keys:
@@ -844,7 +844,8 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
         if i in taken or rows[i].blank or i in furniture:
             continue
         head = finder.header(i)
-        if head is not None:
+        if head is not None and not (rows[i].runon and i > 0 and rows[i - 1].line == rows[i].line
+                                     and finder.code_alone(i - 1)):  # 2 施策の体系: an entry's title
             header, displaced, first = head
             scan = finder.scan(first, taken, set(header) | set(displaced))
             accept(finder.read(header, displaced, scan, "after a contents header"), scan.rows)
