@@ -472,7 +472,8 @@ def test_page_furniture_never_changes_the_outline(plan: tuple[list[str], Outline
     for k, line in enumerate(lines):
         paged.append(line)
         if k in cut and k % 2 == 1:  # after a body line: footer, page number, header of the next page
-            paged += ["", "○○市総合計画　基本計画", f"- {page} -", "○○市総合計画　基本計画"]
+            paged += ["", "○○市総合計画　基本計画", f"- {page} -", f"総合計画.indd {page} 15/05/22 20:57",
+                      "○○市総合計画　基本計画"]
             page += 1
     assert outline("\n".join(paged)) == expected
 
