@@ -197,9 +197,10 @@ class Draft:
     page: int | None = None
     other: list[int] = field(default_factory=list)
     moved: bool = False  # its code was printed apart from its title (a run of codes, then titles)
+    charged: bool = False  # the cost of never getting a title was counted when it opened
 
     def copy(self) -> "Draft":
-        return Draft(self.code, self.bullet, list(self.title), self.page, list(self.other), self.moved)
+        return Draft(self.code, self.bullet, list(self.title), self.page, list(self.other), self.moved, self.charged)
 
     @property
     def waiting(self) -> bool:
@@ -298,7 +299,7 @@ class _Reading:
     # -- scores --------------------------------------------------------------------------------
     def close(self, st: _State) -> None:
         """The entry before a new one is complete: a code that never got a title costs."""
-        if st.cur is not None and st.cur.waiting:
+        if st.cur is not None and st.cur.waiting and not st.cur.charged:
             st.score += self.w.untitled
 
     def expire(self, st: _State) -> None:
@@ -320,12 +321,16 @@ class _Reading:
         if draft.code is not None:
             st.score += self.sequence(st, draft.code)
 
-    def column(self, queue: tuple[int, ...]) -> bool:
+    def column(self, queue: tuple[int, ...], prefix: bool = False) -> bool:
         """Two or more displaced codes of one column: bare numbers going up by one (after a code
-        of another style: 第1章 1 2 3), or codes of one style going up by one."""
+        of another style: 第1章 1 2 3), or codes of one style going up by one.  ``prefix``: the
+        start of such a column (第1章 1, as the codes come)."""
         toks = [self.tokens[k] for k in queue]
         if len(toks) < 2:
             return False
+        heads = [k for k, t in enumerate(toks) if t.kind is not Tok.NUMBER]
+        if len(heads) > 1 and heads[0] == 0 and all(b - a > 1 for a, b in zip(heads, heads[1:])):
+            return self._columns(toks, heads)
         head, rest = (toks[0], toks[1:]) if toks[0].kind is not Tok.NUMBER else (None, toks)
         if rest and all(t.kind is Tok.NUMBER for t in rest):
             values = [t.value or 0 for t in rest]
@@ -335,10 +340,28 @@ class _Reading:
                 return True
             # 第1章 1 2 3 (a chapter, then its sections), or 重点プロジェクト1 2 3 (one column)
             starts = (1, 2) if head.marker is not None and head.marker.number == 1 else (1,)
+            if prefix:  # (as the codes come, only sections numbered from 1: Ⅰ ⏎ 2 is a code and its page)
+                return values[0] == 1
             return values[0] in starts and len(rest) >= 2
         styles = {t.marker.style for t in toks if t.marker is not None}
         numbers = [t.marker.number for t in toks if t.marker is not None]
         return len(styles) == 1 and len(numbers) == len(toks) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+    @staticmethod
+    def _columns(toks: list[Token], heads: list[int]) -> bool:
+        """第3章 1 2 3 第4章 1 2 第5章 …: chapters of one style going up by one, each followed
+        by its sections numbered from 1 (two pages of codes printed before their titles)."""
+        marks = [toks[h].marker for h in heads]
+        if any(m is None for m in marks) or len({m.style for m in marks if m is not None}) != 1:
+            return False
+        numbers = [m.number for m in marks if m is not None]
+        if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            return False
+        for a, b in zip(heads, heads[1:] + [len(toks)]):
+            values = [t.value or 0 for t in toks[a + 1:b]]
+            if values != list(range(1, len(values) + 1)):
+                return False
+        return True
 
     def sequence(self, st: _State, k: int) -> float:
         """How well code token ``k`` continues the codes before it (the state moves on)."""
@@ -438,8 +461,13 @@ class _Reading:
                 s.score += w.code_after_leader
             if k + 1 < len(self.tokens) and self.tokens[k + 1].kind is Tok.TITLE:
                 s.score += w.code_before_title
+            elif k + 1 < len(self.tokens) and self._no_title_after(k) and s.cur is not None:
+                # Another code comes next: this one will never get a title.  Counted now, so that
+                # readings that queue a column of codes are not cut from the beam before their titles come.
+                s.cur.charged = True
+                s.score += w.untitled
             out.append(s)
-        if t.alone and codable and len(st.queue) < MAX_QUEUE and (not st.queue or self.column(st.queue + (k,))):
+        if t.alone and codable and len(st.queue) < MAX_QUEUE and (not st.queue or self.column(st.queue + (k,), prefix=True)):
             s = st.fork()  # a code displaced before its title: alone, or one of a column of codes
             s.queue += (k,)
             s.column = len(s.queue) >= 2
@@ -455,6 +483,15 @@ class _Reading:
             s.score += w.noise_in_run if in_run else w.noise
             out.append(s)
         return out
+
+    def _no_title_after(self, k: int) -> bool:
+        """Token ``k + 1`` is a code that cannot be the title of code ``k``."""
+        t = self.tokens[k + 1]
+        if t.kind is Tok.NUMBER:
+            return True
+        glued = t.leads and t.marker is not None and t.marker.title_start == t.marker.end \
+            and bool(_CJK_START.match(t.marker.title))  # (5) ⏎ 政策5原則+…: a title after all
+        return t.kind is Tok.CODE and not glued
 
     def title(self, st: _State, k: int) -> list[_State]:
         """A title: of the code waiting for one, more of the title before it (wrapped, or a space
