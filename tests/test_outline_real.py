@@ -185,6 +185,11 @@ CASES: list[tuple[str, str, Outline]] = [
      f"<基本構想編>\n川辺町の計画\n1 計画の目的\n{PROSE}\n2 計画の期間\n{PROSE}\n基本計画編\n1 施策の体系\n{PROSE}\n",
      [(1, None, "基本構想編"), (2, "1", "計画の目的"), (2, "2", "計画の期間"),
       (1, None, "基本計画編"), (2, "1", "施策の体系")]),
+    ("a part word after parts found where a numbering restarts is their sibling",
+     f"基本構想\n第1章 将来像\n{PROSE}\n第2章 基本目標\n{PROSE}\n基本計画\n第1章 健康\n{PROSE}\n"
+     f"第2章 教育\n{PROSE}\n資料編\n1.策定の経過\n{PROSE}\n2.用語の解説\n{PROSE}\n",
+     [(1, None, "基本構想"), (2, "第1章", "将来像"), (2, "第2章", "基本目標"), (1, None, "基本計画"),
+      (2, "第1章", "健康"), (2, "第2章", "教育"), (1, None, "資料編"), (2, "1.", "策定の経過"), (2, "2.", "用語の解説")]),
     ("a part word below the first heading is text: no part opens inside a chapter",
      f"1 計画の目的\n{PROSE}\n資料編\n2 計画の期間\n{PROSE}\n",
      [(1, "1", "計画の目的"), (1, "2", "計画の期間")]),

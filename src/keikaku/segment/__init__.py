@@ -141,7 +141,7 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     if headings and not profile.outline:
         parts = restart_parts(rows, marks, furniture, headings, {r for b in blocks for r in b.rows})
         parts.update(named_parts(rows, marks, furniture, {**headings, **parts}, {r for b in blocks for r in b.rows}))
-        volumes = volume_parts(rows, marks, furniture, {**headings, **parts}, {r for b in blocks for r in b.rows},
+        volumes = volume_parts(rows, marks, furniture, headings, parts, {r for b in blocks for r in b.rows},
                                vocab.part_names)
         parts.update({j: h for j, h in volumes.items() if j not in parts})
         if not parts:

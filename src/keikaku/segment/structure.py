@@ -338,13 +338,15 @@ _BRACKETS = "<>〈〉《》【】[]()≪≫〔〕■□◆◇●○◎ "
 
 
 def volume_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headings: dict[int, Heading],
-                 listed: set[int], names: Any) -> dict[int, Heading]:
-    """Lines that name a part by their own word (基本構想編, <計画編>: ``part_names`` of the
-    vocabulary) when the first of them stands above the text's first heading: the outermost
-    units, each holding what follows it up to the next."""
+                 parts: dict[int, Heading], listed: set[int], names: Any) -> dict[int, Heading]:
+    """Lines that name a part by their own word (基本構想編, <計画編>, 資料編: ``part_names`` of
+    the vocabulary) when the first of them stands above the text's first heading, or below the
+    first part found without a code: outermost units, each holding what follows it up to the
+    next part."""
     if not headings:
         return {}
-    taken = set(listed) | {r for h in headings.values() for r in h.rows}
+    everything = {**headings, **parts}
+    taken = set(listed) | {r for h in everything.values() for r in h.rows}
     found: list[tuple[int, str]] = []
     for j, row in enumerate(rows):
         if row.blank or j in furniture or j in taken or marks[j].role not in (Role.TEXT, Role.SECTION):
@@ -352,10 +354,15 @@ def volume_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headi
         name = row.core.strip(_BRACKETS).replace(" ", "")
         if len(row.core) <= 2 * NAME_MAX and names.match(name):
             found.append((j, name))
-    if not found or found[0][0] > min(headings):
+    first_part = min(parts) if parts else None
+    if not found or found[0][0] > min(everything) and (first_part is None or found[0][0] < first_part):
         return {}
-    return {j: Heading(j, Marker("編#", k, (k,), "", NodeKind.PART, 0, 0, 0, True, False, False, 0, False, False, name))
-            for k, (j, name) in enumerate(found, start=1)}
+    # Beside the parts found before (the same style: a sibling, not a unit inside the last one).
+    style, kind = (parts[first_part].marker.style, parts[first_part].marker.kind) if first_part is not None \
+        else ("部#", NodeKind.PART)
+    start = len(parts) + 1
+    return {j: Heading(j, Marker(style, k, (k,), "", kind, 0, 0, 0, True, False, False, 0, False, False, name))
+            for k, (j, name) in enumerate(found, start=start)}
 
 
 NAME_MAX = 20  # a heading without a code above a numbered list is a short line
