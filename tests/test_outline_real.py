@@ -101,6 +101,9 @@ CASES: list[tuple[str, str, Outline]] = [
     ("one Roman chapter of an excerpt",
      f"Ⅲ 施策の展開\n{PROSE}\n- 主な取組を進めます。\n",
      [(1, "Ⅲ", "施策の展開")]),
+    ("a lone 1, its title, a page number printed beside it, then prose wrapped mid-sentence",
+     "基本的な考え方\n1\n目的\n5\n少子高齢化の流れの中で、地方においては担い手である若者\nの減少が課題です。\n",
+     [(1, "1", "目的")]),
     ("a lone bare number in the middle of prose stays text",
      f"{PROSE}\n5 これは見出しではない\n{PROSE}\n", []),
     # -- 4. leaders and wraps in contents lines ---------------------------------------------------

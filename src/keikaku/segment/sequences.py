@@ -259,7 +259,8 @@ def _page_between(rows: list[Row], marks: list[Mark], k: int) -> bool:
     if not (rows[k].core.isdigit() and len(rows[k].core) <= 3):
         return False
     after = _next_row(rows, k)
-    return after is not None and marks[after].role is Role.TEXT and "。" in rows[after].core
+    return after is not None and marks[after].role is Role.TEXT \
+        and ("。" in rows[after].core or len(rows[after].core) >= CONTINUATION_MIN)
 
 
 def _page_start(rows: list[Row], i: int, furniture: Furniture) -> bool:
