@@ -97,6 +97,15 @@ def read_rows(rows: list[Row], vocab: Vocabulary, profile: Profile) -> list[Mark
     return marks
 
 
+def _numbered_before(marks: list[Mark], k: int, mk: "Marker") -> bool:
+    """Row ``k - 1`` is a bare number one below ``mk``'s, alone on its row: the row after it is
+    that number's title, and ``mk`` its next sibling."""
+    if k < 1 or marks[k - 1].role is not Role.MARKER or len(mk.path) > 1:
+        return False
+    return any(not o.labelled and not o.title and len(o.path) == 1 and o.number + 1 == mk.number
+               for o in marks[k - 1].markers)
+
+
 def _join_label(rows: list[Row], marks: list[Mark], i: int, vocab: Vocabulary) -> Mark | None:
     """``施策`` ⏎ ``４－９`` (or ``基本`` ⏎ ``施策`` ⏎ ``4-1``): the code row takes the level word of the
     text row(s) right above it (鶴見台市's 基本計画 prints 施策 / number / title on three rows)."""
@@ -110,6 +119,8 @@ def _join_label(rows: list[Row], marks: list[Mark], i: int, vocab: Vocabulary) -
         label = vocab.known_label("".join(rows[k].core.lstrip(DECORATIONS) for k in above))
         if label is None or (len(bare[0].path) > 1 and not label.compound):
             continue
+        if _numbered_before(marks, above[0], bare[0]):
+            continue  # 5 ⏎ 重点プロジェクト ⏎ 6: the word is the title of 5, and 6 comes after 5
         mk = bare[0]
         style, code = style_code(label.word, mk.path)
         return Mark(Role.MARKER, markers=(replace(mk, style=style, code=code, kind=label.kind, labelled=True,

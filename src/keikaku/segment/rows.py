@@ -71,7 +71,8 @@ class PieceReader(Protocol):
     def piece_structure(self, piece: str, following: str) -> str | None:
         """"marker" when ``piece`` starts a heading, "section" when it names a section, else None."""
 
-    def holds_together(self, left: str, right: str, after: str, group: str = "", ahead: str = "") -> bool:
+    def holds_together(self, left: str, right: str, after: str, group: str = "", ahead: str = "",
+                       before: str = "") -> bool:
         """True when the space between ``left`` and ``right`` (followed by ``after``) is inside a
         marker (第 1章, 基本目標 1) or a letter-spaced word (基 本 理 念): not a line break."""
 
@@ -90,8 +91,9 @@ def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int
             group = matchable(text[la:pb]).text if pb - la <= GROUP_MAX else ""
             # The next pieces without their spaces (も く じ: a contents header spaced out)
             ahead = "".join(text[x:y] for x, y in found[k + 1:k + 1 + AHEAD]).replace(" ", "")
+            before = text[found[k - 2][0]:found[k - 2][1]] if k >= 2 else ""
             if reader.holds_together(matchable(text[pa:pb]).text, matchable(text[a:b]).text, after, group,
-                                     matchable(ahead).text):
+                                     matchable(ahead).text, matchable(before).text):
                 joined[-1] = (la, b)
             else:
                 joined.append((a, b))

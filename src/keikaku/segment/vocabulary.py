@@ -364,7 +364,8 @@ class Vocabulary:
                 return "marker"
         return None
 
-    def holds_together(self, left: str, right: str, after: str = "", group: str = "", ahead: str = "") -> bool:
+    def holds_together(self, left: str, right: str, after: str = "", group: str = "", ahead: str = "",
+                       before: str = "") -> bool:
         """True when the space between two pieces of a run-on line (``after`` follows ``right``) is
         inside a marker (第 1章, 基本目標 1, 施策 5-3) or inside a letter-spaced word (目 次,
         まちづくりの基 本 理 念, 【趣 旨】), not a former line break.  ``group``: the pieces
@@ -383,6 +384,9 @@ class Vocabulary:
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space (三 郷 町 is a word)
         column = right.isascii() and right.isdigit() and after.isascii() and after.isdigit() \
             and int(after) == int(right) + 1  # … 1 2 3: a column of numbers
+        # 5 重点プロジェクト 6 分野別計画: the number after a title goes on the numbering before it
+        column = column or right.isascii() and right.isdigit() and before.isascii() and before.isdigit() \
+            and int(right) == int(before) + 1
         if any(mk.end > len(left) + 1 and mk.known and not mk.quantity for mk in readings) and not self.read(left) \
                 and not column:
             return True
