@@ -77,6 +77,10 @@ HOSTILE = {
     "a long list, each entry a unit of the text": lambda n: "目次\n" + "".join(
         f"{k // 400 + 1}-{k // 20 % 20 + 1}-{k % 20 + 1} 地域福祉の推進 ・・・・ 5\n" for k in range(n // 2)) + "\n\n" + "".join(
         f"{k // 400 + 1}-{k // 20 % 20 + 1}-{k % 20 + 1} 地域福祉の推進計画\n本文です。\n" for k in range(n // 4)),
+    "codes, titles and counts going up and down": lambda n: "".join(
+        f"参考-{k} 施設の名称 {(k * 7) % 50 + 1}\n" for k in range(1, n)),
+    "a run-on list of codes, titles and pages": lambda n: "資料 " + " ".join(
+        f"資-{k} 用語の解説 {k + 2}" for k in range(1, n // 3)) + " 本文です。\n",
     "a new level word every two headings": lambda n: "".join(
         f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}1 まち\n本文です。\n"
         f"{chr(0x4E00 + k % 5000)}{chr(0x4E00 + k // 5000)}2 ひと\n本文です。\n" for k in range(n // 4)),
