@@ -46,6 +46,14 @@ def test_loose_lines_like_headings_lower_the_confidence() -> None:
     assert any("short lines standing alone" in r for r in st["confidence_reasons"])
 
 
+def test_titles_with_a_bracket_not_closed_lower_the_confidence() -> None:
+    cut = PLAIN.replace("章の題名1", "「くらし").replace("章の題名2", "わくわく」プロジェクト")
+    st = structure(cut)
+    assert st["confidence"] < structure(PLAIN)["confidence"]
+    assert any("2 titles with a bracket not closed" in r for r in st["confidence_reasons"])
+    assert not any("bracket" in r for r in structure(PLAIN.replace("章の題名1", "「くらし」の充実"))["confidence_reasons"])
+
+
 def test_no_heading_no_confidence() -> None:
     st = structure(f"{PROSE}\n{PROSE}\n")
     assert st["confidence"] == 0.0 and "no heading found" in st["confidence_reasons"][0]

@@ -151,6 +151,8 @@ class ConfidenceWeights:
     part_names: float = 0.95  # part names without a code were found above restarted numberings
     loose: float = 0.95  # per short line standing alone before text, like a heading, not in the outline …
     loose_floor: float = 0.7  # … down to this
+    unclosed: float = 0.9  # per unit title with a bracket it does not close (「くらし), cut by extraction …
+    unclosed_floor: float = 0.6  # … down to this
     min_text: int = 500  # characters of text below which the share under a heading is not weighed
 
 

@@ -116,7 +116,7 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
     reading), and why in words: the share of the text under a heading, the markers that no
     sequence supports, an outline read from a contents list alone, codes matched to titles
     printed apart from them, headings taken by their form alone, part names without a code,
-    gaps in the numbering.  A researcher sorts a run by it to find the plans to check first."""
+    gaps in the numbering, titles with a bracket not closed.  A researcher sorts a run by it to find the plans to check first."""
     units = [n for n in root.walk() if n.kind not in (NodeKind.DOCUMENT, NodeKind.CONTENTS)]
     if not units:
         return 0.0, ["no heading found: the document is one flat unit"]
@@ -157,7 +157,21 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
         reasons.append(f"{_n(len(loose), 'short line')} standing alone before text like headings without a code, not"
                        f" in the outline (line {', '.join(str(inf.rows[r].line) for r in loose[:3])}"
                        f"{' …' if len(loose) > 3 else ''})")
+    unclosed = [n.title for n in units if n.title and _unclosed(n.title)]
+    if unclosed:
+        score *= max(w.unclosed_floor, w.unclosed ** len(unclosed))
+        reasons.append(f"{_n(len(unclosed), 'title')} with a bracket not closed, cut or scrambled by extraction"
+                       f" ({unclosed[0][:20]})")
     return round(score, 2), reasons
+
+
+_BRACKET_PAIRS = ("「」", "『』", "()", "\uff08\uff09", "【】")
+
+
+def _unclosed(title: str) -> bool:
+    """A title that opens a bracket it does not close, or closes one it did not open (「くらし,
+    わくわく」プロジェクト): extraction cut it, or put its pieces in the wrong order."""
+    return any(title.count(a) != title.count(b) for a, b in _BRACKET_PAIRS)
 
 
 def _n(count: int, word: str) -> str:
