@@ -165,7 +165,7 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
     return round(score, 2), reasons
 
 
-_BRACKET_PAIRS = ("「」", "『』", "()", "\uff08\uff09", "【】")
+_BRACKET_PAIRS = (("「", "」"), ("『", "』"), ("(", ")"), ("\uff08", "\uff09"), ("【", "】"))
 
 
 def _unclosed(title: str) -> bool:
