@@ -50,6 +50,8 @@ def test_user_profile_file(tmp_path: Path) -> None:
     (('name = "mine"', 'name = "mine"\n[confidence]\nlone = true\n'), "confidence.lone", "integer or float"),
     (('name = "mine"', 'name = "mine"\ncontents_leaves = ["(はじめに"]\n'), "contents_leaves[0]",
      "invalid regular expression"),
+    (('name = "mine"', 'name = "mine"\npart_names = ["^.*編$", "[編"]\n'), "part_names[1]",
+     "invalid regular expression"),
 ])
 def test_broken_profile_names_file_and_rule(tmp_path: Path, change: tuple[str, str], rule: str, problem: str) -> None:
     f = tmp_path / "broken.toml"
@@ -73,6 +75,8 @@ def test_the_weights_of_the_contents_reading_are_data() -> None:
     assert generic.contents == ContentsWeights() and generic.confidence == ConfidenceWeights()
     assert generic.contents_leaves and generic.contents_leaves[0].match("はじめに")
     assert not generic.contents_leaves[0].match("基本構想")
+    assert generic.part_names and generic.part_names[0].match("基本計画編")
+    assert not generic.part_names[0].match("第1編")
 
 
 def test_a_profile_of_its_own_weights_reads_lists_with_them(tmp_path: Path) -> None:
