@@ -42,6 +42,7 @@ def outline(text: str) -> Outline:
 
 
 PROSE = "本計画の考え方を示します。"
+LONG = "本計画はまちの将来像と施策の方向を示すものであり、市民と行政が共有する指針です。"
 
 CASES: list[tuple[str, str, Outline]] = [
     # -- 1. a list of headings with no body under them -------------------------------------------
@@ -232,6 +233,45 @@ CASES: list[tuple[str, str, Outline]] = [
      "後期基本計画 4 地域整備の方針 5 重点プロジェクト 6 分野別計画 4 地域整備の方針 地域の整備を進めます。"
      " 5 重点プロジェクト 重点的に取り組みます。 6 分野別計画 分野ごとに示します。\n",
      [(1, "4", "地域整備の方針"), (1, "5", "重点プロジェクト"), (1, "6", "分野別計画")]),
+    # -- hostile cases of the rules above (found by review) -------------------------------------------
+    ("a part named in the list wraps its entries' units when the text holds them all",
+     "資料編\n資-1 計画策定の体制 56\n資-2 用語の説明 60\n資-3 市民意見の概要 64\n\n資-1 計画策定の体制\n"
+     "本計画は市民委員会で議論しました。\n資-2 用語の説明\n用語を説明します。\n資-3 市民意見の概要\n意見を募集しました。\n",
+     [(1, None, "資料編"), (2, "資-1", "計画策定の体制"), (2, "資-2", "用語の説明"), (2, "資-3", "市民意見の概要")]),
+    ("a wrapping part and the parts after it keep the list's order",
+     f"目次\n基本構想編 ・・・・ 1\n1 計画の目的 ・・・・ 2\n2 計画の期間 ・・・・ 3\n基本計画編 ・・・・ 5\n"
+     f"1 施策の体系 ・・・・ 6\n2 事業の一覧 ・・・・ 8\n\n\n1 計画の目的\n{PROSE}\n",
+     [(1, None, "基本構想編"), (2, "1", "計画の目的"), (2, "2", "計画の期間"), (1, None, "基本計画編"),
+      (2, "1", "施策の体系"), (2, "2", "事業の一覧")]),
+    ("a word ending in 編 that names no volume stays text (小中学校の再編)",
+     "基本計画編\n第1章 教育\n学校の配置を見直します。\n小中学校の再編\n児童数の推移を踏まえて検討します。\n"
+     "第2章 福祉\n支え合いの仕組みをつくります。\n",
+     [(1, None, "基本計画編"), (2, "第1章", "教育"), (2, "第2章", "福祉")]),
+    ("a part name repeated at the top of pages is one part",
+     f"基本計画編\n第1章 教育\n{PROSE}\n基本計画編\n{PROSE}\n第2章 福祉\n{PROSE}\n",
+     [(1, None, "基本計画編"), (2, "第1章", "教育"), (2, "第2章", "福祉")]),
+    ("short lines standing alone above Roman chapters stay text",
+     f"はじめに\n\n{LONG}\n\nⅠ 計画の目的\n\n{LONG}\n\nⅡ 計画の期間\n\n{LONG}\n\nおわりに\n\n{LONG}\n",
+     [(1, "Ⅰ", "計画の目的"), (1, "Ⅱ", "計画の期間")]),
+    ("はじめに in a contents list heads no chapter",
+     "目次\nはじめに ・・・・・ 1\n第1章 計画の概要 ・・・・・ 2\n第2章 まちの将来像 ・・・・・ 5\n",
+     [(1, None, "はじめに"), (1, "第1章", "計画の概要"), (1, "第2章", "まちの将来像")]),
+    ("kanji-numbered headings with letter-spaced titles on rows of their own",
+     f"一 計 画 の 目 的\n{PROSE}\n二 計 画 の 期 間\n{PROSE}\n",
+     [(1, "一", "計画の目的"), (1, "二", "計画の期間")]),
+    ("a run-on column of level words, then their headings",
+     "施策の体系 基本目標 1 基本目標 2 基本目標 3 基本目標 1 安全なまち 安全を守ります。まちの安全を高めます。 "
+     "基本目標 2 健康なまち 健康を支えます。まちの健康を高めます。 基本目標 3 豊かなまち 産業を育てます。まちの活力を高めます。\n",
+     [(1, "基本目標1", "安全なまち"), (1, "基本目標2", "健康なまち"), (1, "基本目標3", "豊かなまち")]),
+    ("a rule of dashes after a title on a run-on page is no subtitle",
+     "基本計画 第1編 総論 1)健やかに暮らせるまち ―――――― 健康を支えます。 2)安全なまち ~~~~ 安全を守ります。\n",
+     [(1, "第1編", "総論"), (2, "1)", "健やかに暮らせるまち"), (2, "2)", "安全なまち")]),
+    ("brackets that do not enclose a whole uncoded heading stay",
+     f"【重点】中央公園の整備【新規】\n\n{LONG}\n\n【重点】駅前広場の整備【継続】\n\n{LONG}\n",
+     [(1, None, "【重点】中央公園の整備【新規】"), (1, None, "【重点】駅前広場の整備【継続】")]),
+    ("katakana of vertical text, one per row, is no heading",
+     f"第1章 計画の概要\n{PROSE}\n1 計画の目的\n{PROSE}\nア\nイ\nデ\nア\n{PROSE}\n2 計画の期間\n{PROSE}\n",
+     [(1, "第1章", "計画の概要"), (2, "1", "計画の目的"), (2, "2", "計画の期間")]),
     # -- 11. a title that begins like a quantity ------------------------------------------------------
     ("a title that begins with a counter-like kanji",
      f"1 計画の目的\n{PROSE}\n2 まちの現状\n{PROSE}\n3 人が集うまちづくり\n{PROSE}\n",
@@ -375,6 +415,11 @@ def test_a_prologue_is_no_restart_of_the_chapters() -> None:
     ("参考-1 策定の経過 56\n参考-2 町民会議の提案 12\n参考-3 用語の解説 70\n", False),  # up and down: counts
     ("参考-1 策定の経過 56\n参考-2 町民会議の提案 56\n参考-3 用語の解説 56\n", False),  # never up: no pages
     ("参考-1 策定の経過 56\n参考-2 町民会議の提案 61\n", False),  # two entries are too few
+    # under a heading after prose: a list of counts, unless the text repeats an entry as a heading
+    ("第1章 まちの現状\n人口は減少しています。\n(1) 公園の数 12\n(2) 図書館の数 15\n(3) 体育館の数 20\n"
+     "第2章 まちの将来像\n本文です。\n", False),
+    ("前書きです。\n\n参考-1 策定の経過 56\n参考-2 町民会議の提案 61\n参考-3 用語の解説 70\n\n"
+     "参考-1 策定の経過\n計画は町民の参加を得て策定しました。\n", True),
 ])
 def test_codes_titles_and_page_numbers_make_a_list_only_when_the_pages_go_up(text: str, is_list: bool) -> None:
     found = [why for why in doc_of(text).structure["lists"] if "codes, titles and page numbers" in why]

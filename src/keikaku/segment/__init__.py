@@ -38,7 +38,7 @@ from ..align import check_alignment
 from ..export import FORMULA_START
 from ..indicators import attach_indicators, warn_unread_tables
 from ..ingest import SourceText, ingest
-from ..model import Document, Item, Node, NodeKind, ProfileChoice, Source
+from ..model import Document, Item, Node, NodeKind, ProfileChoice, Source, Span
 from ..normalize import join_broken
 from ..profile import Profile, builtin_profiles
 from ..tables import infer_pages
@@ -333,7 +333,6 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
     placement = _Placement()
     warnings: list[str] = []
     targets: list[tuple[Item, Node]] = []
-    wraps: list[tuple[Node, Node, list[int], dict[int, Node]]] = []
     for contents, block, items in lists:
         made: dict[int, Node] = {}
         missing: list[Item] = []
@@ -367,7 +366,10 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
         for k, (entry, item) in enumerate(zip(block.entries, items)):
             if k in made:
                 continue
-            if not entry.explicit or entry.marker is None and not entry.decoration and not alone and k not in parents:
+            # 資料編 ⏎ 資-1 … in the list, only 資-1 … in the text: the part wraps their units
+            below = _wrapped([made[j] for j in siblings.get(k, []) if j in found], item.spans)
+            if not below and (not entry.explicit or entry.marker is None and not entry.decoration and not alone
+                              and k not in parents):
                 continue  # a copy whose unit was not found, or a line of a summary (将来像 …): stays an item
             holder = made.get(entry.parent, contents) if entry.parent is not None else contents
             marker = entry.marker
@@ -379,9 +381,8 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
                         heading_spans=list(item.spans), page=item.page, from_contents=True)
             made[k] = node
             missing.append(item)
-            if any(j in found for j in siblings.get(k, [])):
-                # 資料編 ⏎ 資-1 … in the list, only 資-1 … in the text: the part wraps their units
-                wraps.append((node, holder, siblings[k], made))
+            if below:
+                _wrap(node, below)
                 continue
             previous = siblings[entry.parent][position[k] - 1] if position[k] else None
             placement.place(node, holder, made.get(previous) if previous is not None else None, next_unit.get(k))
@@ -392,28 +393,32 @@ def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) ->
             warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
                             f" from the contents (line {missing[0].spans[0].line}: {missing[0].text[:30]})")
     placement.apply()
-    for node, holder, children, made_in in wraps:
-        below = _wrapped([made_in[k] for k in children if k in made_in])
-        if not below:
-            holder.add_child(node)
-            continue
-        parent = below[0].parent
-        assert parent is not None
-        at = next(k for k, c in enumerate(parent.children) if c is below[0])
-        parent.children[at:at + len(below)] = [node]
-        node.parent, node.rank = parent, below[0].rank
-        for unit in below:
-            node.add_child(unit)
-            for n in unit.walk():
-                n.rank += n.rank >= 0
     return warnings, targets
 
 
-def _wrapped(units: list[Node]) -> list[Node]:
-    """``units`` (of one entry's children) when they follow each other under one parent in the
-    tree: a unit made from that entry (the name of their part) wraps them.  Else nothing."""
+def _wrap(node: Node, below: list[Node]) -> None:
+    """Put ``node`` where the run of units ``below`` stands and make them its children (one
+    level deeper)."""
+    parent = below[0].parent
+    assert parent is not None
+    at = next(k for k, c in enumerate(parent.children) if c is below[0])
+    parent.children[at:at + len(below)] = [node]
+    node.parent, node.rank = parent, below[0].rank
+    for unit in below:
+        node.add_child(unit)
+        for n in unit.walk():
+            n.rank += n.rank >= 0
+
+
+def _wrapped(units: list[Node], entry: list[Span]) -> list[Node]:
+    """``units`` (of one entry's children) when they come after the entry (printed at ``entry``)
+    and follow each other under one parent in the tree: a unit made from that entry (the name of
+    their part) wraps them.  Else nothing (a summary after the body wraps nothing)."""
     parent = units[0].parent if units else None
     if parent is None or any(u.parent is not parent for u in units):
+        return []
+    if not entry or not units[0].heading_spans or units[0].heading_spans[0].line < entry[-1].line \
+            or units[0].heading_spans[0].line == entry[-1].line and units[0].heading_spans[0].start < entry[-1].end:
         return []
     where = {id(c): k for k, c in enumerate(parent.children)}
     at = [where.get(id(u), -1) for u in units]

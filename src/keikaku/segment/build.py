@@ -175,7 +175,8 @@ class _Builder:
         # Japanese characters); a title wrapped onto the next line is joined without one.
         joined = "".join((" " if k and lines[k] == lines[k - 1] else "") + p.strip() for k, p in enumerate(parts))
         title = join_broken(joined) if parts else None
-        if title and not mk.code and len(title) > 2 and _ENCLOSING.get(title[0]) == title[-1]:
+        if title and not mk.code and len(title) > 2 and _ENCLOSING.get(title[0]) == title[-1] \
+                and title[0] not in title[1:-1] and title[-1] not in title[1:-1]:
             title = title[1:-1].strip()  # <計画編>: brackets around a whole uncoded heading decorate it
         if title:
             node.title, node.subtitle = title_and_subtitle(title)

@@ -15,7 +15,7 @@ from enum import Enum
 from ..normalize import compact_code
 from ..profile import Profile
 from .rows import Row
-from .vocabulary import DECORATIONS, Marker, Vocabulary, style_code
+from .vocabulary import DECORATIONS, Marker, Vocabulary, spaced_kanji, style_code
 
 
 class Role(Enum):
@@ -89,6 +89,9 @@ def read_row(row: Row, vocab: Vocabulary, profile: Profile) -> Mark:
 def read_rows(rows: list[Row], vocab: Vocabulary, profile: Profile) -> list[Mark]:
     """The :class:`Mark` of every row, with split level words joined to their codes."""
     marks = [read_row(r, vocab, profile) for r in rows]
+    for i, mark in enumerate(marks):
+        if rows[i].runon and mark.markers and all(spaced_kanji(mk, rows[i].core) for mk in mark.markers):
+            marks[i] = Mark(Role.TEXT)
     for i, mark in enumerate(marks):
         if mark.role is Role.MARKER and i > 0:
             joined = _join_label(rows, marks, i, vocab)

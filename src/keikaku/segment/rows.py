@@ -91,7 +91,9 @@ def _pieces(text: str, reader: PieceReader | None = None) -> list[tuple[int, int
             group = matchable(text[la:pb]).text if pb - la <= GROUP_MAX else ""
             # The next pieces without their spaces (も く じ: a contents header spaced out)
             ahead = "".join(text[x:y] for x, y in found[k + 1:k + 1 + AHEAD]).replace(" ", "")
-            before = text[found[k - 2][0]:found[k - 2][1]] if k >= 2 else ""
+            # The piece before ``left``'s group (5 重点プロジェクト 6: "5"; 基本目標 1 基本目標 2: a group)
+            before = text[joined[-2][0]:joined[-2][1]] if len(joined) >= 2 and joined[-1][0] == pa \
+                and joined[-2][1] - joined[-2][0] <= GROUP_MAX else ""
             if reader.holds_together(matchable(text[pa:pb]).text, matchable(text[a:b]).text, after, group,
                                      matchable(ahead).text, matchable(before).text):
                 joined[-1] = (la, b)

@@ -6,6 +6,7 @@ any marker: short lines standing alone between blank lines, followed by text.
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -146,8 +147,8 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
         reasons.append(f"{_n(len(inf.lone), 'heading')} taken by their form alone (no sequence supports them)")
     if inf.parts:
         score *= w.part_names
-        reasons.append(f"{_n(len(inf.parts), 'part name')} without a code taken as the outermost units"
-                       " (above restarted numberings, or named by their word: 基本計画編)")
+        reasons.append(f"{_n(len(inf.parts), 'heading')} without a code taken as the outermost units (part names"
+                       " above restarted numberings or named by their word, short lines above bare numberings)")
     if gaps:
         score *= max(w.gap_floor, w.gap ** len(gaps))
         reasons.append(f"{_n(len(gaps), 'gap')} in the numbering")
@@ -165,12 +166,13 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
     return round(score, 2), reasons
 
 
-_BRACKET_PAIRS = (("「", "」"), ("『", "』"), ("(", ")"), ("\uff08", "\uff09"), ("【", "】"))
+_BRACKET_PAIRS = (("「", "」"), ("『", "』"), ("(", ")"), ("【", "】"))
 
 
 def _unclosed(title: str) -> bool:
     """A title that opens a bracket it does not close, or closes one it did not open (「くらし,
     わくわく」プロジェクト): extraction cut it, or put its pieces in the wrong order."""
+    title = unicodedata.normalize("NFKC", title)  # （仮称) closes its bracket in another width
     return any(title.count(a) != title.count(b) for a, b in _BRACKET_PAIRS)
 
 
@@ -236,6 +238,12 @@ def uncoded_headings(rows: list[Row], marks: list[Mark], furniture: Furniture, l
     return out
 
 
+def _bare(mk: Marker) -> bool:
+    """A bare numbering: a minor enumeration ((1), ①, ア) or arabic numbers (1, 1., 2-1), which
+    plans use below headings of their own; not a level word, Roman or kanji numerals."""
+    return not mk.labelled and (mk.minor or mk.style[:1].isdigit() or mk.style[:1] == "#")
+
+
 def uncoded_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headings: dict[int, Heading],
                   listed: set[int]) -> dict[int, Heading]:
     """Headings without a code above numbered ones: when the only codes are bare numberings
@@ -243,7 +251,7 @@ def uncoded_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, head
     :func:`uncoded_headings` finds them) comes before the first code, such lines are the
     outermost units (計画の構成 ⏎ (1) … (2) …).  A level word (第1章, 基本目標1) says the
     document numbers its own top levels: then such lines stay text."""
-    if not headings or any(h.marker.labelled for h in headings.values()):
+    if not headings or not all(_bare(h.marker) for h in headings.values()):
         return {}
     used = set(listed) | {r for h in headings.values() for r in h.rows}
     found = uncoded_headings(rows, marks, furniture, used)
@@ -362,11 +370,13 @@ def volume_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headi
     everything = {**headings, **parts}
     taken = set(listed) | {r for h in everything.values() for r in h.rows}
     found: list[tuple[int, str]] = []
+    seen: set[str] = set()
     for j, row in enumerate(rows):
         if row.blank or j in furniture or j in taken or marks[j].role not in (Role.TEXT, Role.SECTION):
             continue
         name = row.core.strip(_BRACKETS).replace(" ", "")
-        if len(row.core) <= 2 * NAME_MAX and names.match(name):
+        if len(row.core) <= 2 * NAME_MAX and names.match(name) and name not in seen:
+            seen.add(name)  # (the same name again is a running header of the part)
             found.append((j, name))
     first_part = min(parts) if parts else None
     if not found or found[0][0] > min(everything) and (first_part is None or found[0][0] < first_part):

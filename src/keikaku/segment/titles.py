@@ -29,7 +29,7 @@ _LABEL = re.compile(r"^【(?P<label>[^】]{1,10})】$")
 # word, a year at the start, a comma.
 _GOES_ON = re.compile(r"(?:^[“「『\"].{1,15}[”」』\"]|^[A-Za-z][A-Za-z.&]*|^\d{4}年?(?:度)?|[、,])$")
 # A subtitle between dashes (~健康福祉~) on the piece after a title is part of it.
-_SUBTITLE = re.compile(r"^[-―—~〜～].{1,30}[-―—~〜～]$")
+_SUBTITLE = re.compile(r"^[-―—~〜～]{1,2}[^-―—~〜～]{1,30}[-―—~〜～]{1,2}$")  # (not a rule ―――― of dashes)
 RUNON_PIECES = 3  # pieces of a run-on line one title may take
 
 
@@ -82,8 +82,9 @@ def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: di
                     and not title_like_text(rows[j].core):
                 rejected.append(Rejected(i, mk, "a number followed by a counter: a quantity, not a heading"))
                 continue
+            one_letter = j is not None and mk.minor and len(rows[j].core.replace(" ", "")) < 2  # ア ⏎ イ ⏎ デ: vertical text
             if j is not None and free(j) and _title_like(rows, marks, j, MAX_NEXT_TITLE, section_ok=True) \
-                    and (rows[j].runon == rows[i].runon):
+                    and (rows[j].runon == rows[i].runon) and not one_letter:
                 h.title_rows.append(j)
                 last = j
             elif not mk.known:

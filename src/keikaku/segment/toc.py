@@ -32,7 +32,7 @@ from .contents import Block, Entry, heading_key
 from .furniture import Furniture
 from .levels import _close_for
 from .rows import Row
-from .vocabulary import DECORATIONS, Marker, Vocabulary
+from .vocabulary import DECORATIONS, Marker, Vocabulary, spaced_kanji
 
 # A leader: two or more dots or middle dots (… is "..." in the matching form), spaces allowed between.
 _LEADER = re.compile(r"(?:[.・·](?: ?[.・·])+)")
@@ -142,7 +142,8 @@ def tokenize(rows: list[Row], i: int, vocab: Vocabulary, list_prefix: re.Pattern
         add(Tok.DECOR, 0, len(core))
         return out
     pos = 0
-    readings = [mk for mk in vocab.read(core, list_prefix) if not mk.quantity]
+    readings = [mk for mk in vocab.read(core, list_prefix) if not mk.quantity
+                and not (row.runon and spaced_kanji(mk, core))]
     prefix = list_prefix.match(core) if list_prefix is not None else None
     if readings:  # a marker at the start; a bare number is a page number or a code
         mk = readings[0]
@@ -501,6 +502,9 @@ class _Reading:
             s = st.fork()
             s.cur.title.append(k)  # type: ignore[union-attr]
             s.score += w.titled
+            if s.cur.charged:  # type: ignore[union-attr]
+                s.cur.charged = False  # type: ignore[union-attr]
+                s.score -= w.untitled  # it got a title after all (the code after it was displaced)
             self.expire(s)
             return [s]
         out: list[_State] = []
@@ -592,7 +596,7 @@ def _parts(entries: list[Entry], leaves: Any = None) -> set[int]:
     first = next((k for k, e in enumerate(entries) if e.marker is not None), len(entries))
     for k in range(first):
         e, below = entries[k], entries[k + 1] if k + 1 < len(entries) else None
-        if e.marker is None and not e.decoration and below is not None and below.marker is not None \
+        if e.marker is None and not e.decoration and not leaf(e) and below is not None and below.marker is not None \
                 and below.marker.number == 1:
             parts.add(k)
     restarting: set[str] = set()
@@ -631,11 +635,28 @@ class ListFinder:
         self.rows, self.marks, self.f, self.vocab = rows, marks, furniture, vocab
         self.w, self.list_prefix = vocab.contents_weights, list_prefix
         self._tokens: dict[int, list[Token]] = {}
+        self._keyed: dict[tuple[str, str], list[int]] | None = None
 
     def tokens(self, i: int) -> list[Token]:
         if i not in self._tokens:
             self._tokens[i] = tokenize(self.rows, i, self.vocab, self.list_prefix)
         return self._tokens[i]
+
+    def keyed_rows(self) -> dict[tuple[str, str], list[int]]:
+        """The rows of the text by the (code, title) they name (a code alone on its row with
+        the title on the next names it too), computed once."""
+        if self._keyed is None:
+            self._keyed = {}
+            for j in range(len(self.rows)):
+                if self.rows[j].blank or self.marks[j].role is not Role.MARKER:
+                    continue
+                toks = self.tokens(j)
+                key = self._key(toks)
+                if key is None and self.code_alone(j) and j + 1 < len(self.rows):
+                    key = self._key(toks + self.tokens(j + 1))  # 資-1 ⏎ 計画策定の体制: one heading
+                if key is not None:
+                    self._keyed.setdefault(heading_key(*key), []).append(j)
+        return self._keyed
 
     def next_rows(self, i: int, n: int) -> list[int]:
         """The next ``n`` rows with text after ``i`` (blank rows and pattern furniture skipped)."""
@@ -905,7 +926,8 @@ def find_lists(rows: list[Row], marks: list[Mark], furniture: Furniture, vocab: 
             continue
         scan = finder.scan(_part_name_above(finder, i, taken), taken)
         block = finder.read([], [], scan, "codes, titles and page numbers")
-        accept(block if block is not None and _paged(block) else None, scan.rows)
+        accept(block if block is not None and _paged(block) and _front_or_repeated(finder, block) else None,
+               scan.rows)
     for b in blocks:
         for r in b.rows:
             furniture.reasons.pop(r, None)
@@ -952,6 +974,22 @@ def _paged(block: Block) -> bool:
     pages = [e.page for e in block.entries if e.page is not None]
     return len(pages) >= PAGED_MIN and 2 * len(pages) > len(block.entries) and pages == sorted(pages) \
         and pages[-1] > pages[0]
+
+
+def _front_or_repeated(finder: ListFinder, block: Block) -> bool:
+    """A list found by its page numbers alone is a contents list when nothing but short lines
+    comes before it (the front of the text, an excerpt that begins with it) or when the text
+    after it repeats one of its entries as a heading; a list under a heading after prose
+    (施設の数 12, 15, 20) is data."""
+    first = block.rows[0]
+    front = all(finder.rows[j].blank or j in finder.f or "。" not in finder.rows[j].core
+                and len(finder.rows[j].core) <= PROSE for j in range(first))
+    if front:
+        return True
+    where = finder.keyed_rows()
+    last = block.rows[-1]
+    return any(r > last for e in block.entries if e.key is not None and e.marker is not None
+               for r in where.get(e.key, ()))
 
 
 def _back_to_entry(finder: ListFinder, i: int, taken: set[int]) -> int:

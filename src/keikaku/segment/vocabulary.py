@@ -443,6 +443,15 @@ def _squash(text: str) -> str:
     return t.rstrip(":")
 
 
+def spaced_kanji(mk: Marker, core: str) -> bool:
+    """A kanji numeral read as a marker before single characters spaced out (三 郷 町 人 口): on
+    a run-on page, where letter spacing is everywhere, a word spaced out that begins with a
+    kanji numeral, not a heading (on a line of its own, 一 計 画 の 目 的 is one)."""
+    rest = core[mk.title_start:]
+    return mk.code in _KANJI_DIGITS and len(rest) >= 3 and all(c == " " for c in rest[1::2]) \
+        and " " not in rest[0::2]
+
+
 def has_letters(text: str) -> bool:
     return bool(_JA_LETTER.search(text))
 
