@@ -272,6 +272,17 @@ CASES: list[tuple[str, str, Outline]] = [
     ("katakana of vertical text, one per row, is no heading",
      f"第1章 計画の概要\n{PROSE}\n1 計画の目的\n{PROSE}\nア\nイ\nデ\nア\n{PROSE}\n2 計画の期間\n{PROSE}\n",
      [(1, "第1章", "計画の概要"), (2, "1", "計画の目的"), (2, "2", "計画の期間")]),
+    ("volumes named in a paragraph are no parts; the lines that head chapters are",
+     "計画の構成\n\n本計画は次の二つで構成する。\n\n基本構想編\n基本計画編\n\n基本構想編\n\n第1章 まちの将来像\n\n"
+     f"{PROSE}\n\n第2章 基本目標\n\n{PROSE}\n\n基本計画編\n\n第3章 子育て\n\n{PROSE}\n",
+     [(1, None, "基本構想編"), (2, "第1章", "まちの将来像"), (2, "第2章", "基本目標"), (1, None, "基本計画編"),
+      (2, "第3章", "子育て")]),
+    ("any kind of volume before 編",
+     f"現状と課題編\n第1章 まちの将来像\n{PROSE}\nアクションプラン編\n第2章 子育て\n{PROSE}\n",
+     [(1, None, "現状と課題編"), (2, "第1章", "まちの将来像"), (1, None, "アクションプラン編"), (2, "第2章", "子育て")]),
+    ("a code alone takes a title of one kanji",
+     "第1章 環境\n(1)\n水\n川の水を守ります。\n(2)\n緑\n森の緑を守ります。\n",
+     [(1, "第1章", "環境"), (2, "(1)", "水"), (2, "(2)", "緑")]),
     # -- 11. a title that begins like a quantity ------------------------------------------------------
     ("a title that begins with a counter-like kanji",
      f"1 計画の目的\n{PROSE}\n2 まちの現状\n{PROSE}\n3 人が集うまちづくり\n{PROSE}\n",
@@ -418,6 +429,11 @@ def test_a_prologue_is_no_restart_of_the_chapters() -> None:
     # under a heading after prose: a list of counts, unless the text repeats an entry as a heading
     ("第1章 まちの現状\n人口は減少しています。\n(1) 公園の数 12\n(2) 図書館の数 15\n(3) 体育館の数 20\n"
      "第2章 まちの将来像\n本文です。\n", False),
+    ("第1章 計画の概要\n\n1 施設の現状\n\n主な施設\n\n参考-1 中央公民館 120\n参考-2 北部図書館 135\n"
+     "参考-3 市民体育館 150\n\nこれらの施設は老朽化が進んでいる。\n", False),  # under headings: not the front
+    ("第1章 施設\n状況です。\n参考-1 図書館の整備 10\n参考-2 体育館の改修 20\n参考-3 公園の維持 30\n以上です。\n"
+     "第2章 施設\n状況です。\n参考-1 図書館の整備 10\n参考-2 体育館の改修 20\n参考-3 公園の維持 30\n以上です。\n",
+     False),  # each table repeats the other: entries of lists, not headings of the body
     ("前書きです。\n\n参考-1 策定の経過 56\n参考-2 町民会議の提案 61\n参考-3 用語の解説 70\n\n"
      "参考-1 策定の経過\n計画は町民の参加を得て策定しました。\n", True),
 ])

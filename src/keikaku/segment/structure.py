@@ -369,14 +369,21 @@ def volume_parts(rows: list[Row], marks: list[Mark], furniture: Furniture, headi
         return {}
     everything = {**headings, **parts}
     taken = set(listed) | {r for h in everything.values() for r in h.rows}
-    found: list[tuple[int, str]] = []
-    seen: set[str] = set()
+    named: list[tuple[int, str]] = []
     for j, row in enumerate(rows):
         if row.blank or j in furniture or j in taken or marks[j].role not in (Role.TEXT, Role.SECTION):
             continue
         name = row.core.strip(_BRACKETS).replace(" ", "")
-        if len(row.core) <= 2 * NAME_MAX and names.match(name) and name not in seen:
-            seen.add(name)  # (the same name again is a running header of the part)
+        if len(row.core) <= 2 * NAME_MAX and names.match(name):
+            named.append((j, name))
+    # A part holds a heading before the next name (基本構想編 ⏎ 基本計画編 in a paragraph names
+    # the volumes: no part), and the name of the part before, again, is its running header.
+    heads = sorted(everything)
+    found: list[tuple[int, str]] = []
+    for k, (j, name) in enumerate(named):
+        end = named[k + 1][0] if k + 1 < len(named) else len(rows)
+        holds = bisect.bisect_right(heads, j) < bisect.bisect_left(heads, end)
+        if holds and (not found or found[-1][1] != name):
             found.append((j, name))
     first_part = min(parts) if parts else None
     if not found or found[0][0] > min(everything) and (first_part is None or found[0][0] < first_part):

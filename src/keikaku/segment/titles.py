@@ -30,6 +30,7 @@ _LABEL = re.compile(r"^【(?P<label>[^】]{1,10})】$")
 _GOES_ON = re.compile(r"(?:^[“「『\"].{1,15}[”」』\"]|^[A-Za-z][A-Za-z.&]*|^\d{4}年?(?:度)?|[、,])$")
 # A subtitle between dashes (~健康福祉~) on the piece after a title is part of it.
 _SUBTITLE = re.compile(r"^[-―—~〜～]{1,2}[^-―—~〜～]{1,30}[-―—~〜～]{1,2}$")  # (not a rule ―――― of dashes)
+_ONE_KANA = re.compile(r"^[ぁ-ゖァ-ヺー]$")  # one kana alone on its row: vertical text, not a title
 RUNON_PIECES = 3  # pieces of a run-on line one title may take
 
 
@@ -82,7 +83,7 @@ def assemble(rows: list[Row], marks: list[Mark], furniture: Furniture, heads: di
                     and not title_like_text(rows[j].core):
                 rejected.append(Rejected(i, mk, "a number followed by a counter: a quantity, not a heading"))
                 continue
-            one_letter = j is not None and mk.minor and len(rows[j].core.replace(" ", "")) < 2  # ア ⏎ イ ⏎ デ: vertical text
+            one_letter = j is not None and mk.minor and bool(_ONE_KANA.match(rows[j].core))  # ア ⏎ イ ⏎ デ: vertical text
             if j is not None and free(j) and _title_like(rows, marks, j, MAX_NEXT_TITLE, section_ok=True) \
                     and (rows[j].runon == rows[i].runon) and not one_letter:
                 h.title_rows.append(j)

@@ -651,6 +651,8 @@ class ListFinder:
                 if self.rows[j].blank or self.marks[j].role is not Role.MARKER:
                     continue
                 toks = self.tokens(j)
+                if any(t.kind in (Tok.LEADER, Tok.PAGE) or t.trails for t in toks):
+                    continue  # an entry of another list, not a heading of the body
                 key = self._key(toks)
                 if key is None and self.code_alone(j) and j + 1 < len(self.rows):
                     key = self._key(toks + self.tokens(j + 1))  # 資-1 ⏎ 計画策定の体制: one heading
@@ -978,12 +980,13 @@ def _paged(block: Block) -> bool:
 
 def _front_or_repeated(finder: ListFinder, block: Block) -> bool:
     """A list found by its page numbers alone is a contents list when nothing but short lines
-    comes before it (the front of the text, an excerpt that begins with it) or when the text
-    after it repeats one of its entries as a heading; a list under a heading after prose
-    (施設の数 12, 15, 20) is data."""
+    without a marker comes before it (the front of the text, an excerpt that begins with it) or
+    when the text after it repeats one of its entries as a heading (not as an entry of another
+    such list); a list under a heading (施設の数 12, 15, 20) is data."""
     first = block.rows[0]
     front = all(finder.rows[j].blank or j in finder.f or "。" not in finder.rows[j].core
-                and len(finder.rows[j].core) <= PROSE for j in range(first))
+                and len(finder.rows[j].core) <= PROSE and finder.marks[j].role is not Role.MARKER
+                for j in range(first))
     if front:
         return True
     where = finder.keyed_rows()
