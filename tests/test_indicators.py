@@ -81,6 +81,11 @@ def test_grades_and_directions_of_the_fixture() -> None:
     ("9,600以下", 9600, None, None, None, "以下", None),
     ("18,640（R1）", 18640, None, 2019, True, None, None),
     ("120人(H30年度)", 120, "人", 2018, True, None, None),
+    ("3億512万円", 305120000, "円", None, None, None, None),  # one figure in two units
+    ("1.4人/年", 1.4, "人/年", None, None, None, None),  # a rate
+    ("26%/年", 26, "%/年", None, None, None, None),
+    ("6.2‰(平成 26 年)", 6.2, "‰", 2014, False, None, None),
+    ("1,250 千人", 1250000, "人", None, None, None, None),  # a space before the multiplier
 ])
 def test_values_keep_their_meaning(cell: str, value: float, unit: str | None, year: int | None,
                                    fiscal: bool | None, qualifier: str | None, upper: float | None) -> None:
@@ -89,7 +94,7 @@ def test_values_keep_their_meaning(cell: str, value: float, unit: str | None, ye
     assert (v.value, v.unit, v.year, v.fiscal, v.qualifier, v.upper) == (value, unit, year, fiscal, qualifier, upper)
 
 
-@pytest.mark.parametrize("cell", ["―", "-", "未設定", "現状値なし", "－"])
+@pytest.mark.parametrize("cell", ["―", "-", "未設定", "現状値なし", "－", "― 件/年"])
 def test_null_values_are_null_with_their_text(cell: str) -> None:
     v = parse_value(cell)
     assert v is not None and v.value is None
@@ -153,3 +158,53 @@ def test_any_text_near_table_words_never_breaks_parsing(text: str) -> None:
     tables = find_tables(list(enumerate(text.split("\n"), start=1)))
     for t in tables:
         assert t.rows and all(row.cells and row.cells[0] for row in t.rows)
+
+
+# -- arrow lines: 指標名:基準値 → 目標値, with no header ------------------------------------------------
+ARROWS = ("1.活力あるまちづくり\n"
+          "ぶどう生産額:3億512万円 → 5億円\n"
+          "新規就業者数: ― → 40人\n"
+          "(1)農業の振興\n"
+          "① 新規就農者数:1.6人/年 → 5人/年\n"
+          "② 地場産物の利用率:26%/年 → 35%/年\n"
+          "③ 地域認証品数: ― 件/年 → 8件/年\n")
+RUN_ON = ("本市では次の数値目標を掲げています。目標年次は令和7年です。 基本目標Ⅰ 子育てのまち "
+          "①婚姻率:6.2‰(平成 26 年)→6.6‰(令和 7 年) ②出生数: 2,915 人(平成 26 年)→3,100 人(令和 7 年) "
+          "③観光客数: 1,250 千人(平成 26 年)→1,300 千人(令和 5 年)→1,400 千人(令和 7 年) 以上の目標です。\n")
+
+
+def _arrow_values(text: str) -> list[tuple]:
+    doc = keikaku.parse(text=text, nlp="none")
+    out = []
+    for node in doc.root.walk():
+        for ind in node.indicators:
+            vals = ([ind.baseline] if ind.baseline else []) + ind.actuals + ind.targets
+            out.append((_n(ind.name), ind.unit, [(v.value, v.year) for v in vals]))
+    return out
+
+
+def test_arrow_lines_under_each_measure_are_indicators() -> None:
+    assert _arrow_values(ARROWS) == [
+        ("ぶどう生産額", "円", [(305120000, None), (500000000, None)]),
+        ("新規就業者数", "人", [(None, None), (40, None)]),
+        ("新規就農者数", "人/年", [(1.6, None), (5, None)]),
+        ("地場産物の利用率", "%/年", [(26, None), (35, None)]),
+        ("地域認証品数", "件/年", [(None, None), (8, None)]),
+    ]
+
+
+def test_arrow_items_in_a_run_on_line_with_years_and_a_chain() -> None:
+    assert _arrow_values(RUN_ON) == [
+        ("婚姻率", "‰", [(6.2, 2014), (6.6, 2025)]),
+        ("出生数", "人", [(2915, 2014), (3100, 2025)]),
+        ("観光客数", "人", [(1250000, 2014), (1300000, 2023), (1400000, 2025)]),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "計画期間:令和3年度 → 令和7年度\n",  # years, not values
+    "人口は平成22年の41,000人から令和2年の38,000人→さらに減少する見込みです。\n",  # no name and colon
+    "手順:申請 → 審査 → 交付\n",  # words, not values
+])
+def test_arrows_that_are_not_indicators(text: str) -> None:
+    assert _arrow_values(text) == []

@@ -170,9 +170,12 @@ DIRECTIONS = {"増加": "増加", "減少": "減少", "維持": "維持", "↑":
               "↘": "減少", "上昇": "増加", "低下": "減少", "向上": "増加", "削減": "減少"}
 _GRADE = re.compile(r"^(?P<grade>[A-ES])(?:\s*[(（].{0,12}[)）])?$")
 _UNIT_IN_NAME = re.compile(r"[(（]\s*(?P<unit>[^()（）\d]{1,4})\s*[)）]$")
-_UNITS = re.compile(r"^(?:%|件|人|回|円|千円|万円|億円|か所|箇所|ヶ所|カ所|ha|t|団体|校|世帯|台|日|時間|分|km|m|㎡|m2|"
-                    r"事業者|社|店|店舗|組|園|施設|本|冊|点|位|歳|倍|g|kg|ポイント|人/日|件/年|戸|棟|区画|ヵ所|か国|品目|経営体|"
-                    r"団地|地区|路線|便|講座|種|匹|頭|羽|隻|床|室|人日|人泊|MW|kW|kWh|GB|ページ|%ポイント|年|か月|ヶ月)$")
+_UNITS = re.compile(r"^(?:%|‰|件|人|回|円|千円|万円|億円|か所|箇所|ヶ所|カ所|ha|t|団体|校|世帯|台|日|時間|分|km|m|㎡|m2|"
+                    r"事業者|社|店|店舗|組|園|施設|本|冊|点|位|歳|倍|g|kg|ポイント|戸|棟|区画|ヵ所|か国|品目|経営体|"
+                    r"団地|地区|路線|便|講座|種|匹|頭|羽|隻|床|室|人日|人泊|MW|kW|kWh|GB|ページ|%ポイント|年|か月|ヶ月)"
+                    r"(?:/(?:年|年度|日|月|週|人|回|件))?$")  # 件/年, 人/日, %/年: a rate
+# 2億396万円, 4億3,000万円: one figure written in two units
+_COMPOUND = re.compile(r"(?P<oku>\d[\d,]*(?:\.\d+)?)億(?P<man>\d[\d,]*(?:\.\d+)?)万")
 
 
 @dataclass
@@ -200,7 +203,14 @@ def parse_value(cell: str) -> Value | None:
         text = (text[:m.start()] + text[m.end():]).strip()
     if text in NULLS or text.replace(" ", "") in NULLS:
         return Value(None, None, year, fiscal, None, None)
-    m = _NUMBER.match(text.replace(" ", ""))
+    squeezed = text.replace(" ", "")
+    if squeezed[:1] in NULLS and _UNITS.match(squeezed[1:]):  # ― 件/年: no value yet, its unit printed
+        return Value(None, squeezed[1:], year, fiscal, None, None)
+    c = _COMPOUND.match(squeezed)
+    if c:  # 2億396万円 → 203960000円
+        whole = float(c.group("oku").replace(",", "")) * 100_000_000 + float(c.group("man").replace(",", "")) * 10_000
+        squeezed = f"{_tidy(whole):f}".rstrip("0").rstrip(".") + squeezed[c.end():]
+    m = _NUMBER.match(squeezed)
     if not m:
         return None
     unit = m.group("unit") or None
@@ -214,6 +224,22 @@ def parse_value(cell: str) -> Value | None:
         num = -num
     qualifier = m.group("pre") or m.group("post")
     return Value(_tidy(num), unit, year, fiscal, qualifier, _tidy(upper) if upper is not None else None)
+
+
+_PREFIXES = {"百万": 1_000_000, "億": 100_000_000, "万": 10_000, "千": 1_000}
+
+
+def _in_unit(value: float, unit: str, wanted: str) -> float:
+    """``value`` in ``unit`` (5 億円) expressed in ``wanted`` (円) when the two differ by a
+    multiplier prefix; otherwise unchanged."""
+    def split(u: str) -> tuple[int, str]:
+        for prefix, factor in _PREFIXES.items():
+            if u.startswith(prefix) and len(u) > len(prefix):
+                return factor, u[len(prefix):]
+        return 1, u
+    f1, base1 = split(unit)
+    f2, base2 = split(wanted)
+    return _tidy(value * f1 / f2) if base1 == base2 else value
 
 
 def _tidy(x: float) -> float:
@@ -329,7 +355,8 @@ _RULE = re.compile(r"^\|?\s*:?-{2,}")
 
 
 def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
-    """Every indicator table in ``lines`` (number, text), in order."""
+    """Every indicator table in ``lines`` (number, text), in order: tables under a header, then
+    lists of arrow lines (``指標名:基準値 → 目標値``) that need none."""
     found: list[Found] = []
     i, col = 0, 0
     while i < len(lines):
@@ -339,6 +366,87 @@ def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
         else:
             found.append(table)
             i, col = next_i, next_col
+    found += find_arrows(lines)
+    return sorted(found, key=lambda f: (f.line, f.col))
+
+
+# --- arrow lines: 婚姻率:5.5‰(平成25年)→5.9‰(平成31年) ---------------------------------------------
+_ARROW = re.compile(r"\s*(?:→|⇒|➡|➔|=>)\s*")
+# The value after an arrow: a null mark or a figure, its unit (with a space before it or not) and
+# a year in brackets; it ends at a space before what is no unit, or at the next marker.
+_AFTER = re.compile(r"(?:[―—\-ー－]|\d[\d,]*(?:\.\d+)?(?:\s?億\s?[\d,]+(?:\.\d+)?\s?万)?)"
+                    r"(?:\s?[^\s\d→⇒(（:：①-⑳■●◆・]{1,8})?(?:\s?[(（][^)）]{1,16}[)）])?")
+_COLON = re.compile(r"[:：]")
+# Where a name begins inside a run of text: after a list marker (①, (1), 1., ・ …).
+_NAME_START = re.compile(r"(?:[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.)]|[・■●◆◇○])\s*")
+ARROW_NAME_MAX = 40  # an indicator's name is at most this long (else the text before is prose)
+
+
+@dataclass
+class _ArrowItem:
+    start: int
+    end: int
+    name: str
+    values: list[str]
+
+
+def _arrow_items(text: str) -> list[_ArrowItem]:
+    """The ``name:value → value [→ value]`` items of one line, in order."""
+    items: list[_ArrowItem] = []
+    boundary = 0
+    pos = 0
+    while True:
+        arrow = _ARROW.search(text, pos)
+        if arrow is None:
+            return items
+        pos = arrow.end()
+        if items and arrow.start() == items[-1].end:  # a → b → c: a chain goes on
+            after = _AFTER.match(text, arrow.end())
+            if after and parse_value(after.group()) is not None:
+                items[-1].values.append(after.group())
+                items[-1].end = boundary = pos = after.end()
+            continue
+        colons = [m for m in _COLON.finditer(text, boundary, arrow.start())]
+        after = _AFTER.match(text, arrow.end())
+        if not colons or after is None:
+            continue
+        colon = colons[-1]
+        first, second = text[colon.end():arrow.start()].strip(), after.group()
+        if parse_value(first) is None or parse_value(second) is None:
+            continue
+        name_start = boundary
+        for m in _NAME_START.finditer(text, boundary, colon.start()):
+            name_start = m.end()  # the last list marker before the name
+        name = text[name_start:colon.start()].strip()
+        if len(name) > ARROW_NAME_MAX and " " in name:
+            name = name.rsplit(" ", 1)[1]  # prose before the name on a run-on line
+        if not name or len(name) > ARROW_NAME_MAX or not _is_name(name):
+            continue
+        items.append(_ArrowItem(name_start, after.end(), name, [first, second]))
+        boundary = pos = after.end()
+
+
+def find_arrows(lines: list[tuple[int, str]]) -> list[Found]:
+    """Lists of indicators written ``name:baseline → target`` (KPI lines under each measure, a
+    summary of 数値目標), with no header: the first value is the baseline, the last the target,
+    any between them results.  Items of consecutive lines with the same number of values make one
+    list; a line without items (a measure's heading) ends it."""
+    found: list[Found] = []
+    current: Found | None = None
+    last_line = -1
+    for k, (no, text) in enumerate(lines):
+        items = _arrow_items(text) if ("→" in text or "⇒" in text or "➡" in text or "➔" in text or "=>" in text) else []
+        for item in items:
+            n = len(item.values)
+            if current is None or k != last_line and k != last_line + 1 or len(current.columns) != n + 1:
+                columns = [Column("name", None), Column("baseline", None)] + \
+                    [Column("actual", None) for _ in range(n - 2)] + [Column("target", None)]
+                current = Found(no, item.start, "arrow", [c.label or "" for c in columns], columns)
+                found.append(current)
+            current.rows.append(Row([item.name, *item.values], [no, no]))
+            last_line = k
+        if not items and text.strip():
+            current = None
     return found
 
 
@@ -534,6 +642,8 @@ def indicator_of(table: Found, row: Row, number: int, section: str | None, table
                                    qualifier=v.qualifier, upper=v.upper)
             if v.unit and unit is None:
                 unit = v.unit
+            elif v.unit and unit and v.unit != unit and value.value is not None:
+                value.value = _in_unit(value.value, v.unit, unit)  # 3億512万円 → 5億円: in the row's unit
             if col.role == "baseline" and baseline is None:
                 baseline = value
             elif col.role == "actual":
