@@ -208,3 +208,22 @@ def test_arrow_items_in_a_run_on_line_with_years_and_a_chain() -> None:
 ])
 def test_arrows_that_are_not_indicators(text: str) -> None:
     assert _arrow_values(text) == []
+
+
+# -- one cell per line, with pipes, code and 区分 columns, years glued to role words ---------------------
+CELL_LINES = ("成果指標達成状況\n文化の振興\n施策コード |\n成果指標 |\n区分 |\n令和2年 |\n令和3年実績 |\n"
+              "令和4年9月30日現在 |\n令和4年末見込 |\n5ヵ年目標 |\n"
+              "21101 |\n文化振興計画の策定 |\n当初 |\nなし |\nなし |\nなし |\nなし |\n策定 |\n"
+              "21102 |\n美術館入館者数 |\n当初 |\n31,250人 |\n28,400人 |\n16,020人 |\n30,000人 |\n35,000人 |\n"
+              "21103 |\n文化講座受講者数 |\n当初 |\nなし |\n412人 |\n233人 |\n")
+
+
+def test_one_cell_per_line_with_pipes_code_columns_and_glued_years() -> None:
+    doc = keikaku.parse(text=CELL_LINES, nlp="none")
+    got = [(ind.name, ind.unit, [(v.label, v.value, v.year) for v in ind.actuals + ind.targets])
+           for n in doc.root.walk() for ind in n.indicators]
+    assert got == [
+        ("文化振興計画の策定", None, [(None, None, 2020), ("実績", None, 2021), ("現在", None, 2022), ("見込", None, 2022)]),
+        ("美術館入館者数", "人", [(None, 31250, 2020), ("実績", 28400, 2021), ("現在", 16020, 2022),
+                                  ("見込", 30000, 2022), ("目標", 35000, None)]),
+    ]  # the third row is cut off: no row is made of half a row

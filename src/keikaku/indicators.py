@@ -473,26 +473,10 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
     """The table whose header starts on line ``i`` at or after column ``col``, and where to go
     on looking (the next line, or further on this line after a flattened table)."""
     no, text = lines[i]
-    # one cell per line: a name word alone, then column words alone
-    if col == 0 and _alone(text, name_only=True):
-        cols, j = [], i
-        while j < len(lines) and _alone(lines[j][1]):
-            m = _COLUMN.fullmatch(lines[j][1].strip())
-            cols.append(_column(m))  # type: ignore[arg-type]
-            j += 1
-        if len(cols) >= 2 and any(c.role in VALUE_ROLES for c in cols[1:]):
-            table = Found(no, 0, "lines", [lines[k][1].strip() for k in range(i, j)], cols)
-            k = j
-            while k + len(cols) <= len(lines):
-                chunk = [lines[k + c][1].strip() for c in range(len(cols))]
-                if not all(chunk) or not _is_name(chunk[0]) or not all(
-                        _fits(col, cell) for col, cell in zip(cols[1:], chunk[1:])):
-                    break
-                table.rows.append(Row(chunk, [lines[k][0], lines[k + len(cols) - 1][0]]))
-                k += len(cols)
-            k = _notes(lines, k, table)
-            if table.rows:
-                return table, k, 0
+    if col == 0:
+        got = _cell_lines(lines, i)
+        if got is not None:
+            return got[0], got[1], 0
     for start in _header_start(text):
         if start < col:
             continue
@@ -551,6 +535,87 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
         if table.rows:
             return table, k, 0
     return None, i, 0
+
+
+# --- one cell per line ------------------------------------------------------------------------------
+CELL_LINE_MAX = 24  # a header cell on a line of its own is short
+HEAD_MAX = 12  # header cells of one table
+# Words inside a header cell that is no column word of its own (平成13年実績, 平成15年末見込, 5ヵ年目標).
+_ROLE_INSIDE = (("見込", "target"), ("目標", "target"), ("計画", "target"), ("実績", "actual"), ("現在", "actual"),
+                ("現況", "baseline"), ("現状", "baseline"), ("基準", "baseline"), ("策定時", "baseline"),
+                ("当初", "baseline"))
+
+
+# Header cells of columns that hold no value (a note column when read one cell per line).
+OTHER_HEADS = ("コード", "番号", "No", "区分", "分類", "担当", "所管", "課名", "備考", "出典", "種別", "単位")
+
+
+def _cell(text: str) -> str:
+    """A cell on a line of its own, without the pipes a table export leaves around it (`11102 |`)."""
+    return text.strip().strip("|").strip()
+
+
+def _loose_column(cell: str) -> Column | None:
+    """A header cell: a column word (with its year), a year with a role word glued to it
+    (平成13年実績, 平成15年9月30日現在, 5ヵ年目標), a year alone (a result), or None for a short
+    label that names no value (主要施策コード, 区分: a note column)."""
+    m = _COLUMN.fullmatch(cell)
+    if m is not None:
+        return _column(m)
+    text = _nfkc(cell)
+    role = next((r for w, r in _ROLE_INSIDE if w in text), None)
+    if role is None and (parse_value(text) is not None or not re.search(r"年", text)):
+        return None  # a figure or a code (21101), not a header
+    year, fiscal = parse_year(text)
+    if role is None and year is None:
+        return None
+    label = next((w for w, _ in _ROLE_INSIDE if w in text), None)
+    return Column(role or "actual", label or None, year, fiscal)
+
+
+def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | None:
+    """A table printed one cell per line (a PDF's text layer, a web table copied cell by cell):
+    a header of short lines holding one name column and two value columns or more (short labels
+    such as コード or 区分 before or between them are note columns), then rows of as many lines.
+    A value cell may hold a word (設置, 策定: a qualitative target) or a null."""
+    head: list[tuple[str, Column | None]] = []
+    j = i
+    while j < len(lines) and len(head) < HEAD_MAX:
+        cell = _cell(lines[j][1])
+        if not cell or len(cell) > CELL_LINE_MAX or parse_value(cell) is not None and _loose_column(cell) is None:
+            break
+        column = _loose_column(cell)
+        if column is None and not any(w in cell for w in OTHER_HEADS):
+            break  # a title above the table, or its first row
+        head.append((cell, column))
+        j += 1
+    names = [k for k, (_, c) in enumerate(head) if c is not None and c.role == "name"]
+    if len(names) != 1 or sum(1 for _, c in head if c is not None and c.role in VALUE_ROLES) < 2:
+        return None
+    if any(c is not None and c.role == "name" for _, c in head[:names[0]]):
+        return None
+    cols = [c if c is not None else Column("note", cell) for cell, c in head]
+    at = names[0]
+    # The name column first (an Indicator reads cells[0] as the name), the others in order.
+    order = [at] + [k for k in range(len(cols)) if k != at]
+    table = Found(lines[i][0], 0, "lines", [head[k][0] for k in order], [cols[k] for k in order])
+    k, n = j, len(cols)
+    while k + n <= len(lines):
+        chunk = [_cell(lines[k + c][1]) for c in range(n)]
+        if not all(chunk) or not _is_name(chunk[at]) or not all(
+                _fits(col, cell) or col.role in VALUE_ROLES and _qualitative(cell) for col, cell in zip(cols, chunk)
+                if col.role != "name"):
+            break
+        table.rows.append(Row([chunk[c] for c in order], [lines[k][0], lines[k + n - 1][0]]))
+        k += n
+    k = _notes(lines, k, table)
+    return (table, k) if table.rows else None
+
+
+def _qualitative(cell: str) -> bool:
+    """A value cell that holds a short word instead of a figure (設置, 策定, 実施)."""
+    text = _nfkc(cell)
+    return 0 < len(text) <= 6 and not any(ch.isdigit() for ch in text) and "。" not in text
 
 
 def _row_cells(text: str, layout: str, columns: list[Column]) -> list[str] | None:
