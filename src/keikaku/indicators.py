@@ -474,9 +474,9 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
     on looking (the next line, or further on this line after a flattened table)."""
     no, text = lines[i]
     if col == 0:
-        got = _cell_lines(lines, i)
-        if got is not None:
-            return got[0], got[1], 0
+        by_lines = _cell_lines(lines, i)
+        if by_lines is not None:
+            return by_lines[0], by_lines[1], 0
     for start in _header_start(text):
         if start < col:
             continue
