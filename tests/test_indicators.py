@@ -227,3 +227,23 @@ def test_one_cell_per_line_with_pipes_code_columns_and_glued_years() -> None:
         ("美術館入館者数", "人", [(None, 31250, 2020), ("実績", 28400, 2021), ("現在", 16020, 2022),
                                   ("見込", 30000, 2022), ("目標", 35000, None)]),
     ]  # the third row is cut off: no row is made of half a row
+
+
+# -- a table glued into one line without spaces (an e-book's text layer) -----------------------------
+GLUED = ("52第3次桜台市総合計画資料編成果指標一覧分野項目指標説明策定時の値(2020年度)中間目標(2024年度)目標値(2028年度)"
+         "子育て子育て支援P21保育所の待機児童数保育の受け皿が整い、待機児童が解消されます。14人(2019年度)5人0人"
+         "子育てに満足している人の割合子育てしやすいまちと感じる人が増えます。48.5%55%60%"
+         "教育学校教育P251人1日あたりの読書時間(分)読書の習慣が身につきます。22分(2019年度)25分30分"
+         "地域の学校行事への参加率地域が学校を支える体制が整います。31%―40%\n")
+
+
+def test_a_table_glued_into_one_line() -> None:
+    doc = keikaku.parse(text=GLUED, nlp="none")
+    got = [(_n(ind.name), [(v.value, v.year) for v in ([ind.baseline] if ind.baseline else []) + ind.targets])
+           for n in doc.root.walk() for ind in n.indicators]
+    assert got == [
+        ("保育所の待機児童数", [(14, 2019), (5, 2024), (0, 2028)]),
+        ("子育てに満足している人の割合", [(48.5, 2020), (55, 2024), (60, 2028)]),
+        ("1人1日あたりの読書時間(分)", [(22, 2019), (25, 2024), (30, 2028)]),
+        ("地域の学校行事への参加率", [(31, 2020), (None, 2024), (40, 2028)]),
+    ]

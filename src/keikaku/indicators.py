@@ -35,7 +35,7 @@ NAME_WORDS = ("重要業績評価指標(KPI)", "重要業績評価指標", "ま�
               "成果指標", "活動指標", "目標指標", "評価指標", "数値目標", "KPI", "指標", "項目")
 ROLE_WORDS = {
     "unit": ("単位",),
-    "baseline": ("現状値", "基準値", "策定時", "現在値", "現況値", "直近値", "初期値", "当初値", "現状", "現況"),
+    "baseline": ("策定時の値", "現状値", "基準値", "策定時", "現在値", "現況値", "直近値", "初期値", "当初値", "現状", "現況"),
     "target": ("中間目標値", "最終目標値", "中間目標", "中間値", "目標値", "計画値", "目標", "計画"),
     "actual": ("実績値", "達成値", "最新値", "実績"),
     "grade": ("達成状況", "進捗状況", "達成度", "進捗度", "進捗", "評価", "判定"),
@@ -367,7 +367,105 @@ def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
             found.append(table)
             i, col = next_i, next_col
     found += find_arrows(lines)
+    claimed = {f.line for f in found}
+    found += [f for no, text in lines if no not in claimed for f in find_glued(no, text)]
     return sorted(found, key=lambda f: (f.line, f.col))
+
+
+# --- a table glued into one line, without spaces (e-book text layers) ------------------------------
+# 策定時の値(2015年度)中間目標(2019年度)目標値(2023年度)健康P35…の割合自分の…。70.7%(2012年度)73%75%…
+_GLUED_YEAR = re.compile(rf"[(（]\s*{_YEAR}\s*[)）]")
+# Where an indicator's name ends and its explanation begins (…人の割合|自分の健康に…。).
+NAME_ENDS = ("割合", "比率", "率", "件数", "人数", "回数", "者数", "数", "量", "満足度", "度", "額", "面積", "延長",
+             "人口", "距離", "時間", "指数")
+_NAME_END = re.compile(r"(?:" + "|".join(NAME_ENDS) + r")(?:\s?[(（][^()（）]{1,12}[)）])*")
+_PAGE_REF = re.compile(r"P\.?\s?\d{1,3}(?!\d)")
+
+
+def _glued_header(text: str) -> tuple[list[Column], int, int] | None:
+    """Two value columns or more glued together, each with its year in brackets
+    (策定時の値(2015年度)中間目標(2019年度)目標値(2023年度)): (columns, start, end)."""
+    run: list[re.Match[str]] = []
+    for m in _COLUMN.finditer(text):
+        good = m.group("word") and m.group("post") and _ROLE_OF.get(compact_code(m.group("word"))) in VALUE_ROLES
+        if good and run and m.start() == run[-1].end():
+            run.append(m)
+            continue
+        if len(run) >= 2:
+            break
+        run = [m] if good else []
+    if len(run) < 2:
+        return None
+    return [_column(m) for m in run], run[0].start(), run[-1].end()
+
+
+def _glued_value(text: str, pos: int) -> int | None:
+    """The end of one value glued to what follows (73%, 87,672人(2014年度), ―), or None."""
+    m = re.compile(r"[―—]|\d[\d,]*(?:\.\d+)?").match(text, pos)
+    if m is None:
+        return None
+    end = m.end()
+    for n in range(6, 0, -1):  # the longest unit the vocabulary knows (人, kWh, 箇所 …)
+        if _UNITS.match(text[end:end + n]):
+            end += n
+            break
+    y = _GLUED_YEAR.match(text, end)
+    return y.end() if y else end
+
+
+def find_glued(no: int, text: str) -> list[Found]:
+    """A table glued into one line (an e-book's text layer): a glued header of n value columns,
+    then rows written name, explanation, n values glued (…の割合自分の健康に…。70.7%(2012年度)73%75%).
+    The name is what comes before the explanation: it ends with a word such as 割合, 率, 数 or
+    量 (and its brackets); a page reference (P35) and field words before it are dropped."""
+    head = _glued_header(text)
+    if head is None:
+        return []
+    columns, start, end = head
+    n = len(columns)
+    # Page references of one table have as many digits (P35, P37 …): P391人 is P39 before 1人.
+    lengths = [len(re.sub(r"\D", "", m.group())) for m in _PAGE_REF.finditer(text, end)]
+    digits = max(set(lengths), key=lengths.count) if lengths else 3
+    table = Found(no, start, "glued", ["指標", *[f"{c.label}" for c in columns]], [Column("name", None), *columns])
+    row_start, pos = end, end
+    while pos < len(text):
+        values, at = [], pos
+        for _ in range(n):
+            nxt = _glued_value(text, at)
+            if nxt is None or nxt == at:
+                break
+            values.append(text[at:nxt])
+            at = nxt
+        if len(values) < n or not all(parse_value(v) is not None for v in values) \
+                or at < len(text) and text[at].isdigit() and values[-1][-1:].isdigit():
+            pos += 1
+            continue
+        name = _glued_name(text[row_start:pos], digits)
+        if name is not None:
+            table.rows.append(Row([name, *values], [no, no]))
+            row_start = pos = at
+        else:
+            pos += 1
+    return [table] if table.rows else []
+
+
+def _glued_name(segment: str, digits: int = 3) -> str | None:
+    """The indicator's name in what precedes its values: after the last page reference (of
+    ``digits`` digits), up to the end of its name word when an explanation (a sentence) follows."""
+    refs = list(re.finditer(rf"P\.?\s?\d{{1,{digits}}}", segment))
+    if refs:
+        segment = segment[refs[-1].end():]
+    segment = segment.strip()
+    if not segment:
+        return None
+    if segment.endswith("。"):
+        for m in _NAME_END.finditer(segment):
+            if m.end() < len(segment) - 1:
+                segment = segment[:m.end()]
+                break
+        else:
+            return None  # a sentence without a name before it
+    return segment if _is_name(segment) else None
 
 
 # --- arrow lines: 婚姻率:5.5‰(平成25年)→5.9‰(平成31年) ---------------------------------------------
