@@ -247,3 +247,20 @@ def test_a_table_glued_into_one_line() -> None:
         ("1人1日あたりの読書時間(分)", [(22, 2019), (25, 2024), (30, 2028)]),
         ("地域の学校行事への参加率", [(31, 2020), (None, 2024), (40, 2028)]),
     ]
+
+
+# -- one indicator's sheet: its name, a header of years with bracketed role words, then its values ----
+SHEET = ("基本目標1 結婚・出産の希望をかなえる 数値目標① 出生率 平成 26 (基準値) 平成 28 平成 29 (現状値) "
+         "令和 2 (目標値) 1.31 1.33 1.35 1.50 数値目標② 転入者数 平成 26 (基準値) 平成 28 平成 29 (現状値) "
+         "令和 2 (目標値) 3,210 人 3,305 人 3,298 人 3,600 人\n")
+
+
+def test_a_sheet_with_its_name_before_a_header_of_years_and_bracketed_roles() -> None:
+    doc = keikaku.parse(text=SHEET, nlp="none")
+    got = [(_n(ind.name), ind.unit, [(v.label, v.value, v.year) for v in
+                                     ([ind.baseline] if ind.baseline else []) + ind.actuals + ind.targets])
+           for n in doc.root.walk() for ind in n.indicators]
+    assert got == [
+        ("出生率", None, [("基準値", 1.31, 2014), (None, 1.33, 2016), ("現状値", 1.35, 2017), ("目標値", 1.5, 2020)]),
+        ("転入者数", "人", [("基準値", 3210, 2014), (None, 3305, 2016), ("現状値", 3298, 2017), ("目標値", 3600, 2020)]),
+    ]

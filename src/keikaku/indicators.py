@@ -59,9 +59,18 @@ def _word_pattern() -> re.Pattern[str]:
     alternatives = "|".join(_spaced(w) for w, _ in words)
     # a column: an optional year before (R4計画, 令和4年度 計画), the word, an optional year after
     # (現状値（令和5年度）, 現状値 令和5年度); or a year alone (an evaluation sheet's 令和4年度).
+    # (平成 25 (基準値): the year, then the word in brackets; a year after a word that has one
+    # before it is the next column's: 平成 25 (基準値) 平成 27 平成 28 (現状値))
     return re.compile(
-        rf"(?:(?P<pre>{_YEAR})\s?)?(?P<word>{alternatives})(?:\s?[(（]\s?(?P<post>{_YEAR})\s?[)）]|\s(?P<post2>{_YEAR})(?=\s|$))?"
-        rf"|(?P<alone>{_ERA}\s*(?:\d{{1,2}}|元)\s*年度?|(?:19|20)\d{{2}}\s*年度?)")
+        rf"(?P<pre>{_YEAR})\s?(?P<open>[(（]\s?)?(?P<word>{alternatives})(?(open)\s?[)）])"
+        rf"(?:\s?[(（]\s?(?P<post>{_YEAR})\s?[)）])?"
+        rf"|(?P<word2>{alternatives})(?:\s?[(（]\s?(?P<post_b>{_YEAR})\s?[)）]|\s(?P<post2>{_YEAR})(?=\s|$))?"
+        rf"|(?P<alone>{_ERA}\s*(?:\d{{1,2}}|元)(?:\s*年度?)?|(?:19|20)\d{{2}}\s*年度?)")
+
+
+def _word_of(m: re.Match[str]) -> str | None:
+    """The column word of a header match (either spelling of the pattern), or None for a year alone."""
+    return m.group("word") or m.group("word2")
 
 
 _COLUMN = _word_pattern()
@@ -98,9 +107,9 @@ def _column(m: re.Match[str]) -> Column:
     if m.group("alone"):
         year, fiscal = parse_year(m.group("alone"))
         return Column("actual", None, year, fiscal)
-    word = compact_code(m.group("word"))
+    word = compact_code(_word_of(m) or "")
     role = _ROLE_OF[word]
-    when = m.group("pre") or m.group("post") or m.group("post2")
+    when = m.group("pre") or m.group("post") or m.group("post_b") or m.group("post2")
     year, fiscal = parse_year(when) if when else (None, None)
     return Column(role, word, year, fiscal)
 
@@ -268,13 +277,14 @@ class Found:
 
 
 _LEADER = re.compile(r"[・.‥…]{3,}|[‥…]{2,}")
+_GROUPED = re.compile(r"\d,\d{3}")  # a figure (20,563) inside a cell: a value glued to a word, not a name
 
 
 def _is_name(cell: str) -> bool:
     """An indicator's name: letters, not a value, not a sentence, not a contents entry."""
     text = _nfkc(cell)
     return (bool(re.search(r"[一-龯ぁ-んァ-ヶA-Za-z]", text)) and parse_value(text) is None and len(text) <= 60
-            and "。" not in text and not _LEADER.search(text))
+            and "。" not in text and not _LEADER.search(text) and not _GROUPED.search(text))
 
 
 def _fits(column: Column, cell: str) -> bool:
@@ -387,7 +397,8 @@ def _glued_header(text: str) -> tuple[list[Column], int, int] | None:
     (策定時の値(2015年度)中間目標(2019年度)目標値(2023年度)): (columns, start, end)."""
     run: list[re.Match[str]] = []
     for m in _COLUMN.finditer(text):
-        good = m.group("word") and m.group("post") and _ROLE_OF.get(compact_code(m.group("word"))) in VALUE_ROLES
+        word = _word_of(m)
+        good = word is not None and (m.group("post") or m.group("post_b")) and _ROLE_OF.get(compact_code(word)) in VALUE_ROLES
         if good and run and m.start() == run[-1].end():
             run.append(m)
             continue
@@ -557,7 +568,7 @@ def _header_start(text: str) -> list[int]:
     """Places where a header may start: column words at the start of the line or after a space,
     a bullet or a bracket (not 計画 inside 基本計画)."""
     return sorted({m.start() for m in _COLUMN.finditer(text)
-                   if (m.group("word") or m.group("alone")) and (m.start() == 0 or text[m.start() - 1] in _BOUNDARY)})
+                   if (_word_of(m) or m.group("alone")) and (m.start() == 0 or text[m.start() - 1] in _BOUNDARY)})
 
 
 def _strong(columns: list[Column]) -> bool:
@@ -602,6 +613,17 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
                 cells, used = got
                 table.rows.append(Row(cells, [no, no]))
                 taken += used
+            if not table.rows:
+                # 数値目標① 婚姻率 平成25 (基準値) … 平成31 (目標値) 5.5‰ 5.4‰ 5.0‰ 5.9‰: one indicator's
+                # sheet, its name before the header and its values after it
+                before = text[:start].split()
+                name = before[-1] if before and columns[0].label is None else ""
+                if name and (_COLUMN.fullmatch(name) or not _is_name(name)):
+                    name = ""  # 目標指標 基準値 …: the header's own first word, not a name
+                got = _read_tokens([name, *tokens], columns) if name else None
+                if got is not None and got[1] > 1:
+                    table.rows.append(Row(got[0], [no, no]))
+                    taken = got[1] - 1
             if table.rows:
                 return table, i, end + words[taken - 1].end()
             continue
