@@ -264,3 +264,47 @@ def test_a_sheet_with_its_name_before_a_header_of_years_and_bracketed_roles() ->
         ("出生率", None, [("基準値", 1.31, 2014), (None, 1.33, 2016), ("現状値", 1.35, 2017), ("目標値", 1.5, 2020)]),
         ("転入者数", "人", [("基準値", 3210, 2014), (None, 3305, 2016), ("現状値", 3298, 2017), ("目標値", 3600, 2020)]),
     ]
+
+
+# -- flattened tables read in other orders: values before names, column by column --------------------
+VALUES_FIRST = ("(1)基本目標 目標指標 基準値 (H26) 実績値 (H27) 目標値 (H31) 4 7 15 延べ 3 延べ 9 延べ 12 "
+                "空き家バンクの成約件数(件) 移住相談会の参加者数(人) (2)具体的施策\n")
+COLUMN_MAJOR = ("②生涯学習 目標(指標)名 単位 現状 目標(平成31年度) 公民館講座の受講者数 図書館の貸出冊数 人 冊 "
+                "2,310 84,500 2,600 90,000\n")
+
+
+def _rows(text: str) -> list[tuple]:
+    doc = keikaku.parse(text=text, nlp="none")
+    return [(_n(ind.name), ind.unit, [(v.value, v.year, v.qualifier) for v in
+                                      ([ind.baseline] if ind.baseline else []) + ind.actuals + ind.targets])
+            for n in doc.root.walk() for ind in n.indicators]
+
+
+def test_values_before_names_are_taken_n_by_n_in_the_names_order() -> None:
+    assert _rows(VALUES_FIRST) == [
+        ("空き家バンクの成約件数(件)", "件", [(4, 2014, None), (7, 2015, None), (15, 2019, None)]),
+        ("移住相談会の参加者数(人)", "人", [(3, 2014, "延べ"), (9, 2015, "延べ"), (12, 2019, "延べ")]),
+    ]
+
+
+def test_rows_flattened_column_by_column() -> None:
+    assert _rows(COLUMN_MAJOR) == [
+        ("公民館講座の受講者数", "人", [(2310, None, None), (2600, 2019, None)]),
+        ("図書館の貸出冊数", "冊", [(84500, None, None), (90000, 2019, None)]),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    # values and names that do not pair up: one value too many
+    "目標指標 基準値 (H26) 目標値 (H31) 4 7 15 空き家バンクの成約件数 移住相談会の参加者数\n",
+    # a name column of prose after the figures
+    "目標指標 基準値 (H26) 目標値 (H31) 4 7 15 9 この表は参考です。\n",
+])
+def test_values_first_that_do_not_pair_up_are_not_read(text: str) -> None:
+    assert _rows(text) == []
+
+
+def test_a_glued_value_in_a_multiple_of_its_unit() -> None:
+    text = GLUED.replace("14人(2019年度)5人0人", "227万人(2019年度)260万人270万人")
+    assert _rows(text)[0] == ("保育所の待機児童数", "人", [(2270000, 2019, None), (2600000, 2024, None),
+                                                        (2700000, 2028, None)])

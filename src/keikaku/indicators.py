@@ -170,7 +170,7 @@ def _years_over_words(columns: list[Column]) -> list[Column]:
 NULLS = frozenset({"―", "-", "—", "ー", "－", "‐", "–", "─", "未設定", "現状値なし", "なし", "調査中", "集計中", "未集計",
                    "新規", "…", "*", "＊", "/", "／", "対象外", "算出不可", "未実施"})
 _NUMBER = re.compile(
-    r"^(?P<pre>約|概ね|おおむね)?(?P<sign>[▲△-])?(?P<num>\d[\d,]*(?:\.\d+)?)"
+    r"^(?P<pre>約|概ね|おおむね|延べ|累計)?(?P<sign>[▲△-])?(?P<num>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s*[~〜]\s*(?P<num2>\d[\d,]*(?:\.\d+)?))?"
     r"(?P<mult>[万億千](?!円))?(?P<unit>[^\d\s(（)）]*?)(?P<post>以上|以下|未満|超|程度|前後)?$")
 _CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*[)）]")
@@ -339,6 +339,59 @@ def _read_tokens(tokens: list[str], columns: list[Column]) -> tuple[list[str], i
     return None
 
 
+def _column_major(tokens: list[str], columns: list[Column]) -> list[list[str]]:
+    """Rows flattened column by column (名前A 名前B 人 人 1,624 261 1,800 280): k one-word names,
+    then k cells of each column in turn, every cell fitting its column; [] when the tokens are
+    not such a block (k from 2 to 4)."""
+    for k in range(4, 1, -1):
+        if len(tokens) < k * len(columns):
+            continue
+        names = tokens[:k]
+        if not all(_is_name(t) and not _UNITS.match(_nfkc(t)) for t in names):
+            continue
+        cells = [tokens[c * k:(c + 1) * k] for c in range(len(columns))]
+        if all(_fits(col, cell) for col, group in zip(columns[1:], cells[1:], strict=True) for cell in group):
+            return [[group[r] for group in cells] for r in range(k)]
+    return []
+
+
+def _value_tokens(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """One value from ``tokens[i:]`` with the tokens printed apart from its figure (延べ 2,
+    1,191 件, 45% (R5)): (cell, next index), or None."""
+    j, cell = i, ""
+    if j + 1 < len(tokens) and re.fullmatch(r"約|延べ|累計", tokens[j]):
+        cell, j = tokens[j], j + 1
+    if j >= len(tokens) or parse_value(cell + tokens[j]) is None:
+        return None
+    cell, j = cell + tokens[j], j + 1
+    if j < len(tokens) and cell[-1:].isdigit() and _UNITS.match(_nfkc(tokens[j])):
+        cell, j = cell + tokens[j], j + 1
+    if j < len(tokens) and _CELL_YEAR.fullmatch(_nfkc(tokens[j])):
+        cell, j = cell + tokens[j], j + 1
+    return cell, j
+
+
+def _values_first(tokens: list[str], columns: list[Column]) -> tuple[list[list[str]], int]:
+    """Rows printed values first, names after (3 9 12 延べ 2 延べ 6 延べ 8 名前A 名前B, a table
+    flattened row by row with its name column last): k × n values then k one-word names, the
+    values taken n by n in the names' order.  Returns the rows and the tokens used."""
+    rest = [c for c in columns if c.role != "name"]
+    if not rest or any(c.role not in VALUE_ROLES for c in rest):
+        return [], 0
+    values, i = [], 0
+    while (got := _value_tokens(tokens, i)) is not None:
+        values.append(got[0])
+        i = got[1]
+    k, left = divmod(len(values), len(rest))
+    names = tokens[i:i + k]
+    if k < 2 or left or len(names) < k or not all(_is_name(t) and _value_tokens([t], 0) is None for t in names):
+        return [], 0
+    rows = [[name, *values[r * len(rest):(r + 1) * len(rest)]] for r, name in enumerate(names)]
+    if not all(_fits(c, cell) for row in rows for c, cell in zip(rest, row[1:], strict=True)):
+        return [], 0
+    return rows, i + k
+
+
 def _split_cells(line: str, layout: str) -> list[str]:
     if layout == "tab":
         return [c.strip() for c in line.split("\t")]
@@ -416,6 +469,9 @@ def _glued_value(text: str, pos: int) -> int | None:
     if m is None:
         return None
     end = m.end()
+    mult = re.compile(r"百万|千|万|億").match(text, end)  # 227万人: a multiple of the unit
+    if mult and m.group()[0].isdigit():
+        end = mult.end()
     for n in range(6, 0, -1):  # the longest unit the vocabulary knows (人, kWh, 箇所 …)
         if _UNITS.match(text[end:end + n]):
             end += n
@@ -607,6 +663,11 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
             tokens = [w.group() for w in words]
             taken = 0
             while taken < len(tokens):
+                block = _column_major(tokens[taken:], columns)
+                if block:
+                    table.rows += [Row(cells, [no, no]) for cells in block]
+                    taken += len(block) * len(columns)
+                    continue
                 got = _read_tokens(tokens[taken:], columns)
                 if got is None:
                     break
@@ -618,12 +679,15 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
                 # sheet, its name before the header and its values after it
                 before = text[:start].split()
                 name = before[-1] if before and columns[0].label is None else ""
-                if name and (_COLUMN.fullmatch(name) or not _is_name(name)):
+                if name and (_COLUMN.fullmatch(name) or not _is_name(name) or _CELL_YEAR.fullmatch(_nfkc(name))):
                     name = ""  # 目標指標 基準値 …: the header's own first word, not a name
                 got = _read_tokens([name, *tokens], columns) if name else None
                 if got is not None and got[1] > 1:
                     table.rows.append(Row(got[0], [no, no]))
                     taken = got[1] - 1
+            if not table.rows:
+                rows, taken = _values_first(tokens, columns)
+                table.rows += [Row(cells, [no, no]) for cells in rows]
             if table.rows:
                 return table, i, end + words[taken - 1].end()
             continue
