@@ -86,6 +86,10 @@ def test_grades_and_directions_of_the_fixture() -> None:
     ("26%/年", 26, "%/年", None, None, None, None),
     ("6.2‰(平成 26 年)", 6.2, "‰", 2014, False, None, None),
     ("1,250 千人", 1250000, "人", None, None, None, None),  # a space before the multiplier
+    ("H27:74.3%", 74.3, "%", 2015, True, None, None),  # the year before its value
+    ("令和5年度 12人", 12, "人", 2023, True, None, None),
+    ("R2 ▲31人", -31, "人", 2020, True, None, None),
+    ("延べ 8", 8, None, None, None, "延べ", None),  # cumulative over the plan period
 ])
 def test_values_keep_their_meaning(cell: str, value: float, unit: str | None, year: int | None,
                                    fiscal: bool | None, qualifier: str | None, upper: float | None) -> None:
@@ -201,10 +205,34 @@ def test_arrow_items_in_a_run_on_line_with_years_and_a_chain() -> None:
     ]
 
 
+YEAR_FIRST = ("基本目標2 子育て 結婚・出産の希望をかなえる社会をめざします。 年間出生数 : R1 410人 ⇒ R7 450人 "
+              "合計特殊出生率 : R1 1.41 ⇒ R7 1.60 婚姻件数 : R1 188組 ⇒ R7 210組 ○ 出会いの場をつくります。 "
+              "若い世代の転入超過数 R1 ▲52人 ⇒ R7 0人\n")
+
+
+def test_arrow_values_led_by_their_year_with_or_without_a_colon() -> None:
+    assert _arrow_values(YEAR_FIRST) == [
+        ("年間出生数", "人", [(410, 2019), (450, 2025)]),
+        ("合計特殊出生率", None, [(1.41, 2019), (1.6, 2025)]),  # 1.60 婚姻件数: the next name is no unit
+        ("婚姻件数", "組", [(188, 2019), (210, 2025)]),
+        ("若い世代の転入超過数", "人", [(-52, 2019), (0, 2025)]),
+    ]
+
+
+def test_a_source_column_between_the_name_and_the_values() -> None:
+    text = ("重要業績評価指標(KPI) 出典・説明 現状値 令和7年度目標値 "
+            "「まちに愛着がある」と答えた人の割合 市民意識調査 R1:68.2% 75% 公民館の利用者数 施設統計 R1:52,300人 60,000人\n")
+    assert _rows(text) == [
+        ("「まちに愛着がある」と答えた人の割合", "%", [(68.2, 2019, None), (75, 2025, None)]),
+        ("公民館の利用者数", "人", [(52300, 2019, None), (60000, 2025, None)]),
+    ]
+
+
 @pytest.mark.parametrize("text", [
     "計画期間:令和3年度 → 令和7年度\n",  # years, not values
     "人口は平成22年の41,000人から令和2年の38,000人→さらに減少する見込みです。\n",  # no name and colon
     "手順:申請 → 審査 → 交付\n",  # words, not values
+    "本市の人口は R2 38,000人 ⇒ R7 36,000人 と推計されます。\n",  # a sentence, no name
 ])
 def test_arrows_that_are_not_indicators(text: str) -> None:
     assert _arrow_values(text) == []

@@ -40,7 +40,7 @@ ROLE_WORDS = {
     "actual": ("実績値", "達成値", "最新値", "実績"),
     "grade": ("達成状況", "進捗状況", "達成度", "進捗度", "進捗", "評価", "判定"),
     "direction": ("目指す方向", "目標の方向", "方向性", "方向"),
-    "note": ("備考", "出典", "算出方法", "指標の説明"),
+    "note": ("出典・説明", "備考", "出典", "算出方法", "指標の説明"),
 }
 VALUE_ROLES = ("baseline", "target", "actual")
 
@@ -174,6 +174,9 @@ _NUMBER = re.compile(
     r"(?:\s*[~〜]\s*(?P<num2>\d[\d,]*(?:\.\d+)?))?"
     r"(?P<mult>[万億千](?!円))?(?P<unit>[^\d\s(（)）]*?)(?P<post>以上|以下|未満|超|程度|前後)?$")
 _CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*[)）]")
+# A year written before its value (H27:74.3%, H26 ▲229人, 令和5年度 12人); a value follows it.
+_LEAD_YEAR = re.compile(rf"(?P<year>{_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?|(?:19|20)\d{{2}}\s*(?:年度|年))"
+                        r"\s*[:：]?\s*(?=[\d▲△―—])")
 _MULT = {"万": 10_000, "億": 100_000_000, "千": 1_000}
 DIRECTIONS = {"増加": "増加", "減少": "減少", "維持": "維持", "↑": "増加", "↓": "減少", "→": "維持", "↗": "増加",
               "↘": "減少", "上昇": "増加", "低下": "減少", "向上": "増加", "削減": "減少"}
@@ -210,6 +213,9 @@ def parse_value(cell: str) -> Value | None:
     if m:
         year, fiscal = parse_year(m.group("year"))
         text = (text[:m.start()] + text[m.end():]).strip()
+    elif (lead := _LEAD_YEAR.match(text)) is not None:
+        year, fiscal = parse_year(lead.group("year"))
+        text = text[lead.end():]
     if text in NULLS or text.replace(" ", "") in NULLS:
         return Value(None, None, year, fiscal, None, None)
     squeezed = text.replace(" ", "")
@@ -539,9 +545,13 @@ def _glued_name(segment: str, digits: int = 3) -> str | None:
 _ARROW = re.compile(r"\s*(?:→|⇒|➡|➔|=>)\s*")
 # The value after an arrow: a null mark or a figure, its unit (with a space before it or not) and
 # a year in brackets; it ends at a space before what is no unit, or at the next marker.
-_AFTER = re.compile(r"(?:[―—\-ー－]|\d[\d,]*(?:\.\d+)?(?:\s?億\s?[\d,]+(?:\.\d+)?\s?万)?)"
-                    r"(?:\s?[^\s\d→⇒(（:：①-⑳■●◆・]{1,8})?(?:\s?[(（][^)）]{1,16}[)）])?")
+_AFTER = re.compile(rf"(?:{_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?\s*[:：]?\s*)?"  # ⇒ H31 330人: its year first
+                    r"(?:[―—\-ー－]|\d[\d,]*(?:\.\d+)?(?:\s?億\s?[\d,]+(?:\.\d+)?\s?万)?)"
+                    # its unit, glued or, after a space, a unit of the vocabulary (not the next name)
+                    r"(?:[^\s\d→⇒(（:：①-⑳■●◆・]{1,8}|\s(?:百万|千|万|億)?" + _UNITS.pattern.strip("^$") + r"(?![^\s(（]))?"
+                    r"(?:\s?[(（][^)）]{1,16}[)）])?")
 _COLON = re.compile(r"[:：]")
+_LEAD_AT = re.compile(rf"(?<=\s)(?={_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?\s*[:：]?\s*[\d▲△―—])")
 # Where a name begins inside a run of text: after a list marker (①, (1), 1., ・ …).
 _NAME_START = re.compile(r"(?:[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.)]|[・■●◆◇○])\s*")
 ARROW_NAME_MAX = 40  # an indicator's name is at most this long (else the text before is prose)
@@ -573,18 +583,35 @@ def _arrow_items(text: str) -> list[_ArrowItem]:
             continue
         colons = [m for m in _COLON.finditer(text, boundary, arrow.start())]
         after = _AFTER.match(text, arrow.end())
-        if not colons or after is None:
+        if after is None:
             continue
-        colon = colons[-1]
-        first, second = text[colon.end():arrow.start()].strip(), after.group()
+        if colons:
+            name_end, first = colons[-1].start(), text[colons[-1].end():arrow.start()].strip()
+            name_start = boundary
+            for m in _NAME_START.finditer(text, boundary, name_end):
+                name_start = m.end()  # the last list marker before the name
+            name = text[name_start:name_end].strip()
+            if "。" in name:
+                name = name.rsplit("。", 1)[1].strip()  # the sentence before the name
+            if len(name) > ARROW_NAME_MAX and " " in name:
+                name = name.rsplit(" ", 1)[1]  # prose before the name on a run-on line
+        else:
+            # 社会移動の差の減少 H26 ▲229人 ⇒ H31 0人: no colon; the baseline is led by its year and
+            # the name is the word before it
+            leads = list(_LEAD_AT.finditer(text, boundary, arrow.start()))
+            if not leads:
+                continue
+            first = text[leads[-1].start():arrow.start()].strip()
+            words = list(re.finditer(r"\S+", text[boundary:leads[-1].start()]))
+            baseline = parse_value(first)
+            if not words or baseline is None or baseline.year is None:
+                continue
+            name_start, name = boundary + words[-1].start(), words[-1].group()
+            if name[-1] in "はがをにでともへや":
+                continue  # 人口は R2 38,000人 ⇒ …: a sentence's subject, not an indicator's name
+        second = after.group()
         if parse_value(first) is None or parse_value(second) is None:
             continue
-        name_start = boundary
-        for m in _NAME_START.finditer(text, boundary, colon.start()):
-            name_start = m.end()  # the last list marker before the name
-        name = text[name_start:colon.start()].strip()
-        if len(name) > ARROW_NAME_MAX and " " in name:
-            name = name.rsplit(" ", 1)[1]  # prose before the name on a run-on line
         if not name or len(name) > ARROW_NAME_MAX or not _is_name(name):
             continue
         items.append(_ArrowItem(name_start, after.end(), name, [first, second]))
