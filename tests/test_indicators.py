@@ -336,3 +336,23 @@ def test_a_glued_value_in_a_multiple_of_its_unit() -> None:
     text = GLUED.replace("14人(2019年度)5人0人", "227万人(2019年度)260万人270万人")
     assert _rows(text)[0] == ("保育所の待機児童数", "人", [(2270000, 2019, None), (2600000, 2024, None),
                                                         (2700000, 2028, None)])
+
+
+# -- rows one cell per line whose header was lost (a vertical header scattered by extraction) ----------
+PAIRS = ("成果指標\n(ターゲット)\n目\n標\n値\n①歩いて暮らせるまち\n駅周辺の居住人口\n4,120 人(2022 年)\n4,300 人以上\n"
+         "コミュニティバス年間利用者数\n12.5 万人(2022 年)\n15 万人\n58.1%(2022 年)\n")
+
+
+def test_name_value_value_blocks_below_a_table_word() -> None:
+    assert _rows(PAIRS) == [
+        ("駅周辺の居住人口", "人", [(4120, 2022, None), (4300, None, "以上")]),
+        ("コミュニティバス年間利用者数", "人", [(125000, 2022, None), (150000, None, None)]),
+    ]  # the last figure has no name: not a row
+
+
+@pytest.mark.parametrize("text", [
+    PAIRS.replace("成果指標\n", "").replace("目\n標\n値\n", ""),  # no table word above the blocks
+    PAIRS.replace("コミュニティバス年間利用者数\n12.5 万人(2022 年)\n15 万人\n", ""),  # one block alone
+])
+def test_name_value_value_blocks_that_are_not_a_table(text: str) -> None:
+    assert _rows(text) == []

@@ -438,6 +438,8 @@ def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
     found += find_arrows(lines)
     claimed = {f.line for f in found}
     found += [f for no, text in lines if no not in claimed for f in find_glued(no, text)]
+    taken = {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)} | claimed
+    found += find_pairs(lines, taken)
     return sorted(found, key=lambda f: (f.line, f.col))
 
 
@@ -821,6 +823,38 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
         k += n
     k = _notes(lines, k, table)
     return (table, k) if table.rows else None
+
+
+PAIR_CONTEXT = 40  # lines above a header-less pair block where a table word (成果指標, 目標値 …) must be
+
+
+def find_pairs(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
+    """Rows printed one cell per line whose header is lost (a vertical header that extraction
+    scattered): blocks of a name line, a value line with its year in brackets and a value line,
+    two blocks or more in a row, below a table word.  As on an arrow line, the first value is the
+    baseline and the second the target: the order in which plans print 現状 and 目標."""
+    found: list[Found] = []
+    k = 0
+    while k + 2 < len(lines):
+        rows: list[Row] = []
+        j = k
+        while j + 2 < len(lines) and not {lines[j][0], lines[j + 1][0], lines[j + 2][0]} & taken:
+            name, first, second = (_cell(lines[j + c][1]) for c in range(3))
+            a, b = parse_value(first), parse_value(second)
+            if not (_is_name(name) and len(name) <= ARROW_NAME_MAX and _value_tokens([name], 0) is None
+                    and a is not None and a.year is not None and b is not None and a.value is not None
+                    and _CELL_YEAR.search(_nfkc(first)) and not _CELL_YEAR.search(_nfkc(second))):
+                break
+            rows.append(Row([name, first, second], [lines[j][0], lines[j + 2][0]]))
+            j += 3
+        above = " ".join(text for _, text in lines[max(0, k - PAIR_CONTEXT):k])
+        if len(rows) >= 2 and any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)):
+            columns = [Column("name", None), Column("baseline", None), Column("target", None)]
+            found.append(Found(lines[k][0], 0, "lines", ["", "", ""], columns, rows))
+            k = j
+        else:
+            k += 1
+    return found
 
 
 def _qualitative(cell: str) -> bool:
