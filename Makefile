@@ -1,6 +1,6 @@
 # make run: set up .venv, install, process raw/ into output/.   make test: set up, lint (ruff), type-check
 # src/ (mypy), run the tests.
-# make devset: outline scores on the development sets beside this folder (real excerpts, invented plans, seeds).
+# make devset: every quality figure on the development sets beside this folder (outlines, indicators).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,10 +28,15 @@ test: setup
 	if [ $$status -eq 3 ]; then browser=missing; elif [ $$status -eq 0 ]; then browser=yes; else exit $$status; fi; \
 	KEIKAKU_BROWSER=$$browser $(BIN)/python -m pytest -q
 
-# Outline F1 on ../shared/realdev and ../shared/devset (no profile) and on the seeds (--profile generic);
-# see bench/devset.py (--realdev DIR / --devset DIR when the sets are elsewhere).
+# Every quality figure, each against its goal (exit 1 when one is missed): outline F1 on ../shared/realdev
+# and ../shared/devset (no profile) and on the seeds (--profile generic), see bench/devset.py (--realdev DIR /
+# --devset DIR when the sets are elsewhere); indicator recall and precision on the real indicator excerpts
+# and the invented fixture, see bench/indicators.py (--set DIR).
 devset: setup
-	$(BIN)/python bench/devset.py
+	@status=0; \
+	$(BIN)/python bench/devset.py || status=1; \
+	$(BIN)/python bench/indicators.py || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) output/*.json output/*.csv

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import keikaku
+from keikaku.evaluate import indicator_gold, indicator_keys
 from keikaku.indicators import find_tables, parse_value, parse_year
 
 FIXTURES = Path(__file__).parent / "fixtures" / "indicators"
@@ -23,23 +24,11 @@ def _n(text: str | None) -> str:
 
 
 def _gold() -> set[tuple]:
-    with GOLD.open(encoding="utf-8") as fh:
-        return {(r["file"], _n(r["name"]), r["kind"], _n(r["label"]), float(r["value"]) if r["value"] else None,
-                 int(r["year"]) if r["year"] else None, _n(r["unit"]))
-                for r in csv.DictReader(fh, delimiter="\t")}
+    return indicator_gold(GOLD)
 
 
 def _found(nlp: str = "none") -> set[tuple]:
-    got = set()
-    for path in sorted(FIXTURES.glob("*.txt")):
-        doc = keikaku.parse(path, nlp=nlp)
-        for node in doc.root.walk():
-            for ind in node.indicators:
-                values = ([("baseline", ind.baseline)] if ind.baseline else []) \
-                    + [("target", v) for v in ind.targets] + [("actual", v) for v in ind.actuals]
-                for kind, v in values:
-                    got.add((path.name, _n(ind.name), kind, _n(v.label), v.value, v.year, _n(ind.unit)))
-    return got
+    return {key for path in sorted(FIXTURES.glob("*.txt")) for key in indicator_keys(keikaku.parse(path, nlp=nlp), path.name)}
 
 
 def test_fixture_precision_and_recall_of_name_label_value_year_unit() -> None:

@@ -11,10 +11,13 @@ The declared lists are never input to either extractor.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from .analyse import pieces
@@ -165,3 +168,33 @@ def entity_scores(doc: Document, expected: set[tuple[str, str]]) -> list[LabelSc
     labels = sorted({label for _, label in found | expected} - NOT_SCORED)
     return [LabelScore(label, sum(1 for _, la in expected if la == label), sum(1 for _, la in found if la == label),
                        sum(1 for pair in found & expected if pair[1] == label)) for label in labels]
+
+
+# --- indicators against a hand-checked fixture (tests/fixtures/indicators/gold.tsv) -------------------
+
+def _squeeze(text: str | None) -> str:
+    return unicodedata.normalize("NFKC", text or "").replace(" ", "")
+
+
+IndicatorKey = tuple[str, str, str, str, float | None, int | None, str]
+
+
+def indicator_keys(doc: Document, file: str) -> set[IndicatorKey]:
+    """Every value of ``doc``'s indicators as (file, name, kind, label, value, year, unit), names,
+    labels and units compared without width or spacing differences."""
+    got: set[IndicatorKey] = set()
+    for node in doc.root.walk():
+        for ind in node.indicators:
+            values = ([("baseline", ind.baseline)] if ind.baseline else []) \
+                + [("target", v) for v in ind.targets] + [("actual", v) for v in ind.actuals]
+            for kind, v in values:
+                got.add((file, _squeeze(ind.name), kind, _squeeze(v.label), v.value, v.year, _squeeze(ind.unit)))
+    return got
+
+
+def indicator_gold(tsv: Path) -> set[IndicatorKey]:
+    """The fixture's gold values (one row per value: file, name, kind, label, value, year, unit …)."""
+    with tsv.open(encoding="utf-8") as fh:
+        return {(r["file"], _squeeze(r["name"]), r["kind"], _squeeze(r["label"]),
+                 float(r["value"]) if r["value"] else None, int(r["year"]) if r["year"] else None, _squeeze(r["unit"]))
+                for r in csv.DictReader(fh, delimiter="\t")}
