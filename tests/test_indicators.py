@@ -240,7 +240,8 @@ def test_one_cell_per_line_with_pipes_code_columns_and_glued_years() -> None:
     got = [(ind.name, ind.unit, [(v.label, v.value, v.year) for v in ind.actuals + ind.targets])
            for n in doc.root.walk() for ind in n.indicators]
     assert got == [
-        ("文化振興計画の策定", None, [(None, None, 2020), ("実績", None, 2021), ("現在", None, 2022), ("見込", None, 2022)]),
+        ("文化振興計画の策定", None, [(None, None, 2020), ("実績", None, 2021), ("現在", None, 2022), ("見込", None, 2022),
+                                     ("目標", None, None)]),  # 策定: a target that is no figure, kept as its text
         ("美術館入館者数", "人", [(None, 31250, 2020), ("実績", 28400, 2021), ("現在", 16020, 2022),
                                   ("見込", 30000, 2022), ("目標", 35000, None)]),
     ]  # the third row is cut off: no row is made of half a row
@@ -345,3 +346,35 @@ def test_name_value_value_blocks_below_a_table_word() -> None:
 ])
 def test_name_value_value_blocks_that_are_not_a_table(text: str) -> None:
     assert _rows(text) == []
+
+
+# -- what each value is: role, bound, period -----------------------------------------------------------
+ROLES = ("成果指標\n"
+         "指標名\t策定時の値(R2)\t現状値(R5)\t実績(R6)\t見込(R7)\t中間目標(R7)\t目標値(R11)\n"
+         "転入者数\t310人\t290人\t305人\t320人\t330人\t350人以上\n"
+         "待機児童数\t25人(2015~19年)\t12人\t8人\t5人\t5人\t0人以下\n"
+         "図書館の貸出冊数\t41万冊(期間平均)\t40万冊\t―\t―\t42万冊\t整備\n")
+
+
+def test_each_value_has_its_role_bound_and_period() -> None:
+    doc = keikaku.parse(text=ROLES, nlp="none")
+    inds = [ind for n in doc.root.walk() for ind in n.indicators]
+    values = [[(v.role, v.value, v.year, v.bound, v.period, v.year_from)
+               for v in ([i.baseline] if i.baseline else []) + i.actuals + i.targets] for i in inds]
+    assert values[0] == [("baseline", 310, 2020, None, None, None), ("current", 290, 2023, None, None, None),
+                         ("actual", 305, 2024, None, None, None), ("plan", 320, 2025, None, None, None),
+                         ("interim", 330, 2025, None, None, None), ("target", 350, 2029, "min", None, None)]
+    assert values[1][0] == ("baseline", 25, 2019, None, "2015~2019", 2015)
+    assert values[1][-1] == ("target", 0, 2029, "max", None, None)
+    assert values[2][0] == ("baseline", 410000, 2020, None, "期間平均", None)
+    assert values[2][-1] == ("target", None, 2029, None, None, None)  # 整備: a word, kept with its text
+    assert inds[2].targets[-1].text == "整備"
+
+
+def test_a_value_cell_that_cannot_be_read_is_named_in_a_warning() -> None:
+    text = ROLES.replace("\t整備\n", "\t3館で整備し、さらに拡充を検討する\n")
+    doc = keikaku.parse(text=text, nlp="none")
+    ind = [i for n in doc.root.walk() for i in n.indicators][2]
+    assert [v.text for v in ind.targets] == ["―", "42万冊"]  # the prose cell is no target
+    assert "3館で整備し、さらに拡充を検討する" in ind.cells
+    assert any("図書館の貸出冊数" in w and "3館で整備し" in w for w in doc.warnings)

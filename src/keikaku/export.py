@@ -187,6 +187,7 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
                     doc_id=doc_id, node_id=node_id, indicator=n, name=ind["name"], unit=ind["unit"], kind=kind,
                     label=v.get("label"), value=v.get("value"), text=v.get("text"), year=v.get("year"),
                     fiscal=v.get("fiscal"), qualifier=v.get("qualifier"), upper=v.get("upper"),
+                    role=v.get("role"), bound=v.get("bound"), period=v.get("period"), year_from=v.get("year_from"),
                     direction=ind["direction"], grade=ind["grade"], section=ind["section"], table=ind["table"],
                     row=ind["row"], notes="\n".join(ind["notes"]) or None, line_first=first, line_last=last))
 

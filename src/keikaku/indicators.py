@@ -36,7 +36,7 @@ NAME_WORDS = ("重要業績評価指標(KPI)", "重要業績評価指標", "ま�
 ROLE_WORDS = {
     "unit": ("単位",),
     "baseline": ("策定時の値", "現状値", "基準値", "策定時", "現在値", "現況値", "直近値", "初期値", "当初値", "現状", "現況"),
-    "target": ("中間目標値", "最終目標値", "中間目標", "中間値", "目標値", "計画値", "目標", "計画"),
+    "target": ("中間目標値", "最終目標値", "中間目標", "中間値", "目標値", "計画値", "見込値", "目標", "計画", "見込"),
     "actual": ("実績値", "達成値", "最新値", "実績"),
     "grade": ("達成状況", "進捗状況", "達成度", "進捗度", "進捗", "評価", "判定"),
     "direction": ("目指す方向", "目標の方向", "方向性", "方向"),
@@ -198,6 +198,34 @@ class Value:
     fiscal: bool | None
     qualifier: str | None
     upper: float | None
+    period: str | None = None
+    year_from: int | None = None
+
+
+# A span instead of a year, in brackets after the value: (2009~14年), (R2~R6平均), (期間平均), (5ヵ年).
+_CELL_SPAN = re.compile(rf"[(（]\s*(?P<from>{_YEAR})\s*[~〜～\-－]\s*(?P<to>{_YEAR}|\d{{1,2}}\s*(?:年度|年)?)"
+                        r"\s*(?P<avg>平均)?\s*[)）]")
+_CELL_PERIOD = re.compile(r"[(（]\s*(?P<period>期間平均|年平均|平均|累計|\d{1,2}\s*[かカヵヶケ]?年(?:間)?(?:平均|累計)?)\s*[)）]")
+
+
+def _span(m: re.Match[str]) -> tuple[int | None, bool | None, int | None, str]:
+    """(year, fiscal, year_from, period) of a bracketed span: (2009~14年) → 2014, False, 2009,
+    "2009~2014"; (R2~6年度) → 2024, True, 2020, "2020~2024"."""
+    first, fiscal = parse_year(m.group("from"))
+    to = m.group("to").strip()
+    short = re.fullmatch(r"(\d{1,2})\s*(年度|年)?", to)
+    if short and first is not None:
+        era = re.match(_ERA, m.group("from").strip())
+        if era:  # the same era: R2~6
+            last, _ = parse_year(era.group() + short.group(1))
+        else:  # the last digits of the same century: 2009~14
+            last = first // 100 * 100 + int(short.group(1))
+            last = last + 100 if last < first else last
+        fiscal = fiscal if short.group(2) is None else short.group(2) == "年度"
+    else:
+        last, fiscal_to = parse_year(to)
+        fiscal = fiscal_to if fiscal_to is not None else fiscal
+    return last, fiscal, first, f"{first}~{last}" + ("平均" if m.group("avg") else "")
 
 
 def _nfkc(text: str) -> str:
@@ -208,19 +236,27 @@ def parse_value(cell: str) -> Value | None:
     """A cell's number, unit, year and qualifier; None when the cell is not a value (a name,
     prose).  Nulls (―, 未設定 …) are a Value whose value is None."""
     text = _nfkc(cell)
-    year = fiscal = None
+    year = fiscal = year_from = period = None
     m = _CELL_YEAR.search(text)
-    if m:
+    span = _CELL_SPAN.search(text)
+    per = _CELL_PERIOD.search(text)
+    if span:
+        year, fiscal, year_from, period = _span(span)
+        text = (text[:span.start()] + text[span.end():]).strip()
+    elif per:
+        period = per.group("period").replace(" ", "")
+        text = (text[:per.start()] + text[per.end():]).strip()
+    elif m:
         year, fiscal = parse_year(m.group("year"))
         text = (text[:m.start()] + text[m.end():]).strip()
     elif (lead := _LEAD_YEAR.match(text)) is not None:
         year, fiscal = parse_year(lead.group("year"))
         text = text[lead.end():]
     if text in NULLS or text.replace(" ", "") in NULLS:
-        return Value(None, None, year, fiscal, None, None)
+        return Value(None, None, year, fiscal, None, None, period, year_from)
     squeezed = text.replace(" ", "")
     if squeezed[:1] in NULLS and _UNITS.match(squeezed[1:]):  # ― 件/年: no value yet, its unit printed
-        return Value(None, squeezed[1:], year, fiscal, None, None)
+        return Value(None, squeezed[1:], year, fiscal, None, None, period, year_from)
     c = _COMPOUND.match(squeezed)
     if c:  # 2億396万円 → 203960000円
         whole = float(c.group("oku").replace(",", "")) * 100_000_000 + float(c.group("man").replace(",", "")) * 10_000
@@ -238,7 +274,7 @@ def parse_value(cell: str) -> Value | None:
     if m.group("sign"):
         num = -num
     qualifier = m.group("pre") or m.group("post")
-    return Value(_tidy(num), unit, year, fiscal, qualifier, _tidy(upper) if upper is not None else None)
+    return Value(_tidy(num), unit, year, fiscal, qualifier, _tidy(upper) if upper is not None else None, period, year_from)
 
 
 _PREFIXES = {"百万": 1_000_000, "億": 100_000_000, "万": 10_000, "千": 1_000}
@@ -410,7 +446,11 @@ def _positional(cells: list[str], columns: list[Column]) -> list[str] | None:
     """A tab or pipe row against its header: by position when the counts agree (empty cells
     kept), else the name first and the non-empty cells in order."""
     if len(cells) == len(columns) and cells[0] and _is_name(cells[0]):
-        ok = all(not c or _fits(col, c) for c, col in zip(cells[1:], columns[1:]))
+        # Cells stand where the separators put them: a value cell that is a word (整備) or prose is
+        # kept (and named in a warning) when most of the row's value cells are figures.
+        pairs = [(col, c) for c, col in zip(cells[1:], columns[1:]) if c]
+        values = [_fits(col, c) for col, c in pairs if col.role in VALUE_ROLES]
+        ok = all(_fits(col, c) or col.role in VALUE_ROLES for col, c in pairs) and sum(values) * 2 > len(values)
         return cells if ok else None
     filled = [c for c in cells if c]
     if len(filled) == len(columns) and _is_name(filled[0]) and all(
@@ -923,7 +963,25 @@ def _notes(lines: list[tuple[int, str]], k: int, table: Found) -> int:
 
 # --- indicators ------------------------------------------------------------------------------------
 
-def indicator_of(table: Found, row: Row, number: int, section: str | None, table_no: int) -> Indicator:
+# What a value is, from the words of its column's label (first match wins), else from the column's role.
+VALUE_KINDS = (("中間", "interim"), ("見込", "plan"), ("計画", "plan"), ("目標", "target"), ("現状", "current"),
+               ("現在", "current"), ("現況", "current"), ("直近", "current"), ("基準", "baseline"),
+               ("策定時", "baseline"), ("当初", "baseline"), ("初期", "baseline"), ("実績", "actual"),
+               ("達成", "actual"), ("最新", "actual"))
+BOUNDS = {"以上": "min", "超": "min", "以下": "max", "未満": "max"}
+
+
+def value_role(column: Column) -> str:
+    """baseline, current, actual, interim, plan or target: the label's words decide (中間目標 is
+    interim, 見込 a plan, 現状値 current), a column without a label keeps its role."""
+    label = column.label or ""
+    return next((kind for word, kind in VALUE_KINDS if word in label), column.role)
+
+
+def indicator_of(table: Found, row: Row, number: int, section: str | None, table_no: int,
+                 unread: list[str] | None = None) -> Indicator:
+    """The Indicator of one row; a value cell that is neither a figure, a null nor a short word
+    (策定, 設置) is left out and named in ``unread``."""
     name = compact_code(row.cells[0])
     unit = None
     baseline: IndicatorValue | None = None
@@ -944,19 +1002,25 @@ def indicator_of(table: Found, row: Row, number: int, section: str | None, table
             notes.append(text)
         elif col.role in VALUE_ROLES and text:
             v = parse_value(text)
+            if v is None and _qualitative(text):
+                v = Value(None, None, None, None, None, None)  # 策定, 設置: a target that is no figure
             if v is None:
+                if unread is not None:
+                    unread.append(f"{col.label or value_role(col)}: {text}")
                 continue
             value = IndicatorValue(label=col.label, value=v.value, text=text,
                                    year=v.year if v.year is not None else col.year,
                                    fiscal=v.fiscal if v.year is not None else col.fiscal,
-                                   qualifier=v.qualifier, upper=v.upper)
+                                   qualifier=v.qualifier, upper=v.upper, role=value_role(col),  # type: ignore[arg-type]
+                                   bound=BOUNDS.get(v.qualifier or ""),  # type: ignore[arg-type]
+                                   period=v.period, year_from=v.year_from)
             if v.unit and unit is None:
                 unit = v.unit
             elif v.unit and unit and v.unit != unit and value.value is not None:
                 value.value = _in_unit(value.value, v.unit, unit)  # 3億512万円 → 5億円: in the row's unit
             if col.role == "baseline" and baseline is None:
                 baseline = value
-            elif col.role == "actual":
+            elif col.role in ("actual", "baseline"):  # 策定時の値, then 現状値: an observed value
                 actuals.append(value)
             else:
                 targets.append(value)
@@ -987,7 +1051,11 @@ def attach_indicators(doc: Document, lines: list[tuple[int, str]]) -> None:
             (holder.tables if holder is not None else node.tables).append(table)
             number = next(k for k, t in enumerate(node.tables_in_order(), start=1) if t is table)
         for r, row in enumerate(found.rows, start=1):
-            node.indicators.append(indicator_of(found, row, r, section, number))
+            unread: list[str] = []
+            node.indicators.append(indicator_of(found, row, r, section, number, unread))
+            if unread:
+                doc.warnings.append(f"line {row.lines[0]}: indicator {row.cells[0]!r}: cells not read as values"
+                                    f" ({'; '.join(unread)}): kept in the indicator's cells")
 
 
 def _owners(doc: Document) -> Callable[[int, int], tuple[Node, str | None]]:

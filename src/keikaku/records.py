@@ -116,6 +116,15 @@ class IndicatorValue:
     """約, 以上, 以下, 未満, 超 or 程度 as written beside the number"""
     upper: float | None = None
     """a range's upper bound (10～15件: value 10, upper 15)"""
+    role: Literal["baseline", "current", "actual", "interim", "plan", "target"] | None = None
+    """what the value is, from its column: baseline (基準値, 策定時の値, 当初), current (現状値, 現在),
+    actual (実績, a year alone: a result), interim (中間目標), plan (計画, 見込) or target (目標値)"""
+    bound: Literal["min", "max"] | None = None
+    """a target that is a bound: min for 以上 and 超, max for 以下 and 未満"""
+    period: str | None = None
+    """the span the value covers when not one year, as written: 期間平均, 5ヵ年, 2009~2014"""
+    year_from: int | None = None
+    """the first year of a span (25人(2009~14年): year_from 2009, year 2014)"""
 
 
 @_record
@@ -431,6 +440,11 @@ class IndicatorRow:
     fiscal: bool | None
     qualifier: str | None
     upper: float | None
+    role: str | None
+    """baseline, current, actual, interim, plan or target"""
+    bound: str | None
+    period: str | None
+    year_from: int | None
     direction: str | None
     grade: str | None
     section: str | None
