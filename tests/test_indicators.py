@@ -79,6 +79,7 @@ def test_grades_and_directions_of_the_fixture() -> None:
     ("令和5年度 12人", 12, "人", 2023, True, None, None),
     ("R2 ▲31人", -31, "人", 2020, True, None, None),
     ("延べ 8", 8, None, None, None, "延べ", None),  # cumulative over the plan period
+    ("95万9千人", 959000, "人", None, None, None, None),
 ])
 def test_values_keep_their_meaning(cell: str, value: float, unit: str | None, year: int | None,
                                    fiscal: bool | None, qualifier: str | None, upper: float | None) -> None:
@@ -378,3 +379,38 @@ def test_a_value_cell_that_cannot_be_read_is_named_in_a_warning() -> None:
     assert [v.text for v in ind.targets] == ["―", "42万冊"]  # the prose cell is no target
     assert "3館で整備し、さらに拡充を検討する" in ind.cells
     assert any("図書館の貸出冊数" in w and "3館で整備し" in w for w in doc.warnings)
+
+
+# -- free-text columns after the values, a row without its unit, a direction phrase --------------------
+NOTES_AFTER = ("成果指標一覧 施策番号 めざす姿の成果指標名 単位 現状値 (令和元年度) 目標値 (令和6年度) 方向性 "
+               "指標の定義・算出方法 目標値設定の根拠・理由 "
+               "地域見守り活動の登録団体数 団体 42 50 増加を目指す 市に登録した見守り団体の数(累計) 毎年2団体の "
+               "登録を目指す。 救急講習の受講率 38 45 増加を目指す 受講者数÷人口×100 5年で7ポイント の向上を目指す。 "
+               "空き家の相談件数 件/年 120 90 減少を目指す 空き家窓口への相談の件数 10%以上の 削減を目指す。\n")
+
+
+def test_free_text_columns_run_to_the_next_row() -> None:
+    doc = keikaku.parse(text=NOTES_AFTER, nlp="none")
+    inds = [i for n in doc.root.walk() for i in n.indicators]
+    assert [(i.name, i.unit, i.baseline.value if i.baseline else None, [v.value for v in i.targets], i.direction)
+            for i in inds] == [
+        ("地域見守り活動の登録団体数", "団体", 42, [50], "増加"),
+        ("救急講習の受講率", None, 38, [45], "増加"),  # no unit printed: the cell is empty
+        ("空き家の相談件数", "件/年", 120, [90], "減少"),
+    ]
+    assert inds[0].notes == ["市に登録した見守り団体の数(累計) 毎年2団体の 登録を目指す。"]
+    assert all(i.baseline is not None and i.baseline.year == 2019 for i in inds)
+
+
+# -- one cell per line: years below the header words, the one row's name inside the header --------------
+SHEETS = ("指標1\n図書館の年間貸出冊数\n指標(KPI)\n現状値\n目標値\n(令和元年)\n(令和7年)\n"
+          "図書館の年間貸出冊数\n41万2千冊\n45万冊\n説明の文がここに続きます。\n"
+          "指標2\n指標(KPI)\n市民講座の\n受講者数(年間)\n現状値\n目標値\n(令和元年)\n(令和7年)\n"
+          "2,480人\n3,000人\n説明の文がここに続きます。\n")
+
+
+def test_one_cell_per_line_with_years_below_and_a_name_inside_the_header() -> None:
+    assert _rows(SHEETS) == [
+        ("図書館の年間貸出冊数", "冊", [(412000, 2019, None), (450000, 2025, None)]),
+        ("市民講座の受講者数(年間)", "人", [(2480, 2019, None), (3000, 2025, None)]),
+    ]

@@ -31,7 +31,7 @@ from .records import Indicator, IndicatorValue
 
 # --- the vocabulary of column headers -------------------------------------------------------------
 # Longest first within a role; a word matches letter-spaced too (指 標 名).
-NAME_WORDS = ("重要業績評価指標(KPI)", "重要業績評価指標", "まちづくり指標", "成果指標名", "指標名", "指標項目",
+NAME_WORDS = ("重要業績評価指標(KPI)", "重要業績評価指標", "指標(KPI)", "まちづくり指標", "成果指標名", "指標名", "指標項目",
               "成果指標", "活動指標", "目標指標", "評価指標", "数値目標", "KPI", "指標", "項目")
 ROLE_WORDS = {
     "unit": ("単位",),
@@ -40,7 +40,8 @@ ROLE_WORDS = {
     "actual": ("実績値", "達成値", "最新値", "実績"),
     "grade": ("達成状況", "進捗状況", "達成度", "進捗度", "進捗", "評価", "判定"),
     "direction": ("目指す方向", "目標の方向", "方向性", "方向"),
-    "note": ("出典・説明", "備考", "出典", "算出方法", "指標の説明"),
+    "note": ("指標の定義・算出方法", "目標値設定の根拠・理由", "目標設定の根拠", "設定の根拠", "出典・説明", "指標の定義",
+             "指標の説明", "算出方法", "備考", "出典"),
 }
 VALUE_ROLES = ("baseline", "target", "actual")
 
@@ -184,10 +185,11 @@ _GRADE = re.compile(r"^(?P<grade>[A-ES])(?:\s*[(（].{0,12}[)）])?$")
 _UNIT_IN_NAME = re.compile(r"[(（]\s*(?P<unit>[^()（）\d]{1,4})\s*[)）]$")
 _UNITS = re.compile(r"^(?:%|‰|件|人|回|円|千円|万円|億円|か所|箇所|ヶ所|カ所|ha|t|団体|校|世帯|台|日|時間|分|km|m|㎡|m2|"
                     r"事業者|社|店|店舗|組|園|施設|本|冊|点|位|歳|倍|g|kg|ポイント|戸|棟|区画|ヵ所|か国|品目|経営体|"
-                    r"団地|地区|路線|便|講座|種|匹|頭|羽|隻|床|室|人日|人泊|MW|kW|kWh|GB|ページ|%ポイント|年|か月|ヶ月)"
+                    r"団地|地区|路線|便|講座|種|匹|頭|羽|隻|床|室|人日|人泊|MW|kW|kWh|GB|ページ|%ポイント|年|か月|ヶ月|組織|事業|機関|教室|団)"
                     r"(?:/(?:年|年度|日|月|週|人|回|件))?$")  # 件/年, 人/日, %/年: a rate
 # 2億396万円, 4億3,000万円: one figure written in two units
-_COMPOUND = re.compile(r"(?P<oku>\d[\d,]*(?:\.\d+)?)億(?P<man>\d[\d,]*(?:\.\d+)?)万")
+_COMPOUND = re.compile(r"(?P<oku>\d[\d,]*(?:\.\d+)?)億(?P<man>\d[\d,]*(?:\.\d+)?)万"
+                       r"|(?P<man2>\d[\d,]*)万(?P<sen>\d[\d,]*)千")  # 95万9千人
 
 
 @dataclass
@@ -258,8 +260,10 @@ def parse_value(cell: str) -> Value | None:
     if squeezed[:1] in NULLS and _UNITS.match(squeezed[1:]):  # ― 件/年: no value yet, its unit printed
         return Value(None, squeezed[1:], year, fiscal, None, None, period, year_from)
     c = _COMPOUND.match(squeezed)
-    if c:  # 2億396万円 → 203960000円
-        whole = float(c.group("oku").replace(",", "")) * 100_000_000 + float(c.group("man").replace(",", "")) * 10_000
+    if c:  # 2億396万円 → 203960000円, 95万9千人 → 959000人
+        parts = {k: float(v.replace(",", "")) for k, v in c.groupdict().items() if v}
+        whole = parts["oku"] * 100_000_000 + parts["man"] * 10_000 if "oku" in parts else \
+            parts["man2"] * 10_000 + parts["sen"] * 1_000
         squeezed = f"{_tidy(whole):f}".rstrip("0").rstrip(".") + squeezed[c.end():]
     m = _NUMBER.match(squeezed)
     if not m:
@@ -325,8 +329,16 @@ _GROUPED = re.compile(r"\d,\d{3}")  # a figure (20,563) inside a cell: a value g
 def _is_name(cell: str) -> bool:
     """An indicator's name: letters, not a value, not a sentence, not a contents entry."""
     text = _nfkc(cell)
-    return (bool(re.search(r"[一-龯ぁ-んァ-ヶA-Za-z]", text)) and parse_value(text) is None and len(text) <= 60
+    return (bool(re.search(r"[一-龯ぁ-んァ-ヶA-Za-z]", text)) and parse_value(text) is None and 2 <= len(text) <= 60
             and "。" not in text and not _LEADER.search(text) and not _GROUPED.search(text))
+
+
+def _direction(text: str) -> str | None:
+    """増加, 減少 or 維持 from a direction cell: the word alone or leading a short phrase (増加を目指す)."""
+    text = _nfkc(text)
+    if text in DIRECTIONS:
+        return DIRECTIONS[text]
+    return next((d for w, d in DIRECTIONS.items() if len(w) > 1 and text.startswith(w) and len(text) <= len(w) + 5), None)
 
 
 def _fits(column: Column, cell: str) -> bool:
@@ -341,7 +353,7 @@ def _fits(column: Column, cell: str) -> bool:
     if column.role == "grade":
         return bool(_GRADE.match(text)) or text in NULLS
     if column.role == "direction":
-        return text in DIRECTIONS or text in NULLS
+        return _direction(text) is not None or text in NULLS
     return bool(text)
 
 
@@ -362,6 +374,9 @@ def _read_tokens(tokens: list[str], columns: list[Column]) -> tuple[list[str], i
                 ok = False
                 break
             cell = tokens[i]
+            if col.role == "unit" and not _fits(col, cell) and parse_value(cell) is not None:
+                cells.append("")  # a row without its unit: the value stands where the unit would
+                continue
             i += 1
             if col.role in VALUE_ROLES:
                 # 1,191 件 / 41,250人 (令和3年): unit and year as separate tokens
@@ -395,6 +410,9 @@ def _column_major(tokens: list[str], columns: list[Column]) -> list[list[str]]:
         if all(_fits(col, cell) for col, group in zip(columns[1:], cells[1:], strict=True) for cell in group):
             return [[group[r] for group in cells] for r in range(k)]
     return []
+
+
+NOTE_TOKENS_MAX = 40  # words of the free-text cells of one row (definition, reason) at most
 
 
 def _value_tokens(tokens: list[str], i: int) -> tuple[str, int] | None:
@@ -731,18 +749,29 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
             words = list(re.finditer(r"\S+", text[end:]))
             tokens = [w.group() for w in words]
             taken = 0
+            # Free-text columns at the end of the header (指標の定義, 設定の根拠) run to the next row.
+            fixed = len(columns)
+            while fixed > 2 and columns[fixed - 1].role == "note":
+                fixed -= 1
             while taken < len(tokens):
                 block = _column_major(tokens[taken:], columns)
                 if block:
                     table.rows += [Row(cells, [no, no]) for cells in block]
                     taken += len(block) * len(columns)
                     continue
-                got = _read_tokens(tokens[taken:], columns)
+                got = _read_tokens(tokens[taken:], columns[:fixed])
                 if got is None:
                     break
                 cells, used = got
-                table.rows.append(Row(cells, [no, no]))
                 taken += used
+                if fixed < len(columns):
+                    nxt = next((k for k in range(taken, min(len(tokens), taken + NOTE_TOKENS_MAX))
+                                if _read_tokens(tokens[k:], columns[:fixed]) is not None), None)
+                    if nxt is None:  # the last row: its notes cannot be told from the prose after it
+                        nxt = taken
+                    cells += [" ".join(tokens[taken:nxt])] + [""] * (len(columns) - fixed - 1)
+                    taken = nxt
+                table.rows.append(Row(cells, [no, no]))
             if not table.rows:
                 # 数値目標① 婚姻率 平成25 (基準値) … 平成31 (目標値) 5.5‰ 5.4‰ 5.0‰ 5.9‰: one indicator's
                 # sheet, its name before the header and its values after it
@@ -832,14 +861,22 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
     such as コード or 区分 before or between them are note columns), then rows of as many lines.
     A value cell may hold a word (設置, 策定: a qualitative target) or a null."""
     head: list[tuple[str, Column | None]] = []
+    inner: list[str] = []  # 指標(KPI) / 花をテーマにした / 観光客誘致(年間) / 現状値 …: the one row's name
     j = i
     while j < len(lines) and len(head) < HEAD_MAX:
         cell = _cell(lines[j][1])
         if not cell or len(cell) > CELL_LINE_MAX or parse_value(cell) is not None and _loose_column(cell) is None:
             break
+        if _CELL_YEAR.fullmatch(_nfkc(cell)):
+            break  # (平成26年) alone: the years of the value columns, below them
         column = _loose_column(cell)
         if column is None and not any(w in cell for w in OTHER_HEADS):
-            break  # a title above the table, or its first row
+            wrapped = _inner_name(lines, j) if head and head[-1][1] is not None and head[-1][1].role == "name" \
+                and not inner else None
+            if wrapped is None:
+                break  # a title above the table, or its first row
+            inner, j = wrapped
+            continue
         head.append((cell, column))
         j += 1
     names = [k for k, (_, c) in enumerate(head) if c is not None and c.role == "name"]
@@ -848,11 +885,20 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
     if any(c is not None and c.role == "name" for _, c in head[:names[0]]):
         return None
     cols = [c if c is not None else Column("note", cell) for cell, c in head]
+    j = _years_below(lines, j, [c for c in cols if c.role in VALUE_ROLES])
     at = names[0]
     # The name column first (an Indicator reads cells[0] as the name), the others in order.
     order = [at] + [k for k in range(len(cols)) if k != at]
     table = Found(lines[i][0], 0, "lines", [head[k][0] for k in order], [cols[k] for k in order])
     k, n = j, len(cols)
+    if inner:
+        # the sheet of one indicator: its name inside the header, its values after it
+        chunk = [_cell(lines[k + c][1]) for c in range(n - 1)] if k + n - 1 <= len(lines) else []
+        rest = [cols[c] for c in order[1:]]
+        if chunk and all(_fits(col, cell) for col, cell in zip(rest, chunk, strict=True)):
+            table.rows.append(Row(["".join(inner), *chunk], [lines[i][0], lines[k + n - 2][0]]))
+            return table, _notes(lines, k + n - 1, table)
+        return None
     while k + n <= len(lines):
         chunk = [_cell(lines[k + c][1]) for c in range(n)]
         if not all(chunk) or not _is_name(chunk[at]) or not all(
@@ -895,6 +941,38 @@ def find_pairs(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
         else:
             k += 1
     return found
+
+
+def _inner_name(lines: list[tuple[int, str]], j: int) -> tuple[list[str], int] | None:
+    """One or two name lines (a name wrapped) followed by a column word: (the lines, where the
+    header goes on), or None."""
+    for n in (1, 2):
+        if j + n >= len(lines):
+            return None
+        cells = [_cell(lines[j + c][1]) for c in range(n)]
+        if not all(c and _is_name(c) and _loose_column(c) is None for c in cells):
+            return None
+        after = _cell(lines[j + n][1])
+        if after and _loose_column(after) is not None and not _CELL_YEAR.fullmatch(_nfkc(after)):
+            return cells, j + n
+    return None
+
+
+def _years_below(lines: list[tuple[int, str]], j: int, values: list[Column]) -> int:
+    """Years printed on lines of their own below the header words ((平成26年) / (平成32年)), one
+    per value column without a year: given to those columns in order.  Where the rows begin."""
+    bare = [c for c in values if c.year is None]
+    years: list[tuple[int | None, bool | None]] = []
+    while j + len(years) < len(lines) and len(years) < len(bare):
+        m = _CELL_YEAR.fullmatch(_nfkc(_cell(lines[j + len(years)][1])))
+        if m is None:
+            break
+        years.append(parse_year(m.group("year")))
+    if not bare or len(years) != len(bare):
+        return j
+    for column, (year, fiscal) in zip(bare, years, strict=True):
+        column.year, column.fiscal = year, fiscal
+    return j + len(years)
 
 
 def _qualitative(cell: str) -> bool:
@@ -993,8 +1071,8 @@ def indicator_of(table: Found, row: Row, number: int, section: str | None, table
         text = cell.strip()
         if col.role == "unit" and text and text not in NULLS:
             unit = _nfkc(text)
-        elif col.role == "direction" and _nfkc(text) in DIRECTIONS:
-            direction = DIRECTIONS[_nfkc(text)]
+        elif col.role == "direction" and _direction(text) is not None:
+            direction = _direction(text)
         elif col.role == "grade":
             g = _GRADE.match(_nfkc(text))
             grade = g.group("grade") if g else None
