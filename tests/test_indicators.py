@@ -80,6 +80,7 @@ def test_grades_and_directions_of_the_fixture() -> None:
     ("R2 ▲31人", -31, "人", 2020, True, None, None),
     ("延べ 8", 8, None, None, None, "延べ", None),  # cumulative over the plan period
     ("95万9千人", 959000, "人", None, None, None, None),
+    ("43%(H22当初)", 43, "%", 2010, True, None, None),  # a year with 当初 / 末
 ])
 def test_values_keep_their_meaning(cell: str, value: float, unit: str | None, year: int | None,
                                    fiscal: bool | None, qualifier: str | None, upper: float | None) -> None:
@@ -414,3 +415,24 @@ def test_one_cell_per_line_with_years_below_and_a_name_inside_the_header() -> No
         ("図書館の年間貸出冊数", "冊", [(412000, 2019, None), (450000, 2025, None)]),
         ("市民講座の受講者数(年間)", "人", [(2480, 2019, None), (3000, 2025, None)]),
     ]
+
+
+# -- targets written as sentences, and an arrow line whose baseline carries its year -------------------
+SENTENCES = ("成果目標\n"
+             "1\n"
+             "地域の安全を高めるため、防犯灯のLED化率を38.5%(R2)から100%(R7末)に引き上げる。\n"
+             "2\n"
+             "誰もが安心して歩けるように歩道の整備された割合を\n"
+             "52.0%(R2)から60.0%(R7)に増やす。\n"
+             "公共下水道の普及率71.2%(R2当初)から80%(R7末)を達成する。\n"
+             "市営住宅の耐震化率 82.0%(R2)→95.0%(R7)\n"
+             "人口は41,000人(H22)から38,000人(R2)に減少しました。\n")
+
+
+def test_targets_written_as_sentences() -> None:
+    assert _rows(SENTENCES) == [
+        ("防犯灯のLED化率", "%", [(38.5, 2020, None), (100, 2025, None)]),
+        ("歩道の整備された割合", "%", [(52.0, 2020, None), (60.0, 2025, None)]),  # wrapped over two lines
+        ("公共下水道の普及率", "%", [(71.2, 2020, None), (80, 2025, None)]),
+        ("市営住宅の耐震化率", "%", [(82.0, 2020, None), (95.0, 2025, None)]),  # an arrow line, no colon
+    ]  # the last sentence tells a trend (past tense): no target

@@ -174,7 +174,7 @@ _NUMBER = re.compile(
     r"^(?P<pre>約|概ね|おおむね|延べ|累計)?(?P<sign>[▲△-])?(?P<num>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s*[~〜]\s*(?P<num2>\d[\d,]*(?:\.\d+)?))?"
     r"(?P<mult>[万億千](?!円))?(?P<unit>[^\d\s(（)）]*?)(?P<post>以上|以下|未満|超|程度|前後)?$")
-_CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*[)）]")
+_CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*(?:当初|末|時点|現在|末現在)?\s*[)）]")  # (H22当初), (H26末)
 # A year written before its value (H27:74.3%, H26 ▲229人, 令和5年度 12人); a value follows it.
 _LEAD_YEAR = re.compile(rf"(?P<year>{_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?|(?:19|20)\d{{2}}\s*(?:年度|年))"
                         r"\s*[:：]?\s*(?=[\d▲△―—])")
@@ -498,6 +498,8 @@ def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
     found += [f for no, text in lines if no not in claimed for f in find_glued(no, text)]
     taken = {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)} | claimed
     found += find_pairs(lines, taken)
+    taken |= {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)}
+    found += find_sentences(lines, taken)
     return sorted(found, key=lambda f: (f.line, f.col))
 
 
@@ -656,17 +658,14 @@ def _arrow_items(text: str) -> list[_ArrowItem]:
             if len(name) > ARROW_NAME_MAX and " " in name:
                 name = name.rsplit(" ", 1)[1]  # prose before the name on a run-on line
         else:
-            # 社会移動の差の減少 H26 ▲229人 ⇒ H31 0人: no colon; the baseline is led by its year and
-            # the name is the word before it
-            leads = list(_LEAD_AT.finditer(text, boundary, arrow.start()))
-            if not leads:
+            # 社会移動の差の減少 H26 ▲229人 ⇒ H31 0人, 河川整備率 45.2%(H23)→74.0%(H26): no colon; the
+            # baseline carries its year and the name is the word before it
+            words = list(re.finditer(r"\S+", text[boundary:arrow.start()]))
+            n = next((k for k in (1, 2) if len(words) > k and _dated(" ".join(w.group() for w in words[-k:]))), 0)
+            if not n:
                 continue
-            first = text[leads[-1].start():arrow.start()].strip()
-            words = list(re.finditer(r"\S+", text[boundary:leads[-1].start()]))
-            baseline = parse_value(first)
-            if not words or baseline is None or baseline.year is None:
-                continue
-            name_start, name = boundary + words[-1].start(), words[-1].group()
+            first = " ".join(w.group() for w in words[-n:])
+            name_start, name = boundary + words[-n - 1].start(), words[-n - 1].group()
             if name[-1] in "はがをにでともへや":
                 continue  # 人口は R2 38,000人 ⇒ …: a sentence's subject, not an indicator's name
         second = after.group()
@@ -676,6 +675,12 @@ def _arrow_items(text: str) -> list[_ArrowItem]:
             continue
         items.append(_ArrowItem(name_start, after.end(), name, [first, second]))
         boundary = pos = after.end()
+
+
+def _dated(cell: str) -> bool:
+    """A figure with its year (45.2%(H23), H26 ▲229人)."""
+    v = parse_value(cell)
+    return v is not None and v.value is not None and v.year is not None
 
 
 def find_arrows(lines: list[tuple[int, str]]) -> list[Found]:
@@ -909,6 +914,52 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
         k += n
     k = _notes(lines, k, table)
     return (table, k) if table.rows else None
+
+
+# --- targets written as a sentence: 高度処理人口普及率を43%(H22当初)から52.9%(H26末)に増加させる ----
+_SENT_VALUE = r"[▲△]?\d[\d,]*(?:\.\d+)?\s?(?:[万千億]?[^\s\d、。()（）をかにへま]{0,4})?\s?(?:[(（][^()（）]{1,12}[)）])?"
+_SENTENCE = re.compile(rf"(?P<name>[^、。\s「」をがはも]{{2,60}}?)(?:を\s?(?:現状の|現在の)?|(?=\d))\s?(?P<a>{_SENT_VALUE})\s?から\s?"
+                       rf"(?P<b>{_SENT_VALUE})\s?(?:に|へ|まで|を(?=達成))(?P<verb>[^。]{{0,16}})(?:。|$)")
+_NAME_AFTER = re.compile(r".*(?:ための|ように|について|において|における)")  # 〜のための / 〜ように: the name follows
+WRAP_MIN = 20  # a line shorter than this was not wrapped by the typesetter
+_PAST = re.compile(r"ました|した$|している|しており|なった|なりました")
+
+
+def find_sentences(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
+    """Targets written as a sentence, ``名前をA(年)からB(年)に増やす`` (one paragraph; lines a PDF
+    wrapped are joined): A is the baseline, B the target.  One of them carries its year, and the
+    verb is not in the past (a trend told, not a target)."""
+    found: list[Found] = []
+    k = 0
+    while k < len(lines):
+        if not lines[k][1].strip() or lines[k][0] in taken:
+            k += 1
+            continue
+        j, starts, text = k, [], ""
+        while j < len(lines) and lines[j][1].strip() and lines[j][0] not in taken:
+            starts.append(len(text))
+            text += lines[j][1].strip()
+            j += 1
+            if len(lines[j - 1][1].strip()) < WRAP_MIN:
+                break  # a short line is whole (a cell, a code), not a sentence the PDF wrapped
+        table: Found | None = None
+        for m in _SENTENCE.finditer(text):
+            a, b = parse_value(m.group("a")), parse_value(m.group("b"))
+            if a is None or b is None or a.value is None or b.value is None or a.year is None and b.year is None \
+                    or _PAST.search(m.group("verb")):
+                continue
+            name = _NAME_AFTER.sub("", m.group("name"))
+            if not _is_name(name) or len(name) > ARROW_NAME_MAX:
+                continue
+            first = k + max(n for n, at in enumerate(starts) if at <= m.start("name"))
+            last = k + max(n for n, at in enumerate(starts) if at < m.end("b"))
+            if table is None:
+                columns = [Column("name", None), Column("baseline", None), Column("target", None)]
+                table = Found(lines[first][0], 0, "sentence", ["", "", ""], columns)
+                found.append(table)
+            table.rows.append(Row([name, m.group("a").strip(), m.group("b").strip()], [lines[first][0], lines[last][0]]))
+        k = j
+    return found
 
 
 PAIR_CONTEXT = 40  # lines above a header-less pair block where a table word (成果指標, 目標値 …) must be
