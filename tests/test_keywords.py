@@ -205,8 +205,8 @@ def test_a_malformed_rules_file_is_named_with_its_key(text: str, where: str) -> 
 
 def test_junk_among_the_top_keywords_of_plans_written_for_the_tests() -> None:
     # The measure (keikaku.evaluate.keyword_junk) decides junk from each document itself: its own
-    # section names and table headers, hiragana-only bits, fragments, generic words alone, and
-    # terms written on no single source line.
+    # section names and table headers, hiragana-only bits, fragments, generic words alone,
+    # departments, time words, leading possessives and terms written on no single source line.
     from conftest import ROOT
 
     import keikaku
@@ -222,3 +222,15 @@ def test_junk_among_the_top_keywords_of_plans_written_for_the_tests() -> None:
     assert len(plans) >= 5 and total >= 300
     assert share < 0.02, [(j.kind, j.term) for j in junk]
 
+
+@pytest.mark.parametrize("term, kind", [
+    ("健康福祉課", "organisation"), ("企業誘致推進室", "organisation"), ("議会事務局", "organisation"),
+    ("料理教室", None), ("人間関係", None), ("かかりつけ薬局", None),
+    ("初年度", "time"), ("期間内", "time"), ("時点の人口", "time"), ("年度末の実績", "time"), ("平成", "time"),
+    ("後期高齢者", None), ("第3子", None), ("年齢", None),
+    ("本市の人口", "possessive"), ("当町の特産品", "possessive"), ("本町商店街", None),
+    ("事業", "generic"), ("県民", "generic"), ("県民の健康", None),
+])
+def test_the_junk_measure_knows_departments_time_words_and_possessives(term: str, kind: str | None) -> None:
+    # Decided by the measure's own patterns, not by data/keyword_rules.toml.
+    assert evaluate.junk_kind(term, set(), [term]) == kind
