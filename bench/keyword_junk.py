@@ -3,7 +3,9 @@ for the tests and, when it is there, on the development set beside this folder.
 
     .venv/bin/python bench/keyword_junk.py [--nlp fast|full] [FILE_OR_FOLDER ...]
 
-Prints, per set, the share of junk and its kinds, and the junk terms themselves.
+Prints, per set, the share of junk and its kinds, and the junk terms themselves; then the
+coverage of the keywords declared in the seeds (raw/) by the top-10 keywords, which rules that
+strike junk must not lower (keikaku.evaluate.keyword_scores).
 """
 
 from __future__ import annotations
@@ -30,6 +32,18 @@ def measure(paths: list[Path], nlp: str) -> tuple[int, list]:
     return total, junk
 
 
+def declared_coverage(nlp: str) -> tuple[float, int]:
+    """Mean coverage of the declared keywords by the top 10, over the seeds' units that declare some."""
+    from keikaku import evaluate
+    from keikaku.analyse import analyse
+    from keikaku.pipeline import parse_file
+
+    docs = [parse_file(p, p.stem, None) for p in sorted((ROOT / "raw").glob("*.txt"))]
+    analyse(docs, nlp)
+    units = evaluate.units_with_declared(docs)
+    return evaluate.mean(evaluate.keyword_scores(units)), len(units)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path)
@@ -44,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{folder}: {len(files)} plans, {total} top-10 keywords, junk {len(junk)} = "
               f"{len(junk) / max(total, 1):.1%} ({', '.join(f'{k} {n}' for k, n in kinds.most_common()) or 'none'})")
         for term, n in Counter((j.kind, j.term) for j in junk).most_common(30):
-            print(f"    {term[0]:<10} {term[1]}  ×{n}")
+            print(f"    {term[0]:<12} {term[1]}  ×{n}")
+    coverage, units = declared_coverage(args.nlp)
+    print(f"declared-keyword coverage on the seeds (raw/, {units} units): {coverage:.3f}")
     return 0
 
 

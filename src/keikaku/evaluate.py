@@ -88,8 +88,17 @@ def mean(scores: list[UnitScore]) -> float:
 # A keyword is junk when a reader of the unit would strike it out.  Each kind is decided here from
 # the document itself or from a short list of its own, not from the rules that make the keywords
 # (data/keyword_rules.toml), so that the measure can catch what those rules miss.
-GENERIC_ALONE = frozenset({"連携", "中心", "共通", "体制", "推進", "策定", "本市", "市民", "本町", "町民"})
+GENERIC_ALONE = frozenset({"連携", "中心", "共通", "体制", "推進", "策定", "本市", "市民", "本町", "町民", "本村",
+                           "村民", "本県", "県民", "取組", "取組み", "取り組み", "充実", "事業", "施策"})
 FRAGMENT_START = re.compile(r"^(?:よう|こと|もの)(?![ぁ-ゖ])")  # よう工夫, not ものづくり
+# A department of the administration (健康福祉課, 企業誘致推進室, 議会事務局, 庶務係), less the words
+# that only end like one: rooms (料理教室), relations (人間関係), shops and offices (薬局, 郵便局).
+ORGANISATION = re.compile(r"(?:課|室|係|局)$")
+NOT_ORGANISATION = re.compile(r"(?:教室|会議室|保健室|図書室|和室|温室|関係|日課|薬局|郵便局)$")
+# A date or a time word alone or leading a term (初年度, 期間内, 令和, 2024年度, 時点の人口, 年度末の実績).
+TIME = re.compile(r"\d+\s*(?:年|月|日)|^(?:令和|平成|昭和)|時点"
+                  r"|^(?:初|次|翌|前|今|本|当該)?(?:年度|期間)(?:末|内|中|当初)?(?:の|$)|^(?:終期|始期|通年|年間)$")
+POSSESSIVE = re.compile(r"^(?:本|当)(?:市|町|村|県|区)の")  # 本市の人口: the term is 人口
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ class Junk:
     doc_id: str
     node_id: str
     term: str
-    kind: str  # structure, hiragana, fragment, generic, glued
+    kind: str  # structure, hiragana, fragment, generic, organisation, time, possessive, glued
 
 
 def _squashed(text: str) -> str:
@@ -120,24 +129,34 @@ def keyword_junk(doc: Document, source_lines: list[str], top: int = TOP) -> tupl
     """The number of top-``top`` keywords over the document's units and those that are junk:
     ``structure`` (a section name or table header of this document), ``hiragana`` (hiragana only,
     at most 2 characters: とも, まち), ``fragment`` (ends in 的, or starts with よう/こと/もの: the
-    noun it belongs to is missing), ``generic`` (one of GENERIC_ALONE on its own) or ``glued`` (not
-    written on any one source line: it spans a line break or a boundary)."""
+    noun it belongs to is missing), ``generic`` (one of GENERIC_ALONE on its own), ``organisation``
+    (a department: ORGANISATION), ``time`` (a date or time word: TIME), ``possessive`` (starts with
+    本市の …) or ``glued`` (not written on any one source line: it spans a line break or a boundary)."""
     structure = structure_names(doc)
     lines = [_squashed(line) for line in source_lines]
     total, junk = 0, []
     for node in doc.nodes():
         for k in node.keywords[:top]:
             total += 1
-            term = _squashed(k["term"])
-            kind = ("structure" if term in structure
-                    else "hiragana" if len(term) <= 2 and all("ぁ" <= c <= "ゖ" for c in term)
-                    else "fragment" if term.endswith("的") or FRAGMENT_START.match(term)
-                    else "generic" if term in GENERIC_ALONE
-                    else "glued" if not any(term in line for line in lines)
-                    else None)
+            kind = junk_kind(k["term"], structure, lines)
             if kind:
                 junk.append(Junk(doc.doc_id, node.id, k["term"], kind))
     return total, junk
+
+
+def junk_kind(term: str, structure: set[str], lines: list[str]) -> str | None:
+    """The kind of junk a keyword is (see keyword_junk), or None; ``structure`` and ``lines``
+    are the document's structure names and source lines without white space."""
+    term = _squashed(term)
+    return ("structure" if term in structure
+            else "hiragana" if len(term) <= 2 and all("ぁ" <= c <= "ゖ" for c in term)
+            else "fragment" if term.endswith("的") or FRAGMENT_START.match(term)
+            else "generic" if term in GENERIC_ALONE
+            else "organisation" if ORGANISATION.search(term) and not NOT_ORGANISATION.search(term)
+            else "time" if TIME.search(term)
+            else "possessive" if POSSESSIVE.match(term)
+            else "glued" if not any(term in line for line in lines)
+            else None)
 
 
 # --- entities against a hand-checked list ---------------------------------------------------------

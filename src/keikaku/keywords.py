@@ -66,19 +66,54 @@ def stopterms() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class KeywordRules:
-    """What is never a keyword (``data/keyword_rules.toml``): structure words and the shapes of
-    fragments are never terms; words that say nothing alone are counted but never shown alone."""
+    """What is never a keyword (``data/keyword_rules.toml``): structure words, the shapes of
+    fragments, departments and time words are never terms; time words and possessives (本市の) are
+    cut from the start of a term; words that say nothing alone are counted but never shown alone."""
 
     structure: frozenset[str]
     alone: frozenset[str]
     hiragana_max: int
     endings: tuple[str, ...]
     leading: frozenset[str]
+    organisations: tuple[str, ...] = ()
+    not_organisations: tuple[str, ...] = ()
+    time: frozenset[str] = frozenset()
+    possessives: frozenset[str] = frozenset()
 
     def rejects(self, surface: str) -> bool:
-        """Whether a term, as written, is structure or a fragment (never a term at all)."""
-        return (surface in self.structure or surface.endswith(self.endings)
+        """Whether a term, as written, is structure, a fragment, a department or a time word
+        (never a term at all)."""
+        return (surface in self.structure or surface.endswith(self.endings) or surface in self.time
+                or self.is_organisation(surface)
                 or (len(surface) <= self.hiragana_max and all("ぁ" <= c <= "ゖ" for c in surface)))
+
+    def is_organisation(self, surface: str) -> bool:
+        """A department's name (健康福祉課), not a word that only ends like one (料理教室, 人間関係)."""
+        return surface.endswith(self.organisations) and not surface.endswith(self.not_organisations)
+
+    def qualifier_prefix(self, run: list[Morph]) -> int:
+        """How many morphemes at the start of ``run`` say when or whose (時点の, 年度末, 本市の,
+        健康福祉課の), not what, with the の after them."""
+        for i, m in enumerate(run[1:-1], start=1):  # 防災危機管理課の職員 → 職員
+            if m.surface == "の":
+                if self.is_organisation("".join(x.surface for x in run[:i])):
+                    return i + 1
+                break
+        k = 0
+        while k < len(run):
+            if run[k].surface in self.time:
+                k += 1
+                continue
+            two = run[k].surface + run[k + 1].surface if k + 1 < len(run) else ""
+            if two in self.possessives and run[k].pos.startswith("接頭辞"):  # 本 + 県: with or without の
+                k += 2
+            elif run[k].surface in self.possessives and k + 1 < len(run) and run[k + 1].surface == "の":
+                k += 1
+            else:
+                break
+            if k < len(run) and run[k].surface == "の":
+                k += 1
+        return k
 
     def structure_prefix(self, run: list[Morph]) -> int:
         """How many morphemes at the start of ``run`` spell a structure word (0 if none)."""
@@ -118,7 +153,9 @@ def parse_keyword_rules(text: str, source: str = RULES_FILE) -> KeywordRules:
         raise RulesError(source, "fragments.hiragana_max", "must be a whole number")
     columns = {w for w in NAME_WORDS} | {w for ws in ROLE_WORDS.values() for w in ws}
     return KeywordRules(frozenset(words("structure", "words")) | columns, frozenset(words("alone", "words")),
-                        hiragana_max, tuple(words("fragments", "endings")), frozenset(words("fragments", "leading")))
+                        hiragana_max, tuple(words("fragments", "endings")), frozenset(words("fragments", "leading")),
+                        tuple(words("organisations", "endings")), tuple(words("organisations", "not")),
+                        frozenset(words("time", "words")), frozenset(words("possessives", "words")))
 
 
 def _is_noun(m: Morph) -> bool:
@@ -199,6 +236,7 @@ def extract_terms(morphs: Sequence[Morph], stop: frozenset[str] | None = None,
         k = rules.structure_prefix(run)  # 施策概要漁港施設: a label glued to the text after it
         if k:
             run = run[k:]
+        run = run[rules.qualifier_prefix(run):]  # 時点の人口, 本市の人口 → 人口
         run = _trim(run, stop)
         nouns = [m for m in run if m.surface not in GLUE]
         if not nouns or all(m.surface in stop or m.norm in stop or not _is_noun(m) for m in nouns):
