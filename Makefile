@@ -1,6 +1,6 @@
 # make run: set up .venv, install, process raw/ into output/.   make test: set up, lint (ruff), type-check
 # src/ (mypy), run the tests.
-# make devset: every quality figure on the development sets beside this folder (outlines, indicators).
+# make devset: every quality figure on the development sets beside this folder (outlines, indicators, keywords).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,11 +31,13 @@ test: setup
 # Every quality figure, each against its goal (exit 1 when one is missed): outline F1 on ../shared/realdev
 # and ../shared/devset (no profile) and on the seeds (--profile generic), see bench/devset.py (--realdev DIR /
 # --devset DIR when the sets are elsewhere); indicator recall and precision on the real indicator excerpts
-# and the invented fixture, see bench/indicators.py (--set DIR).
+# and the invented fixture, see bench/indicators.py (--set DIR); junk among the top-10 keywords of both sets
+# and declared-keyword coverage on the seeds, see bench/keyword_junk.py.
 devset: setup
 	@status=0; \
 	$(BIN)/python bench/devset.py || status=1; \
 	$(BIN)/python bench/indicators.py || status=1; \
+	$(BIN)/python bench/keyword_junk.py --check ../shared/devset/texts ../shared/realdev/texts || status=1; \
 	exit $$status
 
 clean:

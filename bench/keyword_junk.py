@@ -20,6 +20,10 @@ DEFAULT = [ROOT / "tests" / "fixtures" / "indicators", ROOT / "tests" / "fixture
            ROOT.parent / "shared" / "devset" / "texts"]
 
 
+JUNK_GOAL = 0.02  # junk among the top-10 keywords of a set
+COVERAGE_GOAL = 0.61  # declared-keyword coverage on the seeds before the junk rules
+
+
 def measure(paths: list[Path], nlp: str) -> tuple[int, list]:
     import keikaku
     from keikaku.evaluate import keyword_junk
@@ -48,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--nlp", default="fast", choices=["fast", "full"])
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit 1 when junk reaches {JUNK_GOAL:.0%} in a set or the seeds' coverage falls under {COVERAGE_GOAL}")
     args = parser.parse_args(argv)
+    ok = True
     for folder in args.paths or DEFAULT:
         files = sorted(folder.glob("*.txt")) if folder.is_dir() else [folder]
         if not files:
@@ -56,12 +63,15 @@ def main(argv: list[str] | None = None) -> int:
         total, junk = measure(files, args.nlp)
         kinds = Counter(j.kind for j in junk)
         print(f"{folder}: {len(files)} plans, {total} top-10 keywords, junk {len(junk)} = "
-              f"{len(junk) / max(total, 1):.1%} ({', '.join(f'{k} {n}' for k, n in kinds.most_common()) or 'none'})")
+              f"{len(junk) / max(total, 1):.1%} ({', '.join(f'{k} {n}' for k, n in kinds.most_common()) or 'none'})"
+              f" (goal < {JUNK_GOAL:.0%})")
+        ok &= len(junk) < JUNK_GOAL * max(total, 1)
         for term, n in Counter((j.kind, j.term) for j in junk).most_common(30):
             print(f"    {term[0]:<12} {term[1]}  ×{n}")
     coverage, units = declared_coverage(args.nlp)
-    print(f"declared-keyword coverage on the seeds (raw/, {units} units): {coverage:.3f}")
-    return 0
+    print(f"declared-keyword coverage on the seeds (raw/, {units} units): {coverage:.3f} (goal ≥ {COVERAGE_GOAL})")
+    ok &= coverage >= COVERAGE_GOAL
+    return 1 if args.check and not ok else 0
 
 
 if __name__ == "__main__":
