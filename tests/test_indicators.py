@@ -436,3 +436,24 @@ def test_targets_written_as_sentences() -> None:
         ("公共下水道の普及率", "%", [(71.2, 2020, None), (80, 2025, None)]),
         ("市営住宅の耐震化率", "%", [(82.0, 2020, None), (95.0, 2025, None)]),  # an arrow line, no colon
     ]  # the last sentence tells a trend (past tense): no target
+
+
+# -- pipe and tab tables without a head row, right under a table word ------------------------------------
+@pytest.mark.parametrize("rows", [
+    "| 待機児童数 | 12人(R5) | 6人(R8) | 0人(R11) |\n| 相談件数 | 320件(R5) | 400件(R8) | 500件(R11) |\n",
+    "待機児童数\t12人(R5)\t6人(R8)\t0人(R11)\n相談件数\t320件(R5)\t400件(R8)\t500件(R11)\n",
+])
+def test_tables_without_a_head_row_under_a_table_word(rows: str) -> None:
+    doc = keikaku.parse(text="施策1 子育て支援\n■成果指標\n" + rows, nlp="none")
+    inds = [i for n in doc.root.walk() for i in n.indicators]
+    assert [(i.name, [(v.role, v.value, v.year) for v in [i.baseline, *i.actuals, *i.targets] if v]) for i in inds] == [
+        ("待機児童数", [("baseline", 12, 2023), ("actual", 6, 2026), ("target", 0, 2029)]),
+        ("相談件数", [("baseline", 320, 2023), ("actual", 400, 2026), ("target", 500, 2029)]),
+    ]
+    table = next(t for n in doc.root.walk() for s in n.sections for t in s.tables)
+    assert table.header is None and len(table.rows) == 2
+
+
+def test_a_headless_table_far_from_any_table_word_is_not_read() -> None:
+    text = "施策1 子育て支援\n■現状と課題\n保育の需要が増えています。\n| 待機児童数 | 12人 | 0人 |\n"
+    assert _rows(text) == []

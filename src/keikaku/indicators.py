@@ -499,6 +499,8 @@ def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
     taken = {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)} | claimed
     found += find_pairs(lines, taken)
     taken |= {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)}
+    found += find_headless(lines, taken)
+    taken |= {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)}
     found += find_sentences(lines, taken)
     return sorted(found, key=lambda f: (f.line, f.col))
 
@@ -916,6 +918,45 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
     return (table, k) if table.rows else None
 
 
+# --- pipe and tab tables without a head row, right under a table word -----------------------------
+HEADLESS_CONTEXT = 2  # lines between the table word (■成果指標) and the first row at most
+
+
+def find_headless(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
+    """A pipe or tab table with no head row (| 待機児童数 | 12人(R5) | 0人(R11) |) right below a
+    table word: rows of a name and as many values each; as on an arrow line, the first value is
+    the baseline, the last the target and any between them results."""
+    found: list[Found] = []
+    k = 0
+    while k < len(lines):
+        no, text = lines[k]
+        layout = "pipe" if text.strip().startswith("|") else "tab" if "\t" in text.strip() else None
+        above = " ".join(t for _, t in lines[max(0, k - HEADLESS_CONTEXT):k])
+        if layout is None or no in taken or not any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)):
+            k += 1
+            continue
+        rows: list[Row] = []
+        j = k
+        while j < len(lines) and lines[j][0] not in taken:
+            cells = [c for c in _split_cells(lines[j][1], layout) if c]
+            if layout == "pipe" and _RULE.match(lines[j][1].strip()):
+                j += 1
+                continue
+            if len(cells) < 3 or not _is_name(cells[0]) or _COLUMN.fullmatch(cells[0]) \
+                    or not all(parse_value(c) is not None for c in cells[1:]) \
+                    or rows and len(cells) != len(rows[0].cells):
+                break
+            rows.append(Row(cells, [lines[j][0], lines[j][0]]))
+            j += 1
+        if rows:
+            n = len(rows[0].cells) - 1
+            columns = [Column("name", None), Column("baseline", None)] + \
+                [Column("actual", None) for _ in range(n - 2)] + [Column("target", None)]
+            found.append(Found(no, 0, layout, ["" for _ in columns], columns, rows))
+        k = max(j, k + 1)
+    return found
+
+
 # --- targets written as a sentence: 高度処理人口普及率を43%(H22当初)から52.9%(H26末)に増加させる ----
 _SENT_VALUE = r"[▲△]?\d[\d,]*(?:\.\d+)?\s?(?:[万千億]?[^\s\d、。()（）をかにへま]{0,4})?\s?(?:[(（][^()（）]{1,12}[)）])?"
 _SENTENCE = re.compile(rf"(?P<name>[^、。\s「」をがはも]{{2,60}}?)(?:を\s?(?:現状の|現在の)?|(?=\d))\s?(?P<a>{_SENT_VALUE})\s?から\s?"
@@ -1174,7 +1215,7 @@ def attach_indicators(doc: Document, lines: list[tuple[int, str]]) -> None:
         listed = node.tables_in_order()
         number = next((k for k, t in enumerate(listed, start=1) if t.spans and t.spans[0].line == found.line), None)
         if number is None:
-            table = Table(name=section, header=found.header, rows=[r.cells for r in found.rows], rule="indicators",
+            table = Table(name=section, header=found.header if any(found.header) else None, rows=[r.cells for r in found.rows], rule="indicators",
                           layout=found.layout, lines=[found.line, found.rows[-1].lines[-1]])
             holder = next((s for s in node.sections if s.name == section), None)
             (holder.tables if holder is not None else node.tables).append(table)
