@@ -89,7 +89,7 @@ def test_values_keep_their_meaning(cell: str, value: float, unit: str | None, ye
     assert (v.value, v.unit, v.year, v.fiscal, v.qualifier, v.upper) == (value, unit, year, fiscal, qualifier, upper)
 
 
-@pytest.mark.parametrize("cell", ["―", "-", "未設定", "現状値なし", "－", "― 件/年"])
+@pytest.mark.parametrize("cell", ["―", "-", "未設定", "現状値なし", "－", "― 件/年", "---"])
 def test_null_values_are_null_with_their_text(cell: str) -> None:
     v = parse_value(cell)
     assert v is not None and v.value is None
@@ -457,3 +457,23 @@ def test_tables_without_a_head_row_under_a_table_word(rows: str) -> None:
 def test_a_headless_table_far_from_any_table_word_is_not_read() -> None:
     text = "施策1 子育て支援\n■現状と課題\n保育の需要が増えています。\n| 待機児童数 | 12人 | 0人 |\n"
     assert _rows(text) == []
+
+
+# -- arrow items with = , pipes left by an export, and items a PDF wrapped over two lines ---------------
+EQUALS = (" |\n市民が安心して暮らせるまちになる |\n●刑法犯の認知件数=1,820件→1,500件未満 |\n|\n"
+          "●地域の防犯ボランティア\n=42団体→60団体 |\n|\n●商店街の空き店舗数=31店舗(令和元年度)\n→20店舗 |\n"
+          "●図書館の来館者数=41万人→45万人 |\n")
+
+
+def test_arrow_items_with_equals_pipes_and_wrapped_lines() -> None:
+    assert _arrow_values(EQUALS) == [
+        ("刑法犯の認知件数", "件", [(1820, None), (1500, None)]),
+        ("地域の防犯ボランティア", "団体", [(42, None), (60, None)]),  # the name on the line before
+        ("商店街の空き店舗数", "店舗", [(31, 2019), (20, None)]),  # the target on the line after
+        ("図書館の来館者数", "人", [(410000, None), (450000, None)]),
+    ]
+
+
+def test_a_sheet_whose_name_the_pdf_wrapped_inside_its_brackets() -> None:
+    text = ("指標② 数値目標 公共交通機関(鉄道、路線 バス)の利用者割合 令和 2 (現況値) 令和 12 (目標値) 21% 26%\n")
+    assert _rows(text) == [("公共交通機関(鉄道、路線バス)の利用者割合", "%", [(21, 2020, None), (26, 2030, None)])]

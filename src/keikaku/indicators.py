@@ -169,7 +169,7 @@ def _years_over_words(columns: list[Column]) -> list[Column]:
 # --- values --------------------------------------------------------------------------------------
 
 NULLS = frozenset({"―", "-", "—", "ー", "－", "‐", "–", "─", "未設定", "現状値なし", "なし", "調査中", "集計中", "未集計",
-                   "新規", "…", "*", "＊", "/", "／", "対象外", "算出不可", "未実施"})
+                   "新規", "…", "*", "＊", "/", "／", "対象外", "算出不可", "未実施", "--", "---", "――", "ーー"})
 _NUMBER = re.compile(
     r"^(?P<pre>約|概ね|おおむね|延べ|累計)?(?P<sign>[▲△-])?(?P<num>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s*[~〜]\s*(?P<num2>\d[\d,]*(?:\.\d+)?))?"
@@ -614,7 +614,7 @@ _AFTER = re.compile(rf"(?:{_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?\s*[:：]?
                     # its unit, glued or, after a space, a unit of the vocabulary (not the next name)
                     r"(?:[^\s\d→⇒(（:：①-⑳■●◆・]{1,8}|\s(?:百万|千|万|億)?" + _UNITS.pattern.strip("^$") + r"(?![^\s(（]))?"
                     r"(?:\s?[(（][^)）]{1,16}[)）])?")
-_COLON = re.compile(r"[:：]")
+_COLON = re.compile(r"[:：=＝]")  # 指標名:値 → 値, ●指標名=値→値
 _LEAD_AT = re.compile(rf"(?<=\s)(?={_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?\s*[:：]?\s*[\d▲△―—])")
 # Where a name begins inside a run of text: after a list marker (①, (1), 1., ・ …).
 _NAME_START = re.compile(r"(?:[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.)]|[・■●◆◇○])\s*")
@@ -685,16 +685,36 @@ def _dated(cell: str) -> bool:
     return v is not None and v.value is not None and v.year is not None
 
 
+def _arrow_text(text: str) -> str:
+    """A line as arrow items are read from it: without the pipes a table export leaves around a
+    cell (`●名=70.1%→72.3% |`)."""
+    return _cell(text) if "|" in text else text
+
+
+def _has_arrow(text: str) -> bool:
+    return any(a in text for a in ("→", "⇒", "➡", "➔", "=>"))
+
+
 def find_arrows(lines: list[tuple[int, str]]) -> list[Found]:
     """Lists of indicators written ``name:baseline → target`` (KPI lines under each measure, a
     summary of 数値目標), with no header: the first value is the baseline, the last the target,
     any between them results.  Items of consecutive lines with the same number of values make one
-    list; a line without items (a measure's heading) ends it."""
+    list; a line without items (a measure's heading) ends it.  An item that a PDF wrapped over two
+    lines (the name on one, ``=値→値`` on the next) is read from both."""
     found: list[Found] = []
     current: Found | None = None
     last_line = -1
-    for k, (no, text) in enumerate(lines):
-        items = _arrow_items(text) if ("→" in text or "⇒" in text or "➡" in text or "➔" in text or "=>" in text) else []
+    k = 0
+    while k < len(lines):
+        no, text = lines[k][0], _arrow_text(lines[k][1])
+        items = _arrow_items(text) if _has_arrow(text) else []
+        span = [no, no]
+        if not items and k + 1 < len(lines):
+            nxt = _arrow_text(lines[k + 1][1])
+            if _has_arrow(text + nxt) and not (_has_arrow(nxt) and _arrow_items(nxt)):
+                items = [i for i in _arrow_items(text.rstrip() + nxt.strip()) if i.end > len(text.rstrip())]
+                if items:
+                    span = [no, lines[k + 1][0]]
         for item in items:
             n = len(item.values)
             if current is None or k != last_line and k != last_line + 1 or len(current.columns) != n + 1:
@@ -702,10 +722,11 @@ def find_arrows(lines: list[tuple[int, str]]) -> list[Found]:
                     [Column("actual", None) for _ in range(n - 2)] + [Column("target", None)]
                 current = Found(no, item.start, "arrow", [c.label or "" for c in columns], columns)
                 found.append(current)
-            current.rows.append(Row([item.name, *item.values], [no, no]))
-            last_line = k
+            current.rows.append(Row([item.name, *item.values], list(span)))
+            last_line = k if span[0] == span[1] else k + 1
         if not items and text.strip():
             current = None
+        k += 2 if span[0] != span[1] else 1
     return found
 
 
@@ -784,6 +805,10 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
                 # sheet, its name before the header and its values after it
                 before = text[:start].split()
                 name = before[-1] if before and columns[0].label is None else ""
+                while name and name.count(")") + name.count("）") > name.count("(") + name.count("（") \
+                        and len(before) > 1 and len(name) < ARROW_NAME_MAX:
+                    before.pop()  # 公共交通機関(JR、筑豊 電鉄、バス)の利用者割合: a name the PDF wrapped
+                    name = before[-1] + name
                 if name and (_COLUMN.fullmatch(name) or not _is_name(name) or _CELL_YEAR.fullmatch(_nfkc(name))):
                     name = ""  # 目標指標 基準値 …: the header's own first word, not a name
                 got = _read_tokens([name, *tokens], columns) if name else None
