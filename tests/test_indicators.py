@@ -477,3 +477,35 @@ def test_arrow_items_with_equals_pipes_and_wrapped_lines() -> None:
 def test_a_sheet_whose_name_the_pdf_wrapped_inside_its_brackets() -> None:
     text = ("指標② 数値目標 公共交通機関(鉄道、路線 バス)の利用者割合 令和 2 (現況値) 令和 12 (目標値) 21% 26%\n")
     assert _rows(text) == [("公共交通機関(鉄道、路線バス)の利用者割合", "%", [(21, 2020, None), (26, 2030, None)])]
+
+
+# -- transposed sheets: years across, one row per role, the indicator named above --------------------------
+TRANSPOSED_GLUED = ("市税の収納対策\n\n成果指標市税の収納率\n\n自己評価\n\nB\n\n令和(年度)345\n目標-97.50%98.00%\n"
+                    "実績96.80%97.10%97.60%\n目標と実績の\n比較\n-▲0.4%▲0.4%\n\n活動指標1催告書の発送\n\n"
+                    "令和(年度)345\n目標1200通1300通1300通\n実績1180通1310通1295通\n")
+TRANSPOSED_SPACED = ("施策3 公園の維持管理\n成果指標:公園愛護団体の数\n年度 R3 R4 R5\n計画 40 44 48\n実績 41 43 -\n")
+
+
+def test_a_transposed_sheet_glued_by_a_web_copy() -> None:
+    got = _rows(TRANSPOSED_GLUED)
+    assert got == [
+        ("市税の収納率", "%", [(96.8, 2021, None), (97.1, 2022, None), (97.6, 2023, None),  # results, then targets
+                               (None, 2021, None), (97.5, 2022, None), (98.0, 2023, None)]),
+        ("催告書の発送", "通", [(1180, 2021, None), (1310, 2022, None), (1295, 2023, None),
+                              (1200, 2021, None), (1300, 2022, None), (1300, 2023, None)]),
+    ]  # the comparison row (目標と実績の比較) is derived: not read
+
+
+def test_a_transposed_sheet_with_spaces() -> None:
+    doc = keikaku.parse(text=TRANSPOSED_SPACED, nlp="none")
+    ind = next(i for n in doc.root.walk() for i in n.indicators)
+    assert ind.name == "公園愛護団体の数"
+    assert [(v.role, v.value, v.year) for v in ind.targets] == [("plan", 40, 2021), ("plan", 44, 2022), ("plan", 48, 2023)]
+    assert [(v.role, v.value, v.year) for v in ind.actuals] == [("actual", 41, 2021), ("actual", 43, 2022),
+                                                               ("actual", None, 2023)]
+
+
+def test_glued_figures_are_never_cut_between_two_digits() -> None:
+    text = TRANSPOSED_GLUED.replace("実績96.80%97.10%97.60%", "実績968097109760")
+    assert [ind for ind in _rows(text) if ind[0] == "市税の収納率"] == [
+        ("市税の収納率", "%", [(None, 2021, None), (97.5, 2022, None), (98.0, 2023, None)])]

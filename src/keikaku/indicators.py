@@ -482,27 +482,34 @@ _RULE = re.compile(r"^\|?\s*:?-{2,}")
 
 
 def find_tables(lines: list[tuple[int, str]]) -> list[Found]:
-    """Every indicator table in ``lines`` (number, text), in order: tables under a header, then
-    lists of arrow lines (``指標名:基準値 → 目標値``) that need none."""
-    found: list[Found] = []
+    """Every indicator table in ``lines`` (number, text), in order.  Readers run from the most
+    specific layout to the loosest, each on the lines no earlier reader took: transposed sheets
+    (years across), tables under a header, arrow lines, glued e-book tables, header-less cell
+    lines, head-less pipe and tab tables, targets written as sentences."""
+    found = find_transposed(lines, set())
+    taken = _lines_of(found)
     i, col = 0, 0
     while i < len(lines):
+        if lines[i][0] in taken:
+            i, col = i + 1, 0
+            continue
         table, next_i, next_col = _table_at(lines, i, col)
         if table is None:
             i, col = i + 1, 0
         else:
             found.append(table)
             i, col = next_i, next_col
-    found += find_arrows(lines)
-    claimed = {f.line for f in found}
+    found += find_arrows([(no, text) for no, text in lines if no not in taken])
+    claimed = {f.line for f in found} | taken
     found += [f for no, text in lines if no not in claimed for f in find_glued(no, text)]
-    taken = {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)} | claimed
-    found += find_pairs(lines, taken)
-    taken |= {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)}
-    found += find_headless(lines, taken)
-    taken |= {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)}
-    found += find_sentences(lines, taken)
+    for reader in (find_pairs, find_headless, find_sentences):
+        found += reader(lines, _lines_of(found) | claimed)
     return sorted(found, key=lambda f: (f.line, f.col))
+
+
+def _lines_of(found: list[Found]) -> set[int]:
+    """The source lines the rows of ``found`` stand on."""
+    return {no for f in found for r in f.rows for no in range(r.lines[0], r.lines[-1] + 1)}
 
 
 # --- a table glued into one line, without spaces (e-book text layers) ------------------------------
@@ -941,6 +948,96 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
         k += n
     k = _notes(lines, k, table)
     return (table, k) if table.rows else None
+
+
+# --- transposed sheets: years across, one row per role (目標 / 実績), the indicator named above ----------
+# 成果指標収納率 ⏎ 平成(年度)171819 ⏎ 目標-98.50%97.70% ⏎ 実績97.10%96.70%96.30%  (a web table copied
+# with its cells glued) or the same with spaces or tabs between the cells.
+_SHEET_YEARS = re.compile(r"^(?P<label>(?P<era>令和|平成|昭和|[RH])?\s*[(（]?\s*年度?\s*[)）]?|区分|項目|年度)?\s*(?P<rest>.+)$")
+_GLUED_CELL = re.compile(r"[―—\-－ー]|[▲△]?\d[\d,]*(?:\.\d+)?[^\d\s▲△―—\-－ー.,]{0,4}")
+SHEET_NAME_ABOVE = 4  # non-empty lines above the year row where the indicator's name may be
+
+
+def _split_glued(text: str, n: int) -> list[str] | None:
+    """``text`` cut into ``n`` cells glued together (-98.50%97.70% → -, 98.50%, 97.70%), a cut
+    never falling between two digits; None when there is no such cut."""
+    if n == 0:
+        return [] if not text else None
+    for end in range(len(text), 0, -1):
+        head = text[:end]
+        if not _GLUED_CELL.fullmatch(head) or end < len(text) and head[-1].isdigit() and text[end].isdigit():
+            continue
+        if parse_value(head) is None:
+            continue
+        rest = _split_glued(text[end:], n - 1)
+        if rest is not None:
+            return [head, *rest]
+    return None
+
+
+def _sheet_years(text: str) -> list[tuple[int, bool]] | None:
+    """The years of a transposed sheet's head row: 平成(年度)171819, 年度 H29 H30 R1, 2019 2020 2021."""
+    m = _SHEET_YEARS.match(_nfkc(text))
+    if m is None:
+        return None
+    era, rest = m.group("era"), m.group("rest").replace(" ", "")
+    label = m.group("label") or ""
+    fiscal = "年度" in label or "年度" in rest
+    if era and re.fullmatch(r"\d+", rest):  # years of the era in the label, glued: 171819, 345
+        for width in (2, 1):
+            nums = [int(rest[k:k + width]) for k in range(0, len(rest), width)]
+            if len(rest) % width == 0 and len(nums) >= 2 and all(b == a + 1 for a, b in zip(nums, nums[1:])):
+                return [(y, fiscal) for y in (parse_year(f"{era}{x}")[0] for x in nums) if y is not None]
+        return None
+    tokens = m.group("rest").split()
+    if len(tokens) < 2 or not label and not all(re.search(r"年", t) or re.match(r"[RH令平]", t) for t in tokens):
+        return None
+    years = [parse_year(t) for t in tokens if _COLUMN.fullmatch(t) and _COLUMN.fullmatch(t).group("alone")]  # type: ignore[union-attr]
+    if len(years) != len(tokens) or any(y is None for y, _ in years):
+        return None
+    return [(y, bool(f) or fiscal) for y, f in years if y is not None]
+
+
+_SHEET_ROLE = re.compile("^(?P<word>" + "|".join(sorted(
+    (w for r in ("baseline", "target", "actual") for w in ROLE_WORDS[r]), key=len, reverse=True)) + r")\s*(?P<cells>.*)$")
+
+
+def find_transposed(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
+    """Evaluation sheets printed with the years across and one row per role (目標, 実績 …), the
+    indicator named on a line above (成果指標収納率, 活動指標1督促状発行): one indicator each."""
+    found: list[Found] = []
+    for k, (no, text) in enumerate(lines):
+        if no in taken:
+            continue
+        years = _sheet_years(_cell(text))
+        if not years:
+            continue
+        columns: list[Column] = [Column("name", None)]
+        cells: list[str] = []
+        j = k + 1
+        while j < len(lines) and j <= k + 6:
+            row = _SHEET_ROLE.match(_nfkc(_cell(lines[j][1])))
+            if row is None:
+                break
+            parts = row.group("cells").split()
+            got = parts if len(parts) == len(years) and all(parse_value(c) is not None for c in parts) else \
+                _split_glued(row.group("cells").replace(" ", ""), len(years)) if row.group("cells") else None
+            if got is None:
+                break
+            word = compact_code(row.group("word"))
+            columns += [Column(_ROLE_OF[word], word, y, f) for y, f in years]
+            cells += got
+            j += 1
+        above = [t for _, t in lines[max(0, k - 3 * SHEET_NAME_ABOVE):k] if t.strip()][-SHEET_NAME_ABOVE:]
+        name = next((m.group("name") for t in reversed(above)
+                     if (m := _SHEET_NAME.search(_nfkc(t))) and _is_name(m.group("name"))), None)
+        if cells and name:
+            found.append(Found(no, 0, "transposed", [c.label or "" for c in columns], columns,
+                               [Row([name, *cells], [no, lines[j - 1][0]])]))
+    return found
+
+
+_SHEET_NAME = re.compile("(?:" + "|".join(w for w in NAME_WORDS if "(" not in w) + r")\s*\d{0,2}\s*[:：]?\s*(?P<name>\S.{0,40})$")
 
 
 # --- pipe and tab tables without a head row, right under a table word -----------------------------
