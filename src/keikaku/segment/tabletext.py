@@ -1,0 +1,83 @@
+"""Tables shown as text, after the indicator tables are read: rows stay rows, tables in order.
+
+An indicator table in a layout segmentation keeps as text (cells separated by spaces, pipes, one
+cell per line) stays in the paragraphs that hold its lines, so that the alignment guard sees each
+line once.  There its rows are joined with line breaks, not glued like the wrapped lines of a
+sentence; a row that segmentation read as a bullet (``・待機児童数 12人 0人``) goes back into the
+table's paragraph.  Each unit's and section's tables are listed in the order of their lines, and
+the indicators' table numbers follow.
+"""
+
+from __future__ import annotations
+
+from ..model import Document, Item, Node, NodeKind, Paragraph, Section, Span
+
+
+def settle_tables(doc: Document, texts: dict[int, str]) -> None:
+    """Rows of text tables joined by line breaks and tables in line order; ``texts`` are the
+    source lines by number."""
+    ranges = sorted({(t.lines[0], t.lines[-1]) for node in doc.root.walk() for t in node.tables_in_order()
+                     if not t.spans and t.lines and t.layout != "running"})
+    rows = {line for first, last in ranges for line in range(first, last + 1)}
+    for node in doc.root.walk():
+        if rows and node.kind is not NodeKind.CONTENTS:
+            holders: list[Node | Section] = [node, *node.sections]
+            for holder in holders:
+                _rows_as_text(holder, ranges, rows, texts)
+        _in_line_order(node)
+
+
+def _first_line(spans: list[Span]) -> int:
+    return min(s.line for s in spans)
+
+
+def _rows_as_text(holder: Node | Section, ranges: list[tuple[int, int]], rows: set[int],
+                  texts: dict[int, str]) -> None:
+    for first, last in ranges:
+        paras = [p for p in holder.paragraphs if any(first <= s.line <= last for s in p.spans)]
+        items = [it for it in holder.items if it.spans and all(first <= s.line <= last for s in it.spans)]
+        if len(paras) + len(items) > 1 or items:
+            _merge(holder, paras, items)
+    for p in holder.paragraphs:
+        if any(s.line in rows for s in p.spans):
+            p.text = _joined(p.spans, rows, texts)
+
+
+def _merge(holder: Node | Section, paras: list[Paragraph], items: list[Item]) -> None:
+    """One paragraph in place of the table's pieces (paragraphs, and rows read as bullets)."""
+    pieces: list[Paragraph | Item] = [*paras, *items]
+    spans = sorted(s for piece in pieces for s in piece.spans)
+    merged = Paragraph("", spans)
+    gone = {id(x) for x in pieces}
+    holder.items = [it for it in holder.items if id(it) not in gone]
+    kept = [p for p in holder.paragraphs if id(p) not in gone]
+    at = next((k for k, p in enumerate(kept) if p.spans and _first_line(p.spans) > spans[0].line), len(kept))
+    holder.paragraphs = kept[:at] + [merged] + kept[at:]
+
+
+def _joined(spans: list[Span], rows: set[int], texts: dict[int, str]) -> str:
+    """The spans' text: pieces of one line joined by a space, a table row by a line break from
+    whatever comes before or after it, the wrapped lines of a sentence without a separator."""
+    out: list[str] = []
+    for k, s in enumerate(spans):
+        piece = texts[s.line][s.start:s.end].strip()
+        if k:
+            before = spans[k - 1].line
+            out.append(" " if before == s.line else "\n" if s.line in rows or before in rows else "")
+        out.append(piece)
+    return "".join(out)
+
+
+def _in_line_order(node: Node) -> None:
+    """Each section's tables and the unit's own in the order of their first line; the unit's
+    indicators renumbered to match (they count the sections' tables, then the unit's)."""
+    before = node.tables_in_order()
+    if len(before) < 2:
+        return
+    holders: list[Node | Section] = [*node.sections, node]
+    for holder in holders:
+        holder.tables.sort(key=lambda t: _first_line(t.spans) if t.spans else t.lines[0] if t.lines else 0)
+    after = {id(t): k for k, t in enumerate(node.tables_in_order(), start=1)}
+    renumber = {k: after[id(t)] for k, t in enumerate(before, start=1)}
+    for ind in node.indicators:
+        ind.table = renumber.get(ind.table, ind.table)
