@@ -90,6 +90,7 @@ class _Builder:
         self.path: list[Node] = [self.root]
         self.nodes: dict[int, Node] = {}
         self.section: Section | None = None
+        self.opened: dict[int, Section] = {}  # a unit's last section opened before its sub-units, by id
         self.trailing: Trailing | None = None
         self.trailings: list[Trailing] = []
         self.leading_styles: set[str] = set()
@@ -194,6 +195,7 @@ class _Builder:
         parent = self.nodes[placed.parent] if placed.parent is not None else self.root
         del self.path[self.path.index(parent) + 1:]
         parent.add_child(node)
+        node.section = self.opened.get(id(parent))
         self.path.append(node)
         self.nodes[r] = node
         self.section = self.trailing = None
@@ -234,6 +236,7 @@ class _Builder:
             elif top is not self.root and top.level and not top.children:
                 self.leading_styles.add(top.level)
             owner = top
+            self.opened[id(top)] = section
         owner.sections.append(section)
         self.section = section
         self.para = self.item = None
