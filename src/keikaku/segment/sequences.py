@@ -101,8 +101,10 @@ def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | No
         return None
     title = mk.title
     nxt = i + 1
+    # (… 見込まれ ⏎ ます。: a short row that ends the sentence is its tail, not a body)
     if title and len(rows[i].core) >= PARAGRAPH_ROW and not rows[i].runon and nxt < len(rows) \
-            and marks[nxt].role is Role.TEXT and len(rows[nxt].core) >= CONTINUATION_MIN:
+            and marks[nxt].role is Role.TEXT and (len(rows[nxt].core) >= CONTINUATION_MIN
+                                                  or rows[nxt].core.endswith("。") and "。" not in rows[nxt].core[:-1]):
         return "a numbered paragraph: its text runs on into the next line"
     if title and len(title) >= PARAGRAPH_ROW and _MID_PHRASE.search(title) and not rows[i].runon \
             and nxt < len(rows) and marks[nxt].role is Role.TEXT:
