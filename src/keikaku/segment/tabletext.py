@@ -18,12 +18,12 @@ def settle_tables(doc: Document, texts: dict[int, str]) -> None:
     source lines by number."""
     ranges = sorted({(t.lines[0], t.lines[-1]) for node in doc.root.walk() for t in node.tables_in_order()
                      if not t.spans and t.lines and t.layout != "running"})
-    rows = {line for first, last in ranges for line in range(first, last + 1)}
+    table_of = {line: (first, last) for first, last in ranges for line in range(first, last + 1)}
     for node in doc.root.walk():
-        if rows and node.kind is not NodeKind.CONTENTS:
+        if table_of and node.kind is not NodeKind.CONTENTS:
             holders: list[Node | Section] = [node, *node.sections]
             for holder in holders:
-                _rows_as_text(holder, ranges, rows, texts)
+                _rows_as_text(holder, table_of, texts)
         _in_line_order(node)
 
 
@@ -31,31 +31,44 @@ def _first_line(spans: list[Span]) -> int:
     return min(s.line for s in spans)
 
 
-def _rows_as_text(holder: Node | Section, ranges: list[tuple[int, int]], rows: set[int],
-                  texts: dict[int, str]) -> None:
-    for first, last in ranges:
-        paras = [p for p in holder.paragraphs if any(first <= s.line <= last for s in p.spans)]
-        items = [it for it in holder.items if it.spans and all(first <= s.line <= last for s in it.spans)]
-        if len(paras) + len(items) > 1 or items:
-            _merge(holder, paras, items)
+def _rows_as_text(holder: Node | Section, table_of: dict[int, tuple[int, int]], texts: dict[int, str]) -> None:
+    """The holder's pieces of each table (its paragraphs, and rows read as bullets) merged into one
+    paragraph, and the rows joined by line breaks.  One pass over the holder whatever the number
+    of tables."""
+    group: dict[tuple[int, int], tuple[int, int]] = {}  # tables one paragraph spans are one group
+
+    def root(t: tuple[int, int]) -> tuple[int, int]:
+        while group.get(t, t) != t:
+            t = group[t]
+        return t
+
+    pieces: list[tuple[Paragraph | Item, tuple[int, int]]] = []
     for p in holder.paragraphs:
-        if any(s.line in rows for s in p.spans):
-            p.text = _joined(p.spans, rows, texts)
+        tables = list(dict.fromkeys(table_of[s.line] for s in p.spans if s.line in table_of))
+        for t in tables[1:]:
+            group[root(t)] = root(tables[0])
+        if tables:
+            pieces.append((p, tables[0]))
+    for it in holder.items:
+        row = table_of.get(it.spans[0].line) if it.spans else None
+        if row is not None and all(row[0] <= s.line <= row[1] for s in it.spans):
+            pieces.append((it, row))
+    members: dict[tuple[int, int], list[Paragraph | Item]] = {}
+    for piece, t in pieces:
+        members.setdefault(root(t), []).append(piece)
+    merged = [m for m in members.values() if len(m) > 1 or any(isinstance(x, Item) for x in m)]
+    if merged:
+        gone = {id(x) for m in merged for x in m}
+        holder.items = [it for it in holder.items if id(it) not in gone]
+        made = [Paragraph("", sorted(s for x in m for s in x.spans)) for m in merged]
+        holder.paragraphs = sorted([p for p in holder.paragraphs if id(p) not in gone] + made,
+                                   key=lambda p: p.spans[0] if p.spans else Span(0, 0, 0))
+    for p in holder.paragraphs:
+        if any(s.line in table_of for s in p.spans):
+            p.text = _joined(p.spans, table_of, texts)
 
 
-def _merge(holder: Node | Section, paras: list[Paragraph], items: list[Item]) -> None:
-    """One paragraph in place of the table's pieces (paragraphs, and rows read as bullets)."""
-    pieces: list[Paragraph | Item] = [*paras, *items]
-    spans = sorted(s for piece in pieces for s in piece.spans)
-    merged = Paragraph("", spans)
-    gone = {id(x) for x in pieces}
-    holder.items = [it for it in holder.items if id(it) not in gone]
-    kept = [p for p in holder.paragraphs if id(p) not in gone]
-    at = next((k for k, p in enumerate(kept) if p.spans and _first_line(p.spans) > spans[0].line), len(kept))
-    holder.paragraphs = kept[:at] + [merged] + kept[at:]
-
-
-def _joined(spans: list[Span], rows: set[int], texts: dict[int, str]) -> str:
+def _joined(spans: list[Span], rows: dict[int, tuple[int, int]], texts: dict[int, str]) -> str:
     """The spans' text: pieces of one line joined by a space, a table row by a line break from
     whatever comes before or after it, the wrapped lines of a sentence without a separator."""
     out: list[str] = []
