@@ -47,7 +47,8 @@ class Span:
 
 @dataclass(slots=True)
 class Paragraph:
-    """Consecutive text lines; Japanese PDF line wraps are joined without a space."""
+    """Consecutive text lines; Japanese PDF line wraps are joined without a space, the rows of a
+    table kept as text by line breaks (:mod:`keikaku.segment.tabletext`)."""
 
     text: str
     spans: list[Span] = field(default_factory=list)
