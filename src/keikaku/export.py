@@ -33,10 +33,10 @@ def _item(item: Item) -> R.Item:
                   lines=_lines(item.spans))
 
 
-def _section(s: Section) -> R.Section:
+def _section(s: Section, owner: Node) -> R.Section:
     return R.Section(name=s.name, heading=s.heading, text=s.text, items=[_item(i) for i in s.items],
-                     tables=[_table(t) for t in s.tables], lines=_lines(s.own_spans()),
-                     declares_keywords=s.declares_keywords)
+                     tables=[_table(t) for t in s.tables], units=[c.id for c in owner.children if c.under() is s],
+                     lines=_lines(s.own_spans()), declares_keywords=s.declares_keywords)
 
 
 def _table(t: Table) -> R.Table:
@@ -58,10 +58,12 @@ def _entities(ents: list[dict[str, Any]]) -> list[R.Entity]:
 
 def node_record(node: Node) -> R.Node:
     rng = node.line_range()
+    under = node.under()
     return R.Node(
         id=node.id, kind=node.kind.value, level=node.level, code=node.code, title=node.title,  # type: ignore[arg-type]
-        subtitle=node.subtitle, label=node.label, page=node.page, from_contents=node.from_contents, text=node.text,
-        sections=[_section(s) for s in node.sections], items=[_item(i) for i in node.items],
+        subtitle=node.subtitle, label=node.label, section=under.name if under is not None else None, page=node.page,
+        from_contents=node.from_contents, text=node.text,
+        sections=[_section(s, node) for s in node.sections], items=[_item(i) for i in node.items],
         refs=[_ref(r) for r in node.refs], tables=[_table(t) for t in node.tables], indicators=list(node.indicators),
         lines=list(rng) if rng else [], declared_keywords=node.declared_keywords,
         keywords=_keywords(node.keywords), entities=_entities(node.entities),
@@ -85,7 +87,7 @@ def document_record(doc: Document, version: str, analysis: dict[str, Any] | None
         analysis=R.Analysis(mode=analysis["mode"], versions=analysis["versions"]),
         keywords=_keywords(root.keywords),
         front_matter=R.FrontMatter(text=root.text, entities=_entities(root.entities),
-                                   sections=[_section(s) for s in root.sections], items=[_item(i) for i in root.items],
+                                   sections=[_section(s, root) for s in root.sections], items=[_item(i) for i in root.items],
                                    refs=[_ref(r) for r in root.refs], tables=[_table(t) for t in root.tables],
                                    indicators=list(root.indicators), lines=_lines(root.own_spans())),
         furniture=[R.Furniture(text=p.text, line=p.spans[0].line) for p in doc.furniture],
@@ -198,7 +200,7 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
             first, last = span(s["lines"])
             add("sections", R.SectionRow(doc_id=doc_id, node_id=node_id, section_index=si, name=s["name"],
                                          heading=s["heading"], text=s["text"], n_items=len(s["items"]),
-                                         line_first=first, line_last=last))
+                                         n_units=len(s.get("units", [])), line_first=first, line_last=last))
             for ii, it in enumerate(s["items"], start=1):
                 item(node_id, si, s["name"], ii, it)
         for ii, it in enumerate(node["items"], start=1):
@@ -219,25 +221,32 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
         for rank, k in enumerate(kws, start=1):
             add("keywords", R.KeywordRow(doc_id=doc_id, node_id=node_id, rank=rank, **k))
 
-    def visit(node: dict[str, Any], parent_id: str, depth: int, path: list[str]) -> None:
+    def visit(node: dict[str, Any], parent_id: str, depth: int, path: list[str], under: dict[str, int]) -> None:
         # A path segment never starts like a spreadsheet formula (a title "=…"): keys are not escaped.
         here = path + [(node["code"] or node["title"] or node["kind"]).lstrip("".join(FORMULA_START)) or node["kind"]]
         first, last = span(node["lines"])
+        si = under.get(node["id"])
         add("nodes", R.NodeRow(
             doc_id=doc_id, node_id=node["id"], parent_id=parent_id, depth=depth, path=" > ".join(here),
             kind=node["kind"], level=node["level"], code=node["code"], title=node["title"], subtitle=node["subtitle"],
-            label=node["label"], text=node["text"], n_sections=len(node["sections"]),
+            label=node["label"], section_index=si, section=node.get("section"), text=node["text"],
+            n_sections=len(node["sections"]),
             n_items=len(node["items"]) + sum(len(s["items"]) for s in node["sections"]), n_refs=len(node["refs"]),
             n_children=len(node["children"]), line_first=first, line_last=last))
         content(node["id"], node)
         keywords(node["id"], node.get("keywords", []))
         for child in node["children"]:
-            visit(child, node["id"], depth + 1, here)
+            visit(child, node["id"], depth + 1, here, units_of(node))
+
+    def units_of(node: dict[str, Any]) -> dict[str, int]:
+        """Each sub-unit printed under a section's label → that section's index (JSON written
+        before sections listed their units has none)."""
+        return {u: si for si, s in enumerate(node["sections"], start=1) for u in s.get("units", [])}
 
     content("", doc["front_matter"])  # node_id "" is the front matter (and, for keywords, the whole document)
     keywords("", doc.get("keywords", []))
     for child in doc["children"]:
-        visit(child, "", 1, [])
+        visit(child, "", 1, [], units_of(doc["front_matter"]))
     return out
 
 

@@ -47,7 +47,8 @@ class Span:
 
 @dataclass(slots=True)
 class Paragraph:
-    """Consecutive text lines; Japanese PDF line wraps are joined without a space."""
+    """Consecutive text lines; Japanese PDF line wraps are joined without a space, the rows of a
+    table kept as text by line breaks (:mod:`keikaku.segment.tabletext`)."""
 
     text: str
     spans: list[Span] = field(default_factory=list)
@@ -142,6 +143,8 @@ class Node:
     page: int | None = None  # the page a contents list gives for this unit
     from_contents: bool = False  # a unit named by a contents list whose text is not in the document
     id: str = ""
+    # The parent's last section opened before its first sub-unit (■施策の方向 ⏎ (1) … ⏎ (2) …); see under().
+    section: Section | None = field(default=None, repr=False)
     indicators: list[Indicator] = field(default_factory=list)  # filled by keikaku.indicators
     keywords: list[dict] = field(default_factory=list)  # filled by keikaku.analyse (records.Keyword's fields)
     entities: list[dict] = field(default_factory=list)  # records.Entity's fields
@@ -186,6 +189,16 @@ class Node:
             yield from r.spans
         for t in self.tables:
             yield from t.spans
+
+    def under(self) -> Section | None:
+        """The parent's section whose label introduces this unit: a label with no content of its
+        own (■施策の方向) right before the parent's sub-units, while the parent still holds it.  A
+        section with text of its own (現状と課題 …) introduces nothing, even when units follow it."""
+        parent, section = self.parent, self.section
+        if parent is None or section is None or section.paragraphs or section.items or section.tables \
+                or not any(s is section for s in parent.sections):
+            return None
+        return section
 
     def tables_in_order(self) -> list[Table]:
         """The unit's tables as the flat ``tables`` table numbers them (from 1): each section's

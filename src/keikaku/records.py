@@ -198,6 +198,9 @@ class Section:
     text: str
     items: list[Item]
     tables: list[Table]
+    units: list[str]
+    """ids of the sub-units that this label, with no content of its own, introduces
+    (■施策の方向 ⏎ (1) … ⏎ (2) …), in order"""
     lines: list[int]
     declares_keywords: bool
     """the plan's own keyword list (the profile's declared_keywords)"""
@@ -226,6 +229,9 @@ class Node:
     title: str | None
     subtitle: str | None
     label: str | None
+    section: str | None
+    """the name of the parent's section whose label, with no content of its own, introduces this
+    unit (施策の方向 printed before its (1), (2)); that section lists the unit's id in ``units``"""
     page: int | None
     """the page a contents list gives for this unit"""
     from_contents: bool
@@ -367,6 +373,9 @@ class NodeRow:
     title: str | None
     subtitle: str | None
     label: str | None
+    section_index: int | None
+    """the parent's section whose label introduces the unit (from 1, as in ``sections``)"""
+    section: str | None
     text: str
     n_sections: int
     n_items: int
@@ -385,6 +394,8 @@ class SectionRow:
     heading: str
     text: str
     n_items: int
+    n_units: int
+    """sub-units the section's label introduces (their ``nodes`` rows name it in ``section_index``)"""
     line_first: int | None
     line_last: int | None
 

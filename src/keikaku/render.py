@@ -54,7 +54,9 @@ def render(doc: Document, width: int = 48, details: bool = True) -> str:
         out.append(pad + _head(node) + (f"  ({', '.join(counts)})" if counts else ""))
         if details:
             for s in node.sections:
-                out.append(f"{pad}  § {s.name}: {len(s.paragraphs)}¶ {len(s.items)} items")
+                units = [c.code or c.title or c.id for c in node.children if c.under() is s]
+                out.append(f"{pad}  § {s.name}: {len(s.paragraphs)}¶ {len(s.items)} items"
+                           + (f" → introduces {', '.join(units)}" if units else ""))
                 out.extend(f"{pad}    · {_item(it, width)}" for it in s.items)
             if node.kind is NodeKind.CONTENTS or len(node.items) <= 12:
                 out.extend(f"{pad}  · {_item(it, width)}" for it in node.items)

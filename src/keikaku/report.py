@@ -151,8 +151,37 @@ class _Tables:
 
     def rest(self) -> str:
         """The unit's own tables, then indicators left over (call after the sections)."""
-        out = self._render(self.own)
-        return out + "".join(_indicators(inds) for inds in self.groups.values())
+        return self.own_tables() + self.leftover()
+
+    def own_tables(self) -> str:
+        return self._render(self.own)
+
+    def leftover(self) -> str:
+        """Indicators whose table is not among the unit's (call after the sections and own tables)."""
+        return "".join(_indicators(inds) for inds in self.groups.values())
+
+
+def _first_line(x: dict[str, Any]) -> int | None:
+    lines = x.get("lines") or []
+    return lines[0] if lines else None
+
+
+def _in_text_order(sections: list[dict[str, Any]], children: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """Sections and sub-units as the text prints them: ("section", index) and ("unit", index).  A
+    section whose label introduces units (its ``units``) comes right before the first of them, a
+    section printed after a unit (a 成果指標 after the unit's (1), (2)) after it; the others first."""
+    introduces = {u: si for si, s in enumerate(sections) for u in s.get("units") or []}
+    pending = list(range(len(sections)))
+    order: list[tuple[str, int]] = []
+    for ci, child in enumerate(children):
+        intro = introduces.get(child.get("id"))
+        start = None if child.get("from_contents") else _first_line(child)
+        while pending and (intro is not None and pending[0] <= intro or start is not None and not any(
+                sections[pending[0]].get("units") or []) and (_first_line(sections[pending[0]]) or 0) < start):
+            order.append(("section", pending.pop(0)))
+        order.append(("unit", ci))
+    order.extend(("section", si) for si in pending)
+    return order
 
 
 def _node(node: dict[str, Any], open_: bool) -> str:
@@ -167,12 +196,22 @@ def _node(node: dict[str, Any], open_: bool) -> str:
     if node.get("text"):
         parts.append(f'<div class="text">{_marked(node["text"], e, "text")}</div>')
     tables = _Tables(node)
-    for si, s in enumerate(node.get("sections", [])):
+    sections, children = node.get("sections", []), node.get("children", [])
+
+    def section(si: int) -> str:
+        s = sections[si]
         body = f'<div class="text">{_marked(s["text"], e, f"sections/{si}/text")}</div>' if s["text"] else ""
-        items = "".join(f"<li>{_marked(it['text'], e, f'sections/{si}/items/{ii}/text')}</li>"
+        items = "".join(f"<li>{html.escape(it.get('marker') or '')} {_marked(it['text'], e, f'sections/{si}/items/{ii}/text')}</li>"
                         for ii, it in enumerate(s["items"]))
-        parts.append(f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}'
-                     + (f"<ul>{items}</ul>" if items else "") + tables.section(si) + "</div>")
+        return (f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}'
+                + (f"<ul>{items}</ul>" if items else "") + tables.section(si) + "</div>")
+
+    order = _in_text_order(sections, children)
+    lead = 0  # the sections printed before any unit stay with the unit's own text
+    while lead < len(order) and order[lead][0] == "section" and not sections[order[lead][1]].get("units"):
+        parts.append(section(order[lead][1]))
+        lead += 1
+    after = "".join(section(k) if what == "section" else _node(children[k], False) for what, k in order[lead:])
     if node.get("items"):
         parts.append("<ul>" + "".join(f"<li>{html.escape(it.get('marker') or '')} "
                                       f"{_marked(it['text'], e, f'items/{ii}/text')}</li>"
@@ -181,8 +220,9 @@ def _node(node: dict[str, Any], open_: bool) -> str:
         parts.append("<table><tr><th>code</th><th>title</th><th>page</th></tr>" + "".join(
             f"<tr><td>{html.escape(r['code'])}</td><td>{html.escape(r['title'])}</td><td>{r['page'] or ''}</td></tr>"
             for r in node["refs"]) + "</table>")
-    parts.append(tables.rest())
-    parts.extend(_node(child, False) for child in node.get("children", []))
+    parts.append(tables.own_tables())
+    parts.append(tables.leftover())  # after every section has taken its own indicators
+    parts.append(after)
     parts.append("</details>")
     return "".join(parts)
 
@@ -205,8 +245,8 @@ def _front(doc: dict[str, Any]) -> str:
     if front.get("text"):
         inner.append(f'<div class="text">{_marked(front["text"], front.get("entities", []), "text")}</div>')
     for si, s in enumerate(front.get("sections", [])):
-        body = f'<div class="text">{html.escape(s["text"])}</div>' if s["text"] else ""
-        inner.append(f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}{tables.section(si)}</div>')
+        if not s.get("units"):  # a label that introduces the first units is shown right before them
+            inner.append(_front_section(front, si, tables))
     if front.get("items"):
         inner.append("<ul>" + "".join(f"<li>{html.escape(it['text'])}</li>" for it in front["items"]) + "</ul>")
     if rest := tables.rest():
@@ -215,6 +255,31 @@ def _front(doc: dict[str, Any]) -> str:
         parts.append('<details><summary><span class="kind">front matter</span>before the first unit</summary>'
                      + "".join(inner) + "</details>")
     return "".join(parts)
+
+
+def _front_section(front: dict[str, Any], si: int, tables: _Tables | None = None) -> str:
+    s = front["sections"][si]
+    body = f'<div class="text">{html.escape(s["text"])}</div>' if s["text"] else ""
+    return (f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}'
+            f'{tables.section(si) if tables is not None else ""}</div>')
+
+
+def _units(doc: dict[str, Any]) -> str:
+    """The document's top units, each label of the front matter that introduces some right before them."""
+    front = doc.get("front_matter") or {}
+    sections = front.get("sections") or []
+    introduces = {u: si for si, s in enumerate(sections) for u in s.get("units") or []}
+    shown: set[int] = set()
+    out = []
+    for child in doc["children"]:
+        if not isinstance(child, dict):
+            continue
+        si = introduces.get(child.get("id"))
+        if si is not None and si not in shown:
+            shown.add(si)
+            out.append(_front_section(front, si))
+        out.append(_node(child, True))
+    return "".join(out)
 
 
 def _triage(documents: list[dict[str, Any]]) -> str:
@@ -259,7 +324,7 @@ def render_report(output_dir: str | Path) -> str:
         if doc.get("keywords"):
             body.append('<div class="chips">' + "".join(f'<span class="chip">{html.escape(k["term"])}</span>'
                                                         for k in doc["keywords"][:10]) + "</div>")
-        body.extend(_node(child, True) for child in doc["children"] if isinstance(child, dict))
+        body.append(_units(doc))
     return ("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>keikaku report</title><style>{_CSS}</style><script>{_SCRIPT}</script></head>"

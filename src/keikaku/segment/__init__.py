@@ -61,6 +61,7 @@ from .pinned import build_pinned, explain_score
 from .rows import Row, split_rows
 from .sequences import Rejected, decide
 from .structure import named_parts, restart_parts, structure_of, uncoded_headings, uncoded_parts, volume_parts
+from .tabletext import settle_tables
 from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
@@ -489,8 +490,9 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
         root=root, furniture=furniture, warnings=warnings, structure=structure)
     doc.check_tree()
-    check_alignment(doc, source)
     attach_indicators(doc, [(line.no, line.text) for line in source.lines])
+    settle_tables(doc, {line.no: line.text for line in source.lines})
+    check_alignment(doc, source)  # after the last change to the tree
     warn_unread_tables(doc)
     return doc
 

@@ -22,7 +22,9 @@ from .contents import Block
 from .furniture import Furniture
 from .levels import Outline
 from .rows import Row
+from .sequences import inline_list, unfinished
 from .titles import Heading
+from .vocabulary import Marker, has_letters
 
 
 class GrowingTexts:
@@ -35,6 +37,10 @@ class GrowingTexts:
 
     def add(self, holder: Paragraph | Item, text: str) -> None:
         self._parts.setdefault(id(holder), (holder, [holder.text]))[1].append(text)
+
+    def empty(self, holder: Paragraph | Item) -> bool:
+        """True while the holder has no text yet (an item whose marker stands alone on its row)."""
+        return not holder.text and not any(self._parts.get(id(holder), (None, ()))[1])
 
     def join(self) -> None:
         """Set the text of every holder that grew."""
@@ -84,11 +90,14 @@ class _Builder:
         self.path: list[Node] = [self.root]
         self.nodes: dict[int, Node] = {}
         self.section: Section | None = None
+        self.opened: dict[int, Section] = {}  # a unit's last section opened before its sub-units, by id
         self.trailing: Trailing | None = None
         self.trailings: list[Trailing] = []
         self.leading_styles: set[str] = set()
         self.para: Paragraph | None = None
         self.item: Item | None = None
+        self.enumerated: Marker | None = None  # the reading of the last numbered item
+        self.last_core = ""  # the last row added to the open paragraph or item
         self.furniture_out: list[Paragraph] = []
         self.growing = GrowingTexts()
         self.entries: list[tuple[Node, Block, list[Item]]] = []
@@ -186,6 +195,7 @@ class _Builder:
         parent = self.nodes[placed.parent] if placed.parent is not None else self.root
         del self.path[self.path.index(parent) + 1:]
         parent.add_child(node)
+        node.section = self.opened.get(id(parent))
         self.path.append(node)
         self.nodes[r] = node
         self.section = self.trailing = None
@@ -226,6 +236,7 @@ class _Builder:
             elif top is not self.root and top.level and not top.children:
                 self.leading_styles.add(top.level)
             owner = top
+            self.opened[id(top)] = section
         owner.sections.append(section)
         self.section = section
         self.para = self.item = None
@@ -234,26 +245,45 @@ class _Builder:
         row, mark = self.rows[r], self.marks[r]
         item = Item(text=row.source(mark.body), marker=mark.bullet, spans=[row.span()])
         (self.section.items if self.section else self.top.items).append(item)
-        self.item, self.para = item, None
+        self.item, self.para, self.enumerated, self.last_core = item, None, None, row.core
 
     def _marker(self, r: int) -> None:
-        self._text(r)  # a marker row that is not a heading is text
+        """A marker row that is not a heading: a list item when it starts with an enumeration
+        (① …, (1) …, ア …, 1. …) followed by words or nothing (the text may follow on the next
+        line); otherwise text (a quantity, 第1章で示した …, a row of figures)."""
+        row, mark = self.rows[r], self.marks[r]
+        mk = next((m for m in mark.markers if is_enumeration(m)), None)
+        if mk is not None and (self.para is not None or self.item is not None) and unfinished(self.last_core):
+            # …課題は、1）保育需要の増加、⏎ 2）保育人材の不足…: the sentence above goes on, unless
+            # the item above is the previous number of the same list.
+            before = self.enumerated
+            if before is None or self.item is None or before.style != mk.style or before.number + 1 != mk.number:
+                mk = None
+        if mk is None:
+            self._text(r)
+            return
+        title_at = row.core_start + mk.title_start
+        item = Item(text=row.source(title_at) if mk.title else "",
+                    marker=row.source(row.core_start, row.core_start + mk.end), spans=[row.span()], code=mk.code)
+        (self.section.items if self.section else self.top.items).append(item)
+        self.item, self.para, self.enumerated, self.last_core = item, None, mk, row.core
 
     def _text(self, r: int) -> None:
         row = self.rows[r]
         span = row.span()
         text = row.text[span.start - row.start:span.end - row.start]
-        if self.item is not None:  # a bullet wrapped onto the next line
-            self.growing.add(self.item, text)
-            self.item.spans.append(span)
+        # A line wrapped by the PDF is joined without a separator; pieces of one run-on line keep
+        # the space between them.
+        if self.item is not None and self.last_core.endswith(("。", "．")) and not row.runon:
+            self.item = None  # a line after the sentence that ends an item is a paragraph of its own
+        holder = self.item if self.item is not None else self.para  # a bullet wrapped onto the next line
+        if holder is not None:
+            sep = " " if row.runon and holder.spans[-1].line == span.line and not self.growing.empty(holder) else ""
+            self.growing.add(holder, sep + text)
+            holder.spans.append(span)
+            self.last_core = row.core
             return
-        if self.para is not None:
-            last = self.para.spans[-1]
-            sep = " " if row.runon and last.line == span.line else ""
-            self.growing.add(self.para, sep + text)
-            self.para.spans.append(span)
-            return
-        self.para = Paragraph(text, [span])
+        self.para, self.last_core = Paragraph(text, [span]), row.core
         (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
 
     def _table(self, start: int, end: int) -> None:
@@ -318,6 +348,21 @@ class _Builder:
                 for s in g.sections:
                     g.owner.sections.remove(s)
                     target.sections.append(s)
+
+
+# Numbering that lists items inside a unit: the minor styles of the vocabulary (①, (1), ア, a) …)
+# and 1. / 1); not a bare number, a Roman numeral or a level word, which head units or start prose.
+_ITEM_STYLES = frozenset({"1.", "1)"})
+_PARTICLES = ("の", "で", "は", "を", "に", "が", "と", "も", "へ", "や")
+
+
+def is_enumeration(mk: Marker) -> bool:
+    """A reading that, on a row that is not a heading, numbers a list item: an enumeration style,
+    not a quantity, not a compound code, with words after it (a row of figures is a table's) or
+    nothing (the item's text on the next line), and not referred to in a sentence (①の…)."""
+    if not (mk.minor or mk.style in _ITEM_STYLES) or mk.quantity or mk.labelled or mk.compound or inline_list(mk):
+        return False
+    return not mk.title or has_letters(mk.title) and not mk.title.startswith(_PARTICLES)
 
 
 def build(rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],

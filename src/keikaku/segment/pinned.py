@@ -49,6 +49,7 @@ class _Builder:
         self.root = Node(kind=NodeKind.DOCUMENT, rank=-1)
         self.stack: list[Node] = [self.root]
         self.section: Section | None = None
+        self.opened: dict[int, Section] = {}  # a unit's last section opened before its sub-units, by id
         self.para: Paragraph | None = None
         self.item: Item | None = None
         self.furniture: list[Paragraph] = []
@@ -122,6 +123,7 @@ class _Builder:
         while self.top.rank >= h.level.rank:
             self.stack.pop()
         self.top.add_child(node)
+        node.section = self.opened.get(id(self.top))
         self.stack.append(node)
         self.section = self.para = self.item = None
 
@@ -167,6 +169,7 @@ class _Builder:
         self.section = Section(name=name, heading=text, spans=[span],
                                declares_keywords=any(p.search(name) for p in self.profile.declared_keywords))
         self.top.sections.append(self.section)
+        self.opened[id(self.top)] = self.section
         self.para = self.item = None
 
     def _bullet(self, i: int, c: CLine) -> None:

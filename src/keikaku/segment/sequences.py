@@ -53,6 +53,18 @@ def _next_marker_text(mk: Marker) -> re.Pattern[str] | None:
     return re.compile(re.escape(following)) if following else None
 
 
+def inline_list(mk: Marker) -> bool:
+    """The next number of ``mk``'s style follows in its title: (1)…、(2)… is a list inside a sentence."""
+    following = _next_marker_text(mk)
+    return following is not None and bool(following.search(mk.title))
+
+
+def unfinished(core: str) -> bool:
+    """A row whose sentence goes on in the next row: it ends with 、, or it is long and ends
+    without a sentence end."""
+    return core[-1:] in ("、", ",") or len(core) >= CONTINUATION_MIN and core[-1:] not in _SENTENCE_END
+
+
 def screen(mk: Marker, rows: list[Row], i: int, is_quantity: Callable[[str], bool] | None = None) -> str | None:
     """Why reading ``mk`` of row ``i`` cannot be a heading (None if it can)."""
     title = mk.title
@@ -74,10 +86,8 @@ def screen(mk: Marker, rows: list[Row], i: int, is_quantity: Callable[[str], boo
         return "the text after the marker is a sentence (a heading does not end with 。)"
     if title.endswith(("、", ",")) and not mk.known:
         return "the text after the marker ends with 、: an item of a sentence, not a title"
-    if not mk.known:
-        following = _next_marker_text(mk)
-        if following is not None and following.search(title):
-            return "an inline list: the next number follows on the same line"
+    if not mk.known and inline_list(mk):
+        return "an inline list: the next number follows on the same line"
     return None
 
 
@@ -91,8 +101,10 @@ def doubt(mk: Marker, rows: list[Row], marks: list[Mark], i: int, prev: int | No
         return None
     title = mk.title
     nxt = i + 1
+    # (… 見込まれ ⏎ ます。: a short row that ends the sentence is its tail, not a body)
     if title and len(rows[i].core) >= PARAGRAPH_ROW and not rows[i].runon and nxt < len(rows) \
-            and marks[nxt].role is Role.TEXT and len(rows[nxt].core) >= CONTINUATION_MIN:
+            and marks[nxt].role is Role.TEXT and (len(rows[nxt].core) >= CONTINUATION_MIN
+                                                  or rows[nxt].core.endswith("。") and "。" not in rows[nxt].core[:-1]):
         return "a numbered paragraph: its text runs on into the next line"
     if title and len(title) >= PARAGRAPH_ROW and _MID_PHRASE.search(title) and not rows[i].runon \
             and nxt < len(rows) and marks[nxt].role is Role.TEXT:
