@@ -19,7 +19,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, Literal, TypeVar, dataclass_transform, get_origin, get_type_hints
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 # Read by pydantic when it generates the schema: field descriptions from the docstrings below,
 # no other properties, and every field listed as present (the writer always writes them all).
@@ -300,7 +300,7 @@ class Furniture:
 class Document:
     """One plan text segmented into its hierarchy, with keywords, entities and indicators."""
 
-    schema_version: Literal["2.0"]
+    schema_version: Literal["2.1"]
     keikaku_version: str
     doc_id: str
     fingerprint: str | None
