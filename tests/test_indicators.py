@@ -509,3 +509,16 @@ def test_glued_figures_are_never_cut_between_two_digits() -> None:
     text = TRANSPOSED_GLUED.replace("実績96.80%97.10%97.60%", "実績968097109760")
     assert [ind for ind in _rows(text) if ind[0] == "市税の収納率"] == [
         ("市税の収納率", "%", [(None, 2021, None), (97.5, 2022, None), (98.0, 2023, None)])]
+
+
+# -- rows numbered or bulleted inside a spaced table -------------------------------------------------------
+NUMBERED_ROWS = ("施策1 子育て\n■成果指標\n指標名 現状値（令和5年度） 目標値（令和11年度）\n① 待機児童数 12人 0人\n"
+                 "② 相談件数 320件 500件\n・保育士の数 80人 95人\n")
+
+
+def test_numbered_and_bulleted_rows_of_a_table_are_rows() -> None:
+    doc = keikaku.parse(text=NUMBERED_ROWS, nlp="none")
+    assert [n.code for n in doc.root.walk() if n.code] == ["施策1"]  # ① 待機児童数 12人 0人 is no heading
+    assert [(i.name, i.baseline.value if i.baseline else None, [v.value for v in i.targets])
+            for n in doc.root.walk() for i in n.indicators] == [
+        ("待機児童数", 12, [0]), ("相談件数", 320, [500]), ("保育士の数", 80, [95])]  # no bullet in the name

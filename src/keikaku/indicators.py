@@ -357,11 +357,17 @@ def _fits(column: Column, cell: str) -> bool:
     return bool(text)
 
 
+_ROW_MARKER = re.compile(r"[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.)]|[・●○◆◇■□-]")  # a row's number or bullet
+
+
 def _read_tokens(tokens: list[str], columns: list[Column]) -> tuple[list[str], int] | None:
     """One row from ``tokens`` (words of a flattened or space-separated row): the name (one to
     four tokens) then one token per column (a year in brackets and a unit may follow a value as
     tokens of their own).  Returns the row's cells and the tokens used, or None."""
     rest = [c for c in columns if c.role != "name"]
+    if tokens and _ROW_MARKER.fullmatch(tokens[0]):
+        got = _read_tokens(tokens[1:], columns)  # ① 待機児童数 12人 0人: the row's number is no name
+        return (got[0], got[1] + 1) if got is not None else None
     for n_name in range(1, 5):
         if n_name > len(tokens):
             return None
@@ -1273,8 +1279,9 @@ def value_role(column: Column) -> str:
 def indicator_of(table: Found, row: Row, number: int, section: str | None, table_no: int,
                  unread: list[str] | None = None) -> Indicator:
     """The Indicator of one row; a value cell that is neither a figure, a null nor a short word
-    (策定, 設置) is left out and named in ``unread``."""
-    name = compact_code(row.cells[0])
+    (策定, 設置) is left out and named in ``unread``.  A bullet before the name (・待機児童数) is
+    the list's, not the name's."""
+    name = compact_code(re.sub(r"^[・●○◆◇■□▪]\s*", "", row.cells[0].strip()))
     unit = None
     baseline: IndicatorValue | None = None
     targets: list[IndicatorValue] = []

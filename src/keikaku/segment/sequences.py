@@ -27,6 +27,8 @@ MAX_TITLE = 80  # an inline title longer than this is a paragraph that starts wi
 CONTINUATION_MIN = 20  # a line this long without a sentence end continues on the next line
 PARAGRAPH_ROW = 30  # a numbered row this long, run on by a long row right below it, is a paragraph
 OPENS_WITHIN = 3  # rows (title, a line of text) between a lone first item and the list it opens
+# Two figures or more at the end of a row, each after a space (12人 0人, 45.2% ― 60%): a table's row.
+_ROW_FIGURES = re.compile(r"(?:\s+(?:[▲△]?\d[\d,]*(?:\.\d+)?[^\s\d]{0,4}|[―—-])){2,}$")
 _MID_PHRASE = re.compile(r"[、,のにをはがでとへやもな]$")  # a title never ends so; a wrapped sentence does
 
 
@@ -84,6 +86,8 @@ def screen(mk: Marker, rows: list[Row], i: int, is_quantity: Callable[[str], boo
         return f"the text after the marker is {len(title)} characters long: a paragraph, not a title"
     if "。" in title:
         return "the text after the marker is a sentence (a heading does not end with 。)"
+    if _ROW_FIGURES.search(title):
+        return "the text after the marker ends with figures (待機児童数 12人 0人): a table row, not a title"
     if title.endswith(("、", ",")) and not mk.known:
         return "the text after the marker ends with 、: an item of a sentence, not a title"
     if not mk.known and inline_list(mk):
