@@ -103,6 +103,8 @@ def test_names_and_prose_are_not_values(cell: str) -> None:
 @pytest.mark.parametrize(("text", "year", "fiscal"), [
     ("令和5年度", 2023, True), ("令和元年", 2019, False), ("平成30年度", 2018, True), ("2019年", 2019, False),
     ("R5", 2023, True), ("H27年度", 2015, True),
+    ("R25", 2043, True), ("令和２５年度", 2043, True), ("平成 25 年", 2013, False), ("令和元年度", 2019, True),
+    ("2045年度", 2045, True),
 ])
 def test_years(text: str, year: int, fiscal: bool) -> None:
     assert parse_year(text) == (year, fiscal)
