@@ -17,7 +17,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterator
 
@@ -52,6 +52,8 @@ class Outcome:
     entry: dict[str, Any]  # the document's manifest entry
     json_text: str | None  # None when the document failed
     chars: int = 0
+    notes: list[str] = field(default_factory=list)  # one-line warnings about the run, not the document (the cache)
+    unreadable: int = 0  # analysis cache entries that did not read back (analysed again)
 
 
 def fingerprint(data: bytes, settings: str) -> str:
@@ -94,6 +96,14 @@ def process(job: Job) -> Outcome:
 
     Setup problems (a missing model) and bad profile or rules files are raised: every
     document would fail the same way."""
+    cache = _cache(job.cache)
+    outcome = _process(job, cache)
+    if cache is not None:  # what the cache met, reported by the run (once, however many workers)
+        outcome.notes, outcome.unreadable = cache.take_report()
+    return outcome
+
+
+def _process(job: Job, cache: NlpCache | None) -> Outcome:
     fp = None
     try:
         # Read once: the fingerprint, the sha256 and the tree all come from the same bytes, even
@@ -101,7 +111,7 @@ def process(job: Job) -> Outcome:
         raw = read_input(job.abspath or job.path, job.path)
         fp = fingerprint(raw, job.settings)
         doc = segment_source(ingest_data(raw, job.path), job.doc_id, job.profile)
-        analyse([doc], job.nlp, _cache(job.cache))
+        analyse([doc], job.nlp, cache)
         data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)}, fp)
     except (SetupError, ProfileError):
         raise

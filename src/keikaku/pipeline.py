@@ -127,6 +127,7 @@ class RunResult:
     seconds: float = 0.0
     chars: int = 0  # characters of the documents processed in this run
     write_error: str | None = None  # the write that stopped the run (a full disk), if any
+    cache_unreadable: int = 0  # analysis cache entries that did not read back (analysed again)
 
     processed: set[str] = field(default_factory=set)  # doc_ids redone in this run
 
@@ -373,10 +374,16 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
     bytes_total, bytes_done = sum(size.values()), 0
     last_manifest, manifest_cost = time.monotonic(), 0.0
     stopped: BaseException | None = None
+    said: set[str] = set()
     try:
         with closing(execute(jobs, workers, client, log)) as outcomes:
             for outcome in outcomes:
                 entry = outcome.entry
+                for message in outcome.notes:
+                    if message not in said:  # each worker process meets the same cache problem
+                        said.add(message)
+                        log(f"warning: {message}")
+                result.cache_unreadable += outcome.unreadable
                 if outcome.json_text is not None:
                     path = folder.file(document_file(entry["doc_id"]))
                     try:
@@ -407,6 +414,9 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
         stopped = exc
     result.entries = sorted(state.entries, key=lambda e: e["doc_id"])
     result.seconds = time.monotonic() - started
+    if result.cache_unreadable:
+        log(f"warning: analysis cache {cache_file}: {result.cache_unreadable} stored result(s) did not read back"
+            " (damaged); recomputed and stored again")
     if stopped is not None:
         _stop(state, stopped, result, log)
         if not isinstance(stopped, WriteFailure):
