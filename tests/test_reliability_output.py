@@ -107,6 +107,75 @@ def test_a_cache_file_with_damaged_pages_is_moved_aside_once(tmp_path: Path) -> 
     assert later.returncode == 0 and not cache_lines(later.stderr), later.stderr  # once, not on every run
 
 
+# -- a document that fails keeps the JSON of an earlier run ---------------------------------------------------
+def test_a_document_that_fails_keeps_its_earlier_json(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert keikaku("run", str(plan), "--out", str(out), "--nlp", "none").returncode == 0
+    good = (out / "plan.json").read_bytes()
+    plan.write_bytes(b"")  # now it fails: contains no text
+    failed = keikaku("run", str(plan), "--out", str(out), "--nlp", "none")
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    entry = entries(out)["plan"]
+    assert entry["status"] == "failed" and entry["output"] == "plan.json"
+    assert any("earlier run" in e for e in entry["errors"]), entry["errors"]
+    assert (out / "plan.json").read_bytes() == good
+    tables_describe_the_manifest(out)
+    plan.write_text(SMALL + "\n追記です。\n", encoding="utf-8")  # fixed: processed again, the failure gone
+    fixed = keikaku("run", str(plan), "--out", str(out), "--nlp", "none")
+    assert fixed.returncode == 0 and entries(out)["plan"]["status"] != "failed"
+    assert entries(out)["plan"]["errors"] == [] and (out / "plan.json").read_bytes() != good
+
+
+FAILING_WRITE = """
+import errno, sys
+import keikaku.export as ex, keikaku.outdir as od, keikaku.pipeline as pl
+real = ex.atomic_write
+def failing(path, data, encoding="utf-8"):
+    if path.name == "plan.json":
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return real(path, data, encoding)
+ex.atomic_write = od.atomic_write = pl.atomic_write = failing
+from keikaku.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_document_whose_write_fails_keeps_its_earlier_json(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert keikaku("run", str(plan), "--out", str(out), "--nlp", "none").returncode == 0
+    good = (out / "plan.json").read_bytes()
+    plan.write_text(SMALL + "\n追記です。\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", FAILING_WRITE, "run", str(plan), "--out", str(out), "--nlp", "none"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    assert (out / "plan.json").read_bytes() == good
+    assert entries(out)["plan"]["output"] == "plan.json" and entries(out)["plan"]["status"] == "failed"
+
+
+# -- 13: failed entries of deleted inputs go ------------------------------------------------------------------
+def test_a_failed_entry_goes_when_its_input_is_deleted(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.txt").write_text(SMALL, encoding="utf-8")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "blank.txt").write_text("\n \n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert keikaku("run", str(inputs), "--out", str(out), "--nlp", "none").returncode == 1
+    assert {k for k, e in entries(out).items() if e["status"] == "failed"} == {"empty", "blank"}
+    (inputs / "empty.txt").unlink()
+    # A run of another input: the failure of a deleted input goes, that of an existing one stays.
+    again = keikaku("run", str(inputs / "good.txt"), "--out", str(out), "--nlp", "none")
+    assert again.returncode == 0, again.stderr
+    assert set(entries(out)) == {"good", "blank"}
+    (inputs / "blank.txt").unlink()
+    assert keikaku("run", str(inputs), "--out", str(out), "--nlp", "none").returncode == 0
+    assert set(entries(out)) == {"good"}
+
+
 # -- 14: cache problems are one-line keikaku warnings ---------------------------------------------------------
 def test_cache_problems_are_one_line_warnings(tmp_path: Path) -> None:
     plan = tmp_path / "plan.txt"

@@ -226,23 +226,34 @@ class _Run:
     written: list[str] = field(default_factory=list)  # document files written by this run
     by_source: dict[str, list[str]] = field(init=False)  # earlier doc_ids of each resolved input path
 
+    gone: set[str] = field(init=False)  # earlier failed documents whose input no longer exists
+
     def __post_init__(self) -> None:
         self.by_source = {}
         for doc_id, old_entry in self.previous.items():
             self.by_source.setdefault(_resolved(old_entry.get("source")), []).append(doc_id)
+        self.gone = {doc_id for doc_id, e in self.previous.items()
+                     if e.get("status") == "failed" and not _input_exists(e.get("source"))}
 
     def manifest(self, tables_current: bool, note: str = "") -> dict[str, Any]:
-        """The manifest of the whole folder: this run's documents replace earlier entries."""
+        """The manifest of the whole folder: this run's documents replace earlier entries; a
+        document that fails keeps the JSON an earlier run wrote (its entry describes that file and
+        says so), and the failure of an input that no longer exists is forgotten."""
         folder = self.folder
         documents = dict(self.previous)
+        for doc_id in self.gone:
+            restored = _unfailed(documents.pop(doc_id))
+            if restored is not None:
+                documents[doc_id] = restored
         for e in self.entries:
+            if e["status"] == "failed":
+                documents[e["doc_id"]] = _keeping(e, documents.get(e["doc_id"]), folder)
+                continue
             # The same input under another doc_id in an earlier run (a second file with its stem
             # appeared): drop the old entry and its file, or its units would be counted twice.
             for doc_id in self.by_source.get(_resolved(e["source"]), []):
                 if doc_id != e["doc_id"] and doc_id in documents:
                     _remove_output(folder, documents.pop(doc_id))
-            if e["status"] == "failed" and e["doc_id"] in documents:
-                _remove_output(folder, documents[e["doc_id"]])  # the folder reflects the input as it is now
             documents[e["doc_id"]] = e
         docs = [documents[k] for k in sorted(documents)
                 if documents[k].get("output") is None or folder.file(str(documents[k]["output"])).exists()]
@@ -459,6 +470,33 @@ def _resolved(source: Any) -> str:
         return str(Path(str(source)).resolve())
     except (OSError, RuntimeError):
         return str(source)
+
+
+def _input_exists(source: Any) -> bool:
+    """Whether an earlier run's input is still there (a dangling symlink is: it is the input)."""
+    return bool(source) and os.path.lexists(str(source))
+
+
+def _keeping(failed: dict[str, Any], old: dict[str, Any] | None, folder: OutputFolder) -> dict[str, Any]:
+    """The entry of a document that failed in this run.  When an earlier run wrote its JSON, that
+    file stays (a failure never deletes a good document) and the entry describes it: its counts,
+    its fingerprint, its output, with this run's errors and a line saying that it is kept."""
+    if not (old and old.get("output") and folder.file(str(old["output"])).exists()):
+        return failed
+    kept = {**old, "source": failed["source"], "status": "failed"}
+    kept["errors"] = [*failed["errors"], f"{old['output']} is the output of an earlier run (made from {old['source']}),"
+                                         " kept as it was: it does not reflect this input as it is now"]
+    if failed.get("doc_id_note"):
+        kept["doc_id_note"] = failed["doc_id_note"]
+    return kept
+
+
+def _unfailed(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """An earlier failed entry whose input is gone: forgotten, or, when it kept the JSON of an
+    earlier run, that document again (as for any document whose input was deleted)."""
+    if not entry.get("output"):
+        return None
+    return {**entry, "status": "warning" if entry.get("warnings") else "ok", "errors": []}
 
 
 def _remove_output(folder: OutputFolder, entry: dict[str, Any]) -> None:

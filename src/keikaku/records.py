@@ -338,7 +338,9 @@ class ManifestEntry:
     structure: dict[str, Any]
     errors: list[str]
     output: str | None
-    """the document's JSON file in the folder; null when it failed"""
+    """the document's JSON file in the folder; null when it failed and no earlier run wrote one (a
+    document that fails keeps the JSON of an earlier run: the entry then describes that file and its
+    errors say so)"""
     doc_id_note: str | None = None
     """why the doc_id differs from the file name (a collision, a reserved name, a cut)"""
 
