@@ -156,6 +156,24 @@ def test_a_document_whose_write_fails_keeps_its_earlier_json(tmp_path: Path) -> 
     assert entries(out)["plan"]["output"] == "plan.json" and entries(out)["plan"]["status"] == "failed"
 
 
+# -- 2: a format switch leaves no stale table ---------------------------------------------------------------
+@pytest.mark.parametrize("first, second", [("csv", "parquet"), ("parquet", "csv"), ("both", "csv")])
+def test_switching_the_format_leaves_no_stale_table(tmp_path: Path, first: str, second: str) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert keikaku("run", str(inputs), "--out", str(out), "--nlp", "none", "--format", first).returncode == 0
+    (inputs / "b.txt").write_text(PLAIN, encoding="utf-8")
+    result = keikaku("run", str(inputs), "--out", str(out), "--nlp", "none", "--format", second)
+    assert result.returncode == 0, result.stderr
+    assert manifest(out)["tables"]["current"] is True
+    tables_describe_the_manifest(out)
+    other = {"csv": "parquet", "parquet": "csv"}[second]
+    assert not list(out.glob(f"*.{other}")) and len(list(out.glob(f"*.{second}"))) == 8
+    assert f".{other}" in result.stderr  # said, not silent
+
+
 # -- 13: failed entries of deleted inputs go ------------------------------------------------------------------
 def test_a_failed_entry_goes_when_its_input_is_deleted(tmp_path: Path) -> None:
     inputs = tmp_path / "in"

@@ -437,8 +437,13 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
         documents = state.write_manifest(tables_current=False, note="being rebuilt")
         for s in inputs.skipped:
             log(f"skipped: {s['path']}: {s['reason']}")
+        stale = _remove_other_tables(folder, options.table_format, log)
         cut = _write_tables(folder, documents, options.csv_encoding, log, options.table_format)
-        state.write_manifest(tables_current=True, note=_cut_note(cut) if cut else "")
+        said_of_tables = [_cut_note(cut)] if cut else []
+        if stale:
+            said_of_tables.append(f"{', '.join(stale)} could not be removed and are stale: this run wrote"
+                                  f" --format {options.table_format} only")
+        state.write_manifest(tables_current=not stale, note="; ".join(said_of_tables))
     except WriteFailure as exc:
         _stop(state, exc, result, log)
     result.seconds = time.monotonic() - started
@@ -507,6 +512,28 @@ def _remove_output(folder: OutputFolder, entry: dict[str, Any]) -> None:
 def _cut_note(cut: int) -> str:
     return (f"{cut} CSV cell(s) longer than {CSV_CELL_LIMIT:,} characters (Excel's limit) were cut, each ending"
             " with a marker; the whole text is in the JSON and in Parquet (--format parquet)")
+
+
+def _remove_other_tables(folder: OutputFolder, table_format: str, log: Callable[[str], None]) -> list[str]:
+    """Remove the tables of another ``--format`` that an earlier run wrote (csv then parquet, or
+    back): left there they would miss this run's documents.  Returns those that could not be
+    removed (the manifest then marks the tables stale)."""
+    other = [name for name in table_files("both") if name not in table_files(table_format)
+             and folder.file(name).exists()]
+    stale = []
+    for name in other:
+        try:
+            folder.file(name).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            stale.append(name)
+    removed = [name for name in other if name not in stale]
+    if removed:
+        kinds = sorted({Path(name).suffix for name in removed})
+        log(f"note: removed the {' and '.join(kinds)} tables of an earlier run ({len(removed)} file(s)): this run"
+            f" writes --format {table_format}; --format both keeps CSV and Parquet current")
+    return stale
 
 
 def _write_tables(folder: OutputFolder, documents: list[dict[str, Any]], csv_encoding: str,

@@ -355,7 +355,8 @@ class Manifest:
     skipped: list[dict[str, str]]
     """inputs left out (hidden files, symlinks pointing outside …) with the reason"""
     tables: dict[str, Any]
-    """``current``: whether the flat tables describe every listed document; ``note``: cut cells"""
+    """``current``: whether every flat table file in the folder describes every listed document
+    (the tables of another ``--format`` are removed); ``note``: why not, or cut cells"""
 
 
 # --- flat tables ----------------------------------------------------------------------------------
