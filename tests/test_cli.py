@@ -58,7 +58,7 @@ def test_csv_opens_in_excel_and_matches_the_json(out: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     doc = json.loads((out / "nishitokyo_2nd_kihonkeikaku_mi.json").read_text(encoding="utf-8"))
     mine = [r for r in rows if r["doc_id"] == doc["doc_id"]]
-    assert len(mine) == doc["counts"]["nodes"] + doc["counts"]["contents"]
+    assert len(mine) == doc["counts"]["nodes"] + doc["counts"]["contents"] + 1  # and the root: the front matter
     row = next(r for r in mine if r["node_id"] == "み2/み2-1/み2-1-1")
     assert (row["parent_id"], row["depth"], row["kind"], row["code"]) == ("み2/み2-1", "3", "direction", "み2-1-1")
     assert row["path"] == "み2 > み2-1 > み2-1-1"

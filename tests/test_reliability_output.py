@@ -174,6 +174,93 @@ def test_switching_the_format_leaves_no_stale_table(tmp_path: Path, first: str, 
     assert f".{other}" in result.stderr  # said, not silent
 
 
+# -- 4: text outside any heading is in the tables -------------------------------------------------------------
+FRONT = "はじめに\nこの計画は市の将来像を示します。\n\n基本目標1 安全なまち\n防災を進めます。\n\n基本目標2 元気なまち\n産業を育てます。\n"
+FLAT = "見出しのない計画です。\n\n本文だけが続きます。\n\n最後の段落です。\n"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_front_matter_and_a_plan_without_headings_are_in_the_tables(tmp_path: Path, fmt: str) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "front.txt").write_text(FRONT, encoding="utf-8")
+    (inputs / "flat.txt").write_text(FLAT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = keikaku("run", str(inputs), "--out", str(out), "--nlp", "none", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    if fmt == "csv":
+        rows = csv_rows(out / "nodes.csv")
+    else:
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(out / "nodes.parquet").to_pylist()
+    root = {r["doc_id"]: r for r in rows if r["node_id"] == ""}
+    assert "この計画は市の将来像を示します。" in root["front"]["text"]
+    assert all(s in root["flat"]["text"] for s in ("見出しのない計画です。", "本文だけが続きます。", "最後の段落です。"))
+    assert root["front"]["kind"] == "document" and str(root["front"]["depth"]) == "0"
+    t = load(out)
+    front = t.nodes[(t.nodes["doc_id"] == "flat") & (t.nodes["node_id"] == "")]
+    assert len(front) == 1 and "最後の段落です。" in front["text"].iloc[0]
+    assert set(t.subtree("front", "")["node_id"]) == set(t.nodes.loc[t.nodes["doc_id"] == "front", "node_id"])
+    assert list(t.ancestors("front", t.nodes.loc[t.nodes["doc_id"] == "front", "node_id"].iloc[-1])["node_id"]) == []
+
+
+TEXT_COLUMNS = {"nodes": ("code", "title", "subtitle", "label", "text"), "sections": ("heading", "text"),
+                "items": ("marker", "text"), "refs": ("code", "title"), "tables": ("text",)}
+
+
+def json_text(doc: dict) -> Counter[str]:
+    """The non-blank characters of a document JSON's text fields (the furniture left out)."""
+    found: Counter[str] = Counter()
+
+    def add(*values: str | None) -> None:
+        found.update(c for v in values if v for c in v if not c.isspace())
+
+    def content(part: dict) -> None:
+        add(part["text"])
+        for s in part["sections"]:
+            add(s["heading"], s["text"], *(i["marker"] for i in s["items"]), *(i["text"] for i in s["items"]))
+            for t in s["tables"]:
+                add(*(t["header"] or []), *(c for row in t["rows"] for c in row))
+        add(*(i["marker"] for i in part["items"]), *(i["text"] for i in part["items"]))
+        add(*(r["code"] for r in part["refs"]), *(r["title"] for r in part["refs"]))
+        for t in part["tables"]:
+            add(*(t["header"] or []), *(c for row in t["rows"] for c in row))
+
+    content(doc["front_matter"])
+    stack = list(doc["children"])
+    while stack:
+        node = stack.pop()
+        add(node["code"], node["title"], node["subtitle"], node["label"])
+        content(node)
+        stack.extend(node["children"])
+    return found
+
+
+def test_every_character_of_a_plan_is_in_some_table(tmp_path: Path) -> None:
+    """Every non-blank character of each document's text (its JSON outside the furniture: the
+    front matter, a plan without headings, every unit) is in a text column of some table."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "front.txt").write_text(FRONT, encoding="utf-8")
+    (inputs / "flat.txt").write_text(FLAT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = keikaku("run", str(RAW), str(inputs), "--out", str(out), "--nlp", "none", "--format", "parquet")
+    assert result.returncode == 0, result.stderr
+    t = load(out)
+    assert len(t.documents) == 7
+    for doc_id in t.documents["doc_id"]:
+        wanted = json_text(json.loads((out / f"{doc_id}.json").read_text(encoding="utf-8")))
+        found: Counter[str] = Counter()
+        for name, columns in TEXT_COLUMNS.items():
+            frame = getattr(t, name)
+            for column in columns:
+                found.update(c for v in frame.loc[frame["doc_id"] == doc_id, column].dropna() for c in v
+                             if not c.isspace())
+        missing = wanted - found
+        assert not missing, (doc_id, "".join(sorted(missing.elements()))[:80])
+
+
 # -- 13: failed entries of deleted inputs go ------------------------------------------------------------------
 def test_a_failed_entry_goes_when_its_input_is_deleted(tmp_path: Path) -> None:
     inputs = tmp_path / "in"

@@ -8,9 +8,11 @@
     t.subtree("nishitokyo_2nd_kihonkeikaku_mi", "み2/み2-1")      # a node and its descendants
     t.ancestors("nishitokyo_2nd_kihonkeikaku_mi", "み2/み2-1/み2-1-1")
 
-Every table has ``doc_id`` and ``node_id`` (``""``: the document's front matter, or for
-keywords the whole document); ``path`` and ``parent_id`` come with every table that is about
-nodes, so tables join on (doc_id, node_id) without surprises.
+Every table has ``doc_id`` and ``node_id``; ``node_id`` ``""`` is the document's root, whose row
+in ``nodes`` (kind ``document``, depth 0) holds the front matter's text (all the text of a plan
+without headings) and whose sections, items … are the front matter's (its keywords are the whole
+document's).  ``path`` and ``parent_id`` come with every table that is about nodes, so tables
+join on (doc_id, node_id) without surprises.
 """
 
 from __future__ import annotations
@@ -128,11 +130,7 @@ def load(output_dir: str | Path) -> Tables:
     frames = {name: frame(name, table) for name, table in rows.items()}
     keys = frames["nodes"][["doc_id", "node_id", "parent_id", "path"]]
     for name in ("sections", "items", "refs", "keywords", "entities", "indicators", "tables"):
-        merged = frames[name].merge(keys, on=["doc_id", "node_id"], how="left")
-        front = merged["node_id"] == ""
-        merged.loc[front, "path"] = ""
-        merged.loc[front, "parent_id"] = ""
-        frames[name] = merged
+        frames[name] = frames[name].merge(keys, on=["doc_id", "node_id"], how="left")
     documents = pd.DataFrame([{**{k: v for k, v in e.items() if not isinstance(v, (dict, list))},
                                **outline_confidence(e.get("structure") or {})} for e in entries])
     return Tables(documents=documents, **frames)

@@ -243,7 +243,18 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
         before sections listed their units has none)."""
         return {u: si for si, s in enumerate(node["sections"], start=1) for u in s.get("units", [])}
 
-    content("", doc["front_matter"])  # node_id "" is the front matter (and, for keywords, the whole document)
+    # node_id "" is the document's root: its row in nodes holds the front matter's text (all of a
+    # plan without headings), its sections, items … are the front matter's, its keywords the whole
+    # document's; its lines, as every node's, span its descendants too.
+    front = doc["front_matter"]
+    lines = [n for n in front["lines"]] + [n for c in doc["children"] for n in c["lines"]]
+    add("nodes", R.NodeRow(
+        doc_id=doc_id, node_id="", parent_id="", depth=0, path="", kind="document", level=None, code=None,
+        title=doc["title"], subtitle=None, label=None, section_index=None, section=None, text=front["text"],
+        n_sections=len(front["sections"]), n_items=len(front["items"]) + sum(len(s["items"]) for s in front["sections"]),
+        n_refs=len(front["refs"]), n_children=len(doc["children"]), line_first=min(lines, default=None),
+        line_last=max(lines, default=None)))
+    content("", front)
     keywords("", doc.get("keywords", []))
     for child in doc["children"]:
         visit(child, "", 1, [], units_of(doc["front_matter"]))

@@ -361,12 +361,17 @@ class Manifest:
 
 # --- flat tables ----------------------------------------------------------------------------------
 # One class per table; the field order is the column order.  Every table has doc_id and node_id
-# ("" is the front matter, or for keywords the whole document).
+# ("" is the document's root: the front matter, or for keywords the whole document).
 
 @_record
 class NodeRow:
+    """One row per unit, and one per document for its root (node_id "", kind ``document``,
+    depth 0): the front matter's text, or all the text of a plan without headings.  A row's lines
+    span the unit's descendants too."""
+
     doc_id: str
     node_id: str
+    """"" for the document's root"""
     parent_id: str
     depth: int
     path: str
