@@ -301,3 +301,91 @@ def test_cache_problems_are_one_line_warnings(tmp_path: Path) -> None:
     no_python_noise(unusable.stderr)
     (line,) = cache_lines(unusable.stderr)
     assert line.startswith("warning: analysis cache") and "going on without it" in line
+
+
+# -- a hostile pass on the output side ------------------------------------------------------------------------
+GOING_READ_ONLY = """
+import errno, pathlib, sys
+import keikaku.export as ex, keikaku.outdir as od, keikaku.pipeline as pl
+real, real_unlink = ex.atomic_write, pathlib.Path.unlink
+state = {"n": 0, "ro": False}
+def failing(path, data, encoding="utf-8"):
+    state["n"] += 1
+    if state["n"] > 3:
+        state["ro"] = True
+        raise OSError(errno.EROFS, "Read-only file system")
+    return real(path, data, encoding)
+def unlink(self, missing_ok=False):
+    if state["ro"]:
+        raise OSError(errno.EROFS, "Read-only file system")
+    return real_unlink(self, missing_ok=missing_ok)
+ex.atomic_write = od.atomic_write = pl.atomic_write = failing
+pathlib.Path.unlink = unlink
+from keikaku.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_folder_that_goes_read_only_during_a_run_is_one_error_and_the_next_run_repairs_it(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(8):
+        (inputs / f"plan{i}.txt").write_text(SMALL + f"\n番号{i}。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-c", GOING_READ_ONLY, "run", str(inputs), "--out", str(out), "--nlp", "none"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "Read-only file system" in errors[0] and "run the same command again" in errors[0]
+    repaired = keikaku("run", str(inputs), "--out", str(out), "--nlp", "none")
+    assert repaired.returncode == 0, repaired.stderr
+    assert len(entries(out)) == 8 and manifest(out)["tables"] == {"current": True}
+    assert {p.name for p in out.glob("*.json")} == {"manifest.json", *(f"plan{i}.json" for i in range(8))}
+    tables_describe_the_manifest(out)
+
+
+READ_ONLY_REPORT = """
+import errno, sys
+import keikaku.report as rp
+def failing(path, data, encoding="utf-8"):
+    raise OSError(errno.EROFS, "Read-only file system")
+rp.atomic_write = failing
+from keikaku.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert keikaku("run", str(plan), "--out", str(out), "--nlp", "none").returncode == 0
+    result = subprocess.run([sys.executable, "-c", READ_ONLY_REPORT, "report", str(out)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error:") and "report.html: cannot be written (Read-only file system)" in line
+
+
+def test_two_runs_sharing_a_damaged_cache_move_it_aside_once(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = keikaku("run", str(RAW), "--out", str(tmp_path / "o1"), "--nlp", "fast", "--cache", str(cache))
+    assert first.returncode == 0, first.stderr
+    db = cache / "nlp.sqlite"
+    with db.open("r+b") as fh:  # every other page after the first
+        for page in range(1, db.stat().st_size // 4096, 2):
+            fh.seek(page * 4096)
+            fh.write(os.urandom(4096))
+    runs = [subprocess.Popen([sys.executable, "-m", "keikaku", "run", str(RAW), "--out", str(tmp_path / out), "--nlp",
+                              "fast", "--cache", str(cache), "--workers", "2"], stderr=subprocess.PIPE, text=True)
+            for out in ("o2", "o3")]
+    said = []
+    for run in runs:
+        _, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+        no_python_noise(err)
+        said += cache_lines(err)
+    assert len(said) == 1 and "moved aside" in said[0], said
+    written = {p.name: p.read_bytes() for p in (tmp_path / "o1").glob("*.json") if p.name != "manifest.json"}
+    for out in ("o2", "o3"):
+        assert written == {p.name: p.read_bytes() for p in (tmp_path / out).glob("*.json") if p.name != "manifest.json"}

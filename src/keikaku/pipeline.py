@@ -252,8 +252,8 @@ class _Run:
             # The same input under another doc_id in an earlier run (a second file with its stem
             # appeared): drop the old entry and its file, or its units would be counted twice.
             for doc_id in self.by_source.get(_resolved(e["source"]), []):
-                if doc_id != e["doc_id"] and doc_id in documents:
-                    _remove_output(folder, documents.pop(doc_id))
+                if doc_id != e["doc_id"] and doc_id in documents and _remove_output(folder, documents[doc_id]):
+                    del documents[doc_id]
             documents[e["doc_id"]] = e
         docs = [documents[k] for k in sorted(documents)
                 if documents[k].get("output") is None or folder.file(str(documents[k]["output"])).exists()]
@@ -271,13 +271,24 @@ class _Run:
             raise WriteFailure(self.folder.file(MANIFEST), exc) from exc
         return manifest["documents"]
 
-    def roll_back(self) -> None:
+    def roll_back(self) -> tuple[int, OSError | None]:
         """The manifest could not be written: remove this run's new documents that the manifest
-        on disk does not list, so that it still describes the folder (the next run redoes them)."""
+        on disk does not list, so that it still describes the folder (the next run redoes them),
+        and the flat tables it cannot mark stale.  Returns how many documents went, and what
+        stopped the removal when even that fails (a folder gone read-only: the next run adopts
+        the documents left, see :func:`_adopted`, and rebuilds the tables)."""
         listed = set(self.folder.read_manifest().documents)
-        for doc_id in self.written:
-            if doc_id not in listed:
-                self.folder.file(document_file(doc_id)).unlink(missing_ok=True)
+        removed = 0
+        try:
+            for doc_id in self.written:
+                if doc_id not in listed:
+                    self.folder.file(document_file(doc_id)).unlink(missing_ok=True)
+                    removed += 1
+            for name in table_files("both"):
+                self.folder.file(name).unlink(missing_ok=True)
+        except OSError as exc:
+            return removed, exc
+        return removed, None
 
 
 def _adopted(folder: OutputFolder, listed: dict[str, dict[str, Any]], log: Callable[[str], None]) -> dict[str, dict[str, Any]]:
@@ -455,17 +466,22 @@ def _stop(state: _Run, why: BaseException, result: RunResult, log: Callable[[str
     the flat tables marked stale (or removed when even that cannot be written)."""
     failed_write = isinstance(why, WriteFailure)
     note = f"a write failed: {why}" if failed_write else f"the run stopped ({type(why).__name__})"
+    kept = len(state.written)
+    after = ""
     try:
         state.write_manifest(tables_current=False, note=note + "; the next run rebuilds them")
-    except WriteFailure:
+    except WriteFailure as again:
         # Not even the manifest: this run's new documents go, so that the old manifest describes
         # the folder again, and so do the tables it cannot mark stale (the next run rebuilds them).
-        state.roll_back()
-        for name in table_files("both"):
-            state.folder.file(name).unlink(missing_ok=True)
+        removed, stuck = state.roll_back()
+        kept -= removed
+        after = f" (the manifest could not be written either: {removed} new document(s) removed again"
+        after += f"; {stuck.strerror or stuck} stopped that, the next run puts the folder in order)" if stuck else ")"
+        if not failed_write:
+            log(f"error: {again}{after}")
     if failed_write:
         result.write_error = str(why)
-        log(f"error: {why}; {len(state.written)} document(s) written by this run, the rest not processed."
+        log(f"error: {why}{after}; {kept} document(s) written by this run kept, the rest not processed."
             " Free space (or fix the folder) and run the same command again: finished documents are skipped")
 
 
@@ -504,9 +520,15 @@ def _unfailed(entry: dict[str, Any]) -> dict[str, Any] | None:
     return {**entry, "status": "warning" if entry.get("warnings") else "ok", "errors": []}
 
 
-def _remove_output(folder: OutputFolder, entry: dict[str, Any]) -> None:
+def _remove_output(folder: OutputFolder, entry: dict[str, Any]) -> bool:
+    """Remove an entry's document file; False when it is still there (a folder gone read-only:
+    the entry then stays, describing it)."""
     if entry.get("output"):
-        folder.file(str(entry["output"])).unlink(missing_ok=True)
+        try:
+            folder.file(str(entry["output"])).unlink(missing_ok=True)
+        except OSError:
+            return False
+    return True
 
 
 def _cut_note(cut: int) -> str:

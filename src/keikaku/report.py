@@ -15,6 +15,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from .errors import OutputError
 from .export import atomic_write
 from .outdir import REPORT, OutputFolder, load_manifest
 
@@ -334,5 +335,10 @@ def render_report(output_dir: str | Path) -> str:
 def write_report(output_dir: str | Path, target: str | Path | None = None) -> Path:
     """Write ``report.html`` into the output folder (or ``target``); return its path."""
     path = Path(target) if target else Path(output_dir) / REPORT
-    atomic_write(path, render_report(output_dir))
+    text = render_report(output_dir)
+    try:
+        atomic_write(path, text)
+    except OSError as exc:  # a read-only folder, a full disk
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}): give --output FILE in a folder you can"
+                          " write") from exc
     return path
