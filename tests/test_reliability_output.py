@@ -367,6 +367,29 @@ def test_a_report_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
     assert line.startswith("error:") and "report.html: cannot be written (Read-only file system)" in line
 
 
+def test_manifest_entries_that_name_other_files_are_left_out(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out"
+    assert keikaku("run", str(inputs), "--out", str(out), "--nlp", "none").returncode == 0
+    m = manifest(out)
+    entry = m["documents"][0]
+    m["documents"] += [{**entry, "doc_id": "zz", "output": "nodes.csv", "status": "failed", "source": "/nowhere/zz.txt"},
+                       {**entry, "doc_id": "old", "output": "manifest.json", "source": str(inputs / "a.txt")},
+                       {**entry, "doc_id": "../../x", "output": "../../x.json"},
+                       {"doc_id": "q", "status": 5, "output": 7, "source": None}]
+    (out / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    (inputs / "b.txt").write_text(PLAIN, encoding="utf-8")
+    result = keikaku("run", str(inputs), "--out", str(out), "--nlp", "none")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "4 entries not understood, left out" in result.stderr
+    assert set(entries(out)) == {"a", "b"} and manifest(out)["tables"] == {"current": True}
+    tables_describe_the_manifest(out)
+    assert "not a keikaku document" not in result.stderr  # nodes.csv was not read as one
+    assert set(load(out).documents["doc_id"]) == {"a", "b"}
+
+
 def test_two_runs_sharing_a_damaged_cache_move_it_aside_once(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = keikaku("run", str(RAW), "--out", str(tmp_path / "o1"), "--nlp", "fast", "--cache", str(cache))

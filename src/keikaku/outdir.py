@@ -74,6 +74,7 @@ class ManifestOnDisk:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     damaged: str | None = None  # why the file could not be read, when it exists
     missing: bool = False  # there is no manifest file
+    left_out: int = 0  # entries not understood (another shape, an output that is not their document's file)
 
 
 class OutputFolder:
@@ -173,11 +174,26 @@ class OutputFolder:
                 raise ValueError("'documents' is not a list")
         except (OSError, ValueError, AttributeError) as exc:
             return ManifestOnDisk(damaged=f"{path}: {exc}")
-        return ManifestOnDisk({e["doc_id"]: e for e in documents
-                               if isinstance(e, dict) and isinstance(e.get("doc_id"), str)})
+        sound = {e["doc_id"]: e for e in documents if _sound(e)}
+        return ManifestOnDisk(sound, left_out=len(documents) - len(sound))
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         atomic_write(self.path / MANIFEST, dumps(manifest, pretty=True))
+
+
+_STATUSES = ("ok", "warning", "failed")
+
+
+def _sound(entry: Any) -> bool:
+    """Whether a manifest entry can be trusted with the folder's files: a plain doc_id that is not
+    one of keikaku's own names, a known status, a source, and as output its own document file or
+    none (an entry naming manifest.json or nodes.csv as its output would have it read or removed)."""
+    if not isinstance(entry, dict):
+        return False
+    doc_id, output = entry.get("doc_id"), entry.get("output")
+    return (isinstance(doc_id, str) and bool(doc_id) and doc_id == Path(doc_id).name and not doc_id.startswith(".")
+            and doc_id not in RESERVED_IDS and entry.get("status") in _STATUSES and isinstance(entry.get("source"), str)
+            and (output is None or output == document_file(doc_id)))
 
 
 # What reading a document of the folder can raise: read_document's ValueError, and a document of

@@ -369,6 +369,9 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
     on_disk = folder.read_manifest()
     if on_disk.damaged:
         log(f"warning: {on_disk.damaged}: the manifest is damaged; it is rebuilt from the documents in the folder")
+    elif on_disk.left_out:
+        log(f"warning: {folder.file(MANIFEST)}: {on_disk.left_out} entr{'y' if on_disk.left_out == 1 else 'ies'} not"
+            " understood, left out (their documents, if any, are read back from their files)")
     previous = {**_adopted(folder, on_disk.documents, log), **on_disk.documents}
     settings = settings_digest(profile, nlp)
     state = _Run(folder, inputs.skipped, previous)
