@@ -1,8 +1,9 @@
 """Stage 1: bytes → decoded, line-split text with line numbers (and the matching form of each line).
 
-Encodings: a BOM decides first (UTF-8, UTF-16); then strict UTF-8; then charset-normalizer,
-limited to the encodings Japanese plan texts come in (CP932/Shift_JIS, EUC-JP, ISO-2022-JP,
-UTF-16).  Line ends may be LF, CRLF or CR.  Binary files given by mistake are refused with a
+Encodings: a BOM decides first (UTF-8, UTF-16), then ISO-2022-JP's escape sequences; otherwise the
+encodings Japanese plan texts come in are tried in order (UTF-8, EUC-JP, CP932/Shift_JIS), first
+strictly, then allowing a few bad bytes in any of them (each replaced by U+FFFD, with a warning that
+names the encoding and the first bad byte).  Line ends may be LF, CRLF or CR.  Binary files given by mistake are refused with a
 message that says what they look like.
 """
 
@@ -12,8 +13,6 @@ import codecs
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import charset_normalizer
 
 from .errors import InputError
 from .normalize import Matchable, matchable
@@ -28,9 +27,6 @@ _SIGNATURES = {
     b"\xd0\xcf\x11\xe0": "an old Office document (save it as plain text first)",
     b"\x7fELF": "an executable",
 }
-_CANDIDATES = ["cp932", "shift_jis", "euc_jp", "iso2022_jp", "utf_16", "utf_16_le", "utf_16_be"]
-_CANONICAL = {"shift_jis": "cp932", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be", "utf_16": "utf-16",
-              "euc_jp": "euc-jp", "iso2022_jp": "iso-2022-jp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,23 +59,15 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         if data.startswith(magic):
             raise InputError(path, f"this is {what}, not a plan text")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text, encoding = data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(path, f"declares UTF-16 with a BOM but byte {exc.start} is invalid") from exc
+        text, encoding = _tolerant(data, ["utf-16"], path, warnings, "declares UTF-16 with a BOM but")
     elif b"\x1b$B" in data or b"\x1b$@" in data:
         # ISO-2022-JP is 7-bit, so it would also pass as UTF-8: its escape sequences decide.
-        text, encoding = _decode_or_fail(data, "iso2022_jp", path), "iso-2022-jp"
+        text, encoding = _tolerant(data, ["iso-2022-jp"], path, warnings, "looks like ISO-2022-JP but")
+    elif data.startswith(codecs.BOM_UTF8):
+        text, encoding = _tolerant(data[3:], ["utf-8"], path, warnings, "declares UTF-8 with a BOM but")
+        encoding = "utf-8-sig"
     else:
-        bom = data.startswith(codecs.BOM_UTF8)
-        body = data[3:] if bom else data
-        try:
-            text = body.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError as exc:
-            text, encoding = _detect(body, path, exc, warnings, utf8_only=bom)
-        if bom:
-            encoding = "utf-8-sig"
+        text, encoding = _tolerant(data, list(JAPANESE_ENCODINGS), path, warnings)
     if "\x00" in text:
         if text.count("\x00") > max(16, len(text) // 100):
             raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")
@@ -88,32 +76,73 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     return text, encoding, warnings
 
 
-def _decode_or_fail(data: bytes, encoding: str, path: str) -> str:
+# Tried in this order, first strictly, then with a few bad bytes.  EUC-JP comes before CP932: the
+# bytes of an EUC-JP text nearly always decode as CP932 too (as half-width katakana), never the
+# other way round (CP932's kana and most kanji start with bytes EUC-JP does not use).
+JAPANESE_ENCODINGS = ("utf-8", "euc-jp", "cp932")
+# Python's cp932 decodes five bytes that Shift_JIS does not use (0x80, 0xA0, 0xFD-0xFF) to U+0080 and
+# private-use characters instead of failing: they are damage, like any invalid byte.
+_CP932_STRAYS = {0x80: "\ufffd", 0xF8F0: "\ufffd", 0xF8F1: "\ufffd", 0xF8F2: "\ufffd", 0xF8F3: "\ufffd"}
+
+
+def _strict(data: bytes, encoding: str) -> tuple[str | None, int]:
+    """The text if ``data`` is valid ``encoding``, else None and the offset of the first bad byte."""
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"looks like {encoding} but byte {exc.start} is invalid; convert it to UTF-8") from exc
+        return None, exc.start
+    if encoding == "cp932":
+        stray = next((i for i, c in enumerate(text) if ord(c) in _CP932_STRAYS), None)
+        if stray is not None:
+            return None, len(text[:stray].encode("cp932", errors="replace"))
+    return text, 0
 
 
-def _detect(data: bytes, path: str, utf8_error: UnicodeDecodeError, warnings: list[str],
-            utf8_only: bool = False) -> tuple[str, str]:
-    """Another Japanese encoding, or UTF-8 with a few damaged bytes (``utf8_only``: a UTF-8 BOM was seen)."""
-    best = None if utf8_only else charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
-    if best is not None and best.encoding in _CANONICAL | {e: e for e in _CANDIDATES}:
-        encoding = _CANONICAL.get(best.encoding, best.encoding)
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            pass
-    # Mostly UTF-8 with a few broken bytes (a truncated copy, a bad concatenation): keep the text,
-    # mark the damage with U+FFFD and say so, rather than refusing the whole plan.
-    text = data.decode("utf-8", errors="replace")
+def _replaced(data: bytes, encoding: str) -> tuple[str, int]:
+    """``data`` decoded with U+FFFD for every bad byte or sequence, and how many there are."""
+    text = data.decode(encoding, errors="replace")
+    if encoding == "cp932":
+        text = text.translate(_CP932_STRAYS)
     bad = text.count("\ufffd")
-    if bad <= max(8, len(text) // 1000):
-        warnings.append(f"invalid UTF-8 at byte {utf8_error.start}; {bad} character(s) replaced by U+FFFD")
-        return text, "utf-8"
-    raise InputError(path, "cannot detect the text encoding (tried UTF-8, UTF-16, CP932, EUC-JP, ISO-2022-JP);"
-                           " convert the file to UTF-8")
+    if encoding.startswith("utf"):
+        bad -= data.count("\ufffd".encode(encoding.replace("-sig", "")))  # written in the file: not damage
+    return text, max(bad, 0)
+
+
+def tolerable(text: str, bad: int) -> bool:
+    """A few bad bytes in a text that is otherwise right in that encoding: at most one character in
+    a thousand (eight in a short text) replaced, and fewer than the non-ASCII characters read well
+    (a text in another encoding read as this one has as many bad sequences as good, or more)."""
+    good = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    return bad <= min(max(8, len(text) // 1000), good)
+
+
+def _tolerant(data: bytes, encodings: list[str], path: str, warnings: list[str],
+              refusal: str = "") -> tuple[str, str]:
+    """The first of ``encodings`` in which ``data`` is valid; else the one with the fewest bad bytes
+    if they are few (see :func:`tolerable`), with U+FFFD for each and a warning; else an InputError."""
+    first_bad = {}
+    for encoding in encodings:
+        text, first_bad[encoding] = _strict(data, encoding)
+        if text is not None:
+            return text, encoding
+    best: tuple[int, int, str, str] | None = None
+    for rank, encoding in enumerate(encodings):
+        text, bad = _replaced(data, encoding)
+        if tolerable(text, bad) and (best is None or (bad, rank) < best[:2]):
+            best = (bad, rank, text, encoding)
+    if best is not None:
+        bad, _, text, encoding = best
+        # A truncated copy, a bad concatenation: keep the text, mark the damage and say so,
+        # rather than refusing the whole plan.
+        warnings.append(f"invalid {encoding.upper()} at byte {first_bad[encoding]}; {bad} character(s) replaced"
+                        " by U+FFFD")
+        return text, encoding
+    if refusal:
+        raise InputError(path, f"{refusal} byte {first_bad[encodings[0]]} and many others are invalid;"
+                               " convert the file to UTF-8")
+    raise InputError(path, "cannot detect the text encoding (tried UTF-8, UTF-16, EUC-JP, CP932, ISO-2022-JP, each"
+                           " allowing a few bad bytes); convert the file to UTF-8")
 
 
 def split_lines(text: str) -> list[str]:

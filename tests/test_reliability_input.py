@@ -1,0 +1,148 @@
+"""What keikaku reads: one document per file however it is named, only regular files up to a size
+limit, any file name, any depth of folders, the Japanese encodings with the same tolerance for a few
+bad bytes, and never its own output.  Each case runs as a user runs it (a subprocess with a timeout:
+a hang fails the test) on real files: a FIFO, a link to /dev/zero, a Shift_JIS file name, 1,100
+nested folders, CP932 plans with damage."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import RAW
+
+from keikaku.errors import InputError
+from keikaku.ingest import ingest, ingest_bytes
+
+SMALL = (RAW / "kiyose_4th_chokikeikaku_summary.txt").read_text(encoding="utf-8")
+
+# A plan written for these tests (45 lines, the style of a plan's summary edition: ◆ goals with long
+# lines, ○ measures after a tab).  Its CP932 bytes decode cleanly, yet the detector used before
+# refused them ("cannot detect the text encoding").
+PLAN = """みどり市第2次総合計画 実行計画の概要
+
+◆計画の目的
+この計画は、市の将来像を実現するために、分野ごとにまちづくりの目標を定め、それぞれに対応した施策を計画的に実行するためのものです。計画の全文は、市役所の情報公開コーナー、各図書館、市ホームページでご覧になれます。また、冊子版は、企画政策課（本庁舎3階）にて1冊800円で販売しています。
+
+◆計画の期間
+令和7年度から令和11年度までの5年間とし、社会情勢の変化に応じて、必要な見直しを行います。
+
+安心して暮らし続けられるまち
+
+災害に強く、誰もが安全に、安心して暮らし続けることができるよう、地域と行政が力を合わせて備えを進めるまちを目指します。
+
+まちづくりの目標\t施策
+◆災害に強いまち 大規模な地震や風水害に備え、自主防災組織の育成や避難所の環境整備を進め、地域全体の防災力を高めます\t○防災体制の充実・強化 ○避難所運営の支援 ○災害時要配慮者の支援
+◆犯罪や事故のないまち 地域の見守り活動や防犯カメラの設置を進め、通学路の安全点検を毎年行うなど、犯罪と交通事故の防止に取り組みます\t○防犯活動の支援 ○交通安全教育の推進 ○消費生活相談の充実
+◆支え合いのあるまち 誰もが住み慣れた地域で、ともに支え合って暮らせるよう、地域の福祉活動を支援し、相談体制を充実させます\t○地域福祉活動の支援 ○総合相談窓口の運営
+
+子どもが健やかに育つまち
+
+次の時代を担う子どもたちが、安心して健やかに育つことができる環境づくりを進め、学ぶ力と豊かな心を育むまちを目指します。
+
+まちづくりの目標\t施策
+◆子育てを応援するまち 働きながら子育てができるよう、保育所の定員を拡大し、待機児童の解消と子育て世代の相談体制の充実に取り組みます\t○保育サービスの拡充 ○子育て相談の充実 ○ひとり親家庭の支援
+◆学ぶ力を育むまち 一人一台の端末を活用した授業や少人数指導を進め、子どもたちが自ら考え、判断し、表現できる力を育てます\t○ICT教育の推進 ○少人数指導の充実 ○不登校児童生徒への支援
+◆若者が夢を持てるまち 青少年や若者が、自分自身を大切にし、希望を持って社会生活を送れるよう、居場所づくりと就労の支援に取り組みます\t○青少年の健全育成 ○若者の就労支援
+
+緑と調和した活力あるまち
+
+豊かな緑と水辺を守りながら、都市基盤を整備し、地域の産業を育てることで、やすらぎと活気をあわせ持つまちを目指します。
+
+まちづくりの目標\t施策
+◆環境にやさしいまち 公共施設への太陽光発電設備の設置や省エネルギー機器の導入を進め、市域の温室効果ガスの排出量を減らします\t○再生可能エネルギーの導入 ○ごみの減量と資源化の推進
+◆緑を大切にするまち 雑木林や農地などの身近な緑を保全し、老朽化した公園の遊具を更新して、誰もが使いやすい公園にします\t○緑地の保全 ○公園の再整備 ○都市農業の振興
+◆にぎわいのあるまち 駅周辺の商店街の魅力を高め、創業を支援することで、地域の経済を活性化し、働く場を増やします\t○商店街の活性化 ○創業の支援 ○観光の振興
+
+計画の推進
+
+◆進行管理
+毎年度、施策の進み具合を評価し、その結果を市ホームページで公表します。
+◆市民との協働
+市民会議を年2回開催し、いただいた意見を施策に反映します。
+◆財政運営
+限られた財源を効果的に配分し、将来にわたって健全な財政運営を続けます。
+
+※この概要版に掲載している数値は、令和6年3月末現在のものです。
+"""
+
+
+def keikaku_cli(*args: str, timeout: int = 120, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``keikaku ARGS`` in a subprocess; a hang is a TimeoutExpired, failing the test."""
+    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, errors="backslashreplace")
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def nodes_csv(out: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO((out / "nodes.csv").read_bytes().decode("utf-8-sig"))))
+
+
+def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr.replace("error:", ""), result.stderr
+
+
+# -- 12: the Japanese encodings, with the same tolerance ------------------------------------------------
+def test_a_valid_cp932_plan_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "sjis.txt"
+    path.write_bytes(PLAN.encode("cp932"))
+    source = ingest(path)
+    assert source.encoding == "cp932" and not source.warnings
+    assert "\n".join(line.text for line in source.lines) + "\n" == PLAN
+    out = tmp_path / "out"
+    result = keikaku_cli("run", str(path), "--out", str(out), "--nlp", "none")
+    assert result.returncode == 0, result.stderr
+    assert manifest(out)["documents"][0]["encoding"] == "cp932"
+
+
+def _damaged(encoding: str, how: str) -> bytes:
+    data = PLAN.encode(encoding)
+    middle = data.index("市民会議".encode(encoding))
+    if how == "bad byte":
+        return data[:middle] + b"\xff" + data[middle:]
+    if how == "broken pair":
+        return data[:middle] + data[middle:middle + 1] + b"\x20" + data[middle + 2:]
+    return data.rstrip(b"\n")[:-1]  # cut in the middle of the last character
+
+
+@pytest.mark.parametrize("encoding, name", [("cp932", "cp932"), ("euc_jp", "euc-jp")])
+@pytest.mark.parametrize("how", ["bad byte", "broken pair", "cut"])
+def test_a_few_bad_bytes_are_tolerated_in_every_japanese_encoding(tmp_path: Path, encoding: str, name: str,
+                                                                  how: str) -> None:
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(_damaged(encoding, how))
+    source = ingest(path)
+    assert source.encoding == name
+    text = "\n".join(line.text for line in source.lines)
+    assert 1 <= text.count("\ufffd") <= 2 and "\uf8f3" not in text
+    assert len(source.warnings) == 1 and name.upper() in source.warnings[0] and "U+FFFD" in source.warnings[0]
+    assert difflib.SequenceMatcher(None, text, PLAN, autojunk=False).ratio() > 0.998  # the rest is read as written
+    out = tmp_path / "out"
+    result = keikaku_cli("run", str(path), "--out", str(out), "--nlp", "none")
+    assert result.returncode == 0, result.stderr
+    entry = manifest(out)["documents"][0]
+    assert entry["status"] == "warning" and entry["encoding"] == name
+
+
+def test_too_much_damage_is_still_refused() -> None:
+    data = bytearray(PLAN.encode("cp932"))
+    data[::7] = b"\xff" * len(data[::7])
+    with pytest.raises(InputError, match="cannot detect the text encoding"):
+        ingest_bytes(bytes(data), "noise.txt")
+
+
+def test_utf8_and_euc_jp_are_not_mistaken_for_cp932() -> None:
+    assert ingest_bytes(PLAN.encode("euc_jp"), "e.txt").encoding == "euc-jp"
+    damaged_utf8 = PLAN.encode("utf-8")
+    source = ingest_bytes(damaged_utf8[:100] + b"\xff" + damaged_utf8[100:], "u.txt")
+    assert source.encoding == "utf-8" and "invalid UTF-8" in source.warnings[0]
+
