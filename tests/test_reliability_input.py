@@ -10,6 +10,7 @@ import csv
 import difflib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,144 @@ def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in result.stderr and "Error:" not in result.stderr.replace("error:", ""), result.stderr
 
 
+# -- 3: one input, one document, however it is spelled ----------------------------------------------------
+def test_the_same_file_reached_by_several_paths_is_one_document(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "a.txt").write_text(SMALL, encoding="utf-8")
+    (plans / "b.txt").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "link").symlink_to(plans, target_is_directory=True)
+    (tmp_path / "hard.txt").hardlink_to(plans / "b.txt")
+    once = tmp_path / "once"
+    assert keikaku_cli("run", str(plans), "--out", str(once), "--nlp", "none").returncode == 0
+    out = tmp_path / "out"
+    result = keikaku_cli("run", "plans", "link", "plans/a.txt", "./plans/a.txt", str(plans / "a.txt"),
+                         "plans/../plans/b.txt", "hard.txt", "--out", str(out), "--nlp", "none", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    no_traceback(result)
+    documents = manifest(out)["documents"]
+    assert sorted(e["doc_id"] for e in documents) == ["a", "b"]
+    assert "2 document(s):" in result.stderr  # documents, not arguments
+    assert sorted(r["doc_id"] for r in nodes_csv(out)) == sorted(r["doc_id"] for r in nodes_csv(once))
+    skipped = {s["path"]: s["reason"] for s in manifest(out)["skipped"]}
+    assert "same folder as plans" in skipped["link"] and "same file as plans/b.txt" in skipped["hard.txt"]
+    again = keikaku_cli("run", "link", "plans", "--out", str(out), "--nlp", "none", cwd=tmp_path)
+    assert "2 document(s)" in again.stderr and "2 unchanged" in again.stderr, again.stderr
+
+
+# -- 7: any file name ------------------------------------------------------------------------------------
+def test_file_names_that_are_not_utf8_are_processed_under_an_escaped_name(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "good.txt").write_text(SMALL, encoding="utf-8")
+    folder = os.fsencode(plans)
+    sjis = "計画".encode("cp932")  # b"\x8cv\x89\xe6": a name from a ZIP made on Windows
+    with open(folder + b"/" + sjis + b".txt", "wb") as fh:
+        fh.write(PLAN.encode("utf-8"))
+    with open(folder + b"/" + sjis + b".pdf", "wb") as fh:
+        fh.write(b"%PDF-1.7\n")
+    os.mkdir(folder + b"/" + "資料".encode("cp932"))
+    with open(folder + b"/" + "資料".encode("cp932") + b"/" + b"\xff.txt", "wb") as fh:
+        fh.write(SMALL.encode("utf-8"))
+    out = tmp_path / "out"
+    result = keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none")
+    assert result.returncode == 0, result.stderr
+    no_traceback(result)
+    entries = manifest(out)["documents"]
+    sources = sorted(e["source"] for e in entries)
+    assert sources == sorted([str(plans / "good.txt"), str(plans) + "/\\x8cv\\x89\\xe6.txt",
+                              str(plans) + "/\\x8e\\x91\\x97\\xbf/\\xff.txt"])
+    assert all(e["status"] == "ok" for e in entries)
+    assert any("not valid UTF-8" in (e.get("doc_id_note") or "") for e in entries)
+    assert [s["path"] for s in manifest(out)["skipped"]] == [str(plans) + "/\\x8cv\\x89\\xe6.pdf"]
+    assert {r["doc_id"] for r in nodes_csv(out)} == {e["doc_id"] for e in entries}
+    again = keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none")
+    assert "3 unchanged" in again.stderr, again.stderr  # resume recognises them
+    # given by name, and to inspect
+    named = keikaku_cli("inspect", os.fsdecode(folder + b"/" + sjis + b".txt"), "--counts")
+    assert named.returncode == 0 and "Traceback" not in named.stderr, named.stderr
+
+
+# -- 8: only regular files, up to a size limit ------------------------------------------------------------
+@pytest.fixture
+def odd_files(tmp_path: Path) -> Path:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "good.txt").write_text(SMALL, encoding="utf-8")
+    os.mkfifo(plans / "fifo.txt")
+    (plans / "zero.txt").symlink_to("/dev/zero")
+    return plans
+
+
+def test_a_fifo_or_a_device_in_a_folder_is_skipped_never_read(odd_files: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = keikaku_cli("run", str(odd_files), "--out", str(out), "--nlp", "none", timeout=60)
+    assert result.returncode == 0, result.stderr
+    no_traceback(result)
+    assert [e["doc_id"] for e in manifest(out)["documents"]] == ["good"]
+    skipped = {s["path"]: s["reason"] for s in manifest(out)["skipped"]}
+    assert "named pipe" in skipped[str(odd_files / "fifo.txt")]
+    assert "device" in skipped[str(odd_files / "zero.txt")]
+    for name in ("fifo.txt", "zero.txt"):  # one line each, naming the file
+        assert len([line for line in result.stderr.splitlines() if name in line]) == 1
+
+
+def test_a_fifo_or_a_device_given_by_name_fails_alone(odd_files: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = keikaku_cli("run", str(odd_files / "fifo.txt"), str(odd_files / "zero.txt"), str(odd_files / "good.txt"),
+                         "--out", str(out), "--nlp", "none", timeout=60)
+    assert result.returncode == 1, result.stderr
+    no_traceback(result)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2 and all("not a regular file" in line for line in errors), errors
+    assert {e["doc_id"]: e["status"] for e in manifest(out)["documents"]} == {
+        "fifo": "failed", "zero": "failed", "good": "ok"}
+    for target in ("fifo.txt", "zero.txt"):
+        inspected = keikaku_cli("inspect", str(odd_files / target), timeout=60)
+        assert inspected.returncode == 1 and inspected.stderr.count("\n") == 1, inspected.stderr
+        assert "not a regular file" in inspected.stderr and target in inspected.stderr
+
+
+def test_the_size_limit_is_an_option(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "good.txt").write_text(SMALL, encoding="utf-8")
+    (plans / "big.txt").write_text(SMALL * (1_100_000 // len(SMALL.encode()) + 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none", "--max-size", "1")
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "big.txt" in errors[0] and "--max-size" in errors[0], errors
+    assert {e["doc_id"]: e["status"] for e in manifest(out)["documents"]} == {"big": "failed", "good": "ok"}
+    assert keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none").returncode == 0  # default: 200 MB
+    bad = keikaku_cli("run", str(plans), "--out", str(out), "--max-size", "0")
+    assert bad.returncode == 2 and "--max-size" in bad.stderr
+
+
+# -- 9: any depth ----------------------------------------------------------------------------------------
+def test_folders_nested_1100_deep(tmp_path: Path) -> None:
+    top = tmp_path / "plans"
+    top.mkdir()
+    (top / "top.txt").write_text(SMALL, encoding="utf-8")
+    here = os.open(top, os.O_RDONLY)
+    try:  # relative to a folder descriptor: the full path would pass the 4,096-byte limit of some calls
+        for _ in range(1100):
+            os.mkdir("d", dir_fd=here)
+            deeper = os.open("d", os.O_RDONLY, dir_fd=here)
+            os.close(here)
+            here = deeper
+        fd = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=here)
+        os.write(fd, PLAN.encode("utf-8"))
+        os.close(fd)
+    finally:
+        os.close(here)
+    out = tmp_path / "out"
+    result = keikaku_cli("run", "plans", "--out", str(out), "--nlp", "none", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    no_traceback(result)
+    assert sorted(e["doc_id"] for e in manifest(out)["documents"]) == ["deep", "top"]
+
+
 # -- 12: the Japanese encodings, with the same tolerance ------------------------------------------------
 def test_a_valid_cp932_plan_is_read(tmp_path: Path) -> None:
     path = tmp_path / "sjis.txt"
@@ -146,3 +285,25 @@ def test_utf8_and_euc_jp_are_not_mistaken_for_cp932() -> None:
     source = ingest_bytes(damaged_utf8[:100] + b"\xff" + damaged_utf8[100:], "u.txt")
     assert source.encoding == "utf-8" and "invalid UTF-8" in source.warnings[0]
 
+
+# -- 15: never its own output ---------------------------------------------------------------------------
+def test_an_output_folder_inside_the_input_folder_is_not_walked(tmp_path: Path) -> None:
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "a.txt").write_text(SMALL, encoding="utf-8")
+    (plans / "notes.md").write_text("memo", encoding="utf-8")
+    for _ in range(2):
+        result = keikaku_cli("run", str(plans), "--out", str(plans / "out"), "--nlp", "none")
+        assert result.returncode == 0, result.stderr
+        assert [s["path"] for s in manifest(plans / "out")["skipped"]] == [str(plans / "notes.md")]
+        assert "1 file(s) skipped" in result.stderr
+    # --out is the input folder itself: its plans are read, keikaku's own files are not listed
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "a.txt").write_text(SMALL, encoding="utf-8")
+    (alone / "notes.md").write_text("memo", encoding="utf-8")
+    for _ in range(2):
+        result = keikaku_cli("run", str(alone), "--out", str(alone), "--nlp", "none", "--format", "both")
+        assert result.returncode == 0, result.stderr
+        assert [s["path"] for s in manifest(alone)["skipped"]] == [str(alone / "notes.md")]
+        assert [e["doc_id"] for e in manifest(alone)["documents"]] == ["a"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,15 +162,63 @@ def ingest_bytes(data: bytes, path: str) -> SourceText:
                       encoding=encoding, lines=lines, warnings=warnings)
 
 
-def read_input(path: str | Path, name: str | None = None) -> bytes:
-    """The bytes of one input file; :class:`InputError` names the file when it cannot be read."""
-    shown = name or str(path)
+MAX_MB = 200  # the default size limit of an input file, in MB (the longest real plans are a few MB)
+_MB = 1_000_000
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as it is shown in messages and recorded in the output: itself, or when it is not
+    valid UTF-8 (a Shift_JIS name from a ZIP made on Windows) with each bad byte as ``\\xNN``."""
+    text = os.fspath(path)
     try:
-        return Path(path).read_bytes()
-    except IsADirectoryError as exc:
-        raise InputError(shown, "is a directory") from exc
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", errors="backslashreplace")
+    return text
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file (such files are never read:
+    a FIFO would wait for a writer for ever, a device like /dev/zero never ends)."""
+    kinds = {stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device",
+             stat.S_ISSOCK: "a socket", stat.S_ISDIR: "a directory"}
+    return next((what for test, what in kinds.items() if test(mode)), None if stat.S_ISREG(mode) else "not a file")
+
+
+def read_input(path: str | Path, name: str | None = None, max_mb: float = MAX_MB) -> bytes:
+    """The bytes of one input file; :class:`InputError` names the file when it cannot be read, is
+    not a regular file, or is larger than ``max_mb`` MB."""
+    shown = name or shown_path(path)
+    limit = int(max_mb * _MB)
+    try:
+        kind = not_regular(os.stat(path).st_mode)
+        if kind == "a directory":
+            raise InputError(shown, "is a directory")
+        if kind:
+            raise InputError(shown, f"is {kind}, not a regular file; only regular files are read")
+        # O_NONBLOCK: should the file be replaced by a FIFO after the check, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            info = os.fstat(fd)
+            kind = not_regular(info.st_mode)
+            if kind:
+                raise InputError(shown, f"is {kind}, not a regular file; only regular files are read")
+            if info.st_size > limit:
+                raise InputError(shown, _too_big(info.st_size, max_mb))
+            data = fh.read(limit + 1)  # no more than the limit, even if the file grows meanwhile
+        except OSError as exc:
+            raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > limit:
+        raise InputError(shown, _too_big(len(data), max_mb))
+    return data
+
+
+def _too_big(size: int, max_mb: float) -> str:
+    return (f"is {size / _MB:,.1f} MB, more than the size limit of {max_mb:g} MB; if it really is one plan text,"
+            " raise the limit with --max-size")
 
 
 def ingest_data(data: bytes, shown: str) -> SourceText:
@@ -179,10 +229,11 @@ def ingest_data(data: bytes, shown: str) -> SourceText:
     return source
 
 
-def ingest(path: str | Path, name: str | None = None) -> SourceText:
+def ingest(path: str | Path, name: str | None = None, max_mb: float = MAX_MB) -> SourceText:
     """Read and decode one file; :class:`InputError` names the file when it cannot be used.
 
     ``name`` is how the file is named in messages and in the output (the path as the user gave
-    it) when ``path`` is another spelling of it (an absolute path, on a Dask worker)."""
-    shown = name or str(path)
-    return ingest_data(read_input(path, shown), shown)
+    it) when ``path`` is another spelling of it (an absolute path, on a Dask worker).  Only a
+    regular file of at most ``max_mb`` MB is read."""
+    shown = name or shown_path(path)
+    return ingest_data(read_input(path, shown, max_mb), shown)
