@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import RAW
 
-from keikaku.errors import InputError
+import keikaku
+from keikaku.errors import InputError, KeikakuError
 from keikaku.ingest import ingest, ingest_bytes
 
 SMALL = (RAW / "kiyose_4th_chokikeikaku_summary.txt").read_text(encoding="utf-8")
@@ -228,6 +229,18 @@ def test_folders_nested_1100_deep(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     no_traceback(result)
     assert sorted(e["doc_id"] for e in manifest(out)["documents"]) == ["deep", "top"]
+
+
+# -- 10: the API says what to do instead ---------------------------------------------------------------
+@pytest.mark.parametrize("kwargs, hint", [
+    ({"text": "基本目標1 安全なまち\n本文です。".encode()}, r"text= takes a str.*decode"),
+    ({"text": "基本目標1 安全な\ud800まち\n本文です。"}, r"surrogate.*U\+D800.*line 1"),
+    ({"path": b"raw/plan.txt"}, r"os\.fsdecode"),
+    ({"path": 12}, r"a str or a Path"),
+])
+def test_parse_with_the_wrong_kind_of_argument_says_what_to_do(kwargs: dict, hint: str) -> None:
+    with pytest.raises(KeikakuError, match=hint):
+        keikaku.parse(nlp="none", **kwargs)
 
 
 # -- 12: the Japanese encodings, with the same tolerance ------------------------------------------------
