@@ -320,3 +320,103 @@ def test_an_output_folder_inside_the_input_folder_is_not_walked(tmp_path: Path) 
         assert result.returncode == 0, result.stderr
         assert [s["path"] for s in manifest(alone)["skipped"]] == [str(alone / "notes.md")]
         assert [e["doc_id"] for e in manifest(alone)["documents"]] == ["a"]
+
+
+# -- what a hostile pass on the input side found ------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_recognised(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "u16.txt"
+    path.write_bytes(PLAN.encode(encoding))
+    source = ingest(path)
+    assert source.encoding == encoding and not source.warnings
+    assert "\n".join(line.text for line in source.lines) + "\n" == PLAN
+
+
+def test_a_utf8_bom_before_other_bytes_names_the_first_bad_byte_of_the_file() -> None:
+    with pytest.raises(InputError, match="declares UTF-8 with a BOM but byte 6 and many others are invalid"):
+        ingest_bytes(b"\xef\xbb\xbfabc" + PLAN.encode("cp932"), "bom.txt")
+
+
+def _nest(top: Path, depth: int, name: str, data: bytes) -> None:
+    """``depth`` folders ``d`` inside ``top``, made relative to a descriptor (the whole path may be
+    longer than the system allows), with one file at the bottom."""
+    here = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=here)
+            deeper = os.open("d", os.O_RDONLY, dir_fd=here)
+            os.close(here)
+            here = deeper
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=here)
+        os.write(fd, data)
+        os.close(fd)
+    finally:
+        os.close(here)
+
+
+def test_odd_entries_in_a_folder_get_one_line_each_and_stop_nothing(tmp_path: Path) -> None:
+    import socket
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "good.txt").write_text(SMALL, encoding="utf-8")
+    (plans / "loop.txt").symlink_to("loop2.txt")
+    (plans / "loop2.txt").symlink_to("loop.txt")
+    with open(plans / "sparse.txt", "wb") as fh:
+        fh.truncate(300_000_000)  # 300 MB of nothing: refused before it is read
+    (plans / "bad\nname.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (plans / "empty.txt").write_bytes(b"")
+    (plans / "more.txt").mkdir()  # a folder named like a plan: searched
+    (plans / "more.txt" / "inner.txt").write_text(PLAN, encoding="utf-8")
+    (plans / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(plans / "sock.txt"))
+    _nest(plans / "more.txt", 2100, "far.txt", PLAN.encode())  # beyond the 4,096-byte path limit
+    out = tmp_path / "out"
+    try:
+        result = keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none", timeout=120)
+    finally:
+        sock.close()
+    assert result.returncode == 1, result.stderr[-3000:]
+    no_traceback(result)
+    lines = result.stderr.splitlines()
+    assert all(line.startswith(("error:", "skipped:", "[", "warning:")) or "document(s):" in line
+               for line in lines), lines
+    errors = sorted(line.split(": ")[1].rsplit("/", 1)[1] for line in lines if line.startswith("error:"))
+    assert errors == ["bad\\x0aname.txt", "empty.txt", "loop.txt", "loop2.txt", "sparse.txt"], errors
+    assert "Too many levels of symbolic links" in result.stderr and "--max-size" in result.stderr
+    skipped = {s["path"].rsplit("/", 1)[1]: s["reason"] for s in manifest(out)["skipped"]}
+    assert "socket" in skipped["sock.txt"] and "link to a folder" in skipped["elsewhere"]
+    assert "File name too long" in skipped["d"]
+    entries = {e["doc_id"]: e for e in manifest(out)["documents"]}
+    assert entries["good"]["status"] == "ok" and entries["inner"]["status"] == "ok"
+    assert entries["bad_name"]["source"] == str(plans / "bad\nname.txt")  # the manifest keeps the real name
+
+
+def test_a_folder_or_a_file_that_cannot_be_read_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from keikaku.pipeline import collect_inputs
+
+    plans = tmp_path / "plans"
+    (plans / "locked").mkdir(parents=True)
+    (plans / "locked" / "x.txt").write_text(SMALL, encoding="utf-8")
+    (plans / "secret.txt").write_text(SMALL, encoding="utf-8")
+    real_scandir, real_open = os.scandir, os.open
+
+    def scandir(path):  # what a folder without read permission does (the tests may run as root)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    def open_(path, *args, **kwargs):
+        if str(path).endswith("secret.txt"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = collect_inputs([str(plans)])
+    assert found.files == [plans / "secret.txt"]
+    assert found.skipped == [{"path": str(plans / "locked"),
+                              "reason": "folder cannot be read (Permission denied); not searched"}]
+    monkeypatch.setattr(os, "open", open_)
+    with pytest.raises(InputError, match=r"secret\.txt: cannot be read \(Permission denied\)"):
+        ingest(plans / "secret.txt")

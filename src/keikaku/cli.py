@@ -26,12 +26,19 @@ from .segment import infer, segment_source
 from .segment.outline import outline_toml
 from .segment.structure import explain_rows
 
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != 0x09}
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line: a line break or another control character (in a file name) as ``\\xNN``."""
+    return message.translate(_CONTROLS)
+
 
 def _log(quiet: bool) -> Callable[[str], None]:
-    """Log lines go to stderr; with --quiet only errors do."""
+    """Log lines go to stderr, one line each; with --quiet only errors do."""
     def log(message: str) -> None:
         if not quiet or message.startswith("error:"):
-            print(message, file=sys.stderr)
+            print(one_line(message), file=sys.stderr)
     return log
 
 
@@ -215,10 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ProfileError, SetupError, UsageError, OutputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeikakuError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 1
 
 

@@ -66,8 +66,10 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         # ISO-2022-JP is 7-bit, so it would also pass as UTF-8: its escape sequences decide.
         text, encoding = _tolerant(data, ["iso-2022-jp"], path, warnings, "looks like ISO-2022-JP but")
     elif data.startswith(codecs.BOM_UTF8):
-        text, encoding = _tolerant(data[3:], ["utf-8"], path, warnings, "declares UTF-8 with a BOM but")
+        text, encoding = _tolerant(data[3:], ["utf-8"], path, warnings, "declares UTF-8 with a BOM but", skip=3)
         encoding = "utf-8-sig"
+    elif (utf16 := _utf16_without_bom(data, path, warnings)) is not None:
+        text, encoding = utf16
     else:
         text, encoding = _tolerant(data, list(JAPANESE_ENCODINGS), path, warnings)
     if "\x00" in text:
@@ -119,13 +121,28 @@ def tolerable(text: str, bad: int) -> bool:
     return bad <= min(max(8, len(text) // 1000), good)
 
 
+def _utf16_without_bom(data: bytes, path: str, warnings: list[str]) -> tuple[str, str] | None:
+    """UTF-16 without a BOM, told by its NUL bytes: the high byte of every ASCII character (each line
+    end at least), all at odd offsets (little-endian) or all at even ones (big-endian).  None when
+    the bytes do not look like it, or do not decode as it."""
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if max(odd, even) < max(4, len(data) // 400) or min(odd, even) * 20 > max(odd, even):
+        return None
+    try:
+        return _tolerant(data, ["utf-16-le" if odd > even else "utf-16-be"], path, warnings, "looks like UTF-16 but")
+    except InputError:
+        return None
+
+
 def _tolerant(data: bytes, encodings: list[str], path: str, warnings: list[str],
-              refusal: str = "") -> tuple[str, str]:
+              refusal: str = "", skip: int = 0) -> tuple[str, str]:
     """The first of ``encodings`` in which ``data`` is valid; else the one with the fewest bad bytes
-    if they are few (see :func:`tolerable`), with U+FFFD for each and a warning; else an InputError."""
+    if they are few (see :func:`tolerable`), with U+FFFD for each and a warning; else an InputError.
+    ``skip``: the bytes of the file before ``data`` (a BOM), for the offsets in messages."""
     first_bad = {}
     for encoding in encodings:
         text, first_bad[encoding] = _strict(data, encoding)
+        first_bad[encoding] += skip
         if text is not None:
             return text, encoding
     best: tuple[int, int, str, str] | None = None

@@ -108,9 +108,9 @@ def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
             for entry in entries:
                 path = folder / entry.name
                 try:
-                    target = entry.stat()  # follows links
-                except OSError:
-                    target = None  # a broken link: listed below, reading it reports the problem
+                    target: os.stat_result | None = entry.stat()  # follows links
+                except OSError as exc:
+                    target, error = None, exc  # a broken link: listed below, reading it reports the problem
                 if entry.is_dir(follow_symlinks=False) or (target is not None and stat.S_ISDIR(target.st_mode)):
                     if target is not None and _identity(target) in own:
                         continue  # keikaku's output folder is never an input
@@ -118,9 +118,11 @@ def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
                         skip(path, "hidden folder (not searched)")
                     elif entry.is_symlink():
                         skip(path, "a link to a folder (not followed: give the folder itself to read it)")
-                    elif target is not None and _identity(target) in folders_seen:
+                    elif target is None:  # e.g. a path longer than the system allows
+                        skip(path, f"folder cannot be read ({error.strerror or error}); not searched")
+                    elif _identity(target) in folders_seen:
                         skip(path, f"the same folder as {folders_seen[_identity(target)]} (read once)")
-                    elif target is not None:
+                    else:
                         folders_seen[_identity(target)] = shown_path(path)
                         subfolders.append((path, False))
                     continue
