@@ -203,8 +203,40 @@ def test_the_size_limit_is_an_option(tmp_path: Path) -> None:
     assert len(errors) == 1 and "big.txt" in errors[0] and "--max-size" in errors[0], errors
     assert {e["doc_id"]: e["status"] for e in manifest(out)["documents"]} == {"big": "failed", "good": "ok"}
     assert keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none").returncode == 0  # default: 200 MB
-    bad = keikaku_cli("run", str(plans), "--out", str(out), "--max-size", "0")
-    assert bad.returncode == 2 and "--max-size" in bad.stderr
+    for wrong in ("0", "-1", "nan", "inf"):
+        bad = keikaku_cli("run", str(plans), "--out", str(out), "--max-size", wrong)
+        assert bad.returncode == 2 and "--max-size" in bad.stderr and "Traceback" not in bad.stderr
+    assert keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none", "--max-size", "1e300").returncode == 0
+
+
+def _nest(top: Path, depth: int, name: str, data: bytes) -> None:
+    """``depth`` folders ``d`` inside ``top``, made relative to a descriptor (the whole path may be
+    longer than the system allows), with one file at the bottom."""
+    here = os.open(top, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=here)
+            deeper = os.open("d", os.O_RDONLY, dir_fd=here)
+            os.close(here)
+            here = deeper
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=here)
+        os.write(fd, data)
+        os.close(fd)
+    finally:
+        os.close(here)
+
+
+def _unnest(top: Path) -> None:
+    """Remove the folders ``d/d/d/…`` under ``top`` from the top down, one level at a time (a
+    recursive removal, pytest's own included, fails on them)."""
+    while (top / "d").is_dir():
+        os.rename(top / "d", top / "x")
+        for name in os.listdir(top / "x"):
+            if name == "d":
+                os.rename(top / "x" / "d", top / "d")
+            else:
+                os.unlink(top / "x" / name)
+        os.rmdir(top / "x")
 
 
 # -- 9: any depth ----------------------------------------------------------------------------------------
@@ -212,20 +244,12 @@ def test_folders_nested_1100_deep(tmp_path: Path) -> None:
     top = tmp_path / "plans"
     top.mkdir()
     (top / "top.txt").write_text(SMALL, encoding="utf-8")
-    here = os.open(top, os.O_RDONLY)
-    try:  # relative to a folder descriptor: the full path would pass the 4,096-byte limit of some calls
-        for _ in range(1100):
-            os.mkdir("d", dir_fd=here)
-            deeper = os.open("d", os.O_RDONLY, dir_fd=here)
-            os.close(here)
-            here = deeper
-        fd = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=here)
-        os.write(fd, PLAN.encode("utf-8"))
-        os.close(fd)
-    finally:
-        os.close(here)
+    _nest(top, 1100, "deep.txt", PLAN.encode())
     out = tmp_path / "out"
-    result = keikaku_cli("run", "plans", "--out", str(out), "--nlp", "none", cwd=tmp_path)
+    try:
+        result = keikaku_cli("run", "plans", "--out", str(out), "--nlp", "none", cwd=tmp_path)
+    finally:
+        _unnest(top)
     assert result.returncode == 0, result.stderr[-2000:]
     no_traceback(result)
     assert sorted(e["doc_id"] for e in manifest(out)["documents"]) == ["deep", "top"]
@@ -337,23 +361,6 @@ def test_a_utf8_bom_before_other_bytes_names_the_first_bad_byte_of_the_file() ->
         ingest_bytes(b"\xef\xbb\xbfabc" + PLAN.encode("cp932"), "bom.txt")
 
 
-def _nest(top: Path, depth: int, name: str, data: bytes) -> None:
-    """``depth`` folders ``d`` inside ``top``, made relative to a descriptor (the whole path may be
-    longer than the system allows), with one file at the bottom."""
-    here = os.open(top, os.O_RDONLY)
-    try:
-        for _ in range(depth):
-            os.mkdir("d", dir_fd=here)
-            deeper = os.open("d", os.O_RDONLY, dir_fd=here)
-            os.close(here)
-            here = deeper
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=here)
-        os.write(fd, data)
-        os.close(fd)
-    finally:
-        os.close(here)
-
-
 def test_odd_entries_in_a_folder_get_one_line_each_and_stop_nothing(tmp_path: Path) -> None:
     import socket
 
@@ -377,6 +384,7 @@ def test_odd_entries_in_a_folder_get_one_line_each_and_stop_nothing(tmp_path: Pa
         result = keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none", timeout=120)
     finally:
         sock.close()
+        _unnest(plans / "more.txt")
     assert result.returncode == 1, result.stderr[-3000:]
     no_traceback(result)
     lines = result.stderr.splitlines()

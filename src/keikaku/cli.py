@@ -76,7 +76,7 @@ class _ProgressDisplay:
 
 
 def _max_mb(args: argparse.Namespace) -> float:
-    if not args.max_size > 0:  # also NaN
+    if not 0 < args.max_size < float("inf"):  # also NaN
         raise UsageError(f"--max-size must be a number of MB above 0, got {args.max_size:g}")
     return float(args.max_size)
 

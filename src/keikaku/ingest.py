@@ -225,7 +225,14 @@ def read_input(path: str | Path, name: str | None = None, max_mb: float = MAX_MB
                 raise InputError(shown, f"is {kind}, not a regular file; only regular files are read")
             if info.st_size > limit:
                 raise InputError(shown, _too_big(info.st_size, max_mb))
-            data = fh.read(limit + 1)  # no more than the limit, even if the file grows meanwhile
+            chunks, size = [], 0
+            while size <= limit:  # no more than the limit, even if the file grows meanwhile
+                chunk = fh.read(min(1 << 24, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
         except OSError as exc:
             raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
     if len(data) > limit:
