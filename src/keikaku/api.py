@@ -17,6 +17,7 @@ join on (doc_id, node_id) without surprises.
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .analyse import analyse
 from .errors import InputError, UsageError
 from .export import table_rows
-from .ingest import ingest, ingest_bytes
+from .ingest import ingest, ingest_bytes, shown_path
 from .model import Document
 from .outdir import UNREADABLE, OutputFolder, load_manifest
 from .profile import Profile, get_profile
@@ -43,20 +44,50 @@ def parse(path: str | Path | None = None, *, text: str | None = None, profile: s
     if (path is None) == (text is None):
         raise UsageError("keikaku.parse takes a file path or text=..., exactly one of them")
     if text is not None:
-        source = ingest_bytes(text.encode("utf-8"), "<text>")
+        source = ingest_bytes(_text_bytes(text), "<text>")
         if not any(not line.blank for line in source.lines):
             raise InputError("<text>", "contains no text")
         doc_id = doc_id or "document"
     else:
-        if isinstance(path, str) and "\n" in path:
-            raise UsageError("keikaku.parse: a path with a line break; to parse a text, pass it as"
-                             " keikaku.parse(text=...)")
-        source = ingest(Path(path))  # type: ignore[arg-type]  # not None: checked above
-        doc_id = doc_id or Path(path).stem  # type: ignore[arg-type]
+        file = _file_path(path)
+        source = ingest(file)
+        doc_id = doc_id or Path(shown_path(file)).stem
     chosen = get_profile(profile) if isinstance(profile, str) else profile
     doc = segment_source(source, doc_id, chosen)
     analyse([doc], nlp)
     return doc
+
+
+def _text_bytes(text: object) -> bytes:
+    """``text=`` as UTF-8; anything but a str that is text is a :class:`UsageError` saying what to pass."""
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raise UsageError("keikaku.parse: text= takes a str, not bytes; decode them first (text=data.decode(\"cp932\")"
+                         " or the file's encoding), or write them to a file and pass its path, whose encoding"
+                         " keikaku detects")
+    if not isinstance(text, str):
+        raise UsageError(f"keikaku.parse: text= takes a str, not {type(text).__name__}")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        raise UsageError(f"keikaku.parse: text= contains a lone surrogate U+{ord(text[exc.start]):04X} (line {line}),"
+                         " which is not a character: it comes from bytes decoded with errors=\"surrogateescape\"."
+                         " Decode them with their real encoding, or with errors=\"replace\"") from None
+
+
+def _file_path(path: object) -> Path:
+    """``path`` as a Path; bytes or another type is a :class:`UsageError` saying what to pass."""
+    if isinstance(path, str) and "\n" in path:
+        raise UsageError("keikaku.parse: a path with a line break; to parse a text, pass it as"
+                         " keikaku.parse(text=...)")
+    if isinstance(path, (str, os.PathLike)):
+        name = os.fspath(path)
+        if isinstance(name, str):
+            return Path(name)
+    if isinstance(path, (bytes, bytearray)) or isinstance(path, os.PathLike):
+        raise UsageError("keikaku.parse: the path is bytes; pass a str or a Path (os.fsdecode(path) turns it into"
+                         " one, whatever its encoding), or a text as keikaku.parse(text=...)")
+    raise UsageError(f"keikaku.parse: the path must be a str or a Path, not {type(path).__name__}")
 
 
 @dataclass

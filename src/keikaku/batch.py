@@ -26,7 +26,7 @@ from .analyse import analyse
 from .cache import NlpCache
 from .errors import KeikakuError, ProfileError, SetupError, UsageError
 from .export import document_json, dumps
-from .ingest import ingest_data, read_input
+from .ingest import MAX_MB, ingest_data, read_input
 from .nlp import get_analyzer, versions
 from .outdir import document_file
 from .profile import Profile
@@ -45,6 +45,7 @@ class Job:
     abspath: str = ""  # where a worker reads it (relative paths mean nothing on a Dask worker)
     note: str | None = None  # why the doc_id is not the file's stem (a reserved or too long name)
     seen: str = ""  # the fingerprint the client read before the run (names the task on Dask)
+    max_mb: float = MAX_MB  # larger input files are refused
 
 
 @dataclass
@@ -108,7 +109,7 @@ def _process(job: Job, cache: NlpCache | None) -> Outcome:
     try:
         # Read once: the fingerprint, the sha256 and the tree all come from the same bytes, even
         # if the file is replaced while the run goes on.
-        raw = read_input(job.abspath or job.path, job.path)
+        raw = read_input(job.abspath or job.path, job.path, job.max_mb)
         fp = fingerprint(raw, job.settings)
         doc = segment_source(ingest_data(raw, job.path), job.doc_id, job.profile)
         analyse([doc], job.nlp, cache)
@@ -289,7 +290,7 @@ def _on_dask(jobs: list[Job], client: Any) -> Iterator[Outcome]:
     from distributed import as_completed
 
     with client:
-        keys = [f"keikaku-{j.doc_id}-{hashlib.sha256((j.abspath + j.seen + j.settings).encode()).hexdigest()[:16]}"
+        keys = [f"keikaku-{j.doc_id}-{hashlib.sha256(os.fsencode(j.abspath + j.seen + j.settings)).hexdigest()[:16]}"
                 for j in jobs]
         futures = client.map(process, jobs, key=keys)
         by_key = dict(zip(keys, jobs))

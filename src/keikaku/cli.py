@@ -15,7 +15,7 @@ from typing import Callable
 from . import __version__
 from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
 from .export import FORMATS
-from .ingest import ingest
+from .ingest import MAX_MB, ingest
 from .nlp import MODES
 from .outdir import CACHE_FILE
 from .pipeline import Progress, RunOptions, run, safe_stem
@@ -26,12 +26,19 @@ from .segment import infer, segment_source
 from .segment.outline import outline_toml
 from .segment.structure import explain_rows
 
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != 0x09}
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line: a line break or another control character (in a file name) as ``\\xNN``."""
+    return message.translate(_CONTROLS)
+
 
 def _log(quiet: bool) -> Callable[[str], None]:
-    """Log lines go to stderr; with --quiet only errors do."""
+    """Log lines go to stderr, one line each; with --quiet only errors do."""
     def log(message: str) -> None:
         if not quiet or message.startswith("error:"):
-            print(message, file=sys.stderr)
+            print(one_line(message), file=sys.stderr)
     return log
 
 
@@ -68,15 +75,22 @@ class _ProgressDisplay:
             self.drawn = False
 
 
+def _max_mb(args: argparse.Namespace) -> float:
+    if not 0 < args.max_size < float("inf"):  # also NaN
+        raise UsageError(f"--max-size must be a number of MB above 0, got {args.max_size:g}")
+    return float(args.max_size)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile) if args.profile else None
+    max_mb = _max_mb(args)
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     display = None if args.quiet else _ProgressDisplay(args.verbose)
     options = RunOptions(profile=profile, nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
                          force=args.force, cache=not args.no_cache,
                          cache_file=Path(args.cache) / CACHE_FILE if args.cache else None,
-                         csv_encoding=args.csv_encoding, table_format=args.format)
+                         csv_encoding=args.csv_encoding, table_format=args.format, max_mb=max_mb)
     try:
         result = run(args.paths, Path(args.out), options, log=_log(args.quiet), progress=display)
     except KeyboardInterrupt:
@@ -111,7 +125,7 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    source = ingest(args.file)
+    source = ingest(args.file, max_mb=_max_mb(args))
     profile = get_profile(args.profile) if args.profile else None
     if args.rows:
         if profile is not None and profile.pinned:
@@ -126,7 +140,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _cmd_profile_infer(args: argparse.Namespace) -> int:
-    sources = [ingest(f) for f in args.files]
+    max_mb = _max_mb(args)
+    sources = [ingest(f, max_mb=max_mb) for f in args.files]
     name = args.name or safe_stem(Path(args.files[0]))
     sys.stdout.write(outline_toml(sources, builtin_profiles()["generic"], name))
     return 0
@@ -137,6 +152,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"report written to {path}", file=sys.stderr)
     return 0
+
+
+def _max_size_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-size", type=float, default=MAX_MB, metavar="MB",
+                        help=f"refuse input files larger than this (default {MAX_MB} MB, well above any real plan);"
+                             " only regular files are read")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the documents on an existing Dask cluster (e.g. tcp://10.0.0.5:8786)")
     p.add_argument("--force", action="store_true",
                    help="redo every document, even those unchanged since the run that wrote --out")
+    _max_size_option(p)
     p.add_argument("--cache", metavar="DIR", help="folder of the analysis cache (default: OUT/.cache)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -180,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="NAME|FILE")
     p.add_argument("--counts", action="store_true", help="counts only, without section items, refs and the"
                                                          " markers set aside")
+    _max_size_option(p)
     p.add_argument("--rows", action="store_true", help="one line per row: its role, its marker readings and what"
                                                        " each step of inference decided about it")
     p.set_defaults(func=_cmd_inspect)
@@ -189,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       " pin with --profile")
     q.add_argument("files", nargs="+", metavar="FILE")
     q.add_argument("--name", help="the profile's name (default: the first file's name)")
+    _max_size_option(q)
     q.set_defaults(func=_cmd_profile_infer)
     return parser
 
@@ -198,10 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ProfileError, SetupError, UsageError, OutputError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeikakuError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 1
 
 

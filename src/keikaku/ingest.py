@@ -1,8 +1,9 @@
 """Stage 1: bytes → decoded, line-split text with line numbers (and the matching form of each line).
 
-Encodings: a BOM decides first (UTF-8, UTF-16); then strict UTF-8; then charset-normalizer,
-limited to the encodings Japanese plan texts come in (CP932/Shift_JIS, EUC-JP, ISO-2022-JP,
-UTF-16).  Line ends may be LF, CRLF or CR.  Binary files given by mistake are refused with a
+Encodings: a BOM decides first (UTF-8, UTF-16), then ISO-2022-JP's escape sequences; otherwise the
+encodings Japanese plan texts come in are tried in order (UTF-8, EUC-JP, CP932/Shift_JIS), first
+strictly, then allowing a few bad bytes in any of them (each replaced by U+FFFD, with a warning that
+names the encoding and the first bad byte).  Line ends may be LF, CRLF or CR.  Binary files given by mistake are refused with a
 message that says what they look like.
 """
 
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import charset_normalizer
 
 from .errors import InputError
 from .normalize import Matchable, matchable
@@ -28,9 +29,6 @@ _SIGNATURES = {
     b"\xd0\xcf\x11\xe0": "an old Office document (save it as plain text first)",
     b"\x7fELF": "an executable",
 }
-_CANDIDATES = ["cp932", "shift_jis", "euc_jp", "iso2022_jp", "utf_16", "utf_16_le", "utf_16_be"]
-_CANONICAL = {"shift_jis": "cp932", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be", "utf_16": "utf-16",
-              "euc_jp": "euc-jp", "iso2022_jp": "iso-2022-jp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,23 +61,17 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         if data.startswith(magic):
             raise InputError(path, f"this is {what}, not a plan text")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text, encoding = data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(path, f"declares UTF-16 with a BOM but byte {exc.start} is invalid") from exc
+        text, encoding = _tolerant(data, ["utf-16"], path, warnings, "declares UTF-16 with a BOM but")
     elif b"\x1b$B" in data or b"\x1b$@" in data:
         # ISO-2022-JP is 7-bit, so it would also pass as UTF-8: its escape sequences decide.
-        text, encoding = _decode_or_fail(data, "iso2022_jp", path), "iso-2022-jp"
+        text, encoding = _tolerant(data, ["iso-2022-jp"], path, warnings, "looks like ISO-2022-JP but")
+    elif data.startswith(codecs.BOM_UTF8):
+        text, encoding = _tolerant(data[3:], ["utf-8"], path, warnings, "declares UTF-8 with a BOM but", skip=3)
+        encoding = "utf-8-sig"
+    elif (utf16 := _utf16_without_bom(data, path, warnings)) is not None:
+        text, encoding = utf16
     else:
-        bom = data.startswith(codecs.BOM_UTF8)
-        body = data[3:] if bom else data
-        try:
-            text = body.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError as exc:
-            text, encoding = _detect(body, path, exc, warnings, utf8_only=bom)
-        if bom:
-            encoding = "utf-8-sig"
+        text, encoding = _tolerant(data, list(JAPANESE_ENCODINGS), path, warnings)
     if "\x00" in text:
         if text.count("\x00") > max(16, len(text) // 100):
             raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")
@@ -88,32 +80,88 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     return text, encoding, warnings
 
 
-def _decode_or_fail(data: bytes, encoding: str, path: str) -> str:
+# Tried in this order, first strictly, then with a few bad bytes.  EUC-JP comes before CP932: the
+# bytes of an EUC-JP text nearly always decode as CP932 too (as half-width katakana), never the
+# other way round (CP932's kana and most kanji start with bytes EUC-JP does not use).
+JAPANESE_ENCODINGS = ("utf-8", "euc-jp", "cp932")
+# Python's cp932 decodes five bytes that Shift_JIS does not use (0x80, 0xA0, 0xFD-0xFF) to U+0080 and
+# private-use characters instead of failing: they are damage, like any invalid byte.
+_CP932_STRAYS = {0x80: "\ufffd", 0xF8F0: "\ufffd", 0xF8F1: "\ufffd", 0xF8F2: "\ufffd", 0xF8F3: "\ufffd"}
+
+
+def _strict(data: bytes, encoding: str) -> tuple[str | None, int]:
+    """The text if ``data`` is valid ``encoding``, else None and the offset of the first bad byte."""
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"looks like {encoding} but byte {exc.start} is invalid; convert it to UTF-8") from exc
+        return None, exc.start
+    if encoding == "cp932":
+        stray = next((i for i, c in enumerate(text) if ord(c) in _CP932_STRAYS), None)
+        if stray is not None:
+            return None, len(text[:stray].encode("cp932", errors="replace"))
+    return text, 0
 
 
-def _detect(data: bytes, path: str, utf8_error: UnicodeDecodeError, warnings: list[str],
-            utf8_only: bool = False) -> tuple[str, str]:
-    """Another Japanese encoding, or UTF-8 with a few damaged bytes (``utf8_only``: a UTF-8 BOM was seen)."""
-    best = None if utf8_only else charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
-    if best is not None and best.encoding in _CANONICAL | {e: e for e in _CANDIDATES}:
-        encoding = _CANONICAL.get(best.encoding, best.encoding)
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            pass
-    # Mostly UTF-8 with a few broken bytes (a truncated copy, a bad concatenation): keep the text,
-    # mark the damage with U+FFFD and say so, rather than refusing the whole plan.
-    text = data.decode("utf-8", errors="replace")
+def _replaced(data: bytes, encoding: str) -> tuple[str, int]:
+    """``data`` decoded with U+FFFD for every bad byte or sequence, and how many there are."""
+    text = data.decode(encoding, errors="replace")
+    if encoding == "cp932":
+        text = text.translate(_CP932_STRAYS)
     bad = text.count("\ufffd")
-    if bad <= max(8, len(text) // 1000):
-        warnings.append(f"invalid UTF-8 at byte {utf8_error.start}; {bad} character(s) replaced by U+FFFD")
-        return text, "utf-8"
-    raise InputError(path, "cannot detect the text encoding (tried UTF-8, UTF-16, CP932, EUC-JP, ISO-2022-JP);"
-                           " convert the file to UTF-8")
+    if encoding.startswith("utf"):
+        bad -= data.count("\ufffd".encode(encoding.replace("-sig", "")))  # written in the file: not damage
+    return text, max(bad, 0)
+
+
+def tolerable(text: str, bad: int) -> bool:
+    """A few bad bytes in a text that is otherwise right in that encoding: at most one character in
+    a thousand (eight in a short text) replaced, and fewer than the non-ASCII characters read well
+    (a text in another encoding read as this one has as many bad sequences as good, or more)."""
+    good = sum(1 for c in text if c > "\x7f") - text.count("\ufffd")
+    return bad <= min(max(8, len(text) // 1000), good)
+
+
+def _utf16_without_bom(data: bytes, path: str, warnings: list[str]) -> tuple[str, str] | None:
+    """UTF-16 without a BOM, told by its NUL bytes: the high byte of every ASCII character (each line
+    end at least), all at odd offsets (little-endian) or all at even ones (big-endian).  None when
+    the bytes do not look like it, or do not decode as it."""
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if max(odd, even) < max(4, len(data) // 400) or min(odd, even) * 20 > max(odd, even):
+        return None
+    try:
+        return _tolerant(data, ["utf-16-le" if odd > even else "utf-16-be"], path, warnings, "looks like UTF-16 but")
+    except InputError:
+        return None
+
+
+def _tolerant(data: bytes, encodings: list[str], path: str, warnings: list[str],
+              refusal: str = "", skip: int = 0) -> tuple[str, str]:
+    """The first of ``encodings`` in which ``data`` is valid; else the one with the fewest bad bytes
+    if they are few (see :func:`tolerable`), with U+FFFD for each and a warning; else an InputError.
+    ``skip``: the bytes of the file before ``data`` (a BOM), for the offsets in messages."""
+    first_bad = {}
+    for encoding in encodings:
+        text, first_bad[encoding] = _strict(data, encoding)
+        first_bad[encoding] += skip
+        if text is not None:
+            return text, encoding
+    best: tuple[int, int, str, str] | None = None
+    for rank, encoding in enumerate(encodings):
+        text, bad = _replaced(data, encoding)
+        if tolerable(text, bad) and (best is None or (bad, rank) < best[:2]):
+            best = (bad, rank, text, encoding)
+    if best is not None:
+        bad, _, text, encoding = best
+        # A truncated copy, a bad concatenation: keep the text, mark the damage and say so,
+        # rather than refusing the whole plan.
+        warnings.append(f"invalid {encoding.upper()} at byte {first_bad[encoding]}; {bad} character(s) replaced"
+                        " by U+FFFD")
+        return text, encoding
+    if refusal:
+        raise InputError(path, f"{refusal} byte {first_bad[encodings[0]]} and many others are invalid;"
+                               " convert the file to UTF-8")
+    raise InputError(path, "cannot detect the text encoding (tried UTF-8, UTF-16, EUC-JP, CP932, ISO-2022-JP, each"
+                           " allowing a few bad bytes); convert the file to UTF-8")
 
 
 def split_lines(text: str) -> list[str]:
@@ -131,15 +179,70 @@ def ingest_bytes(data: bytes, path: str) -> SourceText:
                       encoding=encoding, lines=lines, warnings=warnings)
 
 
-def read_input(path: str | Path, name: str | None = None) -> bytes:
-    """The bytes of one input file; :class:`InputError` names the file when it cannot be read."""
-    shown = name or str(path)
+MAX_MB = 200  # the default size limit of an input file, in MB (the longest real plans are a few MB)
+_MB = 1_000_000
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` as it is shown in messages and recorded in the output: itself, or when it is not
+    valid UTF-8 (a Shift_JIS name from a ZIP made on Windows) with each bad byte as ``\\xNN``."""
+    text = os.fspath(path)
     try:
-        return Path(path).read_bytes()
-    except IsADirectoryError as exc:
-        raise InputError(shown, "is a directory") from exc
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", errors="backslashreplace")
+    return text
+
+
+def not_regular(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file (such files are never read:
+    a FIFO would wait for a writer for ever, a device like /dev/zero never ends)."""
+    kinds = {stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device",
+             stat.S_ISSOCK: "a socket", stat.S_ISDIR: "a directory"}
+    return next((what for test, what in kinds.items() if test(mode)), None if stat.S_ISREG(mode) else "not a file")
+
+
+def read_input(path: str | Path, name: str | None = None, max_mb: float = MAX_MB) -> bytes:
+    """The bytes of one input file; :class:`InputError` names the file when it cannot be read, is
+    not a regular file, or is larger than ``max_mb`` MB."""
+    shown = name or shown_path(path)
+    limit = int(max_mb * _MB)
+    try:
+        kind = not_regular(os.stat(path).st_mode)
+        if kind == "a directory":
+            raise InputError(shown, "is a directory")
+        if kind:
+            raise InputError(shown, f"is {kind}, not a regular file; only regular files are read")
+        # O_NONBLOCK: should the file be replaced by a FIFO after the check, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            info = os.fstat(fd)
+            kind = not_regular(info.st_mode)
+            if kind:
+                raise InputError(shown, f"is {kind}, not a regular file; only regular files are read")
+            if info.st_size > limit:
+                raise InputError(shown, _too_big(info.st_size, max_mb))
+            chunks, size = [], 0
+            while size <= limit:  # no more than the limit, even if the file grows meanwhile
+                chunk = fh.read(min(1 << 24, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            data = b"".join(chunks)
+        except OSError as exc:
+            raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > limit:
+        raise InputError(shown, _too_big(len(data), max_mb))
+    return data
+
+
+def _too_big(size: int, max_mb: float) -> str:
+    return (f"is {size / _MB:,.1f} MB, more than the size limit of {max_mb:g} MB; if it really is one plan text,"
+            " raise the limit with --max-size")
 
 
 def ingest_data(data: bytes, shown: str) -> SourceText:
@@ -150,10 +253,11 @@ def ingest_data(data: bytes, shown: str) -> SourceText:
     return source
 
 
-def ingest(path: str | Path, name: str | None = None) -> SourceText:
+def ingest(path: str | Path, name: str | None = None, max_mb: float = MAX_MB) -> SourceText:
     """Read and decode one file; :class:`InputError` names the file when it cannot be used.
 
     ``name`` is how the file is named in messages and in the output (the path as the user gave
-    it) when ``path`` is another spelling of it (an absolute path, on a Dask worker)."""
-    shown = name or str(path)
-    return ingest_data(read_input(path, shown), shown)
+    it) when ``path`` is another spelling of it (an absolute path, on a Dask worker).  Only a
+    regular file of at most ``max_mb`` MB is read."""
+    shown = name or shown_path(path)
+    return ingest_data(read_input(path, shown, max_mb), shown)

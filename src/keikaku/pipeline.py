@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import time
 import unicodedata
@@ -19,18 +20,22 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from . import __version__
 from .analyse import check_mode
 from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
 from .cache import analysis_fingerprint
+from .errors import InputError
 from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
+from .ingest import MAX_MB, not_regular, read_input, shown_path
 from .outdir import (
     CACHE,
     CACHE_FILE,
     ID_BYTES,
+    LOCK,
     MANIFEST,
+    REPORT,
     RESERVED_IDS,
     UNREADABLE,
     OutputFolder,
@@ -53,28 +58,105 @@ class Inputs:
     skipped: list[dict[str, str]] = field(default_factory=list)
 
 
-def collect_inputs(paths: list[str]) -> Inputs:
-    """Files given directly, and the ``.txt`` files under folders (other files are reported as skipped)."""
+def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
+    """Files given directly, and the ``.txt`` files under folders (other entries are listed as skipped).
+
+    A file is one input however many ways it is reached (a folder and a link to it, a file named
+    twice, a file and its folder, a hard link): its first spelling is kept, the others are listed
+    as skipped.  From folders only regular files are taken (named pipes and devices are listed as
+    skipped: reading them would wait or never end), links to folders are listed, not followed.
+    Folders are walked without recursion, to any depth.  The folders in ``exclude`` (keikaku's
+    output and cache folders) are left out of the walk; when one of them is itself an input
+    folder, its plans are read and keikaku's own files there are not listed."""
     found = Inputs(files=[])
+    files_seen: dict[tuple[int, int], str] = {}  # (device, inode) → the first spelling
+    folders_seen: dict[tuple[int, int], str] = {}
+    own = set()
+    for folder in exclude:
+        try:
+            own.add(_identity(os.stat(folder)))
+        except OSError:
+            pass
+
+    def skip(path: Path, reason: str) -> None:
+        found.skipped.append({"path": shown_path(path), "reason": reason})
+
+    def add(path: Path, info: os.stat_result | None) -> None:
+        if info is not None:
+            key = _identity(info)
+            if key in files_seen:
+                skip(path, f"the same file as {files_seen[key]} (read once)")
+                return
+            files_seen[key] = shown_path(path)
+        found.files.append(path)
+
+    def walk(top: Path, info: os.stat_result) -> None:
+        if _identity(info) in folders_seen:
+            skip(top, f"the same folder as {folders_seen[_identity(info)]} (read once)")
+            return
+        folders_seen[_identity(info)] = shown_path(top)
+        stack = [(top, _identity(info) in own)]
+        while stack:  # a stack, not recursion: any depth
+            folder, is_own = stack.pop()
+            try:
+                with os.scandir(folder) as listing:
+                    entries = sorted(listing, key=lambda e: e.name)
+            except OSError as exc:
+                skip(folder, f"folder cannot be read ({exc.strerror or exc}); not searched")
+                continue
+            subfolders = []
+            for entry in entries:
+                path = folder / entry.name
+                try:
+                    target: os.stat_result | None = entry.stat()  # follows links
+                except OSError as exc:
+                    target, error = None, exc  # a broken link: listed below, reading it reports the problem
+                if entry.is_dir(follow_symlinks=False) or (target is not None and stat.S_ISDIR(target.st_mode)):
+                    if target is not None and _identity(target) in own:
+                        continue  # keikaku's output folder is never an input
+                    if entry.name.startswith("."):
+                        skip(path, "hidden folder (not searched)")
+                    elif entry.is_symlink():
+                        skip(path, "a link to a folder (not followed: give the folder itself to read it)")
+                    elif target is None:  # e.g. a path longer than the system allows
+                        skip(path, f"folder cannot be read ({error.strerror or error}); not searched")
+                    elif _identity(target) in folders_seen:
+                        skip(path, f"the same folder as {folders_seen[_identity(target)]} (read once)")
+                    else:
+                        folders_seen[_identity(target)] = shown_path(path)
+                        subfolders.append((path, False))
+                    continue
+                if is_own and entry.name in _OWN_FILES or is_own and entry.name.endswith(".json"):
+                    continue  # the output folder is also an input folder: only its plans are inputs
+                if entry.name.startswith("."):
+                    skip(path, "hidden file")
+                elif path.suffix.lower() not in TEXT_SUFFIXES:
+                    skip(path, "not a .txt file")
+                elif target is not None and not_regular(target.st_mode):
+                    skip(path, f"{not_regular(target.st_mode)}, not a regular file (never read)")
+                else:
+                    add(path, target)
+            stack.extend(reversed(subfolders))
+
     for arg in paths:
         p = Path(arg)
-        if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p):  # followlinks=False: symlink loops cannot recur
-                # Hidden files and folders (.git, .DS_Store, an editor's backup) are not read, but listed.
-                for d in sorted(d for d in dirnames if d.startswith(".")):
-                    found.skipped.append({"path": str(Path(dirpath) / d), "reason": "hidden folder (not searched)"})
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    f = Path(dirpath) / name
-                    if name.startswith("."):
-                        found.skipped.append({"path": str(f), "reason": "hidden file"})
-                    elif f.suffix.lower() in TEXT_SUFFIXES:
-                        found.files.append(f)
-                    else:
-                        found.skipped.append({"path": str(f), "reason": "not a .txt file"})
+        try:
+            info: os.stat_result | None = p.stat()
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISDIR(info.st_mode):
+            walk(p, info)
         else:
-            found.files.append(p)  # given by name: always tried, so a missing file is reported
+            add(p, info)  # given by name: always tried, so a missing file or a FIFO is reported
     return found
+
+
+_OWN_FILES = frozenset({MANIFEST, REPORT, LOCK, CACHE, *table_files("both")})
+
+
+def _identity(info: os.stat_result) -> tuple[int, int]:
+    """The same file or folder, however it is reached."""
+    return info.st_dev, info.st_ino
 
 
 def safe_name(name: str) -> str:
@@ -86,8 +168,8 @@ def safe_name(name: str) -> str:
 
 
 def safe_stem(path: Path) -> str:
-    """The doc_id of a file: its safe stem."""
-    return safe_name(path.stem)
+    """The doc_id of a file: its safe stem (of the name as shown: ``\\xNN`` for bytes that are not UTF-8)."""
+    return safe_name(Path(shown_path(path.name)).stem)
 
 
 def assign_doc_ids(files: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]:
@@ -101,6 +183,8 @@ def assign_doc_ids(files: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]
         if s in RESERVED_IDS:
             stems[f] = f"{s}_doc"
             notes[f] = f"{s!r} is the name of keikaku's own {s} output: the document is {s}_doc"
+        elif shown_path(f.name) != f.name:
+            notes[f] = "the file name is not valid UTF-8: its bytes are shown as \\xNN, made safe for an id"
         elif s != f.stem:
             notes[f] = "the file name, made safe for an id" + (" and cut to its length limit" if
                                                                len(f.stem.encode()) > ID_BYTES else "")
@@ -115,7 +199,7 @@ def assign_doc_ids(files: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]
         seen[doc_id] = seen.get(doc_id, 0) + 1
     for f, doc_id in ids.items():
         if seen[doc_id] > 1:
-            ids[f] = fit_id(f"{doc_id}__{hashlib.sha1(str(f.resolve()).encode()).hexdigest()[:8]}")
+            ids[f] = fit_id(f"{doc_id}__{hashlib.sha1(os.fsencode(f.resolve())).hexdigest()[:8]}")
     return ids, notes
 
 
@@ -200,11 +284,7 @@ def _unchanged(old: dict[str, Any] | None, path: Path, fp: str, folder: OutputFo
     between writing the file and the manifest leaves them different)."""
     if not (old and fp and old.get("fingerprint") == fp and old.get("status") != "failed" and old.get("output")):
         return False
-    try:
-        same_input = Path(str(old.get("source"))).resolve() == path.resolve()
-    except OSError:
-        return False
-    return same_input and _written_fingerprint(folder.file(str(old["output"]))) == fp
+    return _resolved(old.get("source")) == _resolved(shown_path(path)) and _written_fingerprint(folder.file(str(old["output"]))) == fp
 
 
 class WriteFailure(Exception):
@@ -319,6 +399,7 @@ class RunOptions:
     cache_file: Path | None = None  # where (None: OUT/.cache/nlp.sqlite)
     csv_encoding: str = "utf-8-sig"  # utf-8-sig suits Excel
     table_format: str = "csv"  # csv, parquet or both
+    max_mb: float = MAX_MB  # input files larger than this many MB are refused
 
     def cache_path(self, out: Path) -> Path | None:
         """The analysis cache file of a run into ``out``, or None when there is none."""
@@ -356,7 +437,8 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
                 log: Callable[[str], None], progress: Callable[[Progress], None] | None,
                 started: float) -> RunResult:
     profile, nlp, workers, force = options.profile, options.nlp, options.workers, options.force
-    inputs = collect_inputs(paths)
+    own = [folder.path] + ([options.cache_file.parent] if options.cache_file else [])
+    inputs = collect_inputs(paths, exclude=own)
     ids, notes = assign_doc_ids(inputs.files)
     if client is not None and workers > 1:
         log("warning: --workers is ignored with --scheduler: the Dask cluster's workers do the work")
@@ -379,21 +461,22 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
     unchanged = 0
     for path in inputs.files:
         doc_id = ids[path]
+        shown = shown_path(path)
         try:
-            data = path.read_bytes()
+            data = read_input(path, shown, options.max_mb)
             seen = fingerprint(data, settings)
-        except OSError:
+        except InputError:
             data, seen = b"", ""  # processing reports the problem
         old = previous.get(doc_id)
         if not force and _unchanged(old, path, seen, folder):
             state.entries.append(old)  # type: ignore[arg-type]  # _unchanged checked it
             unchanged += 1
             continue
-        if old and old.get("source") and old["source"] != str(path) and Path(str(old["source"])).exists() \
-                and Path(str(old["source"])).resolve() != path.resolve():
-            log(f"warning: {path} replaces the output {doc_id}.json of an earlier run, made from {old['source']}")
-        jobs.append(Job(str(path), doc_id, profile, nlp, cache_file, settings, len(data), str(path.absolute()),
-                        notes.get(path), seen))
+        if old and old.get("source") and old["source"] != shown and Path(str(old["source"])).exists() \
+                and _resolved(old["source"]) != _resolved(shown):
+            log(f"warning: {shown} replaces the output {doc_id}.json of an earlier run, made from {old['source']}")
+        jobs.append(Job(shown, doc_id, profile, nlp, cache_file, settings, len(data), str(path.absolute()),
+                        notes.get(path), seen, options.max_mb))
     result = RunResult(state.entries, inputs.skipped, unchanged=unchanged)
     size = {j.doc_id: j.size for j in jobs}
     bytes_total, bytes_done = sum(size.values()), 0
