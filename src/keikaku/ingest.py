@@ -80,6 +80,16 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
             text, encoding = _detect(body, path, exc, warnings, utf8_only=bom)
         if bom:
             encoding = "utf-8-sig"
+    if "\ufeff" in text:
+        # A byte order mark is no text: one more at the start (a file saved twice with a BOM) or
+        # one inside (files joined, each with its own) would make the title "\ufeff" and hide the
+        # marker of the line it starts (\ufeff第2章 is no chapter).
+        leading = len(text) - len(text.lstrip("\ufeff"))
+        inside = text.count("\ufeff") - leading
+        text = text.replace("\ufeff", "")
+        where = [f"{leading} more at the start"] if leading else []
+        where += [f"{inside} inside the text"] if inside else []
+        warnings.append(f"removed byte order marks (U+FEFF): {', '.join(where)}")
     if "\x00" in text:
         if text.count("\x00") > max(16, len(text) // 100):
             raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")
