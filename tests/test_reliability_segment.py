@@ -176,3 +176,50 @@ def test_shipped_profiles_pass_the_static_check() -> None:
         builtin_profiles()
     except ProfileError as exc:  # pragma: no cover - shown on failure
         pytest.fail(str(exc))
+
+
+# -- a hostile pass over numbering ----------------------------------------------------------------------------
+CIRCLED = [chr(c) for c in [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ① … ㊿, alone and as the last part of a code
+    ("基本目標1 安全なまち\n本文です。\n" + "".join(f"{c} 項目\n本文です。\n" for c in CIRCLED),
+     ["基本目標1", *CIRCLED]),
+    ("基本目標1 安全なまち\n本文です。\n" + "".join(f"1-{c} 項目\n本文です。\n" for c in CIRCLED),
+     ["基本目標1", *[f"1-{c}" for c in CIRCLED]]),
+    # full- and half-width mixed in one list
+    ("基本目標１ 安全なまち\n本文です。\n（１）　防災\n本文です。\n(２) 防犯\n本文です。\n（3) 交通\n本文です。\n"
+     "施策１－１ 題\n本文です。\n施策1ー2 題\n本文です。\n",
+     ["基本目標1", "(1)", "(2)", "(3)", "施策1-1", "施策1-2"]),
+    # a zero-width space before a marker hides it no longer
+    ("\u200b基本目標1 安全なまち\n本文です。\n\u200b(1) 防災\n本文です。\n\u2060(2) 防犯\n本文です。\n",
+     ["基本目標1", "(1)", "(2)"]),
+    # (0) and (00) are no item numbers; (01) is 1
+    ("基本目標1 安全なまち\n本文です。\n(0) 零\n本文です。\n(00) 零\n本文です。\n(01) 一\n本文です。\n(02) 二\n本文です。\n",
+     ["基本目標1", "(01)", "(02)"]),
+    # kanji numerals past 九十九
+    ("第九十九章 付録\n本文です。\n第百章 索引\n本文です。\n第百一章 年表\n本文です。\n", ["第99章", "第100章", "第101章"]),
+], ids=["circled 1-50", "codes ending in 1-50 circled", "full and half width", "zero-width space", "zeros",
+        "kanji past 99"])
+def test_odd_numbering(text: str, expected: list[str]) -> None:
+    assert codes(seg(text)) == expected
+
+
+@pytest.mark.parametrize("line", [
+    "1" * 100_000,  # a number too long to read
+    "(" + "1" * 5_000 + ") 題",
+    "施策" + "2" * 5_000 + "-1 題",
+    "第" + "3" * 5_000 + "章 題",
+    "一" * 100_000 + " 題",  # a kanji numeral too long to read
+    "(" + "十" * 50_000 + ") 題",
+    " ".join(f"({i})" for i in range(1, 100_001)),  # a line of 100,000 markers
+    "(" * 100_000,
+    "-".join(["1"] * 50_000) + " 題",
+], ids=["100k digits", "5k digits in brackets", "5k digits in a code", "5k digits after 第", "100k kanji digits",
+        "50k kanji in brackets", "100k markers", "100k brackets", "a code of 50k parts"])
+def test_hostile_lines_are_text_in_bounded_time(line: str) -> None:
+    started = time.monotonic()
+    doc = seg("基本目標1 安全なまち\n" + line + "\n本文です。\n")
+    assert time.monotonic() - started < 60
+    assert codes(doc)[0] == "基本目標1"

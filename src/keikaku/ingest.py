@@ -29,6 +29,7 @@ _SIGNATURES = {
     b"\x7fELF": "an executable",
 }
 _CANDIDATES = ["cp932", "shift_jis", "euc_jp", "iso2022_jp", "utf_16", "utf_16_le", "utf_16_be"]
+_ZERO_WIDTH = ("\u200b", "\u2060")  # zero-width space, word joiner
 _CANONICAL = {"shift_jis": "cp932", "utf_16_le": "utf-16-le", "utf_16_be": "utf-16-be", "utf_16": "utf-16",
               "euc_jp": "euc-jp", "iso2022_jp": "iso-2022-jp"}
 
@@ -90,6 +91,11 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         where = [f"{leading} more at the start"] if leading else []
         where += [f"{inside} inside the text"] if inside else []
         warnings.append(f"removed byte order marks (U+FEFF): {', '.join(where)}")
+    invisible = sum(text.count(ch) for ch in _ZERO_WIDTH)
+    if invisible:  # a zero-width space before 基本目標1 hid the marker; it is no text either
+        for ch in _ZERO_WIDTH:
+            text = text.replace(ch, "")
+        warnings.append(f"removed {invisible} zero-width space(s) (U+200B, U+2060)")
     if "\x00" in text:
         if text.count("\x00") > max(16, len(text) // 100):
             raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")

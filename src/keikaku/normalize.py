@@ -128,7 +128,7 @@ def numeral(text: str) -> int | None:
             v = _ROMAN[c]
             total += -v if i + 1 < len(t) and _ROMAN[t[i + 1]] > v else v
         return total
-    if t and all(c in _KANJI or c in _KANJI_UNITS for c in t):
+    if t and len(t) <= MAX_DIGITS and all(c in _KANJI or c in _KANJI_UNITS for c in t):
         total, current = 0, 0
         for c in t:
             if c in _KANJI_UNITS:
