@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class KeikakuError(Exception):
     """Base class of every error keikaku raises on purpose."""
@@ -32,6 +34,20 @@ class ProfileError(KeikakuError):
 
     def __reduce__(self) -> tuple[type, tuple[str, ...]]:  # rebuilt from its fields when it crosses a process boundary
         return type(self), (self.source, self.rule, self.problem)
+
+
+class PatternLimitError(KeikakuError):
+    """A pattern of a user's profile ran over its limit on one text: the input that holds the text
+    fails (its file and line are added by the segmentation that met it); the others go on."""
+
+    def __init__(self, source: str, rule: str, pattern: str, text: str, seconds: float) -> None:
+        self.source, self.rule, self.pattern, self.text, self.seconds = source, rule, pattern, text, seconds
+        super().__init__(f"profile {source}: {rule}: pattern '{pattern}' ran over its limit of {seconds:g} s of CPU"
+                         f" time on a text of {len(text)} characters (catastrophic backtracking): make its"
+                         " repetitions possessive (a++) or atomic ((?>…)), or avoid back-references to them")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:  # rebuilt from its fields when it crosses a process boundary
+        return type(self), (self.source, self.rule, self.pattern, self.text, self.seconds)
 
 
 class AlignmentError(KeikakuError):

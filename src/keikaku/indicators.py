@@ -1086,7 +1086,8 @@ def find_headless(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
 
 
 # --- targets written as a sentence: 高度処理人口普及率を43%(H22当初)から52.9%(H26末)に増加させる ----
-_SENT_VALUE = r"[▲△]?\d[\d,]*(?:\.\d+)?\s?(?:[万千億]?[^\s\d、。()（）をかにへま]{0,4})?\s?(?:[(（][^()（）]{1,12}[)）])?"
+# (its digits bounded and possessive: on a line of 20,000 digits every start tried every length)
+_SENT_VALUE = r"[▲△]?\d[\d,]{0,24}+(?:\.\d{1,8}+)?\s?(?:[万千億]?[^\s\d、。()（）をかにへま]{0,4})?\s?(?:[(（][^()（）]{1,12}[)）])?"
 _SENTENCE = re.compile(rf"(?P<name>[^、。\s「」をがはも]{{2,60}}?)(?:を\s?(?:現状の|現在の)?|(?=\d))\s?(?P<a>{_SENT_VALUE})\s?から\s?"
                        rf"(?P<b>{_SENT_VALUE})\s?(?:に|へ|まで|を(?=達成))(?P<verb>[^。]{{0,16}})(?:。|$)")
 _NAME_AFTER = re.compile(r".*(?:ための|ように|について|において|における)")  # 〜のための / 〜ように: the name follows

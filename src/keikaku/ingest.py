@@ -29,6 +29,7 @@ _SIGNATURES = {
     b"\xd0\xcf\x11\xe0": "an old Office document (save it as plain text first)",
     b"\x7fELF": "an executable",
 }
+_ZERO_WIDTH = ("\u200b", "\u2060")  # zero-width space, word joiner
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,21 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         text, encoding = utf16
     else:
         text, encoding = _tolerant(data, list(JAPANESE_ENCODINGS), path, warnings)
+    if "\ufeff" in text:
+        # A byte order mark is no text: one more at the start (a file saved twice with a BOM) or
+        # one inside (files joined, each with its own) would make the title "\ufeff" and hide the
+        # marker of the line it starts (\ufeff第2章 is no chapter).
+        leading = len(text) - len(text.lstrip("\ufeff"))
+        inside = text.count("\ufeff") - leading
+        text = text.replace("\ufeff", "")
+        where = [f"{leading} more at the start"] if leading else []
+        where += [f"{inside} inside the text"] if inside else []
+        warnings.append(f"removed byte order marks (U+FEFF): {', '.join(where)}")
+    invisible = sum(text.count(ch) for ch in _ZERO_WIDTH)
+    if invisible:  # a zero-width space before 基本目標1 hid the marker; it is no text either
+        for ch in _ZERO_WIDTH:
+            text = text.replace(ch, "")
+        warnings.append(f"removed {invisible} zero-width space(s) (U+200B, U+2060)")
     if "\x00" in text:
         if text.count("\x00") > max(16, len(text) // 100):
             raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")

@@ -105,27 +105,34 @@ def compact_code(code: str) -> str:
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _KANJI = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+# The longest run of digits read as a number: Python refuses to read a longer one (its guard
+# against quadratic conversion is 4,300 digits); a marker's number is never near it.
+MAX_DIGITS = 4000
+
+
+def read_int(digits: str) -> int | None:
+    """``digits`` (decimal digits of any script, ２ and ٣ too) as an integer; None for anything
+    else, or for a run of more than :data:`MAX_DIGITS` digits."""
+    return int(digits) if digits.isdecimal() and len(digits) <= MAX_DIGITS else None
 
 
 def numeral(text: str) -> int | None:
-    """Read 3, III (from Ⅲ or Latin I), 三 or 十二 as an integer; ``None`` if it is none of these."""
+    """Read 3, III (from Ⅲ or Latin I), 三, 十二 or 百二十 as an integer; ``None`` if it is none of these."""
     t = text.strip().upper()
-    if t.isdigit():
-        return int(t)
+    if t.isdecimal():
+        return read_int(t)
     if t and all(c in _ROMAN for c in t):
         total = 0
         for i, c in enumerate(t):
             v = _ROMAN[c]
             total += -v if i + 1 < len(t) and _ROMAN[t[i + 1]] > v else v
         return total
-    if t and all(c in _KANJI or c in "十百" for c in t):
+    if t and len(t) <= MAX_DIGITS and all(c in _KANJI or c in _KANJI_UNITS for c in t):
         total, current = 0, 0
         for c in t:
-            if c == "十":
-                total += (current or 1) * 10
-                current = 0
-            elif c == "百":
-                total += (current or 1) * 100
+            if c in _KANJI_UNITS:
+                total += (current or 1) * _KANJI_UNITS[c]
                 current = 0
             else:
                 current = current * 10 + _KANJI[c]

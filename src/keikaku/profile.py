@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ProfileError
+from .errors import PatternLimitError, ProfileError
 from .model import NodeKind
 
 _GROUPS = {"code", "num", "title", "subtitle", "label", "text"}
@@ -256,13 +256,17 @@ def _str(source: str, rule: str, value: Any) -> str:
     return value
 
 
-PATTERN_SECONDS = 1.0  # the longest one match of a user's pattern may take on one line
+PATTERN_SECONDS = 1.0  # the most CPU time one match of a user's pattern may take on one text
 
 
 class GuardedPattern:
-    """A pattern from a user's profile file, matched with a time limit (the ``regex`` package's
-    per-call timeout): no profile can hang a run, whatever backtracking the static check above
-    cannot see (``^(a|aa)+$``, ``^(?>(a+)+$)``).  It answers like a compiled ``re`` pattern."""
+    """A pattern from a user's profile file, matched with a limit (the ``regex`` package's per-call
+    timeout, which counts the CPU time of this process, not the time on the clock: a loaded
+    machine does not make a match fail) so that no profile can hang a run, whatever backtracking
+    the check at load (:func:`nested_repeat`) cannot see: back-references to repetitions
+    (``^(\\d*)(\\d*)\\2\\1-$``), or repetitions side by side.  A match over the limit raises
+    :class:`~keikaku.errors.PatternLimitError`; segmentation adds the input's file and line, and
+    only that input fails.  It answers like a compiled ``re`` pattern."""
 
     def __init__(self, source: str, rule: str, text: str) -> None:
         import regex
@@ -272,28 +276,26 @@ class GuardedPattern:
         self.groupindex = self._rx.groupindex
         self.flags = self._rx.flags
 
-    def _timed_out(self, line: str) -> ProfileError:
-        return ProfileError(self.source, self.rule, f"pattern {self.pattern!r} took more than {PATTERN_SECONDS:g} s on"
-                                                    f" a line of {len(line)} characters (catastrophic backtracking):"
-                                                    " make its repetitions possessive (a++) or atomic ((?>…))")
+    def _over(self, string: str) -> PatternLimitError:
+        return PatternLimitError(self.source, self.rule, self.pattern, string, PATTERN_SECONDS)
 
     def match(self, string: str, pos: int = 0) -> Any:
         try:
             return self._rx.match(string, pos, timeout=PATTERN_SECONDS)
         except TimeoutError:
-            raise self._timed_out(string) from None
+            raise self._over(string) from None
 
     def search(self, string: str, pos: int = 0) -> Any:
         try:
             return self._rx.search(string, pos, timeout=PATTERN_SECONDS)
         except TimeoutError:
-            raise self._timed_out(string) from None
+            raise self._over(string) from None
 
     def fullmatch(self, string: str, pos: int = 0) -> Any:
         try:
             return self._rx.fullmatch(string, pos, timeout=PATTERN_SECONDS)
         except TimeoutError:
-            raise self._timed_out(string) from None
+            raise self._over(string) from None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, GuardedPattern) and other.pattern == self.pattern
@@ -303,6 +305,35 @@ class GuardedPattern:
 
     def __repr__(self) -> str:
         return f"GuardedPattern({self.pattern!r})"
+
+
+class AnyOf:
+    """Several patterns of a user's profile (``furniture = [...]``) matched one after the other:
+    the first that matches answers, as their alternation would, and a pattern over its limit is
+    named by its own rule.  They are not joined into one pattern: group numbers would shift under
+    a back-reference (``\\1`` of the second pattern would name the first one's group)."""
+
+    def __init__(self, patterns: tuple[Any, ...]) -> None:
+        self.patterns = patterns
+        self.pattern = "|".join(f"(?:{p.pattern})" for p in patterns)
+
+    def match(self, string: str, pos: int = 0) -> Any:
+        for p in self.patterns:
+            m = p.match(string, pos)
+            if m:
+                return m
+        return None
+
+    def fullmatch(self, string: str, pos: int = 0) -> Any:
+        for p in self.patterns:
+            m = p.fullmatch(string, pos)
+            if m:
+                return m
+        return None
+
+    def search(self, string: str, pos: int = 0) -> Any:
+        found = [m for p in self.patterns if (m := p.search(string, pos))]
+        return min(found, key=lambda m: m.start()) if found else None
 
 
 def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None = None,
@@ -327,35 +358,163 @@ def compile_pattern(source: str, rule: str, text: str, groups: set[str] | None =
 
 
 def nested_repeat(text: str) -> str | None:
-    """A repetition inside a repetition, one of them unbounded, as (a+)+, (a{1,20})+ or
-    (a+){1,20}: the shape behind catastrophic backtracking, read from Python's own regex parser.  Possessive (a++) and atomic
-    ((?>a+)) forms cannot backtrack and pass.  It cannot see every slow pattern: overlapping
-    alternatives under one repetition, (あ|あ)+, still pass."""
+    """The shape behind catastrophic backtracking, read from Python's own regex parser, or None:
+    a repetition inside a repetition, one of them unbounded, as (a+)+, (a{1,20})+ or (a+){1,20};
+    or, under an unbounded repetition, alternatives that can match the same text, so that a text
+    splits into repetitions in exponentially many ways: (a|aa)+, (あ|あ)+, (?:第|第一)+.
+    Possessive (a++) and atomic ((?>a+)) forms cannot backtrack and pass.  It cannot see every
+    slow pattern: back-references to repetitions (^(\\d*)(\\d*)\\2\\1$) and long chains of
+    repetitions side by side still pass, and run under the limit of :class:`GuardedPattern`."""
     import re._parser as parser  # the parser behind re.compile; private but stable across 3.11+
 
     unbounded = parser.MAXREPEAT
 
-    def repeats(items: Any, outer: int) -> str | None:
-        """``outer``: the largest count of the repetitions around ``items`` (1: none)."""
-        for op, av in items:
+    def repeats(items: Any, outer: int, follow: _Starts | None) -> str | None:
+        """``outer``: the largest count of the repetitions around ``items`` (1: none);
+        ``follow``: what may start right after ``items`` inside the innermost unbounded one."""
+        for k, (op, av) in enumerate(items):
             found = None
             if op in (parser.MAX_REPEAT, parser.MIN_REPEAT):
                 lo, hi, sub = av
                 # Both bounded ({0,2} around {2,40}) costs at most their product: allowed.
                 if hi > 1 and outer > 1 and unbounded in (hi, outer):
                     return "a repetition inside another"
-                found = repeats(sub, max(outer, hi))
+                # inside an unbounded repetition, the next round may follow the body
+                found = repeats(sub, max(outer, hi), _first(sub)[0] if hi == unbounded else None)
             elif op is parser.SUBPATTERN:
-                found = repeats(av[-1], outer)
+                found = repeats(av[-1], outer, _after(items[k + 1:], follow))
             elif op is parser.BRANCH:
-                found = next((f for branch in av[1] if (f := repeats(branch, outer))), None)
+                if outer == unbounded and _ambiguous(av[1], _after(items[k + 1:], follow)):
+                    return "alternatives that can match the same text under a repetition"
+                found = next((f for branch in av[1] if (f := repeats(branch, outer, None))), None)
             elif op in (parser.ASSERT, parser.ASSERT_NOT):
-                found = repeats(av[1], outer)
+                found = repeats(av[1], outer, None)
             if found:  # POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack: not searched
                 return found
         return None
 
-    return repeats(parser.parse(text), 1)
+    return repeats(parser.parse(text), 1, None)
+
+
+# Characters tried when two alternatives' first characters are compared (besides those the
+# alternatives name): one of each kind a plan's text and a pattern's classes are made of.
+_PROBES = " \t\u30000159aAzZ_-.,:;()[]【】・、。あいアイ亜第章①■一"
+
+
+def _after(items: Any, follow: _Starts | None) -> _Starts | None:
+    """What may start right after a position: ``items``, and ``follow`` when they can match nothing."""
+    first, empty = _first(items)
+    if not empty:
+        return first
+    return _union([first, follow]) if follow is not None else (first if items else None)
+
+
+def _ambiguous(branches: list[Any], following: _Starts | None) -> bool:
+    """Alternatives under an unbounded repetition that can match the same text: two that may
+    start with the same character, or two that may match nothing, or one that may match nothing
+    while another starts with what follows (the factored a(?:|a) of (a|aa))."""
+    firsts = [_first(b) for b in branches]
+    empty = [f for f in firsts if f[1]]
+    if len(empty) >= 2:
+        return True
+    tests = [f[0] for f in firsts]
+    if empty and following is not None:
+        tests.append(following)
+    probes = set(_PROBES)
+    for t in tests:
+        probes |= t.chars
+    return any(sum(1 for t in tests if t(ch)) >= 2 for ch in probes)
+
+
+class _Starts:
+    """What the first character of a match can be: a test on one character, and the characters
+    the pattern names (probes for comparing two of them)."""
+
+    def __init__(self, test: Any, chars: set[str]) -> None:
+        self.test, self.chars = test, chars
+
+    def __call__(self, ch: str) -> bool:
+        return bool(self.test(ch))
+
+
+def _first(items: Any) -> tuple[_Starts, bool]:
+    """The first characters of ``items`` (parsed pattern items) and whether they can match
+    nothing.  Anything this does not model may start with any character (the safe side)."""
+    import re._parser as parser
+
+    tests: list[_Starts] = []
+    for op, av in items:
+        if op is parser.AT or op in (parser.ASSERT, parser.ASSERT_NOT):
+            continue  # zero width
+        if op is parser.LITERAL:
+            tests.append(_Starts(_equal(chr(av)), {chr(av)}))
+            return _union(tests), False
+        if op is parser.NOT_LITERAL:
+            tests.append(_Starts(_unequal(chr(av)), {chr(av)}))
+            return _union(tests), False
+        if op is parser.IN:
+            tests.append(_in_class(av))
+            return _union(tests), False
+        if op in (parser.SUBPATTERN, parser.ATOMIC_GROUP):
+            sub, empty = _first(av[-1] if op is parser.SUBPATTERN else av)
+        elif op is parser.BRANCH:
+            parts = [_first(b) for b in av[1]]
+            sub, empty = _union([p[0] for p in parts]), any(p[1] for p in parts)
+        elif op in (parser.MAX_REPEAT, parser.MIN_REPEAT, parser.POSSESSIVE_REPEAT):
+            sub, empty = _first(av[2])
+            empty = empty or av[0] == 0
+        else:  # ANY, a back-reference, a conditional …
+            tests.append(_Starts(lambda ch: True, set()))
+            return _union(tests), False
+        tests.append(sub)
+        if not empty:
+            return _union(tests), False
+    return _union(tests), True
+
+
+def _equal(c: str) -> Any:
+    return lambda ch: ch == c
+
+
+def _unequal(c: str) -> Any:
+    return lambda ch: ch != c
+
+
+def _union(tests: list[_Starts]) -> _Starts:
+    return _Starts(lambda ch: any(t(ch) for t in tests), set().union(*(t.chars for t in tests)) if tests else set())
+
+
+_CATEGORIES: dict[str, Any] = {
+    "DIGIT": str.isdecimal, "SPACE": str.isspace, "WORD": lambda ch: ch.isalnum() or ch == "_",
+    "LINEBREAK": lambda ch: ch == "\n",
+}
+
+
+def _in_class(items: Any) -> _Starts:
+    """The test of a character class ([…], \\d, \\s, \\w) as parsed."""
+    import re._parser as parser
+
+    negate = bool(items) and items[0][0] is parser.NEGATE
+    chars: set[str] = set()
+    parts: list[Any] = []
+    for op, av in items[1:] if negate else items:
+        if op is parser.LITERAL:
+            chars.add(chr(av))
+            parts.append(_equal(chr(av)))
+        elif op is parser.RANGE:
+            chars.update((chr(av[0]), chr(av[1])))
+            parts.append(lambda ch, lo=av[0], hi=av[1]: lo <= ord(ch) <= hi)
+        elif op is parser.CATEGORY:
+            name = str(av).replace("CATEGORY_", "").replace("UNI_", "").replace("LOC_", "")
+            inverted = name.startswith("NOT_")
+            base = _CATEGORIES.get(name.removeprefix("NOT_"))
+            if base is None:
+                parts.append(lambda ch: True)
+            else:
+                parts.append(lambda ch, f=base, inv=inverted: f(ch) != inv)
+        else:
+            parts.append(lambda ch: True)
+    return _Starts(lambda ch: any(p(ch) for p in parts) != negate, chars)
 
 
 def _level_ref(r: _Reader, by_name: dict[str, Level], key: str, required: bool) -> Level | None:

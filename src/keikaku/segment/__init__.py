@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..align import check_alignment
+from ..errors import InputError, PatternLimitError
 from ..export import FORMULA_START
 from ..indicators import attach_indicators, warn_unread_tables
 from ..ingest import SourceText, ingest
@@ -449,9 +450,24 @@ def _gc_paused() -> Iterator[None]:
 
 def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,
             inference: Inference | None = None) -> Document:
-    """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source."""
-    with _gc_paused():
-        return _segment(source, profile, doc_id, choice, inference)
+    """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source.
+    A pattern of the user's profile over its limit fails this document, naming its line."""
+    try:
+        with _gc_paused():
+            return _segment(source, profile, doc_id, choice, inference)
+    except PatternLimitError as exc:
+        raise InputError(source.path, f"{_where(source, exc.text)}{exc}") from None
+
+
+def _where(source: SourceText, text: str) -> str:
+    """``line N: `` for the first line that holds ``text`` (a row's matching form, or a title
+    with its spaces removed), or nothing when no single line does."""
+    if text:
+        squeezed = "".join(text.split())
+        for line in source.lines:
+            if text in line.m.text or squeezed in "".join(line.m.text.split()):
+                return f"line {line.no}: "
+    return ""
 
 
 def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None,

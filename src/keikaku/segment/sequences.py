@@ -18,7 +18,7 @@ from ..profile import Profile
 from .candidates import Mark, Role
 from .furniture import Furniture
 from .rows import Row
-from .vocabulary import Marker, has_letters
+from .vocabulary import Marker, circled_number, has_letters
 
 _SENTENCE_END = set("。．.！!？?」』)）]】:：")
 # A number glued to one of these is part of a sentence (第1章で示した, 基本目標1の実現に向けて).
@@ -51,7 +51,7 @@ class Decisions:
 def _next_marker_text(mk: Marker) -> re.Pattern[str] | None:
     """A pattern for the same style's next number inside a title: (1)…、(2) is an inline list."""
     following = {"(1)": f"({mk.number + 1})", "1)": f"{mk.number + 1})",
-                 "①": chr(0x2460 + mk.number) if mk.number < 20 else None}.get(mk.style)
+                 "①": circled_number(mk.number + 1) if mk.number < 50 else None}.get(mk.style)
     return re.compile(re.escape(following)) if following else None
 
 

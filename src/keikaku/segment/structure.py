@@ -108,6 +108,7 @@ def structure_of(inf: "Inference", root: Node, weights: ConfidenceWeights | None
     return summary
 
 
+WIDE = 100  # numbers from here on are figures unless a sequence runs through them
 _UNSUPPORTED = ("alone", "out of sequence", "a marker alone on its row", "a level word without a number")
 
 
@@ -125,7 +126,9 @@ def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: lis
     if total >= w.min_text:
         score *= w.text_floor + (1 - w.text_floor) * share
         reasons.append(f"{share:.0%} of the text is under a heading")
-    rejected = {x.row for x in inf.rejected if x.reason.startswith(_UNSUPPORTED)}
+    # A number of three digits or more that no sequence supports is a figure (171組, 2025-2029, a
+    # count alone on its row), not a heading missed: only smaller ones lower the confidence.
+    rejected = {x.row for x in inf.rejected if x.reason.startswith(_UNSUPPORTED) and max(x.marker.path) < WIDE}
     unexplained = len(rejected - set(inf.outline.placed) - set(inf.outline.repeats))
     markers = len(inf.outline.placed) + unexplained
     if markers:

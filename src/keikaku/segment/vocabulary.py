@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import NodeKind
-from ..normalize import compact_code, numeral
-from ..profile import ConfidenceWeights, ContentsWeights, GuardedPattern, Label, Profile, Style, builtin_profiles
+from ..normalize import compact_code, numeral, read_int
+from ..profile import AnyOf, ConfidenceWeights, ContentsWeights, GuardedPattern, Label, Profile, Style, builtin_profiles
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _CIRCLED.update({chr(0x3251 + i): 21 + i for i in range(15)})
@@ -30,22 +30,25 @@ _ROMAN_LOWER = "ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅺⅻ"
 DECORATIONS = "■□◆◇●○◎▶▷►★☆"
 _OPEN_CLOSE = {"【": "】", "<": ">", "[": "]", "〈": "〉", "《": "》", "≪": "≫", "〔": "〕", "(": ")"}
 _CLOSERS = re.escape("】>]〉》≫〕)")  # inside a character class
-_LABEL_NUM = r"\d{1,3}|[IVX]{1,5}(?![A-Za-z])|[一二三四五六七八九十]{1,3}|[①-⑳]"
-_COMPOUND = r"\d{1,2}(?:-\d{1,2}){1,3}"
+# Numbers of any width: 施策2-100 follows 施策2-99 (a sequence decides what is a heading).
+CIRCLED_CLASS = "①-⑳㉑-㉟㊱-㊿"  # ① … ㊿ (inside a character class)
+_KANJI_NUM = "〇一二三四五六七八九十百千"
+_LABEL_NUM = rf"\d+|[IVX]{{1,5}}(?![A-Za-z])|[{_KANJI_NUM}]+|[{CIRCLED_CLASS}]"
+_COMPOUND = r"\d+(?:-\d+){1,3}"
 # A compound code whose last part is circled (1-①, 2-3-②): the measures of a numbered goal.
-_COMPOUND_CIRCLED = r"\d{1,2}(?:-\d{1,2}){0,2}-[①-⑳]"
+_COMPOUND_CIRCLED = rf"\d+(?:-\d+){{0,2}}-[{CIRCLED_CLASS}]"
 _KANA = "ぁ-ゖァ-ヺ"
 _SEP = re.compile(r"[ \t]*(?:[:.、・…‥]+[ \t]*)?")  # プロジェクト①……title: leaders are separators too
 # A word the vocabulary does not know, then a number or a code (視点2, 方向性1, 施策方針 1-1-1, 対策1).
 _UNKNOWN = re.compile(rf"(?P<label>[\u4e00-\u9fff\u3005{_KANA}ー]{{1,8}}?)(?P<dash>-)?[ ]?"
-                      rf"(?P<num>{_COMPOUND}|\d{{1,2}}|[IVX]{{1,4}}|[①-⑳])(?=[ \t:.、{_CLOSERS}]|$)")
+                      rf"(?P<num>{_COMPOUND}|\d+|[IVX]{{1,4}}|[{CIRCLED_CLASS}])(?=[ \t:.、{_CLOSERS}]|$)")
 _CODE = re.compile(rf"(?:(?P<prefix>[{_KANA}])[ ]?)?(?P<code>{_COMPOUND_CIRCLED}|{_COMPOUND})(?![\d-])")
-_KANA_NUM = re.compile(rf"(?P<prefix>[{_KANA}])[ ]?(?P<num>\d{{1,2}})$")
-_DAI = re.compile(r"第[ ]?(?P<num>\d{1,3}|[一二三四五六七八九十百]{1,4})[ ]?(?P<word>[^\s\d])")
+_KANA_NUM = re.compile(rf"(?P<prefix>[{_KANA}])[ ]?(?P<num>\d+)$")
+_DAI = re.compile(rf"第[ ]?(?P<num>\d+|[{_KANJI_NUM}]+)[ ]?(?P<word>[^\s\d])")
 # The chapters before the first and after the last (序章 計画の概要, 終章): a chapter without a number.
 _PROLOGUE = re.compile(rf"(?P<word>序章|終章)(?=[ \t:、{_CLOSERS}]|$)")
 # An ordinal without a counter word (第1 施策評価の概要, 第2): a chapter of plans that number so.
-_DAI_BARE = re.compile(rf"第[ ]?(?P<num>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})(?=[ \t:、{_CLOSERS}]|$)")
+_DAI_BARE = re.compile(rf"第[ ]?(?P<num>\d+|[{_KANJI_NUM}]+)(?=[ \t:、{_CLOSERS}]|$)")
 _JA_LETTER = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}ーA-Za-z]")
 _KANJI = re.compile(r"[\u4e00-\u9fff\u3005]")
 _CJK = re.compile(rf"[\u4e00-\u9fff\u3005{_KANA}]")
@@ -87,7 +90,7 @@ class Marker:
 def _read_number(token: str, kind: str) -> int | None:
     token = token.strip()
     if kind == "arabic":
-        return int(token) if token.isdigit() else None
+        return read_int(token)
     if kind in ("roman", "kanji"):
         return numeral(token)
     if kind == "roman_lower":
@@ -107,6 +110,17 @@ def _read_number(token: str, kind: str) -> int | None:
     return None
 
 
+def circled_number(n: int) -> str:
+    """The circled form of ``n`` (1 … 50: ① … ㊿); other numbers as digits."""
+    if 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if 21 <= n <= 35:
+        return chr(0x3251 + n - 21)
+    if 36 <= n <= 50:
+        return chr(0x32B1 + n - 36)
+    return str(n)
+
+
 def _any_number(token: str) -> int | None:
     """A label's number: arabic, Roman, kanji or circled."""
     return _CIRCLED.get(token) if token in _CIRCLED else numeral(token)
@@ -122,11 +136,11 @@ def display_number(n: int, kind: str, token: str) -> str:
 
 
 def _one_of(patterns: tuple[Any, ...]) -> Any:
-    """One pattern that matches where any of ``patterns`` does (matched with a time limit when
-    they come from a user's file)."""
-    text = "|".join(f"(?:{_unnamed(p.pattern)})" for p in patterns) or "(?!)"
-    guarded = [p for p in patterns if isinstance(p, GuardedPattern)]
-    return GuardedPattern(guarded[0].source, guarded[0].rule, text) if guarded else re.compile(text)
+    """One pattern that matches where any of ``patterns`` does; the patterns of a user's file are
+    tried one by one, each with its limit and its rule (:class:`~keikaku.profile.AnyOf`)."""
+    if any(isinstance(p, GuardedPattern) for p in patterns):
+        return AnyOf(patterns)
+    return re.compile("|".join(f"(?:{_unnamed(p.pattern)})" for p in patterns) or "(?!)")
 
 
 def _unnamed(pattern: str) -> str:
@@ -139,13 +153,15 @@ def style_code(prefix: str, path: tuple[int, ...], circled: bool = False) -> tup
     with ``circled`` the last part is written circled: ("", (1, 2)) → (#-①, 1-②)."""
     if circled:
         head = "".join(f"{p}-" for p in path[:-1])
-        return prefix + "#-" * (len(path) - 1) + "①", prefix + head + chr(0x2460 + path[-1] - 1)
+        return prefix + "#-" * (len(path) - 1) + "①", prefix + head + circled_number(path[-1])
     return prefix + "-".join("#" for _ in path), prefix + "-".join(str(p) for p in path)
 
 
-def _path(code: str) -> tuple[int, ...]:
-    """The numbers of a compound code: 2-1 → (2, 1); 1-② → (1, 2)."""
-    return tuple(_CIRCLED[p] if p in _CIRCLED else int(p) for p in code.split("-"))
+def _path(code: str) -> tuple[int, ...] | None:
+    """The numbers of a compound code: 2-1 → (2, 1); 1-② → (1, 2); None when a part is too long
+    to read (:data:`~keikaku.normalize.MAX_DIGITS`)."""
+    parts = [_CIRCLED.get(p) or read_int(p) for p in code.split("-")]
+    return None if None in parts else tuple(p for p in parts if p is not None)
 
 
 def _spaced(word: str) -> str:
@@ -222,8 +238,7 @@ class Vocabulary:
         if found:
             return found
         m = _KANA_NUM.match(core, pos)
-        if m:
-            kana = int(m.group("num"))
+        if m and (kana := read_int(m.group("num"))) is not None:
             found.append(self._make(core, m.group("prefix") + "#", (kana,), m.group("prefix") + str(kana), NodeKind.FIELD,
                                     pos, m.end(), False, False, False, 20, bulleted, arabic=True))
             return found
@@ -239,7 +254,8 @@ class Vocabulary:
             code = token.replace(num, display_number(read, st.number, num), 1).rstrip(" ")
             found.append(self._make(core, st.name, (read,), code, NodeKind.POINT if st.minor else NodeKind.CHAPTER,
                                     pos, m.end(), False, False, st.minor, st.order, bulleted,
-                                    arabic=st.number == "arabic" and not st.minor))
+                                    arabic=st.number == "arabic" and not st.minor,
+                                    wide=st.number == "arabic" and len(num) >= 3))
         if found:
             return found
         return self._unknown(core, pos, bulleted) or self._unnumbered(core, pos, bulleted)
@@ -251,6 +267,8 @@ class Vocabulary:
             return []
         prefix = m.group("prefix") or ""
         path = _path(m.group("code"))
+        if path is None:
+            return []
         style, code = style_code(prefix, path, circled=m.group("code")[-1] in _CIRCLED)
         kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
         return [self._make(core, style, path, code, kind, pos, m.end(), False, False, False, 50, bulleted, arabic=True)]
@@ -274,6 +292,8 @@ class Vocabulary:
         token, label = m.group("num"), m.group("label")
         if "-" in token:
             path = _path(token)
+            if path is None:
+                return []
             style, code = style_code(label, path)
             kind = {2: NodeKind.MEASURE, 3: NodeKind.DIRECTION}.get(len(path), NodeKind.POINT)
             return [self._make(core, style, path, code, kind, pos, m.end(), True, False, False, 45, bulleted,
@@ -313,7 +333,10 @@ class Vocabulary:
             if token[0].isdigit() and end < len(core) and (core[end].isdigit() or core[end] == "-"):
                 continue  # 施策10 of 施策10-1 under a label that takes no compound code
             if "-" in token:
-                path = tuple(int(p) for p in token.split("-"))
+                read = _path(token)
+                if read is None:
+                    continue
+                path = read
             else:
                 n = _any_number(token)
                 if not n:
@@ -325,13 +348,15 @@ class Vocabulary:
         return []
 
     def _make(self, core: str, style: str, path: tuple[int, ...], code: str, kind: NodeKind, start: int, end: int,
-              labelled: bool, known: bool, minor: bool, order: int, bulleted: bool, *, arabic: bool) -> Marker:
+              labelled: bool, known: bool, minor: bool, order: int, bulleted: bool, *, arabic: bool,
+              wide: bool = False) -> Marker:
         sep = _SEP.match(core, end)
         title_start = sep.end() if sep else end
         title = core[title_start:]
         # 52 人まで is a quantity; 基本方針1 人を育む and 1)人を育む are headings; 基本方針 24ページ
-        # names a page.
-        quantity = arabic and not known and core[end - 1:end].isdigit() and self.is_quantity(title) \
+        # names a page.  A number of three digits or more in brackets before a counter is one too
+        # (令和6 (2024) 年度): (100) 人づくり is a heading only when its sequence runs through it.
+        quantity = (arabic and core[end - 1:end].isdigit() or wide) and not known and self.is_quantity(title) \
             or title.startswith(_PAGE_WORDS)
         return Marker(style, path[-1], path, code, kind, start, end, title_start, labelled, known, minor, order,
                       bulleted, quantity, title)
@@ -382,11 +407,9 @@ class Vocabulary:
         spaced = len(right) == 1 and len(after) == 1 and bool(_CJK.match(right + after))
         if any(mk.end == len(left) for mk in readings) and not (spaced and left in _KANJI_DIGITS):
             return False  # "ア" ⏎ title, "Ⅰ" ⏎ title: the marker ends at the space (三 郷 町 is a word)
-        column = right.isascii() and right.isdigit() and after.isascii() and after.isdigit() \
-            and int(after) == int(right) + 1  # … 1 2 3: a column of numbers
+        column = _next_number(right, after)  # … 1 2 3: a column of numbers
         # 5 重点プロジェクト 6 分野別計画: the number after a title goes on the numbering before it
-        column = column or right.isascii() and right.isdigit() and before.isascii() and before.isdigit() \
-            and int(right) == int(before) + 1
+        column = column or _next_number(before, right)
         if any(mk.end > len(left) + 1 and mk.known and not mk.quantity for mk in readings) and not self.read(left) \
                 and not column:
             return True
@@ -433,6 +456,13 @@ class Vocabulary:
         """The level word that ``text`` is, letter spacing ignored (a label row split from its code)."""
         word = compact_code(text)
         return next((lb for lb in self.labels if lb.form == "prefix" and lb.word == word), None)
+
+
+def _next_number(a: str, b: str) -> bool:
+    """``a`` and ``b`` are ASCII numbers and ``b`` is the next one."""
+    x = read_int(a) if a.isascii() else None
+    y = read_int(b) if b.isascii() else None
+    return x is not None and y is not None and y == x + 1
 
 
 def _squash(text: str) -> str:
