@@ -152,8 +152,8 @@ class NlpCache:
                 return True
             finally:
                 db.close()
-        except sqlite3.Error:
-            return False
+        except sqlite3.Error as exc:
+            return not _damage(exc)  # busy or locked by a process sharing it: not damaged
 
     def _disable(self, exc: Exception) -> None:
         self._close()
