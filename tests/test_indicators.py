@@ -524,3 +524,52 @@ def test_numbered_and_bulleted_rows_of_a_table_are_rows() -> None:
     assert [(i.name, i.baseline.value if i.baseline else None, [v.value for v in i.targets])
             for n in doc.root.walk() for i in n.indicators] == [
         ("待機児童数", 12, [0]), ("相談件数", 320, [500]), ("保育士の数", 80, [95])]  # no bullet in the name
+
+
+# -- what is no indicator: trends, projections, budgets, years and times, headings -------------------------
+@pytest.mark.parametrize("text", [
+    "人口推計\n区分 2020年 2025年 2030年 2035年\n総人口 48,100 46,500 44,800 42,900\n",  # years across, no table word
+    "財政の見通し\n区分 令和7年度 令和8年度 令和9年度\n歳入 32,500 33,100 33,800\n",
+    "年齢3区分別人口 2020年 2030年 2040年 年少人口 5,800人 4,900人 4,100人\n",
+    "1 計画期間:2025年度→2030年度\n開館時間:9時→10時\n",  # years and clock times are no values
+    "職員数の推移\n職員数:520人(H27)→498人(R5)\n",  # a trend under its title
+    "■ 主な指標の推移\n| 総人口 | 50,200人 | 48,100人 | 46,500人 |\n",
+    "事業費の状況(単位:千円)\n事業名 計画 実績\n道路改良事業 120,000 118,500\n",
+    "一方、高齢化率30.5%(2020年)から35.2%(2030年)に上昇すると見込まれます。\n",  # projections
+    "このまま推移すると、年少人口5,800人(R2)から4,100人(R22)へと大きく減少します。\n",
+    "活動指標 道路パトロール回数\n事業費(千円)\n年度 R5 R6 R7\n計画 12,000 13,000 14,000\n実績 11,800 12,900 -\n",
+    "数値目標 指標名 現状値 目標値 婚姻数 1,191件 1,300件 本市の人口は 2020年 48,100人 でした。\n",
+])
+def test_tables_and_lines_that_are_no_indicators(text: str) -> None:
+    got = [ind for ind in _rows(text) if ind[0] != "婚姻数"]
+    assert got == []
+
+
+def test_a_row_short_of_a_cell_is_not_read_against_a_later_column() -> None:
+    text = "成果指標\n指標名 基準値(H30) 実績値(R4) 目標値(R8)\n特定健診受診率 38.5% 60%\n"
+    assert _rows(text) == []  # not 38.5 as the R4 result: which columns the two figures fill is unknown
+
+
+def test_a_change_as_target_and_a_value_in_another_unit_keep_their_text() -> None:
+    text = "成果指標\n指標名 現状値(R5) 目標値(R11)\n公園利用者数 52,000人 1.2倍\nごみ排出量 850g 1割削減\n"
+    doc = keikaku.parse(text=text, nlp="none")
+    inds = [i for n in doc.root.walk() for i in n.indicators]
+    assert [(i.name, [(v.value, v.text) for v in i.targets]) for i in inds] == [
+        ("公園利用者数", [(None, "1.2倍")]), ("ごみ排出量", [(None, "1割削減")])]
+    assert any("1.2倍" in w and "not 人" in w for w in doc.warnings)
+
+
+def test_one_cell_per_line_stops_before_the_next_heading() -> None:
+    text = "成果指標\n指標名\n現状値\n目標値\n待機児童数\n12人\n0人\n第3章\n基本計画\n45\n"
+    doc = keikaku.parse(text=text, nlp="none")
+    assert [i.name for n in doc.root.walk() for i in n.indicators] == ["待機児童数"]
+
+
+@pytest.mark.parametrize(("text", "codes"), [
+    ("第1部 基本構想 2025 - 2034\n本文です。\n第2部 前期基本計画 2025 - 2029\n本文です。\n第3部 資料編\n",
+     ["第1部", "第2部", "第3部"]),
+    ("1 計画の概要\n本文です。\n2 計画の期間 2025年度 2030年度\n本文です。\n3 施策の体系\n本文です。\n", ["1", "2", "3"]),
+])
+def test_headings_with_years_are_still_headings(text: str, codes: list[str]) -> None:
+    doc = keikaku.parse(text=text, nlp="none")
+    assert [n.code for n in doc.root.walk() if n.code] == codes

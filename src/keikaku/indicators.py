@@ -19,6 +19,7 @@ header (with no spans: the lines stay where segmentation put them) and each row 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ ROLE_WORDS = {
     "actual": ("実績値", "達成値", "最新値", "実績"),
     "grade": ("達成状況", "進捗状況", "達成度", "進捗度", "進捗", "評価", "判定"),
     "direction": ("目指す方向", "目標の方向", "方向性", "方向"),
-    "note": ("指標の定義・算出方法", "目標値設定の根拠・理由", "目標設定の根拠", "設定の根拠", "出典・説明", "指標の定義",
+    "note": ("目標年度", "目標年次", "指標の定義・算出方法", "目標値設定の根拠・理由", "目標設定の根拠", "設定の根拠", "出典・説明", "指標の定義",
              "指標の説明", "算出方法", "備考", "出典"),
 }
 VALUE_ROLES = ("baseline", "target", "actual")
@@ -118,6 +119,9 @@ def _column(m: re.Match[str]) -> Column:
 _SEP = re.compile(r"[\s|]*")
 
 
+HEADER_MAX = 16  # columns of one header at most (a run of years in prose is no header)
+
+
 def read_header(text: str, pos: int = 0) -> tuple[list[Column], int] | None:
     """The columns of a header starting at ``pos`` (column words separated by spaces, tabs or
     pipes) and where it ends; None unless it has a value column."""
@@ -134,10 +138,16 @@ def read_header(text: str, pos: int = 0) -> tuple[list[Column], int] | None:
         if following and not following.isspace() and following not in "|\t":
             break  # the word starts a longer word: 目標を…, 計画的に
         column = _column(m)
+        if column.role == "name" and m.group("word2") and (m.group("post2") or m.group("post_b")):
+            m_end = m.end("word2")  # 指標名 令和5年度 令和11年度: the year heads the next column
+        else:
+            m_end = m.end()
         if column.role == "name" and columns and columns[-1].role == "name":
             columns.pop()  # 重要業績評価指標(KPI) 指標名: the section's name, then the column's
         columns.append(column)
-        end = m.end()
+        end = m_end
+        if len(columns) >= HEADER_MAX:
+            break
     if not any(c.role in VALUE_ROLES for c in columns):
         return None
     return _years_over_words(columns), end
@@ -174,7 +184,8 @@ _NUMBER = re.compile(
     r"^(?P<pre>約|概ね|おおむね|延べ|累計)?(?P<sign>[▲△-])?(?P<num>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s*[~〜]\s*(?P<num2>\d[\d,]*(?:\.\d+)?))?"
     r"(?P<mult>[万億千](?!円))?(?P<unit>[^\d\s(（)）]*?)(?P<post>以上|以下|未満|超|程度|前後)?$")
-_CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*(?:当初|末|時点|現在|末現在)?\s*[)）]")  # (H22当初), (H26末)
+_CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*(?:\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?|\.\d{{1,2}}(?:\.\d{{1,2}})?)?"
+                        r"\s*(?:当初|末|時点|現在|末現在)?\s*[)）]")  # (H22当初), (H26末), (令和5年4月1日現在), (R5.4.1)
 # A year written before its value (H27:74.3%, H26 ▲229人, 令和5年度 12人); a value follows it.
 _LEAD_YEAR = re.compile(rf"(?P<year>{_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?|(?:19|20)\d{{2}}\s*(?:年度|年))"
                         r"\s*[:：]?\s*(?=[\d▲△―—])")
@@ -189,7 +200,8 @@ _UNITS = re.compile(r"^(?:%|‰|件|人|回|円|千円|万円|億円|か所|箇�
                     r"(?:/(?:年|年度|日|月|週|人|回|件))?$")  # 件/年, 人/日, %/年: a rate
 # 2億396万円, 4億3,000万円: one figure written in two units
 _COMPOUND = re.compile(r"(?P<oku>\d[\d,]*(?:\.\d+)?)億(?P<man>\d[\d,]*(?:\.\d+)?)万"
-                       r"|(?P<man2>\d[\d,]*)万(?P<sen>\d[\d,]*)千")  # 95万9千人
+                       r"|(?P<man2>\d[\d,]*)万(?P<sen>\d[\d,]*)千"  # 95万9千人
+                       r"|(?P<man3>\d[\d,]*)万(?P<one>\d[\d,]*)(?![\d,]*[千万億])")  # 1万2,000人
 
 
 @dataclass
@@ -263,12 +275,16 @@ def parse_value(cell: str) -> Value | None:
     if c:  # 2億396万円 → 203960000円, 95万9千人 → 959000人
         parts = {k: float(v.replace(",", "")) for k, v in c.groupdict().items() if v}
         whole = parts["oku"] * 100_000_000 + parts["man"] * 10_000 if "oku" in parts else \
-            parts["man2"] * 10_000 + parts["sen"] * 1_000
+            parts["man2"] * 10_000 + parts["sen"] * 1_000 if "man2" in parts else parts["man3"] * 10_000 + parts["one"]
         squeezed = f"{_tidy(whole):f}".rstrip("0").rstrip(".") + squeezed[c.end():]
     m = _NUMBER.match(squeezed)
     if not m:
         return None
     unit = m.group("unit") or None
+    if unit in ("年", "年度") and re.fullmatch(r"(?:19|20)\d{2}", m.group("num")) or unit in ("時", "時半"):
+        return None  # 2025年度, 9時: a year or a time of day, not a value
+    if unit and re.search(r"増|減|削減|向上|上昇|低下|改善", unit):
+        return None  # 1割削減, 5ポイント増: a change, not a level (see _RELATIVE)
     if unit and not _UNITS.match(unit) and not (len(unit) <= 3 and re.fullmatch(r"[一-龯ぁ-んァ-ヶ々]+", unit)):
         return None  # 1人1日当たり…: a name that starts with a number
     num = float(m.group("num").replace(",", ""))
@@ -330,7 +346,8 @@ def _is_name(cell: str) -> bool:
     """An indicator's name: letters, not a value, not a sentence, not a contents entry."""
     text = _nfkc(cell)
     return (bool(re.search(r"[一-龯ぁ-んァ-ヶA-Za-z]", text)) and parse_value(text) is None and 2 <= len(text) <= 60
-            and "。" not in text and not _LEADER.search(text) and not _GROUPED.search(text))
+            and "。" not in text and not _LEADER.search(text) and not _GROUPED.search(text)
+            and not text.endswith(("は", "が", "を", "では", "には", "も")))  # 本市の人口は: a sentence's subject
 
 
 def _direction(text: str) -> str | None:
@@ -341,13 +358,17 @@ def _direction(text: str) -> str | None:
     return next((d for w, d in DIRECTIONS.items() if len(w) > 1 and text.startswith(w) and len(text) <= len(w) + 5), None)
 
 
+# A target stated as a change (1割削減, 5ポイント増, 2割増): kept as written, never as a level.
+_RELATIVE = re.compile(r"^約?\d[\d,.]*\s*(?:倍|割|ポイント|%)?\s*(?:以上)?の?(?:増|減|増加|減少|削減|向上|上昇|低下|改善)$")
+
+
 def _fits(column: Column, cell: str) -> bool:
     """Whether ``cell`` can be this column's (a note column takes anything, even nothing)."""
     text = _nfkc(cell)
     if column.role == "note":
         return True
     if column.role in VALUE_ROLES:
-        return parse_value(text) is not None
+        return parse_value(text) is not None or bool(_RELATIVE.match(text.replace(" ", "")))
     if column.role == "unit":
         return bool(_UNITS.match(text)) or text in NULLS
     if column.role == "grade":
@@ -548,7 +569,7 @@ def _glued_header(text: str) -> tuple[list[Column], int, int] | None:
 
 def _glued_value(text: str, pos: int) -> int | None:
     """The end of one value glued to what follows (73%, 87,672人(2014年度), ―), or None."""
-    m = re.compile(r"[―—]|\d[\d,]*(?:\.\d+)?").match(text, pos)
+    m = re.compile(r"[―—]|\d[\d,]{0,24}(?:\.\d{1,8})?").match(text, pos)  # a figure has 25 digits at most
     if m is None:
         return None
     end = m.end()
@@ -728,6 +749,8 @@ def find_arrows(lines: list[tuple[int, str]]) -> list[Found]:
                 items = [i for i in _arrow_items(text.rstrip() + nxt.strip()) if i.end > len(text.rstrip())]
                 if items:
                     span = [no, lines[k + 1][0]]
+        if items and any(w in _context(lines, k, text[:items[0].start]) for w in OTHER_TABLES):
+            items = []  # 職員数の推移 ⏎ 職員数:520人(H27)→498人(R5): a trend told, not a target
         for item in items:
             n = len(item.values)
             if current is None or k != last_line and k != last_line + 1 or len(current.columns) != n + 1:
@@ -748,11 +771,35 @@ STRONG_WORDS = frozenset({"現状値", "基準値", "目標値", "実績値", "�
                           "現在値", "現況値", "直近値"})
 
 
+@functools.lru_cache(maxsize=64)  # asked again for each table of a long run-on line
 def _header_start(text: str) -> list[int]:
     """Places where a header may start: column words at the start of the line or after a space,
     a bullet or a bracket (not 計画 inside 基本計画)."""
     return sorted({m.start() for m in _COLUMN.finditer(text)
                    if (_word_of(m) or m.group("alone")) and (m.start() == 0 or text[m.start() - 1] in _BOUNDARY)})
+
+
+TABLE_WORDS = ("指標", "目標", "KPI", "成果", "評価")
+# Titles of tables that are no indicator tables: trends, projections, budgets.
+OTHER_TABLES = ("推移", "推計", "見通し", "将来人口", "事業費", "予算", "決算", "歳入", "歳出", "人口の動き")
+
+
+def _context(lines: list[tuple[int, str]], i: int, before: str) -> str:
+    """The text a header or a list stands under: what precedes it on its line and the two lines above."""
+    return " ".join(t for _, t in lines[max(0, i - 2):i]) + " " + before[-80:]
+
+
+def _in_context(lines: list[tuple[int, str]], i: int, before: str, columns: list[Column]) -> bool:
+    """A header with a name word (指標名) or a role word (目標値) stands anywhere; one of years
+    alone (2020年 2025年) only under a table word (成果指標, 目標) and never under the title of a
+    trend, a projection or a budget (人口の推移, 事業費)."""
+    context = _context(lines, i, before)
+    if any(w in context for w in OTHER_TABLES):
+        return columns[0].label is not None and columns[0].role == "name" and any(
+            c.label in STRONG_WORDS for c in columns)
+    if any(c.label for c in columns if c.role in VALUE_ROLES) or columns[0].label is not None:
+        return True
+    return any(w in context for w in TABLE_WORDS)
 
 
 def _strong(columns: list[Column]) -> bool:
@@ -770,15 +817,18 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
         by_lines = _cell_lines(lines, i)
         if by_lines is not None:
             return by_lines[0], by_lines[1], 0
+    inside = -1  # a header read whose rows were not: its later words start no header of their own
     for start in _header_start(text):
-        if start < col:
+        if start < col or start < inside:
             continue
         head = read_header(text, start)
         if head is None:
             continue
         columns, end = head
-        if not _strong(columns):
+        if not _strong(columns) or not _in_context(lines, i, text[:start], columns):
             continue
+        if columns[0].role == "name" and columns[0].label is not None:
+            inside = end  # 指標名 現状値(R5) 目標値(R11) whose row lacks a cell: not 目標値(R11) alone
         if columns[0].role != "name":
             columns = [Column("name", None)] + columns  # 数値目標 基準値 目標値 …: the section names the column
         layout = "tab" if "\t" in text[start:end] else "pipe" if "|" in text[start:end] else None
@@ -806,8 +856,16 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
                 cells, used = got
                 taken += used
                 if fixed < len(columns):
-                    nxt = next((k for k in range(taken, min(len(tokens), taken + NOTE_TOKENS_MAX))
-                                if _read_tokens(tokens[k:], columns[:fixed]) is not None), None)
+                    ahead = range(taken, min(len(tokens), taken + NOTE_TOKENS_MAX))
+                    # after a sentence's end (…を目指す。 名前 …); else a one-word name (人口動態統計
+                    # 出生数 820人: the note, then the next row)
+                    nxt = next((k for k in ahead if k > taken and tokens[k - 1].endswith("。")
+                                and _read_tokens(tokens[k:], columns[:fixed]) is not None), None)
+                    if nxt is None:
+                        nxt = next((k for k in ahead if (got := _read_tokens(tokens[k:], columns[:fixed])) is not None
+                                    and " " not in got[0][0]), None)
+                    if nxt is None:
+                        nxt = next((k for k in ahead if _read_tokens(tokens[k:], columns[:fixed]) is not None), None)
                     if nxt is None:  # the last row: its notes cannot be told from the prose after it
                         nxt = taken
                     cells += [" ".join(tokens[taken:nxt])] + [""] * (len(columns) - fixed - 1)
@@ -946,10 +1004,10 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
         return None
     while k + n <= len(lines):
         chunk = [_cell(lines[k + c][1]) for c in range(n)]
-        if not all(chunk) or not _is_name(chunk[at]) or not all(
+        if not all(chunk) or not _is_name(chunk[at]) or _HEADING_LIKE.match(_nfkc(chunk[at])) or not all(
                 _fits(col, cell) or col.role in VALUE_ROLES and _qualitative(cell) for col, cell in zip(cols, chunk)
                 if col.role != "name"):
-            break
+            break  # 第3章 / 基本計画 / 45 is the next heading and a page number, not a row
         table.rows.append(Row([chunk[c] for c in order], [lines[k][0], lines[k + n - 1][0]]))
         k += n
     k = _notes(lines, k, table)
@@ -961,6 +1019,7 @@ def _cell_lines(lines: list[tuple[int, str]], i: int) -> tuple[Found, int] | Non
 # with its cells glued) or the same with spaces or tabs between the cells.
 _SHEET_YEARS = re.compile(r"^(?P<label>(?P<era>令和|平成|昭和|[RH])?\s*[(（]?\s*年度?\s*[)）]?|区分|項目|年度)?\s*(?P<rest>.+)$")
 _GLUED_CELL = re.compile(r"[―—\-－ー]|[▲△]?\d[\d,]*(?:\.\d+)?[^\d\s▲△―—\-－ー.,]{0,4}")
+_MONEY_TITLE = re.compile(r"[(（](?:単位[:：]?)?\s*[千万億]?円[)）]|単位[:：]\s*[千万億]?円")
 SHEET_NAME_ABOVE = 4  # non-empty lines above the year row where the indicator's name may be
 
 
@@ -1035,8 +1094,14 @@ def find_transposed(lines: list[tuple[int, str]], taken: set[int]) -> list[Found
             cells += got
             j += 1
         above = [t for _, t in lines[max(0, k - 3 * SHEET_NAME_ABOVE):k] if t.strip()][-SHEET_NAME_ABOVE:]
-        name = next((m.group("name") for t in reversed(above)
-                     if (m := _SHEET_NAME.search(_nfkc(t))) and _is_name(m.group("name"))), None)
+        name = None
+        for t in reversed(above):
+            if _MONEY_TITLE.search(_nfkc(t)) or any(w in t for w in OTHER_TABLES):
+                break  # 事業費(千円): the sheet is that table's, not the indicator's above it
+            m = _SHEET_NAME.search(_nfkc(t))
+            if m and _is_name(m.group("name")):
+                name = m.group("name")
+                break
         if cells and name:
             found.append(Found(no, 0, "transposed", [c.label or "" for c in columns], columns,
                                [Row([name, *cells], [no, lines[j - 1][0]])]))
@@ -1060,7 +1125,8 @@ def find_headless(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
         no, text = lines[k]
         layout = "pipe" if text.strip().startswith("|") else "tab" if "\t" in text.strip() else None
         above = " ".join(t for _, t in lines[max(0, k - HEADLESS_CONTEXT):k])
-        if layout is None or no in taken or not any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)):
+        if layout is None or no in taken or not any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)) \
+                or any(w in above for w in OTHER_TABLES):
             k += 1
             continue
         rows: list[Row] = []
@@ -1091,6 +1157,10 @@ _SENT_VALUE = r"[▲△]?\d[\d,]{0,24}+(?:\.\d{1,8}+)?\s?(?:[万千億]?[^\s\d�
 _SENTENCE = re.compile(rf"(?P<name>[^、。\s「」をがはも]{{2,60}}?)(?:を\s?(?:現状の|現在の)?|(?=\d))\s?(?P<a>{_SENT_VALUE})\s?から\s?"
                        rf"(?P<b>{_SENT_VALUE})\s?(?:に|へ|まで|を(?=達成))(?P<verb>[^。]{{0,16}})(?:。|$)")
 _NAME_AFTER = re.compile(r".*(?:ための|ように|について|において|における)")  # 〜のための / 〜ように: the name follows
+# A verb that sets a target (増やす, 引き上げる, 達成する, 目指す, にする); 上昇すると見込まれます,
+# 減少します tell a projection.
+_AIM = re.compile(r"^(?:(?:増加|減少|向上|低下|拡大|縮小|削減|改善|上昇)?(?:させ|する(?!と)|します)|増や|減ら|引き上げ|"
+                  r"引き下げ|上げ|下げ|高め|広げ|伸ば|抑え|達成|目指|めざ|とする|とします|向上を図|改善を図)")
 WRAP_MIN = 20  # a line shorter than this was not wrapped by the typesetter
 _PAST = re.compile(r"ました|した$|している|しており|なった|なりました")
 
@@ -1116,7 +1186,7 @@ def find_sentences(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]
         for m in _SENTENCE.finditer(text):
             a, b = parse_value(m.group("a")), parse_value(m.group("b"))
             if a is None or b is None or a.value is None or b.value is None or a.year is None and b.year is None \
-                    or _PAST.search(m.group("verb")):
+                    or _PAST.search(m.group("verb")) or not _AIM.search(m.group("verb")):
                 continue
             name = _NAME_AFTER.sub("", m.group("name"))
             if not _is_name(name) or len(name) > ARROW_NAME_MAX:
@@ -1155,7 +1225,8 @@ def find_pairs(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
             rows.append(Row([name, first, second], [lines[j][0], lines[j + 2][0]]))
             j += 3
         above = " ".join(text for _, text in lines[max(0, k - PAIR_CONTEXT):k])
-        if len(rows) >= 2 and any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)):
+        if len(rows) >= 2 and any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)) \
+                and not any(w in above[-200:] for w in OTHER_TABLES):
             columns = [Column("name", None), Column("baseline", None), Column("target", None)]
             found.append(Found(lines[k][0], 0, "lines", ["", "", ""], columns, rows))
             k = j
@@ -1194,6 +1265,10 @@ def _years_below(lines: list[tuple[int, str]], j: int, values: list[Column]) -> 
     for column, (year, fiscal) in zip(bare, years, strict=True):
         column.year, column.fiscal = year, fiscal
     return j + len(years)
+
+
+# A cell that is a heading's code (第3章, 基本施策2), never an indicator's name.
+_HEADING_LIKE = re.compile(r"^(?:第.{1,4}[章節部編]|.{0,8}\d{1,3})$")
 
 
 def _qualitative(cell: str) -> bool:
@@ -1302,8 +1377,8 @@ def indicator_of(table: Found, row: Row, number: int, section: str | None, table
             notes.append(text)
         elif col.role in VALUE_ROLES and text:
             v = parse_value(text)
-            if v is None and _qualitative(text):
-                v = Value(None, None, None, None, None, None)  # 策定, 設置: a target that is no figure
+            if v is None and (_qualitative(text) or _RELATIVE.match(_nfkc(text).replace(" ", ""))):
+                v = Value(None, None, None, None, None, None)  # 策定, 2割増: a target that is no level
             if v is None:
                 if unread is not None:
                     unread.append(f"{col.label or value_role(col)}: {text}")
@@ -1317,7 +1392,13 @@ def indicator_of(table: Found, row: Row, number: int, section: str | None, table
             if v.unit and unit is None:
                 unit = v.unit
             elif v.unit and unit and v.unit != unit and value.value is not None:
-                value.value = _in_unit(value.value, v.unit, unit)  # 3億512万円 → 5億円: in the row's unit
+                converted = _in_unit(value.value, v.unit, unit)  # 3億512万円 → 5億円: in the row's unit
+                if converted == value.value and v.unit.lstrip("百千万億") != unit.lstrip("百千万億"):
+                    value.value = None  # 1.2倍 in a row of 人: another quantity, kept as its text
+                    if unread is not None:
+                        unread.append(f"{col.label or value_role(col)}: {text} (in {v.unit}, not {unit})")
+                else:
+                    value.value = converted
             if col.role == "baseline" and baseline is None:
                 baseline = value
             elif col.role in ("actual", "baseline"):  # 策定時の値, then 現状値: an observed value

@@ -28,7 +28,10 @@ CONTINUATION_MIN = 20  # a line this long without a sentence end continues on th
 PARAGRAPH_ROW = 30  # a numbered row this long, run on by a long row right below it, is a paragraph
 OPENS_WITHIN = 3  # rows (title, a line of text) between a lone first item and the list it opens
 # Two figures or more at the end of a row, each after a space (12人 0人, 45.2% ― 60%): a table's row.
-_ROW_FIGURES = re.compile(r"(?:\s+(?:[▲△]?\d[\d,]*(?:\.\d+)?[^\s\d]{0,4}|[―—-])){2,}$")
+# Each a figure with its unit or a null, never a year (2025年度 2030年度, 2025 - 2034) and never a bare number
+# (SDGs 3 4).
+_ROW_FIGURES = re.compile(r"(?:\s+(?:[▲△]?(?!(?:19|20)\d\d(?:年|\s|$))\d[\d,]*(?:\.\d+)?(?:%|％|[^\s\d年\-ー―—]{1,4})|[―—]))"
+                          r"{2,}$")
 _MID_PHRASE = re.compile(r"[、,のにをはがでとへやもな]$")  # a title never ends so; a wrapped sentence does
 
 
