@@ -573,3 +573,26 @@ def test_one_cell_per_line_stops_before_the_next_heading() -> None:
 def test_headings_with_years_are_still_headings(text: str, codes: list[str]) -> None:
     doc = keikaku.parse(text=text, nlp="none")
     assert [n.code for n in doc.root.walk() if n.code] == codes
+
+
+# -- the national KPI report form (指標値 / 単位 / 目標年月 / 実績値), one cell per line ------------------
+FORM = ("事業実施結果報告\n本事業における重要業績評価指標(KPI)\n指標\n指標値\n単位\n目標年月\n実績値\n"
+        "指標①\n1 移住促進事業\n基礎交付\n1,250,000\n"
+        "指標 移住相談窓口の相談件\n① 数\n40\n件\nH28.3\n52\n"
+        "指標\n空き家バンクを通じた\n②\n移住世帯数\n5\n世帯\nH28.3\n-\n"
+        "指標 特産品の販売額\n③\n1,200\n千円\nH28.3\n1,350\n")
+
+
+def test_the_kpi_report_form_one_cell_per_line() -> None:
+    doc = keikaku.parse(text=FORM, nlp="none")
+    got = [(i.name, i.unit, [(v.role, v.value, v.year) for v in [*i.targets, *i.actuals]])
+           for n in doc.root.walk() for i in n.indicators]
+    assert got == [
+        ("移住相談窓口の相談件数", "件", [("target", 40, 2016), ("actual", 52, None)]),
+        ("空き家バンクを通じた移住世帯数", "世帯", [("target", 5, 2016), ("actual", None, None)]),
+        ("特産品の販売額", "千円", [("target", 1200, 2016), ("actual", 1350, None)]),
+    ]  # the grant amount (1,250,000) has no unit and month after it: no row
+
+
+def test_the_form_rows_need_the_forms_header() -> None:
+    assert _rows(FORM.replace("目標年月", "目標")) == []
