@@ -545,9 +545,13 @@ def test_tables_and_lines_that_are_no_indicators(text: str) -> None:
     assert got == []
 
 
-def test_a_row_short_of_a_cell_is_not_read_against_a_later_column() -> None:
-    text = "成果指標\n指標名 基準値(H30) 実績値(R4) 目標値(R8)\n特定健診受診率 38.5% 60%\n"
-    assert _rows(text) == []  # not 38.5 as the R4 result: which columns the two figures fill is unknown
+def test_a_row_short_of_a_cell_is_not_read_against_a_later_column_and_is_named() -> None:
+    text = ("成果指標\n指標名 基準値(H30) 実績値(R4) 目標値(R8)\n特定健診受診率 38.5% 60%\n"
+            "がん検診受診率 12.0% 15.2% 20%\n")
+    doc = keikaku.parse(text=text, nlp="none")
+    # not 38.5 as the R4 result: which columns the two figures fill is unknown; the next row is read
+    assert [i.name for n in doc.root.walk() for i in n.indicators] == ["がん検診受診率"]
+    assert any("'特定健診受診率' has 2 figure(s) for the 3 value columns" in w for w in doc.warnings)
 
 
 def test_a_change_as_target_and_a_value_in_another_unit_keep_their_text() -> None:

@@ -336,6 +336,7 @@ class Found:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    short: list[Row] = field(default_factory=list)  # rows with fewer figures than value columns: not read
 
 
 _LEADER = re.compile(r"[・.‥…]{3,}|[‥…]{2,}")
@@ -913,11 +914,15 @@ def _table_at(lines: list[tuple[int, str]], i: int, col: int) -> tuple[Found | N
                 continue
             row_cells = _row_cells(row_text, layout, table.columns)
             if row_cells is None:
+                if (short := _short_row(row_text, layout, table.columns)) is not None:
+                    table.short.append(Row(short, [line_no, line_no]))
+                    k += 1
+                    continue
                 break
             table.rows.append(Row(row_cells, [line_no, line_no]))
             k += 1
         k = _notes(lines, k, table)
-        if table.rows:
+        if table.rows or table.short:
             return table, k, 0
     return None, i, 0
 
@@ -1348,6 +1353,15 @@ def _row_cells(text: str, layout: str, columns: list[Column]) -> list[str] | Non
     return None
 
 
+def _short_row(text: str, layout: str, columns: list[Column]) -> list[str] | None:
+    """The cells of a row of a name and fewer figures than the header has value columns
+    (待機児童数 12人 under 現状値 中間値 目標値: which columns the figures fill is unknown), or None."""
+    cells = [c for c in (_split_cells(text, layout) if layout in ("tab", "pipe") else text.split()) if c]
+    values = [c for c in columns if c.role in VALUE_ROLES]
+    ok = 2 <= len(cells) <= len(values) and _is_name(cells[0]) and all(parse_value(c) is not None for c in cells[1:])
+    return cells if ok else None
+
+
 def _merge_second_header(table: Found, top: str, second: str, layout: str) -> None:
     """A header in two rows (令和4年度 | | 令和5年度 | over 計画 | 実績 | 計画 | 実績): by
     position, a word of the second row takes the year of the last year above it."""
@@ -1478,7 +1492,13 @@ def attach_indicators(doc: Document, lines: list[tuple[int, str]]) -> None:
     if not tables:
         return
     owner_at = _owners(doc)
-    for found in tables:  # every table found has rows
+    for found in tables:
+        for row in found.short:
+            doc.warnings.append(f"line {row.lines[0]}: indicator row {row.cells[0]!r} has {len(row.cells) - 1} figure(s)"
+                                f" for the {sum(c.role in VALUE_ROLES for c in found.columns)} value columns of its header"
+                                f" ({' | '.join(found.header)}): which columns they fill is unknown; not read")
+        if not found.rows:
+            continue
         node, section = owner_at(found.line, found.col)
         listed = node.tables_in_order()
         number = next((k for k, t in enumerate(listed, start=1) if t.spans and t.spans[0].line == found.line), None)
