@@ -600,3 +600,10 @@ def test_the_kpi_report_form_one_cell_per_line() -> None:
 
 def test_the_form_rows_need_the_forms_header() -> None:
     assert _rows(FORM.replace("目標年月", "目標")) == []
+
+
+def test_the_middle_of_an_arrow_chain_is_an_interim_target() -> None:
+    doc = keikaku.parse(text="観光入込客数:120万人(R5)→130万人(R8)→150万人(R11)\n", nlp="none")
+    ind = next(i for n in doc.root.walk() for i in n.indicators)
+    assert [(v.role, v.value, v.year) for v in [ind.baseline, *ind.actuals, *ind.targets] if v] == [
+        ("baseline", 1200000, 2023), ("interim", 1300000, 2026), ("target", 1500000, 2029)]

@@ -85,6 +85,7 @@ class Column:
     label: str | None
     year: int | None = None
     fiscal: bool | None = None
+    kind: str | None = None  # what its values are when no label says it (an arrow chain's middle: interim)
 
 
 def parse_year(text: str) -> tuple[int | None, bool | None]:
@@ -733,7 +734,7 @@ def _has_arrow(text: str) -> bool:
 def find_arrows(lines: list[tuple[int, str]]) -> list[Found]:
     """Lists of indicators written ``name:baseline → target`` (KPI lines under each measure, a
     summary of 数値目標), with no header: the first value is the baseline, the last the target,
-    any between them results.  Items of consecutive lines with the same number of values make one
+    any between them interim targets.  Items of consecutive lines with the same number of values make one
     list; a line without items (a measure's heading) ends it.  An item that a PDF wrapped over two
     lines (the name on one, ``=値→値`` on the next) is read from both."""
     found: list[Found] = []
@@ -756,7 +757,7 @@ def find_arrows(lines: list[tuple[int, str]]) -> list[Found]:
             n = len(item.values)
             if current is None or k != last_line and k != last_line + 1 or len(current.columns) != n + 1:
                 columns = [Column("name", None), Column("baseline", None)] + \
-                    [Column("actual", None) for _ in range(n - 2)] + [Column("target", None)]
+                    [Column("target", None, kind="interim") for _ in range(n - 2)] + [Column("target", None)]
                 current = Found(no, item.start, "arrow", [c.label or "" for c in columns], columns)
                 found.append(current)
             current.rows.append(Row([item.name, *item.values], list(span)))
@@ -1420,7 +1421,7 @@ def value_role(column: Column) -> str:
     """baseline, current, actual, interim, plan or target: the label's words decide (中間目標 is
     interim, 見込 a plan, 現状値 current), a column without a label keeps its role."""
     label = column.label or ""
-    return next((kind for word, kind in VALUE_KINDS if word in label), column.role)
+    return next((kind for word, kind in VALUE_KINDS if word in label), column.kind or column.role)
 
 
 def indicator_of(table: Found, row: Row, number: int, section: str | None, table_no: int,
