@@ -47,7 +47,11 @@ ROLE_WORDS = {
 VALUE_ROLES = ("baseline", "target", "actual")
 
 _ERA = r"(?:令和|平成|昭和|[RHS](?=\s*(?:\d|元)))"
-_YEAR = rf"(?:{_ERA}\s*(?:\d{{1,2}}|元)|(?:19|20)\d{{2}})\s*(?:年度|年)?"
+_NUMBER_MARK = r"[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.)]"  # a list's number: ①, (1), 1., 1)
+_ERA_N = rf"{_ERA}\s*(?:\d{{1,2}}|元)"  # an era and its year's number: 令和5, H26, R元
+_YEAR = rf"(?:{_ERA_N}|(?:19|20)\d{{2}})\s*(?:年度|年)?"
+# An era year written before its value, with a colon or not (H27:74.3%, ⇒ H31 330人).
+_YEAR_LED = rf"{_ERA_N}\s*(?:年度|年)?\s*[:：]?\s*"
 _YEAR_RE = re.compile(rf"(?P<era>{_ERA})?\s*(?P<n>\d{{1,4}}|元)\s*(?P<suffix>年度|年)?")
 
 
@@ -67,7 +71,7 @@ def _word_pattern() -> re.Pattern[str]:
         rf"(?P<pre>{_YEAR})\s?(?P<open>[(（]\s?)?(?P<word>{alternatives})(?(open)\s?[)）])"
         rf"(?:\s?[(（]\s?(?P<post>{_YEAR})\s?[)）])?"
         rf"|(?P<word2>{alternatives})(?:\s?[(（]\s?(?P<post_b>{_YEAR})\s?[)）]|\s(?P<post2>{_YEAR})(?=\s|$))?"
-        rf"|(?P<alone>{_ERA}\s*(?:\d{{1,2}}|元)(?:\s*年度?)?|(?:19|20)\d{{2}}\s*年度?)")
+        rf"|(?P<alone>{_ERA_N}(?:\s*年度?)?|(?:19|20)\d{{2}}\s*年度?)")
 
 
 def _word_of(m: re.Match[str]) -> str | None:
@@ -188,7 +192,7 @@ _NUMBER = re.compile(
 _CELL_YEAR = re.compile(rf"[(（]\s*(?P<year>{_YEAR})\s*(?:\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?|\.\d{{1,2}}(?:\.\d{{1,2}})?)?"
                         r"\s*(?:当初|末|時点|現在|末現在)?\s*[)）]")  # (H22当初), (H26末), (令和5年4月1日現在), (R5.4.1)
 # A year written before its value (H27:74.3%, H26 ▲229人, 令和5年度 12人); a value follows it.
-_LEAD_YEAR = re.compile(rf"(?P<year>{_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?|(?:19|20)\d{{2}}\s*(?:年度|年))"
+_LEAD_YEAR = re.compile(rf"(?P<year>{_ERA_N}\s*(?:年度|年)?|(?:19|20)\d{{2}}\s*(?:年度|年))"
                         r"\s*[:：]?\s*(?=[\d▲△―—])")
 _MULT = {"万": 10_000, "億": 100_000_000, "千": 1_000}
 DIRECTIONS = {"増加": "増加", "減少": "減少", "維持": "維持", "↑": "増加", "↓": "減少", "→": "維持", "↗": "増加",
@@ -380,7 +384,7 @@ def _fits(column: Column, cell: str) -> bool:
     return bool(text)
 
 
-_ROW_MARKER = re.compile(r"[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.)]|[・●○◆◇■□-]")  # a row's number or bullet
+_ROW_MARKER = re.compile(rf"{_NUMBER_MARK}|[・●○◆◇■□-]")  # a row's number or bullet
 
 
 def _read_tokens(tokens: list[str], columns: list[Column]) -> tuple[list[str], int] | None:
@@ -645,15 +649,15 @@ def _glued_name(segment: str, digits: int = 3) -> str | None:
 _ARROW = re.compile(r"\s*(?:→|⇒|➡|➔|=>)\s*")
 # The value after an arrow: a null mark or a figure, its unit (with a space before it or not) and
 # a year in brackets; it ends at a space before what is no unit, or at the next marker.
-_AFTER = re.compile(rf"(?:{_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?\s*[:：]?\s*)?"  # ⇒ H31 330人: its year first
+_AFTER = re.compile(rf"(?:{_YEAR_LED})?"  # ⇒ H31 330人: its year first
                     r"(?:[―—\-ー－]|\d[\d,]*(?:\.\d+)?(?:\s?億\s?[\d,]+(?:\.\d+)?\s?万)?)"
                     # its unit, glued or, after a space, a unit of the vocabulary (not the next name)
                     r"(?:[^\s\d→⇒(（:：①-⑳■●◆・]{1,8}|\s(?:百万|千|万|億)?" + _UNITS.pattern.strip("^$") + r"(?![^\s(（]))?"
                     r"(?:\s?[(（][^)）]{1,16}[)）])?")
 _COLON = re.compile(r"[:：=＝]")  # 指標名:値 → 値, ●指標名=値→値
-_LEAD_AT = re.compile(rf"(?<=\s)(?={_ERA}\s*(?:\d{{1,2}}|元)\s*(?:年度|年)?\s*[:：]?\s*[\d▲△―—])")
+_LEAD_AT = re.compile(rf"(?<=\s)(?={_YEAR_LED}[\d▲△―—])")
 # Where a name begins inside a run of text: after a list marker (①, (1), 1., ・ …).
-_NAME_START = re.compile(r"(?:[①-⑳]|[(（]\d{1,2}[)）]|\d{1,2}[.)]|[・■●◆◇○])\s*")
+_NAME_START = re.compile(rf"(?:{_NUMBER_MARK}|[・■●◆◇○])\s*")
 ARROW_NAME_MAX = 40  # an indicator's name is at most this long (else the text before is prose)
 
 
@@ -1063,7 +1067,7 @@ def _sheet_years(text: str) -> list[tuple[int, bool]] | None:
     tokens = m.group("rest").split()
     if len(tokens) < 2 or not label and not all(re.search(r"年", t) or re.match(r"[RH令平]", t) for t in tokens):
         return None
-    years = [parse_year(t) for t in tokens if _COLUMN.fullmatch(t) and _COLUMN.fullmatch(t).group("alone")]  # type: ignore[union-attr]
+    years = [parse_year(t) for t in tokens if (m := _COLUMN.fullmatch(t)) is not None and m.group("alone")]
     if len(years) != len(tokens) or any(y is None for y, _ in years):
         return None
     return [(y, bool(f) or fiscal) for y, f in years if y is not None]
@@ -1120,7 +1124,7 @@ _SHEET_NAME = re.compile("(?:" + "|".join(w for w in NAME_WORDS if "(" not in w)
 # --- the national KPI report form (指標値 / 単位 / 目標年月 / 実績値) as its text layer leaves it -----------
 # 指標 首都圏での坂井市の ⏎ ① 認知度 ⏎ 6 ⏎ % ⏎ H28.3 ⏎ 7.3: the name in pieces between the form's
 # markers, then one cell per line.
-_YEAR_MONTH = re.compile(rf"^(?:{_ERA}\s*(?:\d{{1,2}}|元)|(?:19|20)\d{{2}})\s*[.年/]\s*\d{{1,2}}\s*月?$")
+_YEAR_MONTH = re.compile(rf"^(?:{_ERA_N}|(?:19|20)\d{{2}})\s*[.年/]\s*\d{{1,2}}\s*月?$")
 _FORM_MARK = re.compile(r"^(?:指標|No|[①-⑳]|[①-⑳]\s*指標|指標\s*[①-⑳])$")
 _FORM_PREFIX = re.compile(r"^(?:指標\s+|[①-⑳]\s+)+")
 
@@ -1187,9 +1191,8 @@ def find_headless(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
     while k < len(lines):
         no, text = lines[k]
         layout = "pipe" if text.strip().startswith("|") else "tab" if "\t" in text.strip() else None
-        above = " ".join(t for _, t in lines[max(0, k - HEADLESS_CONTEXT):k])
-        if layout is None or no in taken or not any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)) \
-                or any(w in above for w in OTHER_TABLES):
+        if layout is None or no in taken or not _under_table_word(
+                above := " ".join(t for _, t in lines[max(0, k - HEADLESS_CONTEXT):k]), above):
             k += 1
             continue
         rows: list[Row] = []
@@ -1265,6 +1268,12 @@ def find_sentences(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]
     return found
 
 
+def _under_table_word(above: str, near: str) -> bool:
+    """A table word (成果指標, 目標値 …) in ``above`` and no title of another kind of table (人口の推移,
+    事業費) in ``near``: where header-less rows may be read as indicators."""
+    return any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)) and not any(w in near for w in OTHER_TABLES)
+
+
 PAIR_CONTEXT = 40  # lines above a header-less pair block where a table word (成果指標, 目標値 …) must be
 
 
@@ -1287,9 +1296,8 @@ def find_pairs(lines: list[tuple[int, str]], taken: set[int]) -> list[Found]:
                 break
             rows.append(Row([name, first, second], [lines[j][0], lines[j + 2][0]]))
             j += 3
-        above = " ".join(text for _, text in lines[max(0, k - PAIR_CONTEXT):k])
-        if len(rows) >= 2 and any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)) \
-                and not any(w in above[-200:] for w in OTHER_TABLES):
+        if len(rows) >= 2 and _under_table_word(
+                above := " ".join(text for _, text in lines[max(0, k - PAIR_CONTEXT):k]), above[-200:]):
             columns = [Column("name", None), Column("baseline", None), Column("target", None)]
             found.append(Found(lines[k][0], 0, "lines", ["", "", ""], columns, rows))
             k = j
@@ -1440,8 +1448,8 @@ def indicator_of(table: Found, row: Row, number: int, section: str | None, table
         text = cell.strip()
         if col.role == "unit" and text and text not in NULLS:
             unit = _nfkc(text)
-        elif col.role == "direction" and _direction(text) is not None:
-            direction = _direction(text)
+        elif col.role == "direction" and (said := _direction(text)) is not None:
+            direction = said
         elif col.role == "grade":
             g = _GRADE.match(_nfkc(text))
             grade = g.group("grade") if g else None
