@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +67,15 @@ def analysed(mode: str = "full") -> list[Document]:
         docs = [parse_file(seed_path(k), SEEDS[k], None) for k in sorted(SEEDS)]
         _ANALYSED[mode] = analyse(docs, mode)
     return _ANALYSED[mode]
+
+
+def keikaku_cli(*args: str, timeout: int = 120, cwd: Path | None = None,
+                errors: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``keikaku ARGS`` in a subprocess, as a user runs it; a hang is a TimeoutExpired, failing the test."""
+    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=timeout,
+                          cwd=cwd, errors=errors)
+
+
+def manifest(out: Path) -> dict:
+    """The manifest.json of an output folder."""
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))

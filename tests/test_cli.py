@@ -14,12 +14,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 from conftest import RAW, SEEDS
+from conftest import keikaku_cli as keikaku
 
 SCHEMA = json.loads(resources.files("keikaku").joinpath("schema/document.schema.json").read_text(encoding="utf-8"))
-
-
-def keikaku(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")

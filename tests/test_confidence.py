@@ -5,11 +5,10 @@ and empty outlines, and where a user finds it (the document JSON, the manifest,
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import keikaku_cli as keikaku
 
 from keikaku.ingest import ingest_bytes
 from keikaku.segment import segment_source
@@ -58,10 +57,6 @@ def test_titles_with_a_bracket_not_closed_lower_the_confidence() -> None:
 def test_no_heading_no_confidence() -> None:
     st = structure(f"{PROSE}\n{PROSE}\n")
     assert st["confidence"] == 0.0 and "no heading found" in st["confidence_reasons"][0]
-
-
-def keikaku(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")

@@ -3,20 +3,17 @@ processes, no mocks) writes byte-identical files."""
 
 from __future__ import annotations
 
+import functools
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import RAW
+from conftest import RAW, keikaku_cli
 
 distributed = pytest.importorskip("distributed")
 
 
-def keikaku(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=300,
-                          cwd=cwd)
+keikaku = functools.partial(keikaku_cli, timeout=300)
 
 
 def test_dask_run_is_byte_identical_to_a_serial_run(tmp_path: Path) -> None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import keikaku_cli as keikaku
 
 from keikaku.ingest import ingest_bytes
 from keikaku.model import Document, Section
@@ -55,10 +54,6 @@ def seg(text: str) -> Document:
     """Segmented with the generic vocabulary; segment() runs the alignment guard (every
     character of the source in exactly one place)."""
     return segment(ingest_bytes(text.encode("utf-8"), "case.txt"), builtin_profiles()["generic"], "case")
-
-
-def keikaku(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")

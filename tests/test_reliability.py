@@ -5,6 +5,7 @@ exactly what is on disk, and the next run repairs whatever a failed one left."""
 from __future__ import annotations
 
 import csv
+import functools
 import http.server
 import io
 import json
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import RAW
+from conftest import RAW, keikaku_cli, manifest
 
 from keikaku import load
 from keikaku.batch import Job, fingerprint, process
@@ -28,13 +29,7 @@ PLAIN = (RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt").read_text(encoding="utf-8")
 SMALL = (RAW / "kiyose_4th_chokikeikaku_summary.txt").read_text(encoding="utf-8")
 
 
-def keikaku(*args: str, timeout: int = 300, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=cwd)
-
-
-def manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+keikaku = functools.partial(keikaku_cli, timeout=300)
 
 
 def described(out: Path) -> None:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
-import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+import conftest
 import pytest
-from conftest import RAW
+from conftest import RAW, manifest
 
 import keikaku
 from keikaku.errors import InputError, KeikakuError
@@ -75,14 +75,7 @@ PLAN = """みどり市第2次総合計画 実行計画の概要
 """
 
 
-def keikaku_cli(*args: str, timeout: int = 120, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``keikaku ARGS`` in a subprocess; a hang is a TimeoutExpired, failing the test."""
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd, errors="backslashreplace")
-
-
-def manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+keikaku_cli = functools.partial(conftest.keikaku_cli, errors="backslashreplace")  # names that are not UTF-8
 
 
 def nodes_csv(out: Path) -> list[dict[str, str]]:

@@ -9,6 +9,7 @@ some table."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -19,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import RAW
+from conftest import RAW, keikaku_cli, manifest
 
 from keikaku import load
 
@@ -27,12 +28,7 @@ SMALL = (RAW / "kiyose_4th_chokikeikaku_summary.txt").read_text(encoding="utf-8"
 PLAIN = (RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt").read_text(encoding="utf-8")
 
 
-def keikaku(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+keikaku = functools.partial(keikaku_cli, timeout=300)
 
 
 def entries(out: Path) -> dict[str, dict]:

@@ -5,12 +5,11 @@ runs over its limit on one line of one input."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import keikaku_cli as keikaku
 
 from keikaku.errors import InputError, ProfileError
 from keikaku.ingest import ingest_bytes
@@ -104,10 +103,6 @@ def test_a_byte_order_mark_inside_the_text_does_not_hide_a_heading() -> None:
 # -- defect 11: a user's pattern over its limit on one line of one input -------------------------------------
 SLOW = r"^(\d*)(\d*)(\d*)(\d*)(\d*)\5\4\3\2\1-$"
 GOOD = "基本目標1 安全なまち\n安全の説明です。\n(1) 防災\n防災の本文です。\n"
-
-
-def keikaku(*args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def test_a_pattern_over_its_limit_fails_one_input_with_file_and_line(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ re-runs that skip what did not change, and an interrupted run that resumes."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -15,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import RAW
+from conftest import RAW, keikaku_cli, manifest
 
 from keikaku import batch, pipeline
 from keikaku.pipeline import RunOptions
@@ -25,12 +26,7 @@ SEED_TEXT = (RAW / "kodaira_kihonkoso.txt").read_text(encoding="utf-8")
 PLAIN_TEXT = (RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt").read_text(encoding="utf-8")
 
 
-def keikaku(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "keikaku", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+keikaku = functools.partial(keikaku_cli, timeout=300)
 
 
 def test_hostile_folder(tmp_path: Path) -> None:
