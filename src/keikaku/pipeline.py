@@ -132,8 +132,8 @@ def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
                     skip(path, "hidden file")
                 elif path.suffix.lower() not in TEXT_SUFFIXES:
                     skip(path, "not a .txt file")
-                elif target is not None and not_regular(target.st_mode):
-                    skip(path, f"{not_regular(target.st_mode)}, not a regular file (never read)")
+                elif target is not None and (kind := not_regular(target.st_mode)):
+                    skip(path, f"{kind}, not a regular file (never read)")
                 else:
                     add(path, target)
             stack.extend(reversed(subfolders))
