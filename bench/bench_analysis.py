@@ -84,8 +84,8 @@ def keyword_figures() -> tuple[float, float, int]:
     """Coverage of declared keywords: ours and the TF-IDF baseline, over the units of 001."""
     sys.path.insert(0, str(ROOT / "src"))
     from keikaku import evaluate
-    from keikaku.analyse import analyse
-    from keikaku.pipeline import parse_file
+    from keikaku.extract.analyse import analyse
+    from keikaku.extract.document import parse_file
 
     docs = [parse_file(p, p.stem, None) for p in sorted((ROOT / "raw").glob("*.txt"))]
     analyse(docs, "fast")  # keywords come from Sudachi's tokens: the same in fast and full mode

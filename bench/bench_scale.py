@@ -16,7 +16,7 @@ For the memory inputs it prints the peak RSS over the input size in bytes (targe
 input and all of it.  ``--full`` adds GiNZA (``--nlp full``) on the first ``--full-bytes`` of
 each input (GiNZA reads about 5,000 characters a second, so the whole inputs would take
 hours); its peak is the model (about 0.45 GiB) and one batch of at most
-``keikaku.nlp.BATCH_CHARS`` characters (up to about 0.5 GiB) whatever the input, so the growth
+``keikaku.extract.nlp.BATCH_CHARS`` characters (up to about 0.5 GiB) whatever the input, so the growth
 is the figure that says whether memory follows the input.
 """
 

@@ -104,8 +104,8 @@ def seeds_text() -> str:
 
 
 def segment_seconds(path: Path) -> float:
-    """Seconds ``keikaku.segment.parse_file`` takes on ``path``, in a fresh process."""
-    code = ("import time;from keikaku.segment import parse_file;t=time.perf_counter();"
+    """Seconds ``keikaku.extract.document.parse_file`` takes on ``path``, in a fresh process."""
+    code = ("import time;from keikaku.extract.document import parse_file;t=time.perf_counter();"
             f"parse_file({str(path)!r},'x',None);print(time.perf_counter()-t)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())

@@ -27,13 +27,13 @@ def mean_f1(texts: list[Path], gold: Path, profile: object) -> float:
     from treescore import score  # type: ignore[import-not-found]  # the development set's own scorer
 
     from keikaku import __version__
-    from keikaku.export import document_json
-    from keikaku.ingest import ingest
-    from keikaku.segment import segment
+    from keikaku.export.document import document_json
+    from keikaku.extract.document import parse
+    from keikaku.ingest.text import ingest
 
     scores = []
     for path in texts:
-        doc = segment(ingest(path), profile, path.stem)  # type: ignore[arg-type]
+        doc = parse(ingest(path), profile, path.stem)  # type: ignore[arg-type]
         pred = json.loads(json.dumps(document_json(doc, __version__), default=str))
         scores.append(score(json.loads((gold / f"{path.stem}.json").read_text(encoding="utf-8")), pred)["f1"])
     return sum(scores) / len(scores)
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devset", type=Path, default=SHARED / "devset")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(args.devset))
-    from keikaku.profile import ContentsWeights, builtin_profiles
+    from keikaku.segment.profile import ContentsWeights, builtin_profiles
 
     generic = builtin_profiles()["generic"]
     sets = {"real": (sorted((args.realdev / "texts").glob("*.txt")), args.realdev / "gold"),

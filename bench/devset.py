@@ -28,9 +28,9 @@ TARGETS = {"realdev_mean": 0.85, "realdev_each": 0.5, "devset_mean": 0.95, "devs
 
 def _segment(texts: list[Path], out: Path, profile: str | None) -> None:
     from keikaku import __version__
-    from keikaku.export import document_json, dumps
-    from keikaku.profile import builtin_profiles
-    from keikaku.segment import parse_file
+    from keikaku.export.document import document_json, dumps
+    from keikaku.extract.document import parse_file
+    from keikaku.segment.profile import builtin_profiles
 
     chosen = builtin_profiles()[profile] if profile else None
     out.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ def score_set(folder: Path, verbose: bool) -> dict:
     own scorer; the scorer's JSON line."""
     import keikaku
     from keikaku import __version__
-    from keikaku.export import document_json, dumps
+    from keikaku.export.document import document_json, dumps
 
     with tempfile.TemporaryDirectory(prefix="keikaku-indicators-") as tmp:
         for path in sorted((folder / "texts").glob("*.txt")):
@@ -45,7 +45,7 @@ def score_set(folder: Path, verbose: bool) -> dict:
 def score_fixture() -> tuple[float, float, int]:
     """Precision, recall and gold size on the invented fixture."""
     import keikaku
-    from keikaku.evaluate import indicator_gold, indicator_keys
+    from keikaku.extract.evaluate import indicator_gold, indicator_keys
 
     gold = indicator_gold(FIXTURE / "gold.tsv")
     got = {k for p in sorted(FIXTURE.glob("*.txt")) for k in indicator_keys(keikaku.parse(p, nlp="none"), p.name)}

@@ -1,11 +1,11 @@
-"""Junk among the top-10 keywords of every unit (keikaku.evaluate.keyword_junk), on plans written
+"""Junk among the top-10 keywords of every unit (keikaku.extract.evaluate.keyword_junk), on plans written
 for the tests and, when it is there, on the development set beside this folder.
 
     .venv/bin/python bench/keyword_junk.py [--nlp fast|full] [FILE_OR_FOLDER ...]
 
 Prints, per set, the share of junk and its kinds, and the junk terms themselves; then the
 coverage of the keywords declared in the seeds (raw/) by the top-10 keywords, which rules that
-strike junk must not lower (keikaku.evaluate.keyword_scores).
+strike junk must not lower (keikaku.extract.evaluate.keyword_scores).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ COVERAGE_GOAL = 0.61  # declared-keyword coverage on the seeds before the junk r
 
 def measure(paths: list[Path], nlp: str) -> tuple[int, list]:
     import keikaku
-    from keikaku.evaluate import keyword_junk
+    from keikaku.extract.evaluate import keyword_junk
 
     total, junk = 0, []
     for path in paths:
@@ -39,8 +39,8 @@ def measure(paths: list[Path], nlp: str) -> tuple[int, list]:
 def declared_coverage(nlp: str) -> tuple[float, int]:
     """Mean coverage of the declared keywords by the top 10, over the seeds' units that declare some."""
     from keikaku import evaluate
-    from keikaku.analyse import analyse
-    from keikaku.pipeline import parse_file
+    from keikaku.extract.analyse import analyse
+    from keikaku.extract.document import parse_file
 
     docs = [parse_file(p, p.stem, None) for p in sorted((ROOT / "raw").glob("*.txt"))]
     analyse(docs, nlp)

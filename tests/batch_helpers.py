@@ -5,11 +5,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-from keikaku.batch import Job, Outcome, process
+from keikaku.run.batch import Job, Outcome, process
 
 
 def die_in_worker_on_kodaira(job: Job) -> Outcome:
-    """Like keikaku.batch.process, but a worker process handed kodaira dies as if killed."""
+    """Like keikaku.run.batch.process, but a worker process handed kodaira dies as if killed."""
     if multiprocessing.parent_process() is not None and "kodaira" in job.doc_id:
         os._exit(9)
     return process(job)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from keikaku.ingest import ingest
-from keikaku.model import Document
-from keikaku.pipeline import parse_file
-from keikaku.profile import builtin_profiles
+from keikaku.extract.document import parse_file
+from keikaku.ingest.text import ingest
+from keikaku.model.tree import Document
+from keikaku.segment.profile import builtin_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -61,7 +61,7 @@ _ANALYSED: dict[str, list[Document]] = {}
 
 def analysed(mode: str = "full") -> list[Document]:
     """All five seeds parsed and analysed together, as one run does (cached per mode)."""
-    from keikaku.analyse import analyse
+    from keikaku.extract.analyse import analyse
 
     if mode not in _ANALYSED:
         docs = [parse_file(seed_path(k), SEEDS[k], None) for k in sorted(SEEDS)]

@@ -7,16 +7,17 @@ from conftest import parsed, seed_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keikaku.align import check_alignment, document_spans
 from keikaku.errors import AlignmentError
-from keikaku.ingest import ingest, ingest_bytes
-from keikaku.profile import builtin_profiles
-from keikaku.segment import choose_profile, segment
+from keikaku.extract.document import parse
+from keikaku.ingest.text import ingest, ingest_bytes
+from keikaku.segment import choose_profile
+from keikaku.segment.align import check_alignment, document_spans
+from keikaku.segment.profile import builtin_profiles
 
 
 @pytest.mark.parametrize("profile", sorted(builtin_profiles()))
 def test_every_seed_with_every_profile_accounts_for_every_line(seed_key: str, profile: str) -> None:
-    # segment() runs the guard itself and raises AlignmentError; check the spans here as well.
+    # parse() runs the guard itself and raises AlignmentError; check the spans here as well.
     doc = parsed(seed_key, profile)
     source = ingest(seed_path(seed_key))
     lines = {s.line for s in document_spans(doc)}
@@ -25,7 +26,7 @@ def test_every_seed_with_every_profile_accounts_for_every_line(seed_key: str, pr
 
 def test_guard_fails_loudly_on_lost_text(seed_source) -> None:
     profile, choice = choose_profile(seed_source)
-    doc = segment(seed_source, profile, "x", choice)
+    doc = parse(seed_source, profile, "x", choice)
     victim = next(n for n in doc.root.walk() if n.paragraphs or n.items)
     (victim.paragraphs or victim.items).pop()
     with pytest.raises(AlignmentError, match="lost"):
@@ -34,7 +35,7 @@ def test_guard_fails_loudly_on_lost_text(seed_source) -> None:
 
 def test_guard_fails_loudly_on_duplicated_text(seed_source) -> None:
     profile, choice = choose_profile(seed_source)
-    doc = segment(seed_source, profile, "x", choice)
+    doc = parse(seed_source, profile, "x", choice)
     node = next(n for n in doc.nodes() if n.heading_spans)
     node.heading_spans.append(node.heading_spans[0])
     with pytest.raises(AlignmentError, match="2 times"):
@@ -57,4 +58,4 @@ FRAGMENTS = ["基本目標 1 協働", "基本目標Ⅱ くらし — 副題 —"
 def test_random_text_is_accounted_for(lines: list[str], profile: str) -> None:
     data = "\n".join(lines).encode("utf-8")
     source = ingest_bytes(data, "random.txt")
-    segment(source, builtin_profiles()[profile], "random")  # raises AlignmentError on any loss
+    parse(source, builtin_profiles()[profile], "random")  # raises AlignmentError on any loss

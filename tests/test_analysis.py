@@ -8,12 +8,12 @@ from conftest import GOLDEN, REGEN, analysed, seed_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keikaku.analyse import analyse, check_mode
-from keikaku.batch import Job, execute, process
-from keikaku.entities import find_entities
 from keikaku.errors import UsageError
-from keikaku.nlp import MAX_CHUNK_CHARS, batches, chunks, get_analyzer
-from keikaku.pipeline import parse_file
+from keikaku.extract.analyse import analyse, check_mode
+from keikaku.extract.document import parse_file
+from keikaku.extract.entities import find_entities
+from keikaku.extract.nlp import MAX_CHUNK_CHARS, batches, chunks, get_analyzer
+from keikaku.run.batch import Job, execute, process
 
 # Paragraphs rich in what the analysis looks for, picked by a phrase they contain.
 GOLDEN_PARAGRAPHS = [

@@ -11,9 +11,9 @@ from conftest import RAW, seed_path
 
 from keikaku import analyse as analyse_module
 from keikaku import batch, pipeline
-from keikaku.batch import Job, execute, process
 from keikaku.errors import InputError, ProfileError, RulesError
-from keikaku.pipeline import RunOptions
+from keikaku.run.batch import Job, execute, process
+from keikaku.run.pipeline import RunOptions
 
 POISON = "毒入りの段落"
 

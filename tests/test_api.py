@@ -11,7 +11,7 @@ from conftest import RAW
 
 import keikaku
 from keikaku.errors import InputError, UsageError
-from keikaku.pipeline import RunOptions, run
+from keikaku.run.pipeline import RunOptions, run
 
 pd = pytest.importorskip("pandas")
 pq = pytest.importorskip("pyarrow.parquet")

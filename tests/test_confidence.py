@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import keikaku_cli as keikaku
 
-from keikaku.ingest import ingest_bytes
-from keikaku.segment import segment_source
+from keikaku.extract.document import parse_source
+from keikaku.ingest.text import ingest_bytes
 
 PROSE = "本計画の考え方を示します。取組を着実に進めます。"
 PLAIN = "".join(f"第{c}章 章の題名{c}\n{PROSE * 3}\n(1) 節の題名\n{PROSE * 3}\n(2) 節の題名\n{PROSE * 3}\n"
@@ -22,7 +22,7 @@ LOOSE = f"第1章 総論\n{PROSE}\n\n計画の背景\n{PROSE}\n\n計画の目的
 
 
 def structure(text: str) -> dict:
-    return segment_source(ingest_bytes(text.encode("utf-8"), "case.txt"), "case").structure
+    return parse_source(ingest_bytes(text.encode("utf-8"), "case.txt"), "case").structure
 
 
 def test_a_plain_outline_is_trusted() -> None:

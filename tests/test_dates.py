@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from keikaku.dates import find_dates
+from keikaku.text.dates import find_dates
 
 
 @pytest.mark.parametrize("text, year, year_end, month, day, fiscal, surface", [

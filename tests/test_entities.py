@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 from conftest import analysed, seed_path
 
-from keikaku.entities import COARSE_LABELS, find_entities, is_name, parse_label_map, parse_rules, shipped_label_map
 from keikaku.errors import KeikakuError, RulesError
-from keikaku.nlp import NerSpan
+from keikaku.extract.entities import (
+    COARSE_LABELS,
+    find_entities,
+    is_name,
+    parse_label_map,
+    parse_rules,
+    shipped_label_map,
+)
+from keikaku.extract.nlp import NerSpan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "001_entities.tsv"
 
@@ -136,8 +143,8 @@ def test_recall_on_every_entity_of_001_checked_by_hand() -> None:
 
 
 def test_entity_offsets_point_into_the_node_json() -> None:
-    from keikaku.export import document_json, node_record
-    from keikaku.records import plain
+    from keikaku.export.document import document_json, node_record
+    from keikaku.model.records import plain
 
     checked = 0
     for doc in analysed("full"):
@@ -162,7 +169,7 @@ def test_entity_offsets_point_into_the_node_json() -> None:
     ("西東京市の取組", [NerSpan("西東京市", "City", 0, 4)], [("西東京市", "LOCATION")]),
 ])
 def test_ginza_noise_is_dropped_or_relabelled(text: str, ner: list[NerSpan], expected: list[tuple[str, str]]) -> None:
-    from keikaku.nlp import get_analyzer
+    from keikaku.extract.nlp import get_analyzer
 
     (a,) = get_analyzer("fast").analyse([text])
     assert [(e["text"], e["label"]) for e in find_entities(text, ner, a.morphs)] == expected
@@ -190,7 +197,7 @@ def test_precision_and_recall_per_label_on_hand_checked_plans() -> None:
     from collections import defaultdict
 
     import keikaku
-    from keikaku.evaluate import entity_scores
+    from keikaku.extract.evaluate import entity_scores
 
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     lines = []

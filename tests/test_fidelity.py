@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import keikaku_cli as keikaku
 
-from keikaku.ingest import ingest_bytes
-from keikaku.model import Document, Section
-from keikaku.profile import builtin_profiles
-from keikaku.segment import segment
+from keikaku.extract.document import parse
+from keikaku.ingest.text import ingest_bytes
+from keikaku.model.tree import Document, Section
+from keikaku.segment.profile import builtin_profiles
 
 PAGE = """第2章 健やかに育つまち
 施策2-1 子育て支援の充実
@@ -51,9 +51,9 @@ SPACED = ("指標名 現状値（令和5年度） 目標値（令和11年度）\
 
 
 def seg(text: str) -> Document:
-    """Segmented with the generic vocabulary; segment() runs the alignment guard (every
+    """Segmented with the generic vocabulary; parse() runs the alignment guard (every
     character of the source in exactly one place)."""
-    return segment(ingest_bytes(text.encode("utf-8"), "case.txt"), builtin_profiles()["generic"], "case")
+    return parse(ingest_bytes(text.encode("utf-8"), "case.txt"), builtin_profiles()["generic"], "case")
 
 
 @pytest.fixture(scope="module")
@@ -224,8 +224,8 @@ def test_a_label_with_text_of_its_own_introduces_nothing() -> None:
 
 
 def test_a_label_of_the_front_matter_introduces_the_first_units(tmp_path: Path) -> None:
-    import keikaku.pipeline
-    import keikaku.report
+    import keikaku.run.pipeline
+    import keikaku.views.report
 
     text = "■計画の構成\n第1章 総論\n計画の目的を示します。\n第2章 各論\n施策を示します。\n"
     doc = seg(text)
@@ -233,6 +233,6 @@ def test_a_label_of_the_front_matter_introduces_the_first_units(tmp_path: Path) 
     assert isinstance(label, Section) and [c.under() is label for c in doc.root.children] == [True, True]
     path = tmp_path / "kosei.txt"
     path.write_text(text, encoding="utf-8")
-    keikaku.pipeline.run([str(path)], tmp_path / "out", keikaku.pipeline.RunOptions(nlp="none"), log=lambda m: None)
-    html = keikaku.report.render_report(tmp_path / "out")
+    keikaku.run.pipeline.run([str(path)], tmp_path / "out", keikaku.run.pipeline.RunOptions(nlp="none"), log=lambda m: None)
+    html = keikaku.views.report.render_report(tmp_path / "out")
     assert html.index("<h4>計画の構成</h4>") < html.index("第1章 総論</summary>")

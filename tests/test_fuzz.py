@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from test_alignment import FRAGMENTS
 from test_cli import covered_lines
 
-from keikaku.batch import Job, process
 from keikaku.errors import InputError
-from keikaku.ingest import ingest
+from keikaku.ingest.text import ingest
+from keikaku.run.batch import Job, process
 
 SCHEMA = json.loads(resources.files("keikaku").joinpath("schema/document.schema.json").read_text(encoding="utf-8"))
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

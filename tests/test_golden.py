@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import GOLDEN, REGEN, SEEDS, parsed
 
-from keikaku.render import render
+from keikaku.views.render import render
 
 CASES = [(key, None) for key in sorted(SEEDS)] + [(key, "generic") for key in ("001", "002", "003")]
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import keikaku
-from keikaku.evaluate import indicator_gold, indicator_keys
-from keikaku.indicators import find_tables, parse_value, parse_year
+from keikaku.extract.evaluate import indicator_gold, indicator_keys
+from keikaku.extract.indicators import find_tables, parse_value, parse_year
 
 FIXTURES = Path(__file__).parent / "fixtures" / "indicators"
 GOLD = FIXTURES / "gold.tsv"

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keikaku.ingest import ingest_bytes
-from keikaku.model import Document, Node, NodeKind
-from keikaku.profile import builtin_profiles
-from keikaku.segment import segment, segment_source
+from keikaku.extract.document import parse, parse_source
+from keikaku.ingest.text import ingest_bytes
+from keikaku.model.tree import Document, Node, NodeKind
+from keikaku.segment.profile import builtin_profiles
 from keikaku.segment.vocabulary import vocabulary
 
 Outline = list[tuple[int, str | None, str | None]]
@@ -23,8 +23,8 @@ Outline = list[tuple[int, str | None, str | None]]
 def doc_of(text: str, profile: str | None = "generic") -> Document:
     source = ingest_bytes(text.encode("utf-8"), "case.txt")
     if profile is None:
-        return segment_source(source, "case")
-    return segment(source, builtin_profiles()[profile], "case")
+        return parse_source(source, "case")
+    return parse(source, builtin_profiles()[profile], "case")
 
 
 def outline(text: str, profile: str | None = "generic") -> Outline:
@@ -108,7 +108,7 @@ def body(n: int) -> str:
 ])
 def test_marker_readings(row: str, style: str, number: int, code: str) -> None:
     vocab = vocabulary(builtin_profiles()["generic"])
-    from keikaku.normalize import matchable
+    from keikaku.text.normalize import matchable
     readings = vocab.read(matchable(row).text.strip())
     assert (style, number, code) in [(mk.style, mk.number, mk.code) for mk in readings]
 
@@ -117,7 +117,7 @@ def test_marker_readings(row: str, style: str, number: int, code: str) -> None:
                                  "基本目標値", "施策の方向性", "基本目標 ICTを活用したまち", "28 30 ― ―"])
 def test_not_markers(row: str) -> None:
     vocab = vocabulary(builtin_profiles()["generic"])
-    from keikaku.normalize import matchable
+    from keikaku.text.normalize import matchable
     readings = [mk for mk in vocab.read(matchable(row).text.strip()) if not mk.quantity]
     assert not [mk for mk in readings if mk.title and any(ch.isalpha() for ch in mk.title)] or row == "28 30 ― ―"
 
@@ -489,7 +489,7 @@ def test_page_furniture_never_changes_the_outline(plan: tuple[list[str], Outline
     "第1章 まちの\n○○市総合計画\n- 1 -\n○○市総合計画\n- 2 -\n本文です。\n",
 ])
 def test_no_row_is_claimed_twice(text: str) -> None:
-    doc_of(text)  # segment() runs the alignment guard: a row in two places raises AlignmentError
+    doc_of(text)  # parse() runs the alignment guard: a row in two places raises AlignmentError
 
 
 def test_identical_headings_in_a_row_are_one_unit() -> None:
@@ -522,20 +522,20 @@ def test_nesting_is_capped() -> None:
 
 
 def test_an_outline_profile_never_falls_back_to_lines_standing_alone(tmp_path) -> None:
-    from keikaku.profile import load_profile_file
+    from keikaku.segment.profile import load_profile_file
     f = tmp_path / "o.toml"
     f.write_text('name = "o"\n[[outline]]\nstyle = "第#章"\nkind = "chapter"\n', encoding="utf-8")
     text = "安全なまち\n\n安全に暮らせるまちを目指します。地域をつくり、生活を送れるようにします。\n\n健康なまち\n\n" \
            "みんなで支え合う福祉と健康づくりを進めていきます。本文が続きます。\n"
-    doc = segment(ingest_bytes(text.encode(), "case.txt"), load_profile_file(f), "case")
+    doc = parse(ingest_bytes(text.encode(), "case.txt"), load_profile_file(f), "case")
     assert not list(doc.nodes()) and doc.structure["method"] == "outline"
 
 
 def test_a_profile_with_no_outline_still_reads_furniture_and_sections(tmp_path) -> None:
-    from keikaku.profile import load_profile_file
+    from keikaku.segment.profile import load_profile_file
     f = tmp_path / "empty.toml"
     f.write_text('name = "empty"\n', encoding="utf-8")
-    doc = segment(ingest_bytes("第1章 総論\n現状と課題\n本文です。\n- 1 -\n".encode(), "case.txt"),
+    doc = parse(ingest_bytes("第1章 総論\n現状と課題\n本文です。\n- 1 -\n".encode(), "case.txt"),
                   load_profile_file(f), "case")
     (chapter,) = doc.nodes()
     assert [s.name for s in chapter.sections] == ["現状と課題"] and doc.furniture[0].text == "- 1 -"

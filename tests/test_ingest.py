@@ -8,9 +8,9 @@ import pytest
 from conftest import SEEDS, parsed, seed_path
 
 from keikaku.errors import InputError
-from keikaku.export import document_json
-from keikaku.ingest import ingest, ingest_bytes
-from keikaku.pipeline import parse_file
+from keikaku.export.document import document_json
+from keikaku.extract.document import parse_file
+from keikaku.ingest.text import ingest, ingest_bytes
 
 
 def _same_tree(a: dict, b: dict) -> bool:

@@ -8,9 +8,9 @@ import pytest
 from conftest import analysed
 
 from keikaku import evaluate
-from keikaku.keywords import TermCounts, extract_terms, noun_idf, rank, stopterms
-from keikaku.model import NodeKind
-from keikaku.nlp import get_analyzer
+from keikaku.extract.keywords import TermCounts, extract_terms, noun_idf, rank, stopterms
+from keikaku.extract.nlp import get_analyzer
+from keikaku.model.tree import NodeKind
 
 
 def terms(text: str) -> list[str]:
@@ -133,7 +133,7 @@ def test_who_when_and_whose_are_not_keywords(text: str, expected: list[str]) -> 
 
 
 def test_a_date_before_a_time_word_leaves_the_term_after_it() -> None:
-    from keikaku.analyse import analyse_texts
+    from keikaku.extract.analyse import analyse_texts
 
     # The date is an entity whose morphemes never reach the keywords; 時点の after it is cut.
     results = analyse_texts(["令和6年4月1日時点の登録者数は、2024年度末の目標を上回る。", "令和6年度から令和10年度まで"], "fast")
@@ -180,7 +180,7 @@ VALID_RULES = ("[structure]\nwords=[]\n[alone]\nwords=[]\n[fragments]\nhiragana_
 
 
 def test_a_rules_file_with_every_key_is_read() -> None:
-    from keikaku.keywords import parse_keyword_rules
+    from keikaku.extract.keywords import parse_keyword_rules
 
     rules = parse_keyword_rules(VALID_RULES)
     assert rules.rejects("企画課") and rules.rejects("時点") and not rules.rejects("本市")
@@ -197,14 +197,14 @@ def test_a_rules_file_with_every_key_is_read() -> None:
 ])
 def test_a_malformed_rules_file_is_named_with_its_key(text: str, where: str) -> None:
     from keikaku.errors import RulesError
-    from keikaku.keywords import parse_keyword_rules
+    from keikaku.extract.keywords import parse_keyword_rules
 
     with pytest.raises(RulesError, match=rf"my_rules.toml.*{where}"):
         parse_keyword_rules(text, "my_rules.toml")
 
 
 def test_junk_among_the_top_keywords_of_plans_written_for_the_tests() -> None:
-    # The measure (keikaku.evaluate.keyword_junk) decides junk from each document itself: its own
+    # The measure (keikaku.extract.evaluate.keyword_junk) decides junk from each document itself: its own
     # section names and table headers, hiragana-only bits, fragments, generic words alone,
     # departments, time words, leading possessives and terms written on no single source line.
     from conftest import ROOT

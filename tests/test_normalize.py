@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from keikaku.normalize import compact_code, join_broken, matchable, numeral
+from keikaku.text.normalize import compact_code, join_broken, matchable, numeral
 
 
 @pytest.mark.parametrize(

@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from keikaku.ingest import ingest_bytes
-from keikaku.model import Document, Node, NodeKind
-from keikaku.segment import segment_source
+from keikaku.extract.document import parse_source
+from keikaku.ingest.text import ingest_bytes
+from keikaku.model.tree import Document, Node, NodeKind
 
 Outline = list[tuple[int, str | None, str | None]]
 
 
 def doc_of(text: str) -> Document:
-    return segment_source(ingest_bytes(text.encode("utf-8"), "case.txt"), "case")
+    return parse_source(ingest_bytes(text.encode("utf-8"), "case.txt"), "case")
 
 
 def outline(text: str) -> Outline:
@@ -344,7 +344,7 @@ def _layout(entries: list[tuple[str, str, int]], layout: str) -> str:
 def test_a_contents_list_gives_the_same_tree_in_every_layout(plan: tuple[list[tuple[str, str, int]], Outline],
                                                               layout: str) -> None:
     entries, expected = plan
-    got = outline(_layout(entries, layout))  # the alignment guard inside segment() proves nothing is lost
+    got = outline(_layout(entries, layout))  # the alignment guard inside parse() proves nothing is lost
     assert [(d, code.rstrip("."), t) for d, code, t in got] == [(d, code.rstrip("."), t) for d, code, t in expected]
 
 
@@ -363,11 +363,11 @@ def test_a_contents_list_gives_the_same_tree_in_every_layout(plan: tuple[list[tu
     ("次)", ["header:次)"]),
 ])
 def test_tokens_of_a_row(line: str, tokens: list[str]) -> None:
-    from keikaku.normalize import matchable
-    from keikaku.profile import builtin_profiles
+    from keikaku.segment.profile import builtin_profiles
     from keikaku.segment.rows import make_row
     from keikaku.segment.toc import tokenize
     from keikaku.segment.vocabulary import vocabulary
+    from keikaku.text.normalize import matchable
 
     profile = builtin_profiles()["generic"]
     row = make_row(1, 0, line, matchable(line))
@@ -389,7 +389,7 @@ def test_tokens_of_a_row(line: str, tokens: list[str]) -> None:
     "目 次 " + " ".join(["1"] * 80) + "\n",
 ])
 def test_hostile_lists_lose_nothing(text: str) -> None:
-    doc_of(text)  # segment() runs the alignment guard: a character lost or placed twice raises
+    doc_of(text)  # parse() runs the alignment guard: a character lost or placed twice raises
 
 
 def test_an_entry_points_at_its_unit_after_units_are_made_before_it() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from keikaku.errors import ProfileError
-from keikaku.profile import builtin_profiles, get_profile, load_profile_file
+from keikaku.segment.profile import builtin_profiles, get_profile, load_profile_file
 
 MINIMAL = """
 name = "mine"
@@ -70,7 +70,7 @@ def test_unknown_profile_name() -> None:
 def test_the_weights_of_the_contents_reading_are_data() -> None:
     """generic.toml's [contents] and [confidence] tables are the weights the code uses (the
     defaults of the dataclasses are the same numbers, so a profile without them reads alike)."""
-    from keikaku.profile import ConfidenceWeights, ContentsWeights
+    from keikaku.segment.profile import ConfidenceWeights, ContentsWeights
     generic = builtin_profiles()["generic"]
     assert generic.contents == ContentsWeights() and generic.confidence == ConfidenceWeights()
     assert generic.contents_leaves and generic.contents_leaves[0].match("はじめに")

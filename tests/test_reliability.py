@@ -23,7 +23,7 @@ import pytest
 from conftest import RAW, keikaku_cli, manifest
 
 from keikaku import load
-from keikaku.batch import Job, fingerprint, process
+from keikaku.run.batch import Job, fingerprint, process
 
 PLAIN = (RAW / "nishitokyo_2nd_kihonkeikaku_mi.txt").read_text(encoding="utf-8")
 SMALL = (RAW / "kiyose_4th_chokikeikaku_summary.txt").read_text(encoding="utf-8")
@@ -84,7 +84,7 @@ def test_a_file_replaced_during_a_run_is_read_once(tmp_path: Path) -> None:
 
 FULL_DISK = """
 import errno, sys
-import keikaku.export as ex, keikaku.outdir as od, keikaku.pipeline as pl
+import keikaku.export.document as ex, keikaku.run.outdir as od, keikaku.run.pipeline as pl
 real = ex.atomic_write
 count = {{"n": 0}}
 def failing(path, data, encoding="utf-8"):
@@ -376,7 +376,7 @@ def test_a_text_longer_than_a_spreadsheet_cell_is_cut_visibly_in_csv_only(tmp_pa
 
 def test_a_manifest_written_by_an_older_version_is_read_and_rewritten(tmp_path: Path) -> None:
     # schema 1.1 entries had no "structure" and no "doc_id_note": the next run fills them in.
-    from keikaku.pipeline import RunOptions, run
+    from keikaku.run.pipeline import RunOptions, run
 
     out = tmp_path / "out"
     out.mkdir()
@@ -397,8 +397,8 @@ def test_a_manifest_written_by_an_older_version_is_read_and_rewritten(tmp_path: 
 def test_a_document_file_that_is_not_a_document_is_left_out_of_a_run_with_a_warning(tmp_path: Path) -> None:
     # A list at the top of a listed document's JSON: the run, keikaku.load and the report each
     # leave it out with a message instead of stopping.
-    from keikaku.pipeline import RunOptions, run
-    from keikaku.report import render_report
+    from keikaku.run.pipeline import RunOptions, run
+    from keikaku.views.report import render_report
 
     plan = tmp_path / "plan.txt"
     plan.write_text(SMALL, encoding="utf-8")

@@ -20,7 +20,7 @@ from conftest import RAW, manifest
 
 import keikaku
 from keikaku.errors import InputError, KeikakuError
-from keikaku.ingest import ingest, ingest_bytes
+from keikaku.ingest.text import ingest, ingest_bytes
 
 SMALL = (RAW / "kiyose_4th_chokikeikaku_summary.txt").read_text(encoding="utf-8")
 
@@ -395,7 +395,7 @@ def test_odd_entries_in_a_folder_get_one_line_each_and_stop_nothing(tmp_path: Pa
 
 
 def test_a_folder_or_a_file_that_cannot_be_read_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from keikaku.pipeline import collect_inputs
+    from keikaku.run.pipeline import collect_inputs
 
     plans = tmp_path / "plans"
     (plans / "locked").mkdir(parents=True)

@@ -126,7 +126,7 @@ def test_a_document_that_fails_keeps_its_earlier_json(tmp_path: Path) -> None:
 
 FAILING_WRITE = """
 import errno, sys
-import keikaku.export as ex, keikaku.outdir as od, keikaku.pipeline as pl
+import keikaku.export.document as ex, keikaku.run.outdir as od, keikaku.run.pipeline as pl
 real = ex.atomic_write
 def failing(path, data, encoding="utf-8"):
     if path.name == "plan.json":
@@ -302,7 +302,7 @@ def test_cache_problems_are_one_line_warnings(tmp_path: Path) -> None:
 # -- a hostile pass on the output side ------------------------------------------------------------------------
 GOING_READ_ONLY = """
 import errno, pathlib, sys
-import keikaku.export as ex, keikaku.outdir as od, keikaku.pipeline as pl
+import keikaku.export.document as ex, keikaku.run.outdir as od, keikaku.run.pipeline as pl
 real, real_unlink = ex.atomic_write, pathlib.Path.unlink
 state = {"n": 0, "ro": False}
 def failing(path, data, encoding="utf-8"):
@@ -342,7 +342,7 @@ def test_a_folder_that_goes_read_only_during_a_run_is_one_error_and_the_next_run
 
 READ_ONLY_REPORT = """
 import errno, sys
-import keikaku.report as rp
+import keikaku.views.report as rp
 def failing(path, data, encoding="utf-8"):
     raise OSError(errno.EROFS, "Read-only file system")
 rp.atomic_write = failing

@@ -12,14 +12,14 @@ import pytest
 from conftest import keikaku_cli as keikaku
 
 from keikaku.errors import InputError, ProfileError
-from keikaku.ingest import ingest_bytes
-from keikaku.model import Document
-from keikaku.profile import builtin_profiles, nested_repeat
-from keikaku.segment import segment, segment_source
+from keikaku.extract.document import parse, parse_source
+from keikaku.ingest.text import ingest_bytes
+from keikaku.model.tree import Document
+from keikaku.segment.profile import builtin_profiles, nested_repeat
 
 
 def seg(text: str, profile: str = "generic") -> Document:
-    return segment(ingest_bytes(text.encode("utf-8"), "case.txt"), builtin_profiles()[profile], "case")
+    return parse(ingest_bytes(text.encode("utf-8"), "case.txt"), builtin_profiles()[profile], "case")
 
 
 def codes(doc: Document) -> list[str | None]:
@@ -87,7 +87,7 @@ def test_wide_numbers_need_a_sequence(text: str) -> None:
     b"\xef\xbb\xbf\xef\xbb\xbf\n" + "西東京市総合計画\n基本目標1 安全なまち\n本文です。\n".encode(),
 ], ids=["two UTF-8 BOMs", "five UTF-8 BOMs", "UTF-16 with two more", "two BOMs alone on the first line"])
 def test_a_file_with_two_byte_order_marks_keeps_its_title(data: bytes) -> None:
-    doc = segment_source(ingest_bytes(data, "bom.txt"), "bom")
+    doc = parse_source(ingest_bytes(data, "bom.txt"), "bom")
     assert doc.title == "西東京市総合計画"
     assert codes(doc) == ["基本目標1"]
 
@@ -95,7 +95,7 @@ def test_a_file_with_two_byte_order_marks_keeps_its_title(data: bytes) -> None:
 def test_a_byte_order_mark_inside_the_text_does_not_hide_a_heading() -> None:
     # two files concatenated, each with its BOM: the second one's first heading is still one
     data = ("\ufeff基本目標1 安全なまち\n本文です。\n".encode() + "\ufeff基本目標2 健康なまち\n本文です。\n".encode())
-    doc = segment_source(ingest_bytes(data, "cat.txt"), "cat")
+    doc = parse_source(ingest_bytes(data, "cat.txt"), "cat")
     assert codes(doc) == ["基本目標1", "基本目標2"]
     assert doc.title == "基本目標1 安全なまち"
 

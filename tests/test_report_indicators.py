@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import keikaku.pipeline
-import keikaku.report
-from keikaku.pipeline import RunOptions
+import keikaku.run.pipeline
+import keikaku.views.report
+from keikaku.run.pipeline import RunOptions
 
 PLAN = """桜丘市地域防災推進計画
 ■計画の数値目標
@@ -40,8 +40,8 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = folder / "sakuragaoka_bousai.txt"
     path.write_text(PLAN, encoding="utf-8")
     out = folder / "out"
-    keikaku.pipeline.run([str(path)], out, RunOptions(nlp="none"), log=lambda m: None)
-    return keikaku.report.render_report(out)
+    keikaku.run.pipeline.run([str(path)], out, RunOptions(nlp="none"), log=lambda m: None)
+    return keikaku.views.report.render_report(out)
 
 
 def _tables(page: str) -> list[str]:
@@ -99,7 +99,7 @@ def test_the_page_is_deterministic(page: str, tmp_path: Path) -> None:
     path = tmp_path / "again.txt"
     path.write_text(PLAN, encoding="utf-8")
     out = tmp_path / "out"
-    keikaku.pipeline.run([str(path)], out, RunOptions(nlp="none"), log=lambda m: None)
-    once, twice = keikaku.report.render_report(out), keikaku.report.render_report(out)
+    keikaku.run.pipeline.run([str(path)], out, RunOptions(nlp="none"), log=lambda m: None)
+    once, twice = keikaku.views.report.render_report(out), keikaku.views.report.render_report(out)
     assert once == twice
     assert once.replace("again", "sakuragaoka_bousai") == page

@@ -19,7 +19,7 @@ import pytest
 from conftest import RAW, keikaku_cli, manifest
 
 from keikaku import batch, pipeline
-from keikaku.pipeline import RunOptions
+from keikaku.run.pipeline import RunOptions
 
 SEED_TEXT = (RAW / "kodaira_kihonkoso.txt").read_text(encoding="utf-8")
 # The same plan in characters every Japanese encoding has (kodaira uses a few CP932 lacks).
@@ -184,7 +184,7 @@ def test_a_run_killed_after_a_profile_change_leaves_nothing_stale(tmp_path: Path
     (r"^基本目標\s*(?P<num>\d+)\s*(?P<title>.*)$", False),
 ])
 def test_patterns_that_can_backtrack_forever_are_refused(pattern: str, refused: bool) -> None:
-    from keikaku.profile import nested_repeat
+    from keikaku.segment.profile import nested_repeat
 
     assert bool(nested_repeat(pattern)) == refused
 

@@ -1,4 +1,4 @@
-"""The output is declared once (keikaku.records): the shipped JSON Schema files, the flat tables'
+"""The output is declared once (keikaku.model.records): the shipped JSON Schema files, the flat tables'
 columns and their pandas and Arrow types all come from that declaration."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from conftest import REGEN
 
 from keikaku import records
-from keikaku.records import COLUMNS, ROW_TYPES, SCHEMA_FILES, column_types, schema_text
+from keikaku.model.records import COLUMNS, ROW_TYPES, SCHEMA_FILES, column_types, schema_text
 
 SCHEMA_DIR = resources.files("keikaku").joinpath("schema")
 
@@ -25,7 +25,7 @@ def test_shipped_schema_is_the_generated_one(filename: str) -> None:
     if REGEN:
         path.write_text(generated, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == generated, (
-        f"{filename} differs from keikaku.records: run KEIKAKU_REGEN_GOLDEN=1 pytest tests/test_schema.py")
+        f"{filename} differs from keikaku.model.records: run KEIKAKU_REGEN_GOLDEN=1 pytest tests/test_schema.py")
 
 
 def test_schema_declares_version_2_and_forbids_unknown_fields() -> None:
@@ -61,7 +61,7 @@ def test_every_table_has_the_keys_and_typed_columns() -> None:
 
 def test_parquet_and_dataframe_types_follow_the_declaration(tmp_path: Path) -> None:
     from keikaku import load
-    from keikaku.pipeline import RunOptions, run
+    from keikaku.run.pipeline import RunOptions, run
 
     plan = tmp_path / "plan.txt"
     plan.write_text("基本目標1 安心して暮らせるまち\n成果指標\n指標名\t現状値（令和5年度）\t目標値（令和11年度）\n"

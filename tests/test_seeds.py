@@ -6,7 +6,7 @@ import re
 
 from conftest import parsed
 
-from keikaku.model import Document, Node, NodeKind
+from keikaku.model.tree import Document, Node, NodeKind
 
 
 def units(doc: Document, kind: NodeKind) -> list[Node]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from keikaku.ingest import ingest_bytes
-from keikaku.model import Document, NodeKind
-from keikaku.profile import builtin_profiles
-from keikaku.segment import segment
+from keikaku.extract.document import parse
+from keikaku.ingest.text import ingest_bytes
+from keikaku.model.tree import Document, NodeKind
+from keikaku.segment.profile import builtin_profiles
 
 
 def seg(text: str, profile: str = "generic") -> Document:
-    return segment(ingest_bytes(text.encode("utf-8"), "case.txt"), builtin_profiles()[profile], "case")
+    return parse(ingest_bytes(text.encode("utf-8"), "case.txt"), builtin_profiles()[profile], "case")
 
 
 def tree(doc: Document) -> list[tuple[int, str, str | None]]:
@@ -43,7 +43,7 @@ def test_structure(text: str, expected: list[tuple[int, str, str | None]]) -> No
 
 def test_label_of_a_repeated_heading_is_kept() -> None:
     doc = seg("【分野】\nみ1\nみんなのまち\n\n【分野】\nみ1\nみんなのまち\nみ1-1 施策名です\n本文です。\n",
-              "nishitokyo_kihonkeikaku")  # the alignment guard inside segment() proves nothing is lost
+              "nishitokyo_kihonkeikaku")  # the alignment guard inside parse() proves nothing is lost
     fields = [n for n in doc.nodes() if n.kind is NodeKind.FIELD]
     assert [(f.code, f.label, f.title) for f in fields] == [("み1", "分野", "みんなのまち")]
 

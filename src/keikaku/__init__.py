@@ -1,11 +1,11 @@
 """keikaku: Japanese municipal plan texts (総合計画) → structured plan hierarchies.
 
-Stages, each a module, data flowing one way: :mod:`~keikaku.ingest` (bytes → lines),
-:mod:`~keikaku.segment` (lines + profile → :class:`~keikaku.model.Document`),
-:mod:`~keikaku.analyse` (keywords and entities), :mod:`~keikaku.export` (JSON, CSV, Parquet).
-:mod:`~keikaku.pipeline` and :mod:`~keikaku.batch` run them over many files (locally or on
+Stages, each a module, data flowing one way: :mod:`~keikaku.ingest.text` (bytes → lines),
+:mod:`~keikaku.segment` (lines + profile → :class:`~keikaku.model.tree.Document`),
+:mod:`~keikaku.extract.analyse` (keywords and entities), :mod:`~keikaku.export.document` (JSON, CSV, Parquet).
+:mod:`~keikaku.run.pipeline` and :mod:`~keikaku.run.batch` run them over many files (locally or on
 Dask), :mod:`~keikaku.cli` is the command line, :mod:`~keikaku.api` the notebook API
-(``keikaku.parse``, ``keikaku.load``) and :mod:`~keikaku.report` the HTML report.
+(``keikaku.parse``, ``keikaku.load``) and :mod:`~keikaku.views.report` the HTML report.
 """
 
 __version__ = "0.1.0"

@@ -23,15 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .analyse import analyse
 from .errors import InputError, UsageError
-from .export import table_rows
-from .ingest import ingest, ingest_bytes, shown_path
-from .model import Document
-from .outdir import UNREADABLE, OutputFolder, load_manifest
-from .profile import Profile, get_profile
-from .records import COLUMNS, ROW_TYPES, column_types
-from .segment import segment_source
+from .export.document import table_rows
+from .extract.analyse import analyse
+from .extract.document import parse_source
+from .ingest.text import ingest, ingest_bytes, shown_path
+from .model.records import COLUMNS, ROW_TYPES, column_types
+from .model.tree import Document
+from .run.outdir import UNREADABLE, OutputFolder, load_manifest
+from .segment.profile import Profile, get_profile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,7 +53,7 @@ def parse(path: str | Path | None = None, *, text: str | None = None, profile: s
         source = ingest(file)
         doc_id = doc_id or Path(shown_path(file)).stem
     chosen = get_profile(profile) if isinstance(profile, str) else profile
-    doc = segment_source(source, doc_id, chosen)
+    doc = parse_source(source, doc_id, chosen)
     analyse([doc], nlp)
     return doc
 

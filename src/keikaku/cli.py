@@ -1,4 +1,4 @@
-"""The command line: a thin layer over :mod:`keikaku.pipeline` and friends.
+"""The command line: a thin layer over :mod:`keikaku.run.pipeline` and friends.
 
 Exit status: 0 when every input was processed (warnings allowed), 1 when any input failed or a
 write failed (a full disk), 2 for a usage error, an unusable profile, an output folder that
@@ -14,17 +14,18 @@ from typing import Callable
 
 from . import __version__
 from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
-from .export import FORMATS
-from .ingest import MAX_MB, ingest
-from .nlp import MODES
-from .outdir import CACHE_FILE
-from .pipeline import Progress, RunOptions, run, safe_stem
-from .profile import builtin_profiles, get_profile
-from .render import render, render_structure
-from .report import write_report
-from .segment import infer, segment_source
+from .export.document import FORMATS
+from .extract.document import parse_source
+from .extract.nlp import MODES
+from .ingest.text import MAX_MB, ingest
+from .run.outdir import CACHE_FILE
+from .run.pipeline import Progress, RunOptions, run, safe_stem
+from .segment import infer
 from .segment.outline import outline_toml
+from .segment.profile import builtin_profiles, get_profile
 from .segment.structure import explain_rows
+from .views.render import render, render_structure
+from .views.report import write_report
 
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != 0x09}
 
@@ -132,7 +133,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
             raise UsageError(f"--rows shows what inference decided; {profile.name} pins its levels as line patterns")
         sys.stdout.write(explain_rows(infer(source, profile or builtin_profiles()["generic"])))
         return 0
-    doc = segment_source(source, safe_stem(Path(args.file)), profile)
+    doc = parse_source(source, safe_stem(Path(args.file)), profile)
     print(f"# {doc.profile.reason}")
     sys.stdout.write(render_structure(doc, rejected=not args.counts))
     sys.stdout.write(render(doc, details=not args.counts))

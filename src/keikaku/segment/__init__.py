@@ -31,18 +31,12 @@ import itertools
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Iterator
 
-from ..align import check_alignment
 from ..errors import InputError, PatternLimitError
-from ..export import FORMULA_START
-from ..indicators import attach_indicators, warn_unread_tables
-from ..ingest import SourceText, ingest
-from ..model import Document, Item, Node, NodeKind, ProfileChoice, Source, Span
-from ..normalize import join_broken
-from ..profile import Profile, builtin_profiles
-from ..tables import infer_pages
+from ..ingest.text import SourceText
+from ..model.tree import Document, Item, Node, NodeKind, ProfileChoice, Source, Span
+from ..text.normalize import FORMULA_START, join_broken
 from .build import build, title_and_subtitle
 from .candidates import Mark, Role, read_rows
 from .contents import (
@@ -59,17 +53,18 @@ from .contents import (
 from .furniture import Furniture, find_furniture
 from .levels import Outline, nest
 from .pinned import build_pinned, explain_score
+from .profile import Profile, builtin_profiles
 from .rows import Row, split_rows
 from .sequences import Rejected, decide
 from .structure import named_parts, restart_parts, structure_of, uncoded_headings, uncoded_parts, volume_parts
-from .tabletext import settle_tables
+from .tables import infer_pages
 from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
 
 CITY_SHARE = 0.8  # a matching city profile is chosen when it explains this share of what inference does
 
-__all__ = ["Inference", "choose_profile", "infer", "parse_file", "segment", "segment_source"]
+__all__ = ["Inference", "choose_profile", "infer", "segment", "segment_source"]
 
 
 @dataclass
@@ -506,10 +501,6 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
         root=root, furniture=furniture, warnings=warnings, structure=structure)
     doc.check_tree()
-    attach_indicators(doc, [(line.no, line.text) for line in source.lines])
-    settle_tables(doc, {line.no: line.text for line in source.lines})
-    check_alignment(doc, source)  # after the last change to the tree
-    warn_unread_tables(doc)
     return doc
 
 
@@ -554,9 +545,3 @@ def segment_source(source: SourceText, doc_id: str, profile: Profile | None = No
             chosen, choice, inference = _choose(source)
         return segment(source, chosen, doc_id, choice, inference)
     return segment(source, profile, doc_id)
-
-
-def parse_file(path: str | Path, doc_id: str, profile: Profile | None, name: str | None = None) -> Document:
-    """Ingest and segment one file (the profile is chosen automatically when ``profile`` is None);
-    ``name`` is the path as shown to the user, when ``path`` spells it another way."""
-    return segment_source(ingest(path, name=name), doc_id, profile)

@@ -13,16 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Item, Node, NodeKind, Paragraph, Section, Span
-from ..normalize import join_broken
-from ..profile import Profile
-from ..tables import TableRow, apply_table
+from ..model.tree import Item, Node, NodeKind, Paragraph, Section, Span
+from ..text.normalize import join_broken
 from .candidates import Mark, Role
 from .contents import Block
 from .furniture import Furniture
 from .levels import Outline
+from .profile import Profile
 from .rows import Row
 from .sequences import inline_list, unfinished
+from .tables import TableRow, apply_table
 from .titles import Heading
 from .vocabulary import Marker, has_letters
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from ..normalize import compact_code
-from ..profile import Profile
+from ..text.normalize import compact_code
+from .profile import Profile
 from .rows import Row
 from .vocabulary import DECORATIONS, Marker, Vocabulary, spaced_kanji, style_code
 

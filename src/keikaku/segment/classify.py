@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..ingest import Line
-from ..normalize import compact_code
-from ..profile import Level, Profile, SectionRule
-from ..tables import level_code
+from ..ingest.text import Line
+from ..text.normalize import compact_code
+from .profile import Level, Profile, SectionRule
+from .tables import level_code
 
 
 class Cls(Enum):

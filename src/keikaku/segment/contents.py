@@ -18,8 +18,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from ..model import Span
-from ..normalize import compact_code
+from ..model.tree import Span
+from ..text.normalize import compact_code
 from .candidates import Mark, Role
 from .furniture import Furniture
 from .rows import Row

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import NodeKind
-from ..profile import Profile
+from ..model.tree import NodeKind
+from .profile import Profile
 from .rows import Row
 from .titles import Heading
 

@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import __version__
-from ..ingest import SourceText
-from ..profile import Profile
+from ..ingest.text import SourceText
 from . import infer
+from .profile import Profile
 
 
 @dataclass

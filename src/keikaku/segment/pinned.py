@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..ingest import Line
-from ..model import Item, Node, NodeKind, Paragraph, Section, Span
-from ..normalize import compact_code, join_broken, matchable
-from ..profile import Profile
-from ..tables import Cell, TableRow, apply_table, node_from_cell
+from ..ingest.text import Line
+from ..model.tree import Item, Node, NodeKind, Paragraph, Section, Span
+from ..text.normalize import compact_code, join_broken, matchable
 from .build import GrowingTexts
 from .classify import Classified, CLine, Cls, classify
+from .profile import Profile
+from .tables import Cell, TableRow, apply_table, node_from_cell
 
 
 def _core(c: CLine, start: int | None = None) -> tuple[str, Span]:

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
-from ..ingest import Line
-from ..model import Span
-from ..normalize import Matchable, matchable
+from ..ingest.text import Line
+from ..model.tree import Span
+from ..text.normalize import Matchable, matchable
 
 # A line is a run-on page when it is long, has many single-space gaps and at least this many of
 # its pieces (after the first) begin a heading or name a section, one of them a heading.

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..profile import Profile
 from .candidates import Mark, Role
 from .furniture import Furniture
+from .profile import Profile
 from .rows import Row
 from .vocabulary import Marker, circled_number, has_letters
 

@@ -10,11 +10,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..model import Node, NodeKind
-from ..profile import ConfidenceWeights
+from ..model.tree import Node, NodeKind
 from .candidates import Mark, Role
 from .furniture import Furniture
 from .levels import MAX_DEPTH
+from .profile import ConfidenceWeights
 from .rows import Row
 from .titles import Heading
 from .vocabulary import Marker, has_letters

@@ -10,7 +10,7 @@ the indicators' table numbers follow.
 
 from __future__ import annotations
 
-from ..model import Document, Item, Node, NodeKind, Paragraph, Section, Span
+from ..model.tree import Document, Item, Node, NodeKind, Paragraph, Section, Span
 
 
 def settle_tables(doc: Document, texts: dict[int, str]) -> None:

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ..normalize import compact_code
-from ..profile import ContentsWeights
+from ..text.normalize import compact_code
 from .candidates import Mark, Role
 from .contents import Block, Entry, heading_key
 from .furniture import Furniture
 from .levels import _close_for
+from .profile import ContentsWeights
 from .rows import Row
 from .vocabulary import DECORATIONS, Marker, Vocabulary, spaced_kanji
 

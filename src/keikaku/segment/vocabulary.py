@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..model import NodeKind
-from ..normalize import compact_code, numeral, read_int
-from ..profile import AnyOf, ConfidenceWeights, ContentsWeights, GuardedPattern, Label, Profile, Style, builtin_profiles
+from ..model.tree import NodeKind
+from ..text.normalize import compact_code, numeral, read_int
+from .profile import AnyOf, ConfidenceWeights, ContentsWeights, GuardedPattern, Label, Profile, Style, builtin_profiles
 
 _CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}
 _CIRCLED.update({chr(0x3251 + i): 21 + i for i in range(15)})
@@ -137,7 +137,7 @@ def display_number(n: int, kind: str, token: str) -> str:
 
 def _one_of(patterns: tuple[Any, ...]) -> Any:
     """One pattern that matches where any of ``patterns`` does; the patterns of a user's file are
-    tried one by one, each with its limit and its rule (:class:`~keikaku.profile.AnyOf`)."""
+    tried one by one, each with its limit and its rule (:class:`~keikaku.segment.profile.AnyOf`)."""
     if any(isinstance(p, GuardedPattern) for p in patterns):
         return AnyOf(patterns)
     return re.compile("|".join(f"(?:{_unnamed(p.pattern)})" for p in patterns) or "(?!)")
@@ -159,7 +159,7 @@ def style_code(prefix: str, path: tuple[int, ...], circled: bool = False) -> tup
 
 def _path(code: str) -> tuple[int, ...] | None:
     """The numbers of a compound code: 2-1 → (2, 1); 1-② → (1, 2); None when a part is too long
-    to read (:data:`~keikaku.normalize.MAX_DIGITS`)."""
+    to read (:data:`~keikaku.text.normalize.MAX_DIGITS`)."""
     parts = [_CIRCLED.get(p) or read_int(p) for p in code.split("-")]
     return None if None in parts else tuple(p for p in parts if p is not None)
 

@@ -5,9 +5,9 @@ titles, table cells) is analysed separately, so texts stay paragraph-sized, whic
 GiNZA's batches are fastest on, and each entity can say exactly where it is: ``field`` is a
 path into the node's JSON (``sections/1/items/0/text``) and ``start``/``end`` index that string.
 
-The texts of the documents given go through the model together (:mod:`keikaku.batch` spreads
+The texts of the documents given go through the model together (:mod:`keikaku.run.batch` spreads
 documents over processes or a Dask cluster).  Keyword weights are computed per document over
-its units (see :mod:`keikaku.keywords`), so a document's output depends on its input alone.
+its units (see :mod:`keikaku.extract.keywords`), so a document's output depends on its input alone.
 Contents nodes are skipped: they only repeat headings of the body.
 """
 
@@ -17,11 +17,11 @@ import importlib.util
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from ..errors import SetupError, UsageError
+from ..model.tree import Document, Node, NodeKind, Paragraph, Span, Table
 from .cache import NlpCache, PieceResult
 from .entities import find_entities
-from .errors import SetupError, UsageError
 from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
-from .model import Document, Node, NodeKind, Paragraph, Span, Table
 from .nlp import INSTALL_HINT, MODES, get_analyzer
 
 
@@ -105,7 +105,7 @@ def line_breaks(text: str, spans: list[Span]) -> tuple[int, ...]:
 def analyse_texts(texts: list[str], mode: str, breaks: list[tuple[int, ...]] | None = None) -> list[PieceResult]:
     """Terms and entities of each text, with this process's model.
 
-    Each chunk of a long text (see :func:`keikaku.nlp.chunks`) is reduced to its terms and
+    Each chunk of a long text (see :func:`keikaku.extract.nlp.chunks`) is reduced to its terms and
     entities as soon as the model has read it, and equal terms share one object, so memory
     grows with what is kept, not with the morphemes of the longest text.  Morphemes inside a
     date (令和7(2025)年度) are not material for keywords: without this, 平成, 令和 and 年度 rank
@@ -139,7 +139,7 @@ def analyse(docs: list[Document], mode: str = "full", cache: NlpCache | None = N
     """Fill ``keywords`` and ``entities`` of every node of ``docs`` (in place; also returned).
 
     The texts of all ``docs`` go through the model together; ``cache`` (see
-    :mod:`keikaku.cache`) supplies results for texts analysed before.  Keyword weights are
+    :mod:`keikaku.extract.cache`) supplies results for texts analysed before.  Keyword weights are
     computed per document, so a document's output never depends on the other inputs of a run."""
     check_mode(mode)
     if mode == "none" or not docs:

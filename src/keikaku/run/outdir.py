@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import InputError, OutputError
-from .export import COLUMNS, atomic_write, dumps
+from ..errors import InputError, OutputError
+from ..export.document import COLUMNS, atomic_write, dumps
 
 MANIFEST = "manifest.json"
 REPORT = "report.html"

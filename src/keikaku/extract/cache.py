@@ -27,10 +27,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..model.records import Entity, field_names
 from .keywords import Term
 from .nlp import versions
-from .records import Entity, field_names
 
 
 @dataclass(frozen=True)

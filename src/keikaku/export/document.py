@@ -16,9 +16,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import records as R
-from .model import Document, Item, Node, NodeKind, Ref, Section, Span, Table
-from .records import COLUMNS, SCHEMA_VERSION, column_types, plain, row_values
+from ..model import records as R
+from ..model.records import COLUMNS, SCHEMA_VERSION, column_types, plain, row_values
+from ..model.tree import Document, Item, Node, NodeKind, Ref, Section, Span, Table
+from ..text.normalize import FORMULA_START
 
 FORMATS = ("csv", "parquet", "both")
 
@@ -136,7 +137,7 @@ _UMASK = _current_umask()
 def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # The pid in the name tells a later run whether the writer is gone (keikaku.outdir).
+    # The pid in the name tells a later run whether the writer is gone (keikaku.run.outdir).
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; outputs get the usual permissions
@@ -151,7 +152,7 @@ def atomic_write(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
 
 
 def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
-    """The flat rows of one document JSON, for every table of :data:`keikaku.records.ROW_TYPES`.
+    """The flat rows of one document JSON, for every table of :data:`keikaku.model.records.ROW_TYPES`.
 
     Built from the JSON (not the tree) so that the tables of a whole output folder can be
     rebuilt from its document files, including documents written by earlier runs.  Each row is
@@ -261,11 +262,6 @@ def table_rows(doc: dict[str, Any]) -> dict[str, list[list[Any]]]:
     return out
 
 
-# A text cell starting with one of these is a formula to Excel and LibreOffice (CSV injection):
-# it is written with a leading apostrophe, which spreadsheets show as plain text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -277,7 +273,7 @@ def _cell(value: Any) -> Any:
 
 
 # Keys are never altered by the escaping (a join on doc_id must work in every table); they are
-# made safe where they are made (keikaku.pipeline.safe_name, keikaku.segment.assign_ids).
+# made safe where they are made (keikaku.run.pipeline.safe_name, keikaku.segment.assign_ids).
 KEY_COLUMNS = frozenset({"doc_id", "node_id", "parent_id", "path", "target"})
 
 
@@ -285,7 +281,7 @@ KEY_COLUMNS = frozenset({"doc_id", "node_id", "parent_id", "path", "target"})
 # by default).  A longer text (a plan extracted as one 50 MB line) is cut in the CSV only, with a
 # marker that says how long it was and where the whole text is: the JSON and the Parquet tables.
 CSV_CELL_LIMIT = 32_767
-_IDS = frozenset({"doc_id", "node_id", "parent_id"})  # short by construction (keikaku.outdir.fit_id)
+_IDS = frozenset({"doc_id", "node_id", "parent_id"})  # short by construction (keikaku.run.outdir.fit_id)
 
 
 def cut_marker(length: int) -> str:

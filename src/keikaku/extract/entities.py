@@ -2,7 +2,7 @@
 
 Three sources, merged per text with the more trustworthy first when spans overlap:
 
-1. ``dates``: 和暦/西暦 dates normalised by :mod:`keikaku.dates` (label DATE, with the year).
+1. ``dates``: 和暦/西暦 dates normalised by :mod:`keikaku.text.dates` (label DATE, with the year).
 2. ``rule:<id>``: the patterns of ``data/entity_rules.jsonl`` (laws, plans, centres, councils,
    named events), regular expressions over the matching form of the text, like spaCy's
    EntityRuler patterns file.  ``{NAME}`` stands for a run of kanji, katakana, Latin letters,
@@ -26,11 +26,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
 
-from .dates import find_dates
-from .errors import RulesError
+from ..errors import RulesError
+from ..segment.profile import nested_repeat
+from ..text.dates import find_dates
+from ..text.normalize import matchable
 from .nlp import Morph, NerSpan
-from .normalize import matchable
-from .profile import nested_repeat
 
 RULES_FILE = "data/entity_rules.jsonl"
 LABELS_FILE = "data/ginza_labels.toml"

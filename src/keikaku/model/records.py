@@ -8,7 +8,7 @@ the shipped schema files fall behind.  Plain dataclasses keep writing fast; pyda
 to generate the schema (attribute docstrings become its descriptions).
 
 Records that the pipeline builds itself (keywords, entities, indicators) are used as they are by
-the document model (:mod:`keikaku.model`).
+the document model (:mod:`keikaku.model.tree`).
 """
 
 from __future__ import annotations

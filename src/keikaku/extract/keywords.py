@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Iterator, Sequence
 
-from .errors import RulesError
+from ..errors import RulesError
 from .nlp import Morph
 
 STOPTERMS_FILE = "data/stopterms.txt"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Node, Paragraph, Ref, Span, Table
-from .normalize import Matchable, compact_code, join_broken, matchable, numeral
+from ..model.tree import Node, Paragraph, Ref, Span, Table
+from ..text.normalize import Matchable, compact_code, join_broken, matchable, numeral
 from .profile import Level, Profile, TableRule
 
 

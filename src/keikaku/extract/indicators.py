@@ -1,4 +1,4 @@
-"""Indicator tables (成果指標, KPI, 数値目標 …) → typed :class:`~keikaku.records.Indicator` rows.
+"""Indicator tables (成果指標, KPI, 数値目標 …) → typed :class:`~keikaku.model.records.Indicator` rows.
 
 Runs after segmentation, on the source lines, because PDF extraction leaves these tables in
 many layouts that segmentation keeps as text:
@@ -13,7 +13,7 @@ many layouts that segmentation keeps as text:
 A header is a run of column words (the vocabulary below, letter-spaced or not) with at least one
 value column; its columns say what each cell of a row is.  Rows are read cell by cell against
 those columns: a row that does not fit ends the table, so prose after a flattened table is left
-alone.  Each table becomes an indicator :class:`~keikaku.model.Table` of the unit that holds its
+alone.  Each table becomes an indicator :class:`~keikaku.model.tree.Table` of the unit that holds its
 header (with no spans: the lines stay where segmentation put them) and each row an Indicator.
 """
 
@@ -25,10 +25,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .dates import ERA_START
-from .model import Document, Node, Span, Table
-from .normalize import compact_code
-from .records import Indicator, IndicatorValue
+from ..model.records import Indicator, IndicatorValue
+from ..model.tree import Document, Node, Span, Table
+from ..text.dates import ERA_START
+from ..text.normalize import compact_code
 
 # --- the vocabulary of column headers -------------------------------------------------------------
 # Longest first within a role; a word matches letter-spaced too (指 標 名).

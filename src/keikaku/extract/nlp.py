@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, TypeVar
 
-from .errors import SetupError, UsageError
+from ..errors import SetupError, UsageError
 
 MODES = ("full", "fast", "none")
 # SudachiPy refuses input over 49,149 bytes, and ja_ginza's tok2vec and NER take about 65 KB of
@@ -207,7 +207,7 @@ class Analyzer:
 
 def short_units(text: str) -> list[Morph]:
     """Sudachi's shortest units (split mode A: 人材育成 → 人材, 育成), to compare words; tags as
-    GiNZA writes them.  Used to measure keywords (:mod:`keikaku.evaluate`), not to make them."""
+    GiNZA writes them.  Used to measure keywords (:mod:`keikaku.extract.evaluate`), not to make them."""
     return [Morph(m.surface(), _tag(m.part_of_speech()), m.normalized_form(), m.begin(), m.end())
             for m in _short_tokenizer().tokenize(text)]
 

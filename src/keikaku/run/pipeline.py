@@ -2,7 +2,7 @@
 
 One bad file never stops the others: its error is recorded in the manifest and the run's exit
 status says that something failed.  Unchanged documents are skipped on a re-run; the work
-itself runs through :mod:`keikaku.batch` (here, local processes or Dask).
+itself runs through :mod:`keikaku.run.batch` (here, local processes or Dask).
 """
 
 from __future__ import annotations
@@ -22,13 +22,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import __version__
-from .analyse import check_mode
+from .. import __version__
+from ..errors import InputError
+from ..export.document import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
+from ..extract.analyse import check_mode
+from ..extract.cache import analysis_fingerprint
+from ..ingest.text import MAX_MB, not_regular, read_input, shown_path
+from ..model.records import Manifest, manifest_entry, plain
+from ..segment.profile import GuardedPattern, Profile, builtin_profiles
 from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
-from .cache import analysis_fingerprint
-from .errors import InputError
-from .export import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
-from .ingest import MAX_MB, not_regular, read_input, shown_path
 from .outdir import (
     CACHE,
     CACHE_FILE,
@@ -43,9 +45,6 @@ from .outdir import (
     fit_id,
     table_files,
 )
-from .profile import GuardedPattern, Profile, builtin_profiles
-from .records import Manifest, manifest_entry, plain
-from .segment import parse_file  # noqa: F401 - part of this module's interface (tests, bench)
 
 MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
 
@@ -161,7 +160,7 @@ def _identity(info: os.stat_result) -> tuple[int, int]:
 
 def safe_name(name: str) -> str:
     """A file-name-safe id: letters, digits (any script), ``._-`` only; never empty or hidden, never
-    starting like a spreadsheet formula (``-x`` → ``x``), at most :data:`~keikaku.outdir.ID_BYTES`
+    starting like a spreadsheet formula (``-x`` → ``x``), at most :data:`~keikaku.run.outdir.ID_BYTES`
     UTF-8 bytes (a short hash of the whole when cut)."""
     name = unicodedata.normalize("NFC", name)
     return fit_id(re.sub(r"[^\w.-]+", "_", name).strip("._-") or "document")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Document, Item, Node, NodeKind
+from ..model.tree import Document, Item, Node, NodeKind
 
 
 def _clip(text: str, width: int) -> str:

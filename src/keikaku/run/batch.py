@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterator
 
-from . import __version__
-from .analyse import analyse
-from .cache import NlpCache
-from .errors import KeikakuError, ProfileError, SetupError, UsageError
-from .export import document_json, dumps
-from .ingest import MAX_MB, ingest_data, read_input
-from .nlp import get_analyzer, versions
+from .. import __version__
+from ..errors import KeikakuError, ProfileError, SetupError, UsageError
+from ..export.document import document_json, dumps
+from ..extract.analyse import analyse
+from ..extract.cache import NlpCache
+from ..extract.document import parse_source
+from ..extract.nlp import get_analyzer, versions
+from ..ingest.text import MAX_MB, ingest_data, read_input
+from ..segment.profile import Profile
 from .outdir import document_file
-from .profile import Profile
-from .segment import segment_source
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def _process(job: Job, cache: NlpCache | None) -> Outcome:
         # if the file is replaced while the run goes on.
         raw = read_input(job.abspath or job.path, job.path, job.max_mb)
         fp = fingerprint(raw, job.settings)
-        doc = segment_source(ingest_data(raw, job.path), job.doc_id, job.profile)
+        doc = parse_source(ingest_data(raw, job.path), job.doc_id, job.profile)
         analyse([doc], job.nlp, cache)
         data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)}, fp)
     except (SetupError, ProfileError):

@@ -7,9 +7,9 @@ counted twice.
 
 from __future__ import annotations
 
-from .errors import AlignmentError
-from .ingest import SourceText
-from .model import Document, Span
+from ..errors import AlignmentError
+from ..ingest.text import SourceText
+from ..model.tree import Document, Span
 
 
 def document_spans(doc: Document) -> list[Span]:

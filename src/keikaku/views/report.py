@@ -15,9 +15,9 @@ import html
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
-from .export import atomic_write
-from .outdir import REPORT, OutputFolder, load_manifest
+from ..errors import OutputError
+from ..export.document import atomic_write
+from ..run.outdir import REPORT, OutputFolder, load_manifest
 
 _CSS = """
 body{font-family:"Noto Sans CJK JP","Hiragino Sans","Yu Gothic",sans-serif;margin:1.5rem;color:#222;max-width:70rem}

@@ -3,7 +3,7 @@
 A :class:`Document` owns a root :class:`Node` (kind ``document``) whose own text, sections and
 items are the plan's front matter; the plan's units hang below it as children.  Every piece of
 text remembers the :class:`Span` of the source line it came from, so the alignment guard
-(:mod:`keikaku.align`) can prove that each character of the input is in exactly one place and a
+(:mod:`keikaku.segment.align`) can prove that each character of the input is in exactly one place and a
 user can jump from any node back to the original line.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterator
 
-from .errors import TreeError
+from ..errors import TreeError
 from .records import Indicator
 
 
@@ -82,7 +82,7 @@ class Table:
     """A tab-separated table.  Rows a table rule turned into nodes or refs are not kept here.
 
     An indicator table in another layout (pipe, one cell per line, flattened into a line) is
-    added by :mod:`keikaku.indicators` with no spans (its lines stay in the paragraphs that hold
+    added by :mod:`keikaku.extract.indicators` with no spans (its lines stay in the paragraphs that hold
     them, so the alignment guard sees each line once) and its first and last line in ``lines``."""
 
     name: str | None
@@ -145,8 +145,8 @@ class Node:
     id: str = ""
     # The parent's last section opened before its first sub-unit (■施策の方向 ⏎ (1) … ⏎ (2) …); see under().
     section: Section | None = field(default=None, repr=False)
-    indicators: list[Indicator] = field(default_factory=list)  # filled by keikaku.indicators
-    keywords: list[dict] = field(default_factory=list)  # filled by keikaku.analyse (records.Keyword's fields)
+    indicators: list[Indicator] = field(default_factory=list)  # filled by keikaku.extract.indicators
+    keywords: list[dict] = field(default_factory=list)  # filled by keikaku.extract.analyse (records.Keyword's fields)
     entities: list[dict] = field(default_factory=list)  # records.Entity's fields
 
     @property

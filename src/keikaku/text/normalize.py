@@ -138,3 +138,8 @@ def numeral(text: str) -> int | None:
                 current = current * 10 + _KANJI[c]
         return total + current
     return None
+
+
+# A text cell starting with one of these is a formula to Excel and LibreOffice (CSV injection):
+# the CSV writer escapes such cells, and ids (keys of the tables, never escaped) never start so.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..model.tree import Document, Node
 from .analyse import pieces
-from .model import Document, Node
 from .nlp import get_analyzer, short_units
 
 TOP = 10

@@ -16,8 +16,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .normalize import Matchable, matchable
+from ..errors import InputError
+from ..text.normalize import Matchable, matchable
 
 # Magic numbers of files people pass by mistake instead of the extracted text.
 _SIGNATURES = {

@@ -12,7 +12,7 @@ A profile is one of three things:
 
 All of them may name *sections*, *bullet* markers, *contents* headers, page *furniture* and
 *table* rules.  Patterns are matched against the matching form of each line (see
-:mod:`keikaku.normalize`).  Every error names the file and the rule.  The shipped profiles live
+:mod:`keikaku.text.normalize`).  Every error names the file and the rule.  The shipped profiles live
 in ``keikaku/profiles/``; ``keikaku profiles`` lists them.
 """
 
@@ -26,8 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import PatternLimitError, ProfileError
-from .model import NodeKind
+from ..errors import PatternLimitError, ProfileError
+from ..model.tree import NodeKind
 
 _GROUPS = {"code", "num", "title", "subtitle", "label", "text"}
 _NUMBERS = {"arabic", "roman", "roman_lower", "kanji", "circled", "kana", "iroha", "latin", "LATIN", "roman_cp932"}

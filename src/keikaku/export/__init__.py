@@ -1,0 +1,1 @@
+"""Stage 4: the document model → JSON files and flat tables (CSV, Parquet)."""

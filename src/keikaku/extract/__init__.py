@@ -1,0 +1,1 @@
+"""Stage 3: what is inside each unit: indicators, keywords and entities (SudachiPy/GiNZA)."""

@@ -1,0 +1,44 @@
+"""One plan text → its document: the tree (stage 2), then what is read from the text inside each
+unit without a language model (its indicator tables), then the alignment guard over the result.
+
+Keywords and entities, which need SudachiPy/GiNZA, are added afterwards by :mod:`.analyse`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..ingest.text import SourceText, ingest
+from ..model.tree import Document, ProfileChoice
+from ..segment import Inference, segment, segment_source
+from ..segment.align import check_alignment
+from ..segment.profile import Profile
+from ..segment.tabletext import settle_tables
+from .indicators import attach_indicators, warn_unread_tables
+
+
+def _complete(doc: Document, source: SourceText) -> Document:
+    """The tree's indicator tables read, tables shown as text settled, and every character of the
+    source proved to be in exactly one place (after the last change to the tree)."""
+    attach_indicators(doc, [(line.no, line.text) for line in source.lines])
+    settle_tables(doc, {line.no: line.text for line in source.lines})
+    check_alignment(doc, source)
+    warn_unread_tables(doc)
+    return doc
+
+
+def parse(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,
+          inference: Inference | None = None) -> Document:
+    """The document of ``source`` segmented with ``profile``."""
+    return _complete(segment(source, profile, doc_id, choice, inference), source)
+
+
+def parse_source(source: SourceText, doc_id: str, profile: Profile | None = None) -> Document:
+    """The document of ``source`` with ``profile``, or with the profile chosen for it when None."""
+    return _complete(segment_source(source, doc_id, profile), source)
+
+
+def parse_file(path: str | Path, doc_id: str, profile: Profile | None, name: str | None = None) -> Document:
+    """Ingest and parse one file (the profile is chosen automatically when ``profile`` is None);
+    ``name`` is the path as shown to the user, when ``path`` spells it another way."""
+    return parse_source(ingest(path, name=name), doc_id, profile)

@@ -1,0 +1,1 @@
+"""Stage 1: input files → decoded source text (lines with their numbers)."""

@@ -1,0 +1,1 @@
+"""Views of the output: the tree printed for a terminal and the HTML report."""
