@@ -83,7 +83,7 @@ def reference_python(rebuild: bool) -> Path:
 def keyword_figures() -> tuple[float, float, int]:
     """Coverage of declared keywords: ours and the TF-IDF baseline, over the units of 001."""
     sys.path.insert(0, str(ROOT / "src"))
-    from keikaku import evaluate
+    from keikaku.extract import evaluate
     from keikaku.extract.analyse import analyse
     from keikaku.extract.document import parse_file
 

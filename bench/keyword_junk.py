@@ -38,7 +38,7 @@ def measure(paths: list[Path], nlp: str) -> tuple[int, list]:
 
 def declared_coverage(nlp: str) -> tuple[float, int]:
     """Mean coverage of the declared keywords by the top 10, over the seeds' units that declare some."""
-    from keikaku import evaluate
+    from keikaku.extract import evaluate
     from keikaku.extract.analyse import analyse
     from keikaku.extract.document import parse_file
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import RAW, seed_path
 
-from keikaku import analyse as analyse_module
-from keikaku import batch, pipeline
+from keikaku.extract import analyse as analyse_module
+from keikaku.run import batch, pipeline
 from keikaku.errors import InputError, ProfileError, RulesError
 from keikaku.run.batch import Job, execute, process
 from keikaku.run.pipeline import RunOptions

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import analysed
 
-from keikaku import evaluate
+from keikaku.extract import evaluate
 from keikaku.extract.keywords import TermCounts, extract_terms, noun_idf, rank, stopterms
 from keikaku.extract.nlp import get_analyzer
 from keikaku.model.tree import NodeKind

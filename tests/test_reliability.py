@@ -84,7 +84,7 @@ def test_a_file_replaced_during_a_run_is_read_once(tmp_path: Path) -> None:
 
 FULL_DISK = """
 import errno, sys
-import keikaku.export.document as ex, keikaku.run.outdir as od, keikaku.run.pipeline as pl
+import keikaku.export.files as ex, keikaku.export.tables as et, keikaku.run.outdir as od, keikaku.run.pipeline as pl
 real = ex.atomic_write
 count = {{"n": 0}}
 def failing(path, data, encoding="utf-8"):
@@ -92,7 +92,7 @@ def failing(path, data, encoding="utf-8"):
     if {condition}:
         raise OSError(errno.ENOSPC, "No space left on device")
     return real(path, data, encoding)
-ex.atomic_write = od.atomic_write = pl.atomic_write = failing
+ex.atomic_write = et.atomic_write = od.atomic_write = pl.atomic_write = failing
 from keikaku.cli import main
 sys.exit(main(sys.argv[1:]))
 """

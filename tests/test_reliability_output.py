@@ -126,13 +126,13 @@ def test_a_document_that_fails_keeps_its_earlier_json(tmp_path: Path) -> None:
 
 FAILING_WRITE = """
 import errno, sys
-import keikaku.export.document as ex, keikaku.run.outdir as od, keikaku.run.pipeline as pl
+import keikaku.export.files as ex, keikaku.export.tables as et, keikaku.run.outdir as od, keikaku.run.pipeline as pl
 real = ex.atomic_write
 def failing(path, data, encoding="utf-8"):
     if path.name == "plan.json":
         raise OSError(errno.ENOSPC, "No space left on device")
     return real(path, data, encoding)
-ex.atomic_write = od.atomic_write = pl.atomic_write = failing
+ex.atomic_write = et.atomic_write = od.atomic_write = pl.atomic_write = failing
 from keikaku.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -302,7 +302,7 @@ def test_cache_problems_are_one_line_warnings(tmp_path: Path) -> None:
 # -- a hostile pass on the output side ------------------------------------------------------------------------
 GOING_READ_ONLY = """
 import errno, pathlib, sys
-import keikaku.export.document as ex, keikaku.run.outdir as od, keikaku.run.pipeline as pl
+import keikaku.export.files as ex, keikaku.export.tables as et, keikaku.run.outdir as od, keikaku.run.pipeline as pl
 real, real_unlink = ex.atomic_write, pathlib.Path.unlink
 state = {"n": 0, "ro": False}
 def failing(path, data, encoding="utf-8"):
@@ -315,7 +315,7 @@ def unlink(self, missing_ok=False):
     if state["ro"]:
         raise OSError(errno.EROFS, "Read-only file system")
     return real_unlink(self, missing_ok=missing_ok)
-ex.atomic_write = od.atomic_write = pl.atomic_write = failing
+ex.atomic_write = et.atomic_write = od.atomic_write = pl.atomic_write = failing
 pathlib.Path.unlink = unlink
 from keikaku.cli import main
 sys.exit(main(sys.argv[1:]))

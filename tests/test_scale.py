@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import RAW, keikaku_cli, manifest
 
-from keikaku import batch, pipeline
+from keikaku.run import batch, pipeline
 from keikaku.run.pipeline import RunOptions
 
 SEED_TEXT = (RAW / "kodaira_kihonkoso.txt").read_text(encoding="utf-8")

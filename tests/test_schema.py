@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REGEN
 
-from keikaku import records
+from keikaku.model import records
 from keikaku.model.records import COLUMNS, ROW_TYPES, SCHEMA_FILES, column_types, schema_text
 
 SCHEMA_DIR = resources.files("keikaku").joinpath("schema")

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from keikaku import analyse
+from keikaku.extract import analyse
 from keikaku.errors import SetupError
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, UsageError
-from .export.document import table_rows
+from .export.rows import table_rows
 from .extract.analyse import analyse
 from .extract.document import parse_source
 from .ingest.text import ingest, ingest_bytes, shown_path

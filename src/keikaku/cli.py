@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import __version__
 from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
-from .export.document import FORMATS
+from .export.tables import FORMATS
 from .extract.document import parse_source
 from .extract.nlp import MODES
 from .ingest.text import MAX_MB, ingest

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError, OutputError
-from ..export.document import COLUMNS, atomic_write, dumps
+from ..export.document import dumps
+from ..export.files import atomic_write
+from ..model.records import COLUMNS
 
 MANIFEST = "manifest.json"
 REPORT = "report.html"

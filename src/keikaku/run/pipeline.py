@@ -24,11 +24,13 @@ from typing import Any, Callable, Iterable
 
 from .. import __version__
 from ..errors import InputError
-from ..export.document import CSV_CELL_LIMIT, SCHEMA_VERSION, atomic_write, table_rows, write_tables
+from ..export.files import atomic_write
+from ..export.rows import table_rows
+from ..export.tables import CSV_CELL_LIMIT, write_tables
 from ..extract.analyse import check_mode
 from ..extract.cache import analysis_fingerprint
 from ..ingest.text import MAX_MB, not_regular, read_input, shown_path
-from ..model.records import Manifest, manifest_entry, plain
+from ..model.records import SCHEMA_VERSION, Manifest, manifest_entry, plain
 from ..segment.profile import GuardedPattern, Profile, builtin_profiles
 from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
 from .outdir import (

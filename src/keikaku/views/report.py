@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
-from ..export.document import atomic_write
+from ..export.files import atomic_write
 from ..run.outdir import REPORT, OutputFolder, load_manifest
 
 _CSS = """
