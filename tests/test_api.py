@@ -6,15 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from conftest import RAW
 
 import keikaku
 from keikaku.errors import InputError, UsageError
 from keikaku.run.pipeline import RunOptions, run
-
-pd = pytest.importorskip("pandas")
-pq = pytest.importorskip("pyarrow.parquet")
 
 
 @pytest.fixture(scope="module")
