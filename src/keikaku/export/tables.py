@@ -147,9 +147,11 @@ def get_writer(name: str) -> TableWriter:
 
 def writers_for(fmt: str) -> list[TableWriter]:
     """The writers of ``--format`` ``fmt`` (a :class:`TableFormat` or its value), in the order they write."""
-    if fmt not in set(TableFormat):
-        raise UsageError(f"unknown --format {fmt!r}: use one of {', '.join(TableFormat)}")
-    return [get_writer(name) for name in (_BOTH if fmt == TableFormat.BOTH else (fmt,))]
+    try:
+        chosen = TableFormat(fmt)
+    except ValueError:
+        raise UsageError(f"unknown --format {fmt!r}: use one of {', '.join(TableFormat)}") from None
+    return [get_writer(name) for name in (_BOTH if chosen is TableFormat.BOTH else (chosen.value,))]
 
 
 def write_tables(out: Path, rows_by_doc: dict[str, dict[str, list[list[Any]]]], encoding: str,

@@ -27,6 +27,7 @@ class NlpMode(StrEnum):
     FAST = "fast"  # SudachiPy alone: tokens and keywords; rule and date entities only
     NONE = "none"  # no analysis: structure only
 
+
 # SudachiPy refuses input over 49,149 bytes, and ja_ginza's tok2vec and NER take about 65 KB of
 # temporary memory per token of the texts in one batch (a 5,000-token text: +326 MB): long texts
 # are cut at sentence or line ends into chunks of at most this many characters, well under
