@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ DAMAGED = ".damaged"  # a damaged cache file is moved aside under its name with 
 _ENTITY_FIELDS = frozenset(field_names(Entity))
 
 
-@lru_cache(maxsize=4)
+@cache
 def analysis_fingerprint(mode: str) -> str:
     """What, besides the text, decides an analysis result: mode, models, keikaku, its rules."""
     h = hashlib.sha256(json.dumps([mode, versions(mode), __version__]).encode())
@@ -222,6 +222,7 @@ class NlpCache:
         return notes, unreadable
 
     def close(self) -> None:
+        """Close the connection; the next read or write opens it again."""
         self._close()
 
 

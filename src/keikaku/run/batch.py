@@ -98,9 +98,13 @@ def process(job: Job) -> Outcome:
     Setup problems (a missing model) and bad profile or rules files are raised: every
     document would fail the same way."""
     cache = _cache(job.cache)
-    outcome = _process(job, cache)
-    if cache is not None:  # what the cache met, reported by the run (once, however many workers)
-        outcome.notes, outcome.unreadable = cache.take_report()
+    if cache is None:
+        return _process(job, None)
+    try:
+        outcome = _process(job, cache)
+    finally:
+        cache.close()  # reopened by the next document: no handle outlives a run (a Dask worker lives on)
+    outcome.notes, outcome.unreadable = cache.take_report()  # reported by the run, once however many workers
     return outcome
 
 
@@ -265,18 +269,28 @@ def connect(scheduler: str) -> Any:
         raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({exc});"
                          " it looks like tcp://HOST:8786") from exc
     result: dict[str, Any] = {}
+    lock = threading.Lock()  # a client made after the wait below ended is closed, not left open
 
     def attempt() -> None:
         try:
-            result["client"] = Client(scheduler, timeout=f"{CONNECT_SECONDS:.0f}s")
+            client = Client(scheduler, timeout=f"{CONNECT_SECONDS:.0f}s")
         except BaseException as exc:  # noqa: BLE001 - whatever a wrong server makes it raise is reported below
             result["error"] = exc
+            return
+        with lock:
+            late = result.get("late", False)
+            if not late:
+                result["client"] = client
+        if late:
+            client.close()
 
     thread = threading.Thread(target=attempt, name="keikaku-dask-connect", daemon=True)
     thread.start()
     thread.join(CONNECT_SECONDS + 5.0)
-    if "client" in result:
-        return result["client"]
+    with lock:
+        result["late"] = True
+        if "client" in result:
+            return result["client"]
     error = result.get("error")
     why = "no answer in time" if error is None else f"{type(error).__name__}: {str(error)[:120]}"
     raise SetupError(f"cannot reach the Dask scheduler at {scheduler} ({why}); {_HOW_TO_START}")
