@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .header import Column
 from .values import GRADE, RELATIVE, UNITS, direction_of, nfkc, parse_value
-from .vocabulary import NAME_WORDS, NULLS, OTHER_TABLES, STRONG_WORDS, TABLE_WORDS, VALUE_ROLES
+from .vocabulary import NULLS, OTHER_TABLES, STRONG_WORDS, TABLE_WORDS, VALUE_ROLES
 
 
 @dataclass
@@ -88,7 +88,7 @@ def context_above(lines: list[tuple[int, str]], i: int, before: str) -> str:
 
 def header_in_context(lines: list[tuple[int, str]], i: int, before: str, columns: list[Column]) -> bool:
     """A header with a name word (指標名) or a role word (目標値) stands anywhere; one of years
-    alone (2020年 2025年) only under a table word (成果指標, 目標) and never under the title of a
+    alone (2020年 2025年) only under a table word (成果指標, 目標値) and never under the title of a
     trend, a projection or a budget (人口の推移, 事業費)."""
     context = context_above(lines, i, before)
     if any(w in context for w in OTHER_TABLES):
@@ -114,7 +114,7 @@ def cell_text(text: str) -> str:
 def under_table_word(above: str, near: str) -> bool:
     """A table word (成果指標, 目標値 …) in ``above`` and no title of another kind of table (人口の推移,
     事業費) in ``near``: where header-less rows may be read as indicators."""
-    return any(w in above for w in (*NAME_WORDS, *STRONG_WORDS)) and not any(w in near for w in OTHER_TABLES)
+    return any(w in above for w in TABLE_WORDS) and not any(w in near for w in OTHER_TABLES)
 
 
 def read_notes(lines: list[tuple[int, str]], k: int, table: Found) -> int:

@@ -38,7 +38,6 @@ class Vocabulary:
     strong_words: frozenset[str]
     roles_inside: tuple[tuple[str, str], ...]  # (word, role), the first match wins
     other_heads: tuple[str, ...]
-    table_words: tuple[str, ...]
     other_tables: tuple[str, ...]
     name_ends: tuple[str, ...]
     nulls: frozenset[str]
@@ -50,6 +49,11 @@ class Vocabulary:
     bounds: Mapping[str, str]  # qualifier → min or max
     directions: Mapping[str, str]  # word or arrow → 増加, 減少 or 維持
     arrows: tuple[str, ...]
+
+    @property
+    def table_words(self) -> tuple[str, ...]:
+        """Words above a table that say it holds indicators: the name words and the strong value words."""
+        return (*self.name_words, *sorted(self.strong_words))
 
 
 class _Reader:
@@ -144,7 +148,7 @@ def parse_vocabulary(text: str, source: str = VOCABULARY_FILE) -> Vocabulary:
     return Vocabulary(
         name_words=names, role_words=MappingProxyType(roles), under_year=frozenset(under_year),
         strong_words=frozenset(strong), roles_inside=r.pairs("headers.inside", ROLES),
-        other_heads=r.words("headers.other"), table_words=r.words("tables.words"),
+        other_heads=r.words("headers.other"),
         other_tables=r.words("tables.other"), name_ends=r.words("names.ends"),
         nulls=frozenset(r.words("values.nulls")), before=r.words("values.before"), after=after,
         units=r.words("values.units"), rates=r.words("values.rates"), kinds=r.pairs("values.kinds", KINDS),
@@ -172,7 +176,7 @@ PLAN_WORDS = _SHIPPED.under_year
 STRONG_WORDS = _SHIPPED.strong_words
 ROLE_INSIDE = _SHIPPED.roles_inside
 OTHER_HEADS = _SHIPPED.other_heads
-TABLE_WORDS = _SHIPPED.table_words
+TABLE_WORDS = _SHIPPED.table_words  # one list for every reader that asks whether a table is near
 OTHER_TABLES = _SHIPPED.other_tables
 NAME_ENDS = _SHIPPED.name_ends
 NULLS = _SHIPPED.nulls
