@@ -88,3 +88,8 @@ def test_era_years_come_from_the_one_era_table(text: str, year: int, fiscal: boo
 
 def test_era_year_of_dates() -> None:
     assert (era_year("大正", "9"), era_year("H", "元"), era_year("令和", "5")) == (1920, 1989, 2023)
+
+
+def test_a_value_cell_reads_every_era_of_the_table() -> None:
+    got = parse_value("1,200人(大正9年)")
+    assert got is not None and (got.value, got.year, got.fiscal) == (1200, 1920, False)

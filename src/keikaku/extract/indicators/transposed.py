@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ...text.dates import ERA_LETTERS, ERA_NAMES
 from ...text.normalize import compact_code
 from .header import COLUMN, ROLE_OF, Column
 from .rows import Found, Row, cell_text, is_name
@@ -18,8 +19,9 @@ from .vocabulary import NAME_WORDS, OTHER_TABLES, ROLE_WORDS
 
 # 成果指標収納率 ⏎ 平成(年度)171819 ⏎ 目標-98.50%97.70% ⏎ 実績97.10%96.70%96.30%  (a web table copied
 # with its cells glued) or the same with spaces or tabs between the cells.
-_SHEET_YEARS = re.compile(r"^(?P<label>(?P<era>令和|平成|昭和|[RH])?\s*[(（]?\s*年度?\s*[)）]?|区分|項目|年度)?\s*(?P<rest>.+)$")
+_SHEET_YEARS = re.compile(rf"^(?P<label>(?P<era>{ERA_NAMES}|[{ERA_LETTERS}])?\s*[(（]?\s*年度?\s*[)）]?|区分|項目|年度)?\s*(?P<rest>.+)$")
 _GLUED_CELL = re.compile(r"[―—\-－ー]|[▲△]?\d[\d,]*(?:\.\d+)?[^\d\s▲△―—\-－ー.,]{0,4}")
+_ERA_FIRST = re.compile(rf"{ERA_NAMES}|[{ERA_LETTERS}]")  # a year of an era: 令和2年度, H29, R1
 _MONEY_TITLE = re.compile(r"[(（](?:単位[:：]?)?\s*[千万億]?円[)）]|単位[:：]\s*[千万億]?円")
 SHEET_NAME_ABOVE = 4  # non-empty lines above the year row where the indicator's name may be
 
@@ -56,7 +58,7 @@ def _sheet_years(text: str) -> list[tuple[int, bool]] | None:
                 return [(y, fiscal) for y in (parse_year(f"{era}{x}")[0] for x in nums) if y is not None]
         return None
     tokens = m.group("rest").split()
-    if len(tokens) < 2 or not label and not all(re.search(r"年", t) or re.match(r"[RH令平]", t) for t in tokens):
+    if len(tokens) < 2 or not label and not all(re.search(r"年", t) or _ERA_FIRST.match(t) for t in tokens):
         return None
     years = [parse_year(t) for t in tokens if (m := COLUMN.fullmatch(t)) is not None and m.group("alone")]
     if len(years) != len(tokens) or any(y is None for y, _ in years):
