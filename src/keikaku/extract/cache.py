@@ -42,7 +42,7 @@ class PieceResult:
     entities: list[dict[str, Any]]
 
 _DATA_FILES = ("data/stopterms.txt", "data/keyword_rules.toml", "data/entity_rules.jsonl", "data/name_kana.txt",
-               "data/ginza_labels.toml")
+               "data/ginza_labels.toml", "data/indicators.toml")  # the indicators' column words are keywords' too
 _BATCH = 500  # keys per SELECT
 DAMAGED = ".damaged"  # a damaged cache file is moved aside under its name with this after it
 _ENTITY_FIELDS = frozenset(field_names(Entity))

@@ -30,6 +30,7 @@ from importlib import resources
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import RulesError
+from .indicators.vocabulary import NAME_WORDS, ROLE_WORDS
 from .nlp import Morph
 
 STOPTERMS_FILE = "data/stopterms.txt"
@@ -134,8 +135,6 @@ def keyword_rules() -> KeywordRules:
 def parse_keyword_rules(text: str, source: str = RULES_FILE) -> KeywordRules:
     """Rules from the text of a rules file; an error names the file and the key."""
     import tomllib
-
-    from .indicators import NAME_WORDS, ROLE_WORDS
 
     try:
         data = tomllib.loads(text)
