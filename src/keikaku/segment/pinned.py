@@ -193,31 +193,12 @@ class _Builder:
         (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
 
 
-def _resolve_targets(root: Node, entry_keys: list[tuple[Item, tuple[str, str] | None, str]]) -> None:
-    """Point each contents entry at its body node: by level and code, else by title (003's 第1章 基本的な理念)."""
-    by_key: dict[tuple[str, str], str] = {}
-    by_title: dict[str, str] = {}
-    for n in root.walk():
-        if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.level is None:
-            continue
-        by_key.setdefault((n.level, n.code or compact_code(n.title or "")), n.id)
-        if n.title:
-            by_title.setdefault(compact_code(n.title), n.id)
-    for item, key, title in entry_keys:
-        target = by_key.get(key) if key else None
-        item.target = target or by_title.get(compact_code(title)) or by_title.get(compact_code(item.text))
-
-
 @dataclass
 class PinnedTree:
     root: Node
     furniture: list[Paragraph]
     warnings: list[str]
-    entry_keys: list[tuple[Item, tuple[str, str] | None, str]]
-
-    def resolve(self) -> None:
-        """Point the contents entries at their units (after ids are assigned)."""
-        _resolve_targets(self.root, self.entry_keys)
+    entry_keys: list[tuple[Item, tuple[str, str] | None, str]]  # each entry, its level and code, its title
 
 
 def build_pinned(lines: list[Line], profile: Profile) -> PinnedTree:
@@ -226,19 +207,3 @@ def build_pinned(lines: list[Line], profile: Profile) -> PinnedTree:
     builder = _Builder(profile, classified)
     root = builder.build()
     return PinnedTree(root, builder.furniture, classified.warnings + builder.warnings, builder.entry_keys)
-
-
-_WEIGHTS = {Cls.HEADING: 3.0, Cls.TITLE: 1.0, Cls.LABEL: 1.0, Cls.ENTRY: 1.0, Cls.CONTENTS_HEADER: 1.0,
-            Cls.SECTION: 2.0, Cls.BULLET: 1.0}
-
-
-def explain_score(profile: Profile, lines: list[Line]) -> float:
-    """How much of the text a pinned profile explains: structure found, weighted by kind of line."""
-    classified = classify(profile, lines)
-    score = sum(_WEIGHTS.get(c.cls, 0.0) for c in classified.lines)
-    tables = [c for i, c in enumerate(classified.lines)
-              if c.cls is Cls.TABLE and (i == 0 or classified.lines[i - 1].cls is not Cls.TABLE)]
-    for head in tables:
-        matched = any(rule.header.match(head.core) for rule in profile.tables)
-        score += 5.0 if matched else 0.0
-    return score
