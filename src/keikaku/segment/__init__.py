@@ -15,13 +15,15 @@ step decided):
 7. :mod:`.contents` — lists of headings without a header (copies of units found elsewhere);
 8. :mod:`.structure` — part names without a code above restarted numberings;
 9. :mod:`.levels` — how the headings nest, from the order the document uses;
-10. :mod:`.build` — the tree; here, each contents entry joined to the unit it names or made a
-    unit of its own; :mod:`.structure` — the summary and the outline's confidence.
+10. :mod:`.build` — the tree; :mod:`.resolve` — each contents entry joined to the unit it names
+    or made a unit of its own; :mod:`.structure` — the summary and the outline's confidence.
 
 A profile with an ``[[outline]]`` pins step 9's order; the shipped city profiles pin their levels
-as patterns (:mod:`.pinned`) and are chosen when their ``detect`` patterns match and they explain
-the text at least as well as inference.  The alignment guard then proves that every character of
-the source is in exactly one place.
+as patterns: their lines are classified (:mod:`.classify`) and added to the tree by the same
+builder (:mod:`.pinned`).  Such a profile is chosen when its ``detect`` patterns match and it
+explains about as much of the text as inference (:mod:`.choice`).  Ids are given once the tree
+is final.  The alignment guard then proves that every character of the source is in exactly one
+place.
 """
 
 from __future__ import annotations
