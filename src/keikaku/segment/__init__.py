@@ -28,15 +28,13 @@ place.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import InputError, PatternLimitError
 from ..ingest.text import SourceText
-from ..model.tree import Document, Item, Node, NodeKind, ProfileChoice, Source
-from ..text.normalize import FORMULA_START
-from .build import build
+from ..model.tree import Document, Item, Node, ProfileChoice, Source
+from .build import assign_ids, build
 from .candidates import Mark, Role, read_rows
 from .choice import by_inference, by_pins, choose, detected
 from .contents import (
@@ -62,7 +60,7 @@ from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
 
-__all__ = ["Inference", "choose_profile", "infer", "segment", "segment_source"]
+__all__ = ["Inference", "assign_ids", "choose_profile", "infer", "segment", "segment_source"]
 
 
 @dataclass
@@ -169,30 +167,6 @@ def _after_previous(rows: list[Row], headings: dict[int, Heading], furniture: Fu
         gap = any(not rows[r].blank and r not in furniture for r in range(max(headings[a].rows) + 1, b))
         out[b] = None if gap else a
     return out
-
-
-def assign_ids(node: Node) -> None:
-    """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
-    counts: Counter[NodeKind] = Counter()
-    used: set[str] = set()
-    repeats: dict[str, int] = {}  # the last ~n given to a code, so that 2,000 repeats cost 2,000 steps
-    for child in node.children:
-        if child.code:
-            seg = child.code
-        else:
-            counts[child.kind] += 1
-            seg = f"{child.kind.value}{counts[child.kind]}"
-        if seg[:1] in FORMULA_START:  # ids are keys of the CSV tables, never escaped there
-            seg = "_" + seg
-        base = seg
-        n = repeats.get(base, 1)
-        while seg in used:
-            n += 1
-            seg = f"{base}~{n}"
-        repeats[base] = n
-        used.add(seg)
-        child.id = f"{node.id}/{seg}" if node.id else seg
-        assign_ids(child)
 
 
 def document_title(source: SourceText) -> str:

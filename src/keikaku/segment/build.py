@@ -15,10 +15,11 @@ open it, or the point that each KPI table follows (see :func:`_settle_trailing`)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model.tree import Item, Node, NodeKind, Paragraph, Section, Span
-from ..text.normalize import join_broken
+from ..text.normalize import FORMULA_START, join_broken
 from .candidates import Mark, Role
 from .contents import Block
 from .furniture import Furniture
@@ -421,6 +422,30 @@ def is_enumeration(mk: Marker) -> bool:
     if not (mk.minor or mk.style in _ITEM_STYLES) or mk.quantity or mk.labelled or mk.compound or inline_list(mk):
         return False
     return not mk.title or has_letters(mk.title) and not mk.title.startswith(_PARTICLES)
+
+
+def assign_ids(node: Node) -> None:
+    """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
+    counts: Counter[NodeKind] = Counter()
+    used: set[str] = set()
+    repeats: dict[str, int] = {}  # the last ~n given to a code, so that 2,000 repeats cost 2,000 steps
+    for child in node.children:
+        if child.code:
+            seg = child.code
+        else:
+            counts[child.kind] += 1
+            seg = f"{child.kind.value}{counts[child.kind]}"
+        if seg[:1] in FORMULA_START:  # ids are keys of the CSV tables, never escaped there
+            seg = "_" + seg
+        base = seg
+        n = repeats.get(base, 1)
+        while seg in used:
+            n += 1
+            seg = f"{base}~{n}"
+        repeats[base] = n
+        used.add(seg)
+        child.id = f"{node.id}/{seg}" if node.id else seg
+        assign_ids(child)
 
 
 def build(rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],
