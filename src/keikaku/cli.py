@@ -18,6 +18,7 @@ from .export.tables import TableFormat
 from .extract.document import parse_source
 from .extract.nlp import NlpMode
 from .ingest.text import MAX_MB, ingest
+from .run.batch import tune_gc
 from .run.outdir import CACHE_FILE
 from .run.pipeline import Progress, RunOptions, run, safe_stem
 from .segment import infer
@@ -220,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tune_gc()
     try:
         return args.func(args)
     except (ProfileError, SetupError, UsageError, OutputError) as exc:
