@@ -22,6 +22,7 @@ import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -709,17 +710,20 @@ def load_profile_file(path: str | Path) -> Profile:
     return with_generic(parse_profile(data, str(p), guarded=True))
 
 
-_BUILTIN: dict[str, Profile] = {}
+@cache
+def _shipped() -> dict[str, Profile]:
+    profiles = {}
+    for entry in sorted(resources.files("keikaku.profiles").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            profile = parse_profile(tomllib.loads(entry.read_text(encoding="utf-8")), f"keikaku/profiles/{entry.name}")
+            profiles[profile.name] = profile
+    return profiles
 
 
 def builtin_profiles() -> dict[str, Profile]:
-    """The profiles shipped in the package, by name (loaded and compiled once per process)."""
-    if not _BUILTIN:
-        for entry in sorted(resources.files("keikaku.profiles").iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".toml"):
-                profile = parse_profile(tomllib.loads(entry.read_text(encoding="utf-8")), f"keikaku/profiles/{entry.name}")
-                _BUILTIN[profile.name] = profile
-    return dict(_BUILTIN)
+    """The profiles shipped in the package, by name (loaded and compiled once per process; the
+    dict is a copy the caller may change)."""
+    return dict(_shipped())
 
 
 def get_profile(name_or_path: str) -> Profile:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -162,7 +162,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
     return parse_vocabulary(path.read_text(encoding="utf-8"), str(path))
 
 
-@lru_cache(maxsize=1)
+@cache
 def vocabulary() -> Vocabulary:
     """The shipped vocabulary, read and checked once."""
     return parse_vocabulary(resources.files("keikaku").joinpath(VOCABULARY_FILE).read_text(encoding="utf-8"))
