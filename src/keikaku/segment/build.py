@@ -195,7 +195,7 @@ class _Builder:
         parent = self.nodes[placed.parent] if placed.parent is not None else self.root
         del self.path[self.path.index(parent) + 1:]
         parent.add_child(node)
-        node.section = self.opened.get(id(parent))
+        node.opened = self.opened.get(id(parent))
         self.path.append(node)
         self.nodes[r] = node
         self.section = self.trailing = None

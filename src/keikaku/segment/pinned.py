@@ -123,7 +123,7 @@ class _Builder:
         while self.top.rank >= h.level.rank:
             self.stack.pop()
         self.top.add_child(node)
-        node.section = self.opened.get(id(self.top))
+        node.opened = self.opened.get(id(self.top))
         self.stack.append(node)
         self.section = self.para = self.item = None
 
