@@ -209,6 +209,12 @@ class ManifestEntry:
     doc_id_note: str | None = None
     """why the doc_id differs from the file name (a collision, a reserved name, a cut)"""
 
+    @property
+    def nodes(self) -> int:
+        """How many units the document has (0 when it failed)."""
+        n = self.counts.get("nodes", 0)
+        return n if isinstance(n, int) else 0
+
 
 @_record
 class Manifest:

@@ -8,7 +8,6 @@ the same classes that wrote it.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar

@@ -24,7 +24,18 @@ from typing import Annotated, Iterable, Iterator, Literal, cast
 from pydantic import WithJsonSchema
 
 from ..errors import TreeError
-from .records import MEMORY, SCHEMA_VERSION, Counts, Entity, Indicator, Keyword, Structure, _record, identity_record, record
+from .records import (
+    MEMORY,
+    SCHEMA_VERSION,
+    Counts,
+    Entity,
+    Indicator,
+    Keyword,
+    Structure,
+    _record,
+    identity_record,
+    record,
+)
 
 
 class NodeKind(str, Enum):
@@ -68,9 +79,8 @@ def _lines(spans: Iterable[Span]) -> list[int]:
 
 @_record
 class Paragraph:
-    """Consecutive text lines; Japanese PDF line wraps are joined without a space, the rows of a
-    table kept as text by line breaks (:mod:`keikaku.segment.tabletext`).  In the file, a page
-    number or a running header kept out of the text (the document's furniture)."""
+    """Consecutive text lines (line wraps joined without a space, the rows of a table kept as text
+    by line breaks); in the file, a page number or a running header kept out of the text."""
 
     text: str
     spans: Annotated[list[Span], MEMORY] = field(default_factory=list)
@@ -95,12 +105,12 @@ class Item:
 @record
 class Table:
     """A table: tab-separated rows found by segmentation, or an indicator table in another layout
-    (pipe, one cell per line, flattened into a line, space-separated).  Rows a table rule turned
-    into nodes or refs are not kept here.
+    (pipe, one cell per line, flattened into a line, space-separated)."""
 
-    An indicator table in another layout is added by :mod:`keikaku.extract.indicators` with no
-    spans (its lines stay in the paragraphs that hold them, so the alignment guard sees each line
-    once) and its first and last line in ``lines``."""
+    # Rows a table rule turned into nodes or refs are not kept here.  An indicator table in another
+    # layout is added by keikaku.extract.indicators with no spans (its lines stay in the paragraphs
+    # that hold them, so the alignment guard sees each line once) and its first and last line in
+    # ``lines``.
 
     name: str | None
     """the table rule's name, or the section's name for an indicator table"""
@@ -116,7 +126,7 @@ class Table:
 
 @record
 class Ref:
-    """A reference from a unit to a measure of another plan, e.g. ``{4-1, 子どもの権利…, 80}``."""
+    """A reference to a measure of another plan, e.g. ``{4-1, 子どもの権利…, 80}``."""
 
     code: str
     title: str
@@ -128,7 +138,7 @@ class Ref:
 
 @record
 class Section:
-    """A named part of a unit (施策の目標, 現状と課題, 成果指標 …): its heading line, paragraphs and items."""
+    """A named part of a unit (施策の目標, 現状と課題, 成果指標 …)."""
 
     name: str
     heading: str
@@ -161,8 +171,10 @@ class Section:
 
 @identity_record
 class Node:
-    """One unit of the plan hierarchy (a goal, a field, a measure …) or the document root;
-    ``children`` are its sub-units."""
+    """A unit of the plan: a goal, a field, a measure …; ``children`` are its sub-units."""
+
+    # In memory the document's root is a node too (kind ``document``): the file holds its content
+    # as the document's front matter, keywords and children.
 
     id: str = ""
     kind: Annotated[NodeKind, _UNIT_KIND]
@@ -299,7 +311,7 @@ def _finish_table(t: Table) -> None:
 
 @record
 class FrontMatter:
-    """The text before the first unit (and what belongs to no unit): the root node's own content."""
+    """The text before the first unit (and what belongs to no unit)."""
 
     text: str = ""
     entities: list[Entity] = field(default_factory=list)
