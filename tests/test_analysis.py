@@ -129,10 +129,10 @@ def test_modes() -> None:
     fast = {d.doc_id: d for d in analysed("fast")}
     full = {d.doc_id: d for d in analysed("full")}
     for doc_id, doc in full.items():
-        sources = {e["source"] for n in doc.root.walk() for e in n.entities}
+        sources = {e.source for n in doc.root.walk() for e in n.entities}
         assert "ginza" in sources and any(s.startswith("rule:") for s in sources), doc_id
         assert "dates" in sources or doc_id.startswith(("kiyose", "nishitokyo_3rd")), doc_id  # those two have none
-        fast_sources = {e["source"] for n in fast[doc_id].root.walk() for e in n.entities}
+        fast_sources = {e.source for n in fast[doc_id].root.walk() for e in n.entities}
         assert "ginza" not in fast_sources  # fast: rules and dates only
     none = [parse_file(seed_path("001"), "001", None)]
     analyse(none, "none")
