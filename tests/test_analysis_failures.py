@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import RAW, seed_path
 
+from keikaku.errors import InputError, ProfileError, RulesError
 from keikaku.extract import analyse as analyse_module
 from keikaku.run import batch, pipeline
-from keikaku.errors import InputError, ProfileError, RulesError
 from keikaku.run.batch import Job, execute, process
 from keikaku.run.pipeline import RunOptions
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model.records import plain
+from ..model.records import JSONObject, plain
 from ..model.tree import Analysis, Document, Node
-
-JSONData = dict[str, Any]  # what json.dumps writes: a document or a manifest as plain data
 
 
 def document_json(doc: Document, version: str, analysis: Analysis | None = None,
-                  fingerprint: str | None = None) -> JSONData:
+                  fingerprint: str | None = None) -> JSONObject:
     """The document as JSON-ready data, finished first (:meth:`Document.finish`); ``analysis``
     says how keywords and entities were made (mode, versions); ``fingerprint`` is what a re-run
     compares to decide whether to redo it (near the top, so that it can be read without parsing
@@ -21,7 +19,7 @@ def document_json(doc: Document, version: str, analysis: Analysis | None = None,
     return plain(doc.finish())
 
 
-def node_json(node: Node) -> JSONData:
+def node_json(node: Node) -> JSONObject:
     """One node of a finished document as JSON-ready data (as in its document's JSON)."""
     return plain(node)
 

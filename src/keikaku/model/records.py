@@ -30,8 +30,10 @@ _CONFIG = {"use_attribute_docstrings": True, "extra": "forbid", "json_schema_ser
 MEMORY = Field(exclude=True)
 """Marks a field that the file does not hold: ``Annotated[list[Span], MEMORY]``."""
 
-# JSON-like values whose shape is not declared yet (how the outline was found).
-Structure = dict[str, Any]
+JSONObject = dict[str, Any]
+"""A JSON object as plain data: what json.dumps writes and json.loads gives."""
+
+Structure = JSONObject  # how the outline was found: JSON-like, its shape not declared yet
 
 Counts = dict[str, int | dict[str, int]]
 """How many nodes, contents lists, sections, items, refs, tables, indicators and entities a document
@@ -403,9 +405,14 @@ def column_types(cls: type) -> dict[str, str]:
 COLUMNS: dict[str, tuple[str, ...]] = {name: field_names(cls) for name, cls in ROW_TYPES.items()}
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(obj: Any) -> Any:
-    """A record (and what it holds) as JSON-ready lists and dicts, fields in declaration order."""
+    """A record (and what it holds) as JSON-ready lists and dicts, file fields in declaration order."""
     cls = type(obj)
+    if cls in _SCALARS:  # most values: answered before the slower checks below
+        return obj
     if cls in _RECORDS:
         return {name: plain(getattr(obj, name)) for name in field_names(cls)}
     if cls is list or cls is tuple:

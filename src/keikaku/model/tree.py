@@ -276,9 +276,14 @@ class Node:
         self.declared_keywords = self.own_declared_keywords()
         under = self.under()
         self.section = under.name if under is not None else None
+        introduced: dict[int, list[str]] = {}
+        for child in self.children:
+            label = child.under()
+            if label is not None:
+                introduced.setdefault(id(label), []).append(child.id)
         for s in self.sections:
             s.text = s.joined_text()
-            s.units = [c.id for c in self.children if c.under() is s]
+            s.units = introduced.get(id(s), [])
             s.lines = _lines(s.own_spans())
             for it in s.items:
                 it.lines = _lines(it.spans)
@@ -412,34 +417,24 @@ class Document:
         if self.from_file:
             return self
         root = self.root
-        for node in root.walk():
+        walked = list(root.walk())
+        # Children before their parents: each unit's lines span its own spans and its children's
+        # lines (one pass, as line_range() for every node would walk each subtree again).
+        for node in reversed(walked):
             node._finish()
-        for node in self.nodes():
-            rng = node.line_range()
-            node.lines = list(rng) if rng else []
+            if node is not root:
+                nos = [s.line for s in node.own_spans()]
+                for child in node.children:
+                    nos.extend(child.lines)
+                node.lines = [min(nos), max(nos)] if nos else []
         for p in self.furniture:
             p.line = p.spans[0].line
         self.keywords, self.children = root.keywords, root.children
         self.front_matter = FrontMatter(text=root.text, entities=root.entities, sections=root.sections,
                                         items=root.items, refs=root.refs, tables=root.tables,
                                         indicators=root.indicators, lines=_lines(root.own_spans()))
-        self.counts = self._counts()
+        self.counts = _counts(walked)
         return self
-
-    def _counts(self) -> Counts:
-        walked = list(self.root.walk())
-        units = walked[1:]
-        return {
-            "nodes": sum(1 for n in units if n.kind is not NodeKind.CONTENTS),
-            "contents": sum(1 for n in units if n.kind is NodeKind.CONTENTS),
-            "sections": sum(len(n.sections) for n in walked),
-            "items": sum(len(n.items) + sum(len(s.items) for s in n.sections) for n in walked),
-            "refs": sum(len(n.refs) for n in walked),
-            "tables": sum(len(n.tables) + sum(len(s.tables) for s in n.sections) for n in walked),
-            "indicators": sum(len(n.indicators) for n in walked),
-            "entities": sum(len(n.entities) for n in walked),
-            "entities_by_label": dict(sorted(Counter(e.label for n in walked for e in n.entities).items())),
-        }
 
     def check_tree(self) -> None:
         """Raise :class:`TreeError` unless parent links, ids and kinds are consistent (one pass
@@ -461,3 +456,19 @@ class Document:
                 visited.add(id(node))
                 seen.add(node.id)
                 stack.append(node)
+
+
+def _counts(walked: list[Node]) -> Counts:
+    """The counts of a document whose nodes, root first, are ``walked``."""
+    units = walked[1:]
+    return {
+        "nodes": sum(1 for n in units if n.kind is not NodeKind.CONTENTS),
+        "contents": sum(1 for n in units if n.kind is NodeKind.CONTENTS),
+        "sections": sum(len(n.sections) for n in walked),
+        "items": sum(len(n.items) + sum(len(s.items) for s in n.sections) for n in walked),
+        "refs": sum(len(n.refs) for n in walked),
+        "tables": sum(len(n.tables) + sum(len(s.tables) for s in n.sections) for n in walked),
+        "indicators": sum(len(n.indicators) for n in walked),
+        "entities": sum(len(n.entities) for n in walked),
+        "entities_by_label": dict(sorted(Counter(e.label for n in walked for e in n.entities).items())),
+    }
