@@ -52,7 +52,7 @@ def _register(made: type[_T]) -> type[_T]:
 
 
 @dataclass_transform()  # type checkers see each record as the dataclass it is
-def _record(cls: type[_T]) -> type[_T]:
+def positional_record(cls: type[_T]) -> type[_T]:
     """A record whose fields are given in order (positionally or by name)."""
     return _register(dataclass(slots=True)(cls))
 
@@ -83,7 +83,7 @@ def _row_of(name: str, record: type, doc: str, **first: str) -> type:
 
 # --- analysis ------------------------------------------------------------------------------------
 
-@_record
+@positional_record
 class Keyword:
     """A keyword of a unit (or, on the document, of the whole plan), best first."""
 
@@ -97,7 +97,7 @@ class Keyword:
     """occurrences in the unit"""
 
 
-@_record
+@positional_record
 class Entity:
     """A named entity of a unit's text; offsets index the field it was found in."""
 
@@ -128,7 +128,7 @@ class Entity:
 
 # --- indicators ----------------------------------------------------------------------------------
 
-@_record
+@positional_record
 class IndicatorValue:
     """One value of an indicator: a baseline, a target or an actual."""
 
@@ -157,7 +157,7 @@ class IndicatorValue:
     """the first year of a span (25人(2009~14年): year_from 2009, year 2014)"""
 
 
-@_record
+@positional_record
 class Indicator:
     """A row of an indicator table (成果指標, KPI, 数値目標 …) attached to the unit it measures."""
 
@@ -218,7 +218,7 @@ class ManifestEntry:
         return n if isinstance(n, int) else 0
 
 
-@_record
+@positional_record
 class Manifest:
     """manifest.json: what the output folder holds."""
 
@@ -236,7 +236,7 @@ class Manifest:
 # One class per table; the field order is the column order.  Every table has doc_id and node_id
 # ("" is the document's root: the front matter, or for keywords the whole document).
 
-@_record
+@positional_record
 class NodeRow:
     """One row per unit, and one per document for its root (node_id "", kind ``document``,
     depth 0): the front matter's text, or all the text of a plan without headings.  A row's lines
@@ -266,7 +266,7 @@ class NodeRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class SectionRow:
     doc_id: str
     node_id: str
@@ -281,7 +281,7 @@ class SectionRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class ItemRow:
     doc_id: str
     node_id: str
@@ -296,7 +296,7 @@ class ItemRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class RefRow:
     doc_id: str
     node_id: str
@@ -313,7 +313,7 @@ KeywordRow = _row_of("KeywordRow", Keyword, "A keyword of a unit; rank from 1 (n
 EntityRow = _row_of("EntityRow", Entity, "One mention of an entity.")
 
 
-@_record
+@positional_record
 class IndicatorRow:
     """One row per indicator and value (an indicator without values has one row, kind null)."""
 
@@ -348,7 +348,7 @@ class IndicatorRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class TableCellRow:
     """One row per cell of every table, recognised or not (row 0 is the header)."""
 

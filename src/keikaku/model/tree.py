@@ -32,8 +32,8 @@ from .records import (
     Indicator,
     Keyword,
     Structure,
-    _record,
     identity_record,
+    positional_record,
     record,
 )
 
@@ -77,7 +77,7 @@ def _lines(spans: Iterable[Span]) -> list[int]:
     return [min(nos), max(nos)] if nos else []
 
 
-@_record
+@positional_record
 class Paragraph:
     """Consecutive text lines (line wraps joined without a space, the rows of a table kept as text
     by line breaks); in the file, a page number or a running header kept out of the text."""
