@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..model.records import JSONObject, plain
+from ..model.schema import gc_paused
 from ..model.tree import Analysis, Document, Node
 
 
@@ -16,7 +17,8 @@ def document_json(doc: Document, version: str, analysis: Analysis | None = None,
     compares to decide whether to redo it (near the top, so that it can be read without parsing
     the whole file)."""
     doc.keikaku_version, doc.analysis, doc.fingerprint = version, analysis or Analysis(), fingerprint
-    return plain(doc.finish())
+    with gc_paused():
+        return plain(doc.finish())
 
 
 def node_json(node: Node) -> JSONObject:
