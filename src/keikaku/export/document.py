@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from ..model.records import JSONObject, plain
-from ..model.schema import gc_paused
 from ..model.tree import Analysis, Document, Node
 
 
@@ -17,8 +16,7 @@ def document_json(doc: Document, version: str, analysis: Analysis | None = None,
     compares to decide whether to redo it (near the top, so that it can be read without parsing
     the whole file)."""
     doc.keikaku_version, doc.analysis, doc.fingerprint = version, analysis or Analysis(), fingerprint
-    with gc_paused():
-        return plain(doc.finish())
+    return plain(doc.finish())
 
 
 def node_json(node: Node) -> JSONObject:

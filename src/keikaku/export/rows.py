@@ -7,7 +7,6 @@ from typing import Any
 
 from ..model import records as R
 from ..model.records import COLUMNS, Indicator, IndicatorValue, Keyword, row_values
-from ..model.schema import gc_paused
 from ..model.tree import Document, Item, Node
 from ..text.normalize import FORMULA_START
 
@@ -108,11 +107,7 @@ def _units_of(node: Node) -> dict[str, int]:
 def table_rows(doc: Document) -> dict[str, list[list[Any]]]:
     """The flat rows of one finished document (one just made, or one read from its file by
     :func:`keikaku.read_document`), for every table of :data:`keikaku.model.records.ROW_TYPES`."""
-    with gc_paused():
-        return _table_rows(doc.finish())
-
-
-def _table_rows(doc: Document) -> dict[str, list[list[Any]]]:
+    doc.finish()
     rows = _Rows(doc.doc_id)
     root = doc.root
     # node_id "" is the document's root: its row in nodes holds the front matter's text (all of a

@@ -7,12 +7,10 @@ the same classes that wrote it.
 
 from __future__ import annotations
 
-import gc
 import json
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -47,20 +45,6 @@ class SchemaVersionError(FileError):
 
 
 _T = TypeVar("_T")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a whole document is made of millions of new
-    objects (read from its file, or turned into rows): its full passes over them would take
-    longer than the work."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @lru_cache(maxsize=None)
@@ -111,8 +95,7 @@ def parse_document(raw: bytes | str, path: str | Path = "<document>") -> Documen
     errors.  Another schema version is a :class:`SchemaVersionError`, anything else that is not a
     document of this version a :class:`FileError`."""
     try:
-        with gc_paused():
-            return adapter(Document).validate_json(raw)
+        return adapter(Document).validate_json(raw)
     except ValidationError as exc:
         problem = _problem(exc)
     # Why it failed, said plainly when it is not a document at all or of another version.
@@ -163,5 +146,5 @@ def read_manifest(path: str | Path) -> Manifest:
         raise FileError(path, _problem(exc, "manifest")) from None
 
 
-__all__ = ["FileError", "SCHEMA_FILES", "SchemaVersionError", "adapter", "gc_paused", "json_schema", "manifest_entry",
+__all__ = ["FileError", "SCHEMA_FILES", "SchemaVersionError", "adapter", "json_schema", "manifest_entry",
            "parse_document", "read_document", "read_manifest", "schema_text"]
