@@ -6,15 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from conftest import RAW
 
 import keikaku
 from keikaku.errors import InputError, UsageError
+from keikaku.extract.nlp import NlpMode
 from keikaku.run.pipeline import RunOptions, run
-
-pd = pytest.importorskip("pandas")
-pq = pytest.importorskip("pyarrow.parquet")
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +37,15 @@ def test_parse_a_path_and_a_text() -> None:
     assert [(e.text, e.label) for e in goal.entities] == [("東日本大震災", "EVENT"), ("令和6年度", "DATE")]
     with pytest.raises(InputError, match="contains no text"):
         keikaku.parse(text="\n\n")
+
+
+def test_parse_takes_the_nlp_mode_as_its_name_or_as_the_enum() -> None:
+    text = "基本目標1 安全なまち\n\n東日本大震災の教訓から、令和6年度に地域防災計画を見直します。\n"
+    by_name = keikaku.parse(text=text, profile="generic", nlp="fast").root
+    by_enum = keikaku.parse(text=text, profile="generic", nlp=NlpMode.FAST).root
+    assert by_name.keywords and by_name.keywords == by_enum.keywords
+    with pytest.raises(UsageError, match="unknown --nlp mode 'slow': use one of full, fast, none"):
+        keikaku.parse(text=text, nlp="slow")
 
 
 def test_parse_never_reads_a_text_as_a_file_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,10 +1,12 @@
-"""The command line, run as a user runs it: in a subprocess."""
+"""The command line, run as a user runs it: in a subprocess (in this process only where a test
+looks inside the process that ran, at its open files)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +17,12 @@ import jsonschema
 import pytest
 from conftest import RAW, SEEDS
 from conftest import keikaku_cli as keikaku
+
+from keikaku import cli
+from keikaku.errors import SetupError
+from keikaku.export.tables import TableFormat
+from keikaku.extract.nlp import NlpMode
+from keikaku.run import batch
 
 SCHEMA = json.loads(resources.files("keikaku").joinpath("schema/document.schema.json").read_text(encoding="utf-8"))
 
@@ -343,3 +351,45 @@ def test_inspect_rows_shows_what_each_step_decided(tmp_path: Path) -> None:
     assert "furniture: matches a furniture pattern" in by_line["20"]
     pinned = keikaku("inspect", "--rows", "--profile", "kodaira_kihonkoso", str(f))
     assert pinned.returncode == 2 and "line patterns" in pinned.stderr
+
+
+@pytest.mark.parametrize("option, choices", [("--format", TableFormat), ("--nlp", NlpMode)])
+def test_format_and_nlp_offer_the_values_of_their_enums(option: str, choices: type,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["run", str(RAW), "--out", "unused", option, "bogus"])
+    listed = ", ".join(repr(c.value) for c in choices)
+    assert exit_.value.code == 2 and f"invalid choice: 'bogus' (choose from {listed})" in capsys.readouterr().err
+
+
+def _open_files(folder: Path) -> list[str]:
+    """The files under ``folder`` that this process holds open."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # the descriptor listdir itself used, closed by now
+            continue
+        if target.startswith(f"{folder}/"):
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads the open files from /proc")
+def test_a_run_leaves_no_handle_open_on_the_analysis_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed = str(RAW / "kiyose_4th_chokikeikaku_summary.txt")
+    cache = tmp_path / "cache"
+    assert cli.main(["run", seed, "--out", str(tmp_path / "a"), "--nlp", "fast", "--cache", str(cache), "-q"]) == 0
+    assert (cache / "nlp.sqlite").exists() and _open_files(cache) == []
+    # …nor when the run stops with an error, after the document was analysed through the cache.
+    real, seen = batch.analyse, []
+
+    def analyse_then_fail(docs: list, mode: str, nlp_cache: object) -> None:
+        real(docs, mode, nlp_cache)
+        seen.extend(_open_files(cache))  # open now: what the check below looks for is really there
+        raise SetupError("the model went away")
+
+    monkeypatch.setattr(batch, "analyse", analyse_then_fail)
+    again = ["run", seed, "--out", str(tmp_path / "b"), "--nlp", "fast", "--cache", str(cache), "-q", "--force"]
+    assert cli.main(again) == 2
+    assert str(cache / "nlp.sqlite") in seen and _open_files(cache) == []

@@ -7,11 +7,8 @@ import functools
 import shutil
 from pathlib import Path
 
-import pytest
+import distributed
 from conftest import RAW, keikaku_cli
-
-distributed = pytest.importorskip("distributed")
-
 
 keikaku = functools.partial(keikaku_cli, timeout=300)
 

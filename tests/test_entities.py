@@ -96,7 +96,8 @@ def test_dates_carry_the_normalised_year() -> None:
 
 
 def test_every_ginza_label_is_mapped_or_dropped() -> None:
-    spacy = pytest.importorskip("spacy")
+    import spacy  # here, not at the top: importing spaCy takes seconds that only this test needs
+
     nlp = spacy.load("ja_ginza", exclude=["parser", "morphologizer", "compound_splitter", "bunsetu_recognizer"])
     mapping, drop = shipped_label_map()
     assert set(nlp.get_pipe("ner").labels) == set(mapping) | drop

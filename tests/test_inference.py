@@ -539,3 +539,29 @@ def test_a_profile_with_no_outline_still_reads_furniture_and_sections(tmp_path) 
                   load_profile_file(f), "case")
     (chapter,) = doc.nodes()
     assert [s.name for s in chapter.sections] == ["現状と課題"] and doc.furniture[0].text == "- 1 -"
+
+
+def test_segmenting_leaves_the_garbage_collector_running() -> None:
+    """A notebook's collector keeps working while a plan is segmented (its state is the caller's)."""
+    import gc
+
+    from keikaku.segment import segment_source
+
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    text = "".join(f"{k} 施策の題名{k}\n本文です。\n・項目です。\n" for k in range(1, 2000))
+    source = ingest_bytes(text.encode("utf-8"), "case.txt")
+    threshold = gc.get_threshold()  # the CLI's tuning may have run in this process
+    gc.set_threshold(700, 10, 10)  # Python's default
+    gc.callbacks.append(seen)
+    try:
+        segment_source(source, "case")
+        assert gc.isenabled() and gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert len(collections) >= 20, "the collector was paused during segmentation"

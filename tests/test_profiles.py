@@ -86,3 +86,37 @@ def test_a_profile_of_its_own_weights_reads_lists_with_them(tmp_path: Path) -> N
     mine = vocabulary(load_profile_file(f))
     assert mine.contents_weights.titled == 5.0 and mine.contents_weights.noise == -1.5  # the rest at the defaults
     assert vocabulary(load_profile_file(tmp_path / "mine.toml")).confidence_weights == builtin_profiles()["generic"].confidence
+
+
+def test_the_choice_score_is_one_formula() -> None:
+    from keikaku.segment.choice import Explained
+
+    found = Explained(headings=2, titles=1, entries=3, sections=1, bullets=4, tables=1)
+    assert found.score() == 3 * 2 + 1 + 3 + 2 * 1 + 4 + 5 * 1
+    assert Explained().score() == 0
+
+
+@pytest.mark.parametrize("city_headings, chosen", [(8, "kodaira_kihonkoso"), (7, "generic")])
+def test_a_city_profile_wins_at_its_share_of_inference(city_headings: int, chosen: str) -> None:
+    from keikaku.segment.choice import CITY_SHARE, Explained, choose
+
+    profiles = builtin_profiles()
+    found = {"generic": Explained(headings=10), "kodaira_kihonkoso": Explained(headings=city_headings)}
+    choice = choose(found, profiles)
+    assert choice.name == chosen and choice.path == profiles[chosen].source
+    assert choice.scores == {"generic": 30.0, "kodaira_kihonkoso": 3.0 * city_headings}
+    assert (choice.scores["kodaira_kihonkoso"] >= CITY_SHARE * 30.0) == (chosen != "generic")
+    assert choice.reason.startswith("auto: outline inferred" if chosen == "generic" else "auto: its detect patterns")
+    loser = "kodaira_kihonkoso" if chosen == "generic" else "generic"
+    assert f"{loser} {choice.scores[loser]:g}" in choice.reason  # the other candidate's score is named
+
+
+def test_a_city_profile_is_a_candidate_only_when_all_its_detect_patterns_match() -> None:
+    from keikaku.ingest.text import ingest_bytes
+    from keikaku.segment.choice import detected
+
+    profile = builtin_profiles()["kodaira_kihonkoso"]
+    both = ingest_bytes("方針 1\n基本目標 I まち\n".encode(), "a.txt").lines
+    one = ingest_bytes("方針 1\n本文です。\n".encode(), "b.txt").lines
+    assert detected(profile, both) and not detected(profile, one)
+    assert not detected(builtin_profiles()["generic"], both)  # no detect patterns: never a city candidate

@@ -45,7 +45,9 @@ def browser():
             pytest.skip("chromium and chromium-driver are missing and could not be installed (see make test's note)")
         pytest.fail("Debian's chromium and chromium-driver are needed: `make test` installs them"
                     " (apt-get install chromium chromium-driver fonts-noto-cjk)")
-    webdriver = pytest.importorskip("selenium.webdriver")
+    # selenium comes with the test extra, so it is imported plainly (a broken install fails); only the
+    # browser, a system package, may be missing (skipped above when make test could not install it).
+    from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()

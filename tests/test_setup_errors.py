@@ -6,8 +6,8 @@ import importlib.util
 
 import pytest
 
-from keikaku.extract import analyse
 from keikaku.errors import SetupError
+from keikaku.extract import analyse
 
 
 def test_missing_ginza_model_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,10 +14,11 @@ from typing import Callable
 
 from . import __version__
 from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
-from .export.tables import FORMATS
+from .export.tables import TableFormat
 from .extract.document import parse_source
-from .extract.nlp import MODES
+from .extract.nlp import NlpMode
 from .ingest.text import MAX_MB, ingest
+from .run.batch import tune_gc
 from .run.outdir import CACHE_FILE
 from .run.pipeline import Progress, RunOptions, run, safe_stem
 from .segment import infer
@@ -170,11 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--profile", metavar="NAME|FILE", help="a shipped profile name or a profile .toml file;"
                    " default: chosen per document")
-    p.add_argument("--format", choices=FORMATS, default="csv",
+    p.add_argument("--format", choices=[f.value for f in TableFormat], default=TableFormat.CSV.value,
                    help="flat tables as CSV (default), Parquet (typed, for DuckDB/Polars/Spark), or both")
     p.add_argument("--csv-encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
                    help="utf-8-sig (default) has a BOM so that Excel on Japanese Windows opens it correctly")
-    p.add_argument("--nlp", choices=MODES, default="full",
+    p.add_argument("--nlp", choices=[m.value for m in NlpMode], default=NlpMode.FULL.value,
                    help="full: GiNZA entities + Sudachi keywords (default); fast: SudachiPy only (keywords, rule"
                         " and date entities; for huge corpora); none: structure only")
     p.add_argument("--workers", type=int, default=1, metavar="N",
@@ -220,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tune_gc()
     try:
         return args.func(args)
     except (ProfileError, SetupError, UsageError, OutputError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -74,3 +75,96 @@ class UsageError(KeikakuError):
 
 class SetupError(KeikakuError):
     """The environment lacks what a requested mode needs (e.g. the GiNZA model for --nlp full)."""
+
+
+# --- warnings ------------------------------------------------------------------------------------
+# A warning says that a document was processed but something deserves a look.  Each kind has a code
+# (W1xx input, W2xx outline, W3xx indicators), a message template and what to do; a document carries
+# its warnings as (code, message) records in its JSON and in the manifest, so that a researcher can
+# count or filter them across plans.  docs/warnings.md lists the catalogue (generated from it).
+
+
+@dataclass(frozen=True, slots=True)
+class CodedWarning:
+    """One warning of a document: its code in :class:`Warnings` and its message."""
+
+    code: str
+    """the warning's kind, e.g. W205 (see docs/warnings.md)"""
+    message: str
+    """what was found, with the line it was found at when there is one"""
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class WarningKind:
+    """A kind of warning: its code, its message template (``str.format`` fields) and what to do."""
+
+    code: str
+    template: str
+    action: str
+
+    def __call__(self, **fields: Any) -> CodedWarning:
+        return CodedWarning(self.code, self.template.format(**fields))
+
+
+class Warnings:
+    """The catalogue of warnings, by code."""
+
+    W101 = WarningKind("W101", "removed byte order marks (U+FEFF): {where}",
+                       "Nothing to do: marks left by concatenated files are not text.")
+    W102 = WarningKind("W102", "removed {n} zero-width space(s) (U+200B, U+2060)",
+                       "Nothing to do: they can hide a heading's marker and are no text.")
+    W103 = WarningKind("W103", "removed {n} NUL characters",
+                       "Check how the text was extracted: NUL bytes come from a damaged copy or a wrong tool.")
+    W104 = WarningKind("W104", "invalid {encoding} at byte {byte}; {n} character(s) replaced by U+FFFD",
+                       "Extract the text again from the original: the file is truncated or badly joined there.")
+    W201 = WarningKind("W201", "no heading found: the document is one flat unit (front matter only);"
+                       " `keikaku inspect FILE` lists the markers that were set aside and why",
+                       "Run `keikaku inspect FILE`; if the plan has headings of its own form, write a profile"
+                       " (`keikaku profile infer FILE > city.toml`) and pass it with --profile.")
+    W202 = WarningKind("W202", "no heading of the profile matched: the document is one flat unit (front matter only)",
+                       "The profile does not fit this plan: run without --profile, or fix its [[levels]] patterns.")
+    W203 = WarningKind("W203", "only {share:.0%} of the text is under a heading: the outline may be incomplete"
+                       " (`keikaku inspect FILE` shows the levels and the markers set aside)",
+                       "Look at the outline in the report or with `keikaku inspect FILE`.")
+    W204 = WarningKind("W204", "{n} heading(s) would nest deeper than {depth} levels: placed beside the deepest"
+                       " level instead",
+                       "Check those units in the report; a profile with an [[outline]] can pin the order of levels.")
+    W205 = WarningKind("W205", "the numbering has {n} gaps ({shown}): headings may be missing",
+                       "Look at the lines named: a heading may have been lost in the text extraction.")
+    W206 = WarningKind("W206", "{missing} of {coded} contents entries name no heading of the text, kept as units from"
+                       " the contents (line {line}: {text})",
+                       "Check whether those headings are in the text under another wording or were lost.")
+    W207 = WarningKind("W207", "{n} reference page number(s) missing in the table, taken from the same code elsewhere",
+                       "Nothing to do unless the page numbers matter: such refs have page_inferred true.")
+    W208 = WarningKind("W208", "line {line}: table {rule!r}: cell(s) not understood: {cells}",
+                       "The cells are kept in the table; check the profile's table rule for that layout.")
+    W301 = WarningKind("W301", "line {line}: indicator row {name!r} has {n} figure(s) for the {columns} value columns"
+                       " of its header ({header}): which columns they fill is unknown; not read",
+                       "Read the row in the source; its cells are in the tables table.")
+    W302 = WarningKind("W302", "line {line}: indicator {name!r}: cells not read as values ({cells}): kept in the"
+                       " indicator's cells",
+                       "Read the cells in the indicator's cells (relative targets such as 2割増 are kept as text).")
+    W303 = WarningKind("W303", "lines {first}-{last}: a table whose header keikaku does not recognise ({head}):"
+                       " kept as cells in the tables table",
+                       "Its cells are in the tables table (rule empty); nothing is lost.")
+
+    @classmethod
+    def kinds(cls) -> list[WarningKind]:
+        """Every kind, in code order."""
+        return sorted((v for v in vars(cls).values() if isinstance(v, WarningKind)), key=lambda k: k.code)
+
+
+def warnings_markdown() -> str:
+    """docs/warnings.md: the catalogue as a table (a test keeps the file current)."""
+    lines = ["# Warnings", "",
+             "A document that is processed but deserves a look carries warnings: each has a code and a message, in",
+             "the document's JSON (`warnings`) and in the manifest's entry for it. This page is generated from",
+             "`src/keikaku/errors.py` (`Warnings`); `{…}` stands for what the message fills in.", "",
+             "| code | message | what to do |", "|---|---|---|"]
+    for kind in Warnings.kinds():
+        template = kind.template.replace("|", "\\|")
+        lines.append(f"| {kind.code} | {template} | {kind.action.replace('|', chr(92) + '|')} |")
+    return "\n".join(lines) + "\n"

@@ -1,19 +1,31 @@
 """The flat tables over all documents → CSV (escaped for spreadsheets, long cells cut) and Parquet
-(typed columns)."""
+(typed columns), each format a :class:`TableWriter` found by name (:func:`get_writer`).
+
+A new format is one writer class and its line in :data:`WRITERS` (and its member of
+:class:`TableFormat`, which makes it a choice of ``--format``)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from abc import ABC, abstractmethod
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, ClassVar, Iterable
 
+from ..errors import UsageError
 from ..model import records as R
 from ..model.records import COLUMNS, column_types
 from ..text.normalize import FORMULA_START
 from .files import atomic_write
 
-FORMATS = ("csv", "parquet", "both")
+
+class TableFormat(StrEnum):
+    """What ``--format`` offers: one writer, or ``both`` (CSV and Parquet)."""
+
+    CSV = "csv"
+    PARQUET = "parquet"
+    BOTH = "both"
 
 
 def _cell(value: Any) -> Any:
@@ -85,22 +97,75 @@ def parquet_bytes(name: str, rows: list[list[Any]]) -> bytes:
     return buf.getvalue()
 
 
+class TableWriter(ABC):
+    """Writes one flat table (a name of :data:`~keikaku.model.records.COLUMNS` and its rows) to a
+    file of its format, whole or not at all (:func:`~keikaku.export.files.atomic_write`)."""
+
+    name: ClassVar[str]  # its --format name
+    suffix: ClassVar[str]  # of its files: nodes.csv, nodes.parquet
+
+    @abstractmethod
+    def write(self, path: Path, table: str, rows: list[list[Any]], encoding: str) -> int:
+        """Write ``table``'s ``rows`` to ``path``; ``encoding`` is the text encoding of a text
+        format (a binary one ignores it).  Returns the number of cells cut to fit the format."""
+
+
+class CsvWriter(TableWriter):
+    """Text for spreadsheets: formulas escaped, cells cut to Excel's limit (:data:`CSV_CELL_LIMIT`)."""
+
+    name = "csv"
+    suffix = ".csv"
+
+    def write(self, path: Path, table: str, rows: list[list[Any]], encoding: str) -> int:
+        text, cut = csv_text(list(COLUMNS[table]), rows)
+        atomic_write(path, text, encoding=encoding)
+        return cut
+
+
+class ParquetWriter(TableWriter):
+    """Typed columns for DuckDB, Polars, Spark; every text whole."""
+
+    name = "parquet"
+    suffix = ".parquet"
+
+    def write(self, path: Path, table: str, rows: list[list[Any]], encoding: str) -> int:
+        atomic_write(path, parquet_bytes(table, rows))
+        return 0
+
+
+WRITERS: dict[str, type[TableWriter]] = {w.name: w for w in (CsvWriter, ParquetWriter)}
+_BOTH = ("csv", "parquet")  # what --format both writes
+
+
+def get_writer(name: str) -> TableWriter:
+    """The writer of the format ``name``; an unknown name is a :class:`UsageError` that lists the known ones."""
+    writer = WRITERS.get(name)
+    if writer is None:
+        raise UsageError(f"unknown table format {name!r}: use one of {', '.join(WRITERS)}")
+    return writer()
+
+
+def writers_for(fmt: str) -> list[TableWriter]:
+    """The writers of ``--format`` ``fmt`` (a :class:`TableFormat` or its value), in the order they write."""
+    try:
+        chosen = TableFormat(fmt)
+    except ValueError:
+        raise UsageError(f"unknown --format {fmt!r}: use one of {', '.join(TableFormat)}") from None
+    return [get_writer(name) for name in (_BOTH if chosen is TableFormat.BOTH else (chosen.value,))]
+
+
 def write_tables(out: Path, rows_by_doc: dict[str, dict[str, list[list[Any]]]], encoding: str,
-                 fmt: str = "csv") -> tuple[list[Path], int]:
-    """Write the flat tables over all documents, in doc_id order: CSV (``encoding`` utf-8-sig
-    suits Excel), Parquet, or both.  Returns the files and the number of CSV cells cut."""
+                 fmt: str = TableFormat.CSV) -> tuple[list[Path], int]:
+    """Write the flat tables over all documents, in doc_id order, in the formats of ``--format``
+    ``fmt`` (CSV: ``encoding`` utf-8-sig suits Excel).  Returns the files and the number of CSV
+    cells cut."""
+    writers = writers_for(fmt)
     written = []
     cut = 0
-    for name, columns in COLUMNS.items():
+    for name in COLUMNS:
         rows = [r for doc_id in sorted(rows_by_doc) for r in rows_by_doc[doc_id][name]]
-        if fmt in ("csv", "both"):
-            path = out / f"{name}.csv"
-            text, n = csv_text(list(columns), rows)
-            atomic_write(path, text, encoding=encoding)
-            written.append(path)
-            cut += n
-        if fmt in ("parquet", "both"):
-            path = out / f"{name}.parquet"
-            atomic_write(path, parquet_bytes(name, rows))
+        for writer in writers:
+            path = out / f"{name}{writer.suffix}"
+            cut += writer.write(path, name, rows, encoding)
             written.append(path)
     return written, cut

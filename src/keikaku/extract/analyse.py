@@ -23,7 +23,7 @@ from ..model.tree import Document, Node, NodeKind, Paragraph, Span, Table
 from .cache import NlpCache, PieceResult
 from .entities import find_entities
 from .keywords import Term, TermCounts, extract_terms, noun_idf, rank
-from .nlp import INSTALL_HINT, MODES, get_analyzer
+from .nlp import INSTALL_HINT, NlpMode, get_analyzer
 
 
 @dataclass(frozen=True)
@@ -125,15 +125,19 @@ def analyse_texts(texts: list[str], mode: str, breaks: list[tuple[int, ...]] | N
     return [PieceResult(t, e) for t, e in zip(terms, entities)]
 
 
-def check_mode(mode: str) -> None:
-    """Fail early, with the fix, when the models a mode needs are not installed."""
-    if mode not in MODES:
-        raise UsageError(f"unknown --nlp mode {mode!r}: use one of {', '.join(MODES)}")
-    needed = {"full": ["spacy", "ginza", "ja_ginza", "sudachipy"], "fast": ["sudachipy", "sudachidict_core"]}
-    for module in needed.get(mode, []):
+def check_mode(mode: str) -> NlpMode:
+    """``mode`` (an :class:`NlpMode` or its value) as an :class:`NlpMode`; fail early, with the
+    fix, when it is no mode or the models it needs are not installed."""
+    try:
+        checked = NlpMode(mode)
+    except ValueError:
+        raise UsageError(f"unknown --nlp mode {mode!r}: use one of {', '.join(NlpMode)}") from None
+    needed = {NlpMode.FULL: ["spacy", "ginza", "ja_ginza", "sudachipy"], NlpMode.FAST: ["sudachipy", "sudachidict_core"]}
+    for module in needed.get(checked, []):
         if importlib.util.find_spec(module) is None:
             raise SetupError(f"--nlp {mode} needs the Python package {module!r}, which is not installed: "
                                f"{INSTALL_HINT}")
+    return checked
 
 
 def analyse(docs: list[Document], mode: str = "full", cache: NlpCache | None = None) -> list[Document]:

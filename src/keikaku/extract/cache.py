@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,13 +42,13 @@ class PieceResult:
     entities: list[Entity]  # ``field`` empty: the text's place is not part of its analysis
 
 _DATA_FILES = ("data/stopterms.txt", "data/keyword_rules.toml", "data/entity_rules.jsonl", "data/name_kana.txt",
-               "data/ginza_labels.toml")
+               "data/ginza_labels.toml", "data/indicators.toml")  # the indicators' column words are keywords' too
 _BATCH = 500  # keys per SELECT
 DAMAGED = ".damaged"  # a damaged cache file is moved aside under its name with this after it
 _ENTITY_FIELDS = frozenset(field_names(Entity)) - {"field"}
 
 
-@lru_cache(maxsize=4)
+@cache
 def analysis_fingerprint(mode: str) -> str:
     """What, besides the text, decides an analysis result: mode, models, keikaku, its rules."""
     h = hashlib.sha256(json.dumps([mode, versions(mode), __version__]).encode())
@@ -222,6 +222,7 @@ class NlpCache:
         return notes, unreadable
 
     def close(self) -> None:
+        """Close the connection; the next read or write opens it again."""
         self._close()
 
 

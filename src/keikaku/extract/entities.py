@@ -22,7 +22,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Sequence
 
@@ -134,13 +134,12 @@ def parse_label_map(text: str, source: str) -> tuple[dict[str, str], frozenset[s
     return mapping, drop
 
 
-@lru_cache(maxsize=1)
+@cache
 def shipped_rules() -> tuple[EntityRule, ...]:
     return parse_rules(_package_text(RULES_FILE), RULES_FILE)
 
 
-@lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
+@cache
 def name_pattern() -> str:
     """What ``{NAME}`` stands for: 2 to 40 name characters (kanji, katakana, Latin letters, digits,
     ・), hiragana words of ``data/name_kana.txt`` and hiragana stems of proper names (みどり野)."""
@@ -153,6 +152,7 @@ def name_pattern() -> str:
     return rf"(?:{_KANA_STEM}|{kana}|{_NAME_CHAR}){{2,40}}" if kana else rf"(?:{_KANA_STEM}|{_NAME_CHAR}){{2,40}}"
 
 
+@cache
 def shipped_label_map() -> tuple[dict[str, str], frozenset[str]]:
     return parse_label_map(_package_text(LABELS_FILE), LABELS_FILE)
 

@@ -31,6 +31,7 @@ from typing import Iterable, Iterator, Sequence
 
 from ..errors import RulesError
 from ..model.records import Keyword
+from .indicators.vocabulary import NAME_WORDS, ROLE_WORDS
 from .nlp import Morph
 
 STOPTERMS_FILE = "data/stopterms.txt"
@@ -135,8 +136,6 @@ def keyword_rules() -> KeywordRules:
 def parse_keyword_rules(text: str, source: str = RULES_FILE) -> KeywordRules:
     """Rules from the text of a rules file; an error names the file and the key."""
     import tomllib
-
-    from .indicators import NAME_WORDS, ROLE_WORDS
 
     try:
         data = tomllib.loads(text)

@@ -13,12 +13,21 @@ import dataclasses
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from enum import StrEnum
+from functools import cache
 from typing import Any, Iterable, Iterator, TypeVar
 
 from ..errors import SetupError, UsageError
 
-MODES = ("full", "fast", "none")
+
+class NlpMode(StrEnum):
+    """What ``--nlp`` analyses (a str: ``NlpMode.FAST == "fast"``, and it prints as ``fast``)."""
+
+    FULL = "full"  # GiNZA: tokens, NER entities, keywords
+    FAST = "fast"  # SudachiPy alone: tokens and keywords; rule and date entities only
+    NONE = "none"  # no analysis: structure only
+
+
 # SudachiPy refuses input over 49,149 bytes, and ja_ginza's tok2vec and NER take about 65 KB of
 # temporary memory per token of the texts in one batch (a 5,000-token text: +326 MB): long texts
 # are cut at sentence or line ends into chunks of at most this many characters, well under
@@ -143,14 +152,14 @@ class Analyzer:
     """Tokenises (and in ``full`` mode runs GiNZA's NER on) batches of texts."""
 
     def __init__(self, mode: str) -> None:
-        if mode not in ("full", "fast"):
-            raise UsageError(f"unknown analysis mode {mode!r}: use one of full, fast, none")
+        if mode not in (NlpMode.FULL, NlpMode.FAST):
+            raise UsageError(f"unknown analysis mode {mode!r}: use one of {', '.join(NlpMode)}")
         self.mode = mode
         self._nlp = None
         self._sudachi = None
         self._tags: dict[int, str] = {}  # Sudachi part-of-speech id → tag string, as GiNZA writes it
         try:
-            if mode == "full":
+            if mode == NlpMode.FULL:
                 import spacy
 
                 _share_morph_analyses()
@@ -161,7 +170,7 @@ class Analyzer:
 
                 self._sudachi = Dictionary(dict="core").create(SplitMode.C)
         except (ImportError, OSError) as exc:
-            raise SetupError(f"cannot load the {'GiNZA model ja_ginza' if mode == 'full' else 'Sudachi dictionary'}"
+            raise SetupError(f"cannot load the {'GiNZA model ja_ginza' if mode == NlpMode.FULL else 'Sudachi dictionary'}"
                                f" ({exc}): {INSTALL_HINT}") from exc
 
     def analyse(self, texts: list[str]) -> list[TextAnalysis]:
@@ -212,7 +221,7 @@ def short_units(text: str) -> list[Morph]:
             for m in _short_tokenizer().tokenize(text)]
 
 
-@lru_cache(maxsize=1)
+@cache
 def _short_tokenizer() -> Any:
     try:
         from sudachipy import Dictionary, SplitMode
@@ -221,8 +230,8 @@ def _short_tokenizer() -> Any:
     return Dictionary(dict="core").create(SplitMode.A)
 
 
-_PACKAGES = {"full": ["spacy", "ginza", "ja-ginza", "SudachiPy", "SudachiDict-core"],
-             "fast": ["SudachiPy", "SudachiDict-core"], "none": []}
+_PACKAGES = {NlpMode.FULL: ["spacy", "ginza", "ja-ginza", "SudachiPy", "SudachiDict-core"],
+             NlpMode.FAST: ["SudachiPy", "SudachiDict-core"], NlpMode.NONE: []}
 
 
 def versions(mode: str) -> dict[str, str]:
@@ -230,13 +239,13 @@ def versions(mode: str) -> dict[str, str]:
     return dict(_versions(mode))  # a copy: callers put it in their documents
 
 
-@lru_cache(maxsize=None)
+@cache
 def _versions(mode: str) -> tuple[tuple[str, str], ...]:
     # Read once per process: the metadata lookups cost milliseconds, and every document asks.
     from importlib.metadata import PackageNotFoundError, version
 
     found = []
-    for name in _PACKAGES[mode]:
+    for name in _PACKAGES[NlpMode(mode)]:
         try:
             found.append((name, version(name)))
         except PackageNotFoundError:
@@ -244,11 +253,8 @@ def _versions(mode: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-_ANALYZERS: dict[str, Analyzer] = {}
-
-
+@cache
 def get_analyzer(mode: str) -> Analyzer:
-    """The process's analyzer for ``mode``, loaded on first use (once per process)."""
-    if mode not in _ANALYZERS:
-        _ANALYZERS[mode] = Analyzer(mode)
-    return _ANALYZERS[mode]
+    """The process's analyzer for ``mode``, loaded on first use (once per process; a load that
+    fails is tried again on the next call)."""
+    return Analyzer(mode)

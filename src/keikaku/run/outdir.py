@@ -21,6 +21,7 @@ from typing import Any, Iterator
 from ..errors import InputError, OutputError
 from ..export.document import dumps
 from ..export.files import atomic_write
+from ..export.tables import WRITERS, writers_for
 from ..model.records import COLUMNS, Manifest, ManifestEntry, field_names, plain
 from ..model.schema import manifest_entry, read_document
 from ..model.tree import Document
@@ -46,9 +47,9 @@ def document_file(doc_id: str) -> str:
     return f"{doc_id}.json"
 
 
-def table_files(fmt: str) -> list[str]:
-    """The flat tables' file names for ``--format`` ``fmt``."""
-    suffixes = {"csv": [".csv"], "parquet": [".parquet"], "both": [".csv", ".parquet"]}[fmt]
+def table_files(fmt: str | None = None) -> list[str]:
+    """The flat tables' file names for ``--format`` ``fmt``; None: those of every format."""
+    suffixes = [w.suffix for w in writers_for(fmt)] if fmt is not None else [w.suffix for w in WRITERS.values()]
     return [f"{name}{s}" for name in TABLES for s in suffixes]
 
 

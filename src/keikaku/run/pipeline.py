@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..export.files import atomic_write
 from ..export.rows import table_rows
 from ..export.tables import CSV_CELL_LIMIT, write_tables
@@ -288,7 +288,7 @@ def _unchanged(old: ManifestEntry | None, path: Path, fp: str, folder: OutputFol
     return _resolved(old.source) == _resolved(shown_path(path)) and _written_fingerprint(folder.file(old.output)) == fp
 
 
-class WriteFailure(Exception):
+class WriteFailure(OutputError):
     """A file of the output folder could not be written (a full disk, a lost mount)."""
 
     def __init__(self, path: Path, exc: OSError) -> None:

@@ -15,33 +15,30 @@ step decided):
 7. :mod:`.contents` — lists of headings without a header (copies of units found elsewhere);
 8. :mod:`.structure` — part names without a code above restarted numberings;
 9. :mod:`.levels` — how the headings nest, from the order the document uses;
-10. :mod:`.build` — the tree; here, each contents entry joined to the unit it names or made a
-    unit of its own; :mod:`.structure` — the summary and the outline's confidence.
+10. :mod:`.build` — the tree; :mod:`.resolve` — each contents entry joined to the unit it names
+    or made a unit of its own; :mod:`.structure` — the summary and the outline's confidence.
 
 A profile with an ``[[outline]]`` pins step 9's order; the shipped city profiles pin their levels
-as patterns (:mod:`.pinned`) and are chosen when their ``detect`` patterns match and they explain
-the text at least as well as inference.  The alignment guard then proves that every character of
-the source is in exactly one place.
+as patterns: their lines are classified (:mod:`.classify`) and added to the tree by the same
+builder (:mod:`.pinned`).  Such a profile is chosen when its ``detect`` patterns match and it
+explains about as much of the text as inference (:mod:`.choice`).  Ids are given once the tree
+is final.  The alignment guard then proves that every character of the source is in exactly one
+place.
 """
 
 from __future__ import annotations
 
-import gc
-import itertools
-from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Sequence
 
 from ..errors import InputError, PatternLimitError
 from ..ingest.text import SourceText
-from ..model.tree import Document, Item, Node, NodeKind, ProfileChoice, Source, Span
-from ..text.normalize import FORMULA_START, join_broken
-from .build import build, title_and_subtitle
+from ..model.tree import Document, Item, Node, ProfileChoice, Source
+from .build import assign_ids, build
 from .candidates import Mark, Role, read_rows
+from .choice import by_inference, by_pins, choose, detected
 from .contents import (
     Block,
-    Entry,
     Keys,
     bulleted_blocks,
     echoes,
@@ -52,8 +49,9 @@ from .contents import (
 )
 from .furniture import Furniture, find_furniture
 from .levels import Outline, nest
-from .pinned import build_pinned, explain_score
+from .pinned import build_pinned
 from .profile import Profile, builtin_profiles
+from .resolve import resolve_entries, resolve_pinned
 from .rows import Row, split_rows
 from .sequences import Rejected, decide
 from .structure import named_parts, restart_parts, structure_of, uncoded_headings, uncoded_parts, volume_parts
@@ -62,9 +60,7 @@ from .titles import Heading, assemble
 from .toc import find_lists
 from .vocabulary import vocabulary
 
-CITY_SHARE = 0.8  # a matching city profile is chosen when it explains this share of what inference does
-
-__all__ = ["Inference", "choose_profile", "infer", "segment", "segment_source"]
+__all__ = ["Inference", "assign_ids", "choose_profile", "infer", "segment", "segment_source"]
 
 
 @dataclass
@@ -81,16 +77,6 @@ class Inference:
     method: str = "inferred"  # "outline" when a profile pins the order of levels
     lone: set[int] = field(default_factory=set)  # headings accepted by their form alone
     parts: set[int] = field(default_factory=set)  # part names found above restarted numberings
-
-    def score(self) -> float:
-        """How much structure inference explains, weighted as :func:`.pinned.explain_score` does."""
-        placed = self.outline.placed
-        score = 3.0 * len(placed) + sum(len(self.headings[r].title_rows) + len(self.headings[r].label_rows)
-                                        for r in placed)
-        score += sum(len(b.entries) + (1 if b.header is not None else 0) for b in self.blocks)
-        roles = Counter(m.role for m in self.marks)
-        score += 2.0 * (roles[Role.SECTION] + roles[Role.VALUE_SECTION]) + roles[Role.BULLET]
-        return score
 
 
 def _title_text(rows: list[Row], h: Heading) -> str:
@@ -183,245 +169,6 @@ def _after_previous(rows: list[Row], headings: dict[int, Heading], furniture: Fu
     return out
 
 
-def assign_ids(node: Node) -> None:
-    """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
-    counts: Counter[NodeKind] = Counter()
-    used: set[str] = set()
-    repeats: dict[str, int] = {}  # the last ~n given to a code, so that 2,000 repeats cost 2,000 steps
-    for child in node.children:
-        if child.code:
-            seg = child.code
-        else:
-            counts[child.kind] += 1
-            seg = f"{child.kind.value}{counts[child.kind]}"
-        if seg[:1] in FORMULA_START:  # ids are keys of the CSV tables, never escaped there
-            seg = "_" + seg
-        base = seg
-        n = repeats.get(base, 1)
-        while seg in used:
-            n += 1
-            seg = f"{base}~{n}"
-        repeats[base] = n
-        used.add(seg)
-        child.id = f"{node.id}/{seg}" if node.id else seg
-        assign_ids(child)
-
-
-class _Units:
-    """The units of the text, found by what a contents entry says of them: code and title, the
-    title alone (a list may number 1. what the body calls 第1章), a title that one of them cuts
-    short, or the same code with a title cut short (Ⅰ 序 / Ⅰ 序論).  Each unit answers one entry
-    of a list.  Units are kept in insertion-ordered maps, a taken unit is removed from every map
-    that holds it, and a look-up compares an entry with a bounded number of units: the cost does
-    not grow with the number of units in the text."""
-
-    def __init__(self, root: Node) -> None:
-        self.maps: list[dict[object, dict[int, tuple[str, Node]]]] = [{}, {}, {}, {}]
-        self.by_key, self.by_title, self.by_code, self.by_piece = self.maps
-        self.member: dict[int, list[dict[int, tuple[str, Node]]]] = {}  # unit → the buckets that hold it
-        for n in root.walk():
-            if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.from_contents:
-                continue
-            full = (n.title or "") + (n.subtitle or "")  # an entry names 総論 ―まちづくり― whole
-            compact = heading_key("", full)[1]
-            keys: list[tuple[dict[object, dict[int, tuple[str, Node]]], object]] = []
-            for title in {n.title or "", full}:
-                keys.append((self.by_key, heading_key(n.code or "", title)))
-                if title:
-                    keys.append((self.by_title, heading_key("", title)[1]))
-            if n.code:
-                keys.append((self.by_code, n.code))
-            keys += [(self.by_piece, compact[k:k + 3]) for k in range(max(0, len(compact) - 2))]
-            for table, key in keys:
-                bucket = table.setdefault(key, {})
-                bucket[id(n)] = (compact, n)
-                self.member.setdefault(id(n), []).append(bucket)
-
-    def take(self, node: Node) -> None:
-        """The unit answers an entry: no other entry gets it."""
-        for bucket in self.member.pop(id(node), []):
-            bucket.pop(id(node), None)
-
-    @staticmethod
-    def _first(bucket: dict[int, tuple[str, Node]] | None) -> Node | None:
-        return next(iter(bucket.values()))[1] if bucket else None
-
-    def find(self, entry: Entry) -> Node | None:
-        title = heading_key("", entry.title or entry.text)[1]
-        found = self._first(self.by_key.get(entry.key)) if entry.key else None
-        found = found or self._first(self.by_title.get(title))
-        code = entry.marker.code if entry.marker is not None else ""
-        if found is None and len(title) >= 4:
-            # One title contains the other: they share the first three characters of the shorter.
-            near = itertools.chain(self.by_piece.get(title[:3], {}).values(),
-                                   (u for k in range(len(title) - 2) for u in self.by_piece.get(title[k:k + 3], {}).values()
-                                    if u[0].startswith(title[k:k + 3])))
-            found = next((n for t, n in itertools.islice(near, MATCH_CANDIDATES)
-                          if _shortens(title, t) and (not code or not n.code or n.code == code)), None)
-        if found is None and code and title:  # Ⅰ 序 in the list, Ⅰ 序論 in the text
-            found = next((n for t, n in itertools.islice(self.by_code.get(code, {}).values(), MATCH_CANDIDATES)
-                          if t and (t.startswith(title) or title.startswith(t))), None)
-        return found
-
-
-MATCH_CANDIDATES = 200  # units compared with one entry at most (a title shared by thousands of units)
-
-
-def _shortens(a: str, b: str) -> bool:
-    """One title is the other cut short or with a little more: containment covering 80%."""
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return short in long_ and len(short) >= 0.8 * len(long_)
-
-
-
-
-class _Placement:
-    """Where units made from contents entries go: right after the unit of the entry before them
-    (their sibling in the list), else right before the text's unit of the entry after them, else
-    at the end of their holder (the unit of their parent entry, or the contents node).  Insertions
-    are gathered and made once per parent (:meth:`apply`): a list of thousands of entries costs
-    one pass over each parent's children."""
-
-    def __init__(self) -> None:
-        self.after: dict[int, list[Node]] = {}
-        self.before: dict[int, list[Node]] = {}
-        self.parents: dict[int, Node] = {}
-
-    def place(self, node: Node, holder: Node, before: Node | None, after: Node | None) -> None:
-        anchor, side = (before, self.after) if before is not None else (after, self.before)
-        parent = anchor.parent if anchor is not None else None
-        if anchor is None or parent is None:
-            holder.add_child(node)
-            return
-        side.setdefault(id(anchor), []).append(node)
-        node.parent = parent
-        self.parents[id(parent)] = parent
-
-    def apply(self) -> None:
-        for parent in self.parents.values():
-            children: list[Node] = []
-            for child in parent.children:
-                self._emit(child, children)
-            parent.children = children
-
-    def _emit(self, node: Node, into: list[Node]) -> None:
-        """``node`` with the units placed before and after it (and theirs), in order; a chain of
-        thousands of units each placed after the one before is walked without recursion."""
-        stack: list[tuple[Node, bool]] = [(node, False)]
-        while stack:
-            n, expanded = stack.pop()
-            if expanded:
-                into.append(n)
-                continue
-            # Pushed in reverse: the units before n, then n itself, then the units after it.
-            stack.extend((m, False) for m in reversed(self.after.get(id(n), [])))
-            stack.append((n, True))
-            stack.extend((m, False) for m in reversed(self.before.get(id(n), [])))
-
-
-def _resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> tuple[list[str], list[tuple[Item, Node]]]:
-    """Point each contents entry at the unit it names and give that unit the entry's page.  An
-    entry of a list that announced itself whose unit is not in the text (an excerpt, a summary,
-    a contents page alone) becomes a unit of its own, marked as coming from the contents, nested
-    as the list nests it: under the unit its parent entry names, or in the contents node.
-    Returns the warnings and each entry with its unit (its ``target`` is that unit's id once the
-    ids are final: units made here may come before it)."""
-    units = _Units(root)
-    placement = _Placement()
-    warnings: list[str] = []
-    targets: list[tuple[Item, Node]] = []
-    for contents, block, items in lists:
-        made: dict[int, Node] = {}
-        missing: list[Item] = []
-        for k, (entry, item) in enumerate(zip(block.entries, items)):
-            target = units.find(entry)
-            if target is not None:
-                units.take(target)
-                targets.append((item, target))
-                if target.page is None and item.page is not None:
-                    target.page = item.page
-                made[k] = target
-        found = set(made)  # entries whose unit is in the text
-        # An entry without a code becomes a unit only when the list stands for units that are
-        # not in the text (most coded entries name none: a contents page alone) or it heads others.
-        has_code = [e.marker is not None for e in block.entries]
-        alone = 2 * sum(1 for k, c in enumerate(has_code) if c and k not in made) >= sum(has_code)
-        parents = {e.parent for k, e in enumerate(block.entries) if k not in made}  # heads of units from the list
-        siblings: dict[int | None, list[int]] = {}
-        position: dict[int, int] = {}  # an entry's place among its siblings
-        for k, e in enumerate(block.entries):
-            position[k] = len(siblings.setdefault(e.parent, []))
-            siblings[e.parent].append(k)
-        next_unit: dict[int, Node] = {}  # the text's unit of the nearest later sibling that names one
-        for group in siblings.values():
-            later: Node | None = None
-            for j in reversed(group):
-                if later is not None:
-                    next_unit[j] = later
-                if j in made:
-                    later = made[j]
-        for k, (entry, item) in enumerate(zip(block.entries, items)):
-            if k in made:
-                continue
-            # 資料編 ⏎ 資-1 … in the list, only 資-1 … in the text: the part wraps their units
-            below = _wrapped([made[j] for j in siblings.get(k, []) if j in found], item.spans)
-            if not below and (not entry.explicit or entry.marker is None and not entry.decoration and not alone
-                              and k not in parents):
-                continue  # a copy whose unit was not found, or a line of a summary (将来像 …): stays an item
-            holder = made.get(entry.parent, contents) if entry.parent is not None else contents
-            marker = entry.marker
-            title, subtitle = title_and_subtitle(join_broken(entry.title_text.strip())) if entry.title_text.strip() \
-                else (None, None)
-            node = Node(kind=marker.kind if marker is not None else NodeKind.HEADING,
-                        level=marker.style if marker is not None else "contents",
-                        code=(marker.code or None) if marker is not None else None, title=title, subtitle=subtitle,
-                        heading_spans=list(item.spans), page=item.page, from_contents=True)
-            made[k] = node
-            missing.append(item)
-            if below:
-                _wrap(node, below)
-                continue
-            previous = siblings[entry.parent][position[k] - 1] if position[k] else None
-            placement.place(node, holder, made.get(previous) if previous is not None else None, next_unit.get(k))
-        gone = {id(it) for it in missing}
-        contents.items = [it for it in contents.items if id(it) not in gone]
-        coded = sum(1 for e in block.entries if e.marker is not None and e.explicit)
-        if missing and coded and 2 * len(missing) < coded:
-            warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
-                            f" from the contents (line {missing[0].spans[0].line}: {missing[0].text[:30]})")
-    placement.apply()
-    return warnings, targets
-
-
-def _wrap(node: Node, below: list[Node]) -> None:
-    """Put ``node`` where the run of units ``below`` stands and make them its children (one
-    level deeper)."""
-    parent = below[0].parent
-    assert parent is not None
-    at = next(k for k, c in enumerate(parent.children) if c is below[0])
-    parent.children[at:at + len(below)] = [node]
-    node.parent, node.rank = parent, below[0].rank
-    for unit in below:
-        node.add_child(unit)
-        for n in unit.walk():
-            n.rank += n.rank >= 0
-
-
-def _wrapped(units: list[Node], entry: list[Span]) -> list[Node]:
-    """``units`` (of one entry's children) when they come after the entry (printed at ``entry``)
-    and follow each other under one parent in the tree: a unit made from that entry (the name of
-    their part) wraps them.  Else nothing (a summary after the body wraps nothing)."""
-    parent = units[0].parent if units else None
-    if parent is None or any(u.parent is not parent for u in units):
-        return []
-    if not entry or not units[0].heading_spans or units[0].heading_spans[0].line < entry[-1].line \
-            or units[0].heading_spans[0].line == entry[-1].line and units[0].heading_spans[0].start < entry[-1].end:
-        return []
-    where = {id(c): k for k, c in enumerate(parent.children)}
-    at = [where.get(id(u), -1) for u in units]
-    return units if at[0] >= 0 and at == list(range(at[0], at[0] + len(at))) else []
-
-
 def document_title(source: SourceText) -> str:
     for line in source.lines:
         text = line.text.strip().lstrip("◆◇■□●○▶・-").strip()
@@ -430,26 +177,12 @@ def document_title(source: SourceText) -> str:
     return ""
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a document's rows and nodes are made: its full
-    passes over millions of new objects made segmentation superlinear in the number of lines."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,
             inference: Inference | None = None) -> Document:
     """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source.
     A pattern of the user's profile over its limit fails this document, naming its line."""
     try:
-        with _gc_paused():
-            return _segment(source, profile, doc_id, choice, inference)
+        return _segment(source, profile, doc_id, choice, inference)
     except PatternLimitError as exc:
         raise InputError(source.path, f"{_where(source, exc.text)}{exc}") from None
 
@@ -469,11 +202,11 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
              inference: Inference | None) -> Document:
     warnings = list(source.warnings)
     structure: dict[str, object]
+    targets: Sequence[tuple[Item, Node | None]]  # each contents entry and the unit it names
     if profile.pinned:
         tree = build_pinned(source.lines, profile)
         root, furniture, warnings = tree.root, tree.furniture, warnings + tree.warnings
-        assign_ids(root)
-        tree.resolve()
+        targets = resolve_pinned(root, tree.entry_keys)
         structure = {"method": "pinned", "profile": profile.name}
         if not root.children:
             warnings.append("no heading of the profile matched: the document is one flat unit (front matter only)")
@@ -482,15 +215,14 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         built = build(inf.rows, inf.marks, inf.furniture, inf.blocks, inf.headings, inf.outline, profile)
         root, furniture = built.root, built.furniture
         warnings += built.warnings
-        assign_ids(root)
-        resolved, targets = _resolve_entries(root, built.lists)
+        resolved, targets = resolve_entries(root, built.lists)
         warnings += resolved
-        assign_ids(root)
-        for item, unit in targets:
-            item.target = unit.id
         summary = structure_of(inf, root, vocabulary(profile).confidence_weights)
         structure = summary.as_json()
         warnings += summary.warnings
+    assign_ids(root)  # once the tree is final: units made from contents entries come before others
+    for item, unit in targets:
+        item.target = unit.id if unit is not None else None
     inferred = infer_pages(root)
     if inferred:
         warnings.append(f"{inferred} reference page number(s) missing in the table, taken from the same code elsewhere")
@@ -512,36 +244,22 @@ def choose_profile(source: SourceText, profiles: dict[str, Profile] | None = Non
 
 def _choose(source: SourceText, profiles: dict[str, Profile] | None = None
             ) -> tuple[Profile, ProfileChoice, Inference | None]:
-    """Inference with the generic vocabulary, unless a shipped city profile whose ``detect``
-    patterns all match explains nearly as much of the text (then it pins the known format)."""
+    """Inference with the generic vocabulary, and each shipped city profile whose ``detect``
+    patterns all match, scored by what they explain (:func:`.choice.choose`); the inference is
+    returned for reuse when it wins."""
     profiles = profiles if profiles is not None else builtin_profiles()
-    generic = profiles["generic"]
-    inference = infer(source, generic)
-    scores = {"generic": round(inference.score(), 1)}
+    inference = infer(source, profiles["generic"])
+    found = {"generic": by_inference(inference)}
     for name, profile in sorted(profiles.items()):
-        if name == "generic" or not profile.detect:
-            continue
-        if not all(any(rx.search(line.m.text) for line in source.lines) for rx in profile.detect):
-            continue
-        scores[name] = round(explain_score(profile, source.lines) if profile.pinned else
-                             infer(source, profile).score(), 1)
-    # A city profile wins when it explains nearly as much as inference (it pins a known format).
-    city = [n for n in scores if n != "generic" and scores[n] >= CITY_SHARE * scores["generic"]]
-    best = max(city, key=lambda n: (scores[n], n)) if city else "generic"
-    others = ", ".join(f"{n} {s:g}" for n, s in sorted(scores.items(), key=lambda kv: -kv[1]) if n != best)
-    if best == "generic":
-        reason = f"auto: outline inferred from the document (score {scores[best]:g}" + (f"; {others})" if others else ")")
-    else:
-        reason = (f"auto: its detect patterns match and it explains about as much as inference or more (score"
-                  f" {scores[best]:g}; {others})")
-    choice = ProfileChoice(name=best, path=profiles[best].source, reason=reason, scores=scores)
-    return profiles[best], choice, inference if best == "generic" else None
+        if name != "generic" and detected(profile, source.lines):
+            found[name] = by_pins(profile, source.lines) if profile.pinned else by_inference(infer(source, profile))
+    choice = choose(found, profiles)
+    return profiles[choice.name], choice, inference if choice.name == "generic" else None
 
 
 def segment_source(source: SourceText, doc_id: str, profile: Profile | None = None) -> Document:
     """Segment ``source`` with ``profile``, or with the profile chosen for it when None."""
     if profile is None:
-        with _gc_paused():
-            chosen, choice, inference = _choose(source)
+        chosen, choice, inference = _choose(source)
         return segment(source, chosen, doc_id, choice, inference)
     return segment(source, profile, doc_id)

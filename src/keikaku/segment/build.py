@@ -1,5 +1,9 @@
 """Segmentation, step 9: the document tree, built row by row from the decisions of the steps before.
 
+:class:`TreeBuilder` holds the tree as it grows and every operation that adds to it; inference's
+walk over its rows (here) and a pinned profile's walk over its classified lines (:mod:`.pinned`)
+both build with it.
+
 Headings open nodes where :mod:`.levels` placed them; sections, bullets, paragraphs and tables
 attach to the innermost open unit; contents lists become one contents node each; furniture goes
 to the document's furniture.  One layout question is settled after the walk: a section that
@@ -11,10 +15,11 @@ open it, or the point that each KPI table follows (see :func:`_settle_trailing`)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model.tree import Item, Node, NodeKind, Paragraph, Section, Span
-from ..text.normalize import join_broken
+from ..text.normalize import FORMULA_START, join_broken
 from .candidates import Mark, Role
 from .contents import Block
 from .furniture import Furniture
@@ -30,7 +35,7 @@ from .vocabulary import Marker, has_letters
 class GrowingTexts:
     """The texts of paragraphs and bullets that grow line by line, joined once at the end: a plan
     of 200,000 lines without a blank line is one paragraph, and joining at every line would make
-    building quadratic.  Both builders (this one and :mod:`.pinned`) use it."""
+    building quadratic."""
 
     def __init__(self) -> None:
         self._parts: dict[int, tuple[Paragraph | Item, list[str]]] = {}
@@ -81,27 +86,108 @@ class Built:
     warnings: list[str]
 
 
-class _Builder:
-    def __init__(self, rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],
-                 headings: dict[int, Heading], outline: Outline, profile: Profile) -> None:
-        self.rows, self.marks, self.f, self.profile = rows, marks, furniture, profile
-        self.headings, self.outline = headings, outline
+class TreeBuilder:
+    """The tree as it grows, for both walks that build one: inference's rows (:class:`_Builder`)
+    and a pinned profile's classified lines (:mod:`.pinned`).  A path of open units, outermost
+    first; the open section, paragraph and bullet that text attaches to; the furniture; and each
+    operation that adds to them."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
         self.root = Node(kind=NodeKind.DOCUMENT, rank=-1)
         self.path: list[Node] = [self.root]
-        self.nodes: dict[int, Node] = {}
         self.section: Section | None = None
         self.opened: dict[int, Section] = {}  # a unit's last section opened before its sub-units, by id
+        self.para: Paragraph | None = None
+        self.item: Item | None = None
+        self.furniture_out: list[Paragraph] = []
+        self.growing = GrowingTexts()
+        self.warnings: list[str] = []
+
+    @property
+    def top(self) -> Node:
+        return self.path[-1]
+
+    def close_text(self) -> None:
+        """A blank line, a table or a list ends the open paragraph and bullet."""
+        self.para = self.item = None
+
+    def open_unit(self, node: Node, parent: Node) -> None:
+        """``node`` becomes the last child of ``parent`` (an open unit) and the innermost open
+        unit; the units opened after ``parent`` close.  It keeps the section its parent opened
+        before it (the 施策 under 基本目標's 現状と課題)."""
+        del self.path[self.path.index(parent) + 1:]
+        parent.add_child(node)
+        node.opened = self.opened.get(id(parent))
+        self.path.append(node)
+        self.section = None
+        self.close_text()
+
+    def open_section(self, section: Section, owner: Node | None = None) -> None:
+        """``section`` of the innermost unit (or of ``owner``, a unit further out that such
+        sections belong to); text attaches to it from here on."""
+        if owner is None:
+            owner = self.top
+            self.opened[id(owner)] = section
+        owner.sections.append(section)
+        self.section = section
+        self.close_text()
+
+    def add_item(self, item: Item) -> None:
+        """A bullet of the open section, else of the innermost unit; the lines after it continue it."""
+        (self.section.items if self.section else self.top.items).append(item)
+        self.item, self.para = item, None
+
+    def add_text(self, text: str, span: Span, sep: str = "") -> None:
+        """A line of text: the continuation of the open bullet or paragraph, else a new paragraph."""
+        holder = self.item if self.item is not None else self.para
+        if holder is not None:
+            self.growing.add(holder, sep + text)
+            holder.spans.append(span)
+            return
+        self.para = Paragraph(text, [span])
+        (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
+
+    def add_table(self, rows: list[TableRow], in_section: bool) -> None:
+        """Rows with tabs: a table of the innermost unit, or of the open section when
+        ``in_section``; rows that a table rule turns into units or references attach to the unit."""
+        owner = self.top
+        before = len(owner.tables)
+        apply_table(self.profile, rows, owner, self.warnings)
+        if in_section and self.section is not None:
+            made = owner.tables[before:]
+            del owner.tables[before:]
+            self.section.tables.extend(made)
+        self.close_text()
+
+    def add_furniture(self, text: str, span: Span) -> None:
+        self.furniture_out.append(Paragraph(text, [span]))
+
+    def add_contents(self, parent: Node) -> Node:
+        """A contents node, the last child of ``parent``."""
+        return parent.add_child(Node(kind=NodeKind.CONTENTS, level="contents"))
+
+    def finish(self) -> Node:
+        """Set the texts that grew line by line; the root of the tree."""
+        self.growing.join()
+        return self.root
+
+
+class _Builder(TreeBuilder):
+    """Inference's walk: row by row, with the headings where :mod:`.levels` placed them."""
+
+    def __init__(self, rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],
+                 headings: dict[int, Heading], outline: Outline, profile: Profile) -> None:
+        super().__init__(profile)
+        self.rows, self.marks, self.f = rows, marks, furniture
+        self.headings, self.outline = headings, outline
+        self.nodes: dict[int, Node] = {}
         self.trailing: Trailing | None = None
         self.trailings: list[Trailing] = []
         self.leading_styles: set[str] = set()
-        self.para: Paragraph | None = None
-        self.item: Item | None = None
         self.enumerated: Marker | None = None  # the reading of the last numbered item
         self.last_core = ""  # the last row added to the open paragraph or item
-        self.furniture_out: list[Paragraph] = []
-        self.growing = GrowingTexts()
         self.entries: list[tuple[Node, Block, list[Item]]] = []
-        self.warnings: list[str] = []
         self.block_at = {b.rows[0]: b for b in blocks}
         self.in_block = {r for b in blocks for r in b.rows}
         self.part_of_heading = {r: i for i, h in headings.items() for r in h.title_rows + h.label_rows}
@@ -117,10 +203,6 @@ class _Builder:
                 nxt = placed.depth
             out[r] = nxt
         return out
-
-    @property
-    def top(self) -> Node:
-        return self.path[-1]
 
     def build(self) -> None:
         r = 0
@@ -150,20 +232,19 @@ class _Builder:
                     continue
                 getattr(self, "_" + role.name.lower())(r)
             r += 1
-        self.growing.join()
+        self.finish()
         self._settle_trailing()
 
     # -- one method per kind of row ---------------------------------------------------------------
     def _blank(self, r: int) -> None:
-        self.para = self.item = None
+        self.close_text()
 
     _furniture = _blank  # furniture by pattern is handled before the role dispatch
 
     def _furniture_rows(self, rows: list[int]) -> None:
         for r in rows:
             if not self.rows[r].blank:
-                row = self.rows[r]
-                self.furniture_out.append(Paragraph(row.source(), [row.span()]))
+                self.add_furniture(self.rows[r].source(), self.rows[r].span())
 
     def _heading(self, r: int) -> None:
         h = self.headings[r]
@@ -193,13 +274,9 @@ class _Builder:
             node.label = h.label
         # levels.nest placed the parent before the child and kept it open until now.
         parent = self.nodes[placed.parent] if placed.parent is not None else self.root
-        del self.path[self.path.index(parent) + 1:]
-        parent.add_child(node)
-        node.opened = self.opened.get(id(parent))
-        self.path.append(node)
+        self.open_unit(node, parent)
         self.nodes[r] = node
-        self.section = self.trailing = None
-        self.para = self.item = None
+        self.trailing = None
 
     def _contents_header(self, r: int) -> None:
         self._text(r)  # a contents header that introduces no list is ordinary text
@@ -224,28 +301,23 @@ class _Builder:
         top = self.top
         if self.trailing is not None:  # one more section of the same trailing group
             self.trailing.sections.append(section)
-            owner = self.trailing.owner
-        else:
-            has_content = bool(top.children or top.paragraphs or top.items or top.tables or top.refs)
-            ending = {n.level for n in self.path[1:] if n.rank >= self.next_depth[r + 1] and n.level}
-            if self.next_depth[r + 1] == 0:
-                ending = {n.level for n in self.path[1:] if n.level}
-            if top is not self.root and has_content and ending and top.level in ending:
-                self.trailing = Trailing(section.name, top, list(self.path[1:]), ending, [section])
-                self.trailings.append(self.trailing)
-            elif top is not self.root and top.level and not top.children:
-                self.leading_styles.add(top.level)
-            owner = top
-            self.opened[id(top)] = section
-        owner.sections.append(section)
-        self.section = section
-        self.para = self.item = None
+            self.open_section(section, self.trailing.owner)
+            return
+        has_content = bool(top.children or top.paragraphs or top.items or top.tables or top.refs)
+        ending = {n.level for n in self.path[1:] if n.rank >= self.next_depth[r + 1] and n.level}
+        if self.next_depth[r + 1] == 0:
+            ending = {n.level for n in self.path[1:] if n.level}
+        if top is not self.root and has_content and ending and top.level in ending:
+            self.trailing = Trailing(section.name, top, list(self.path[1:]), ending, [section])
+            self.trailings.append(self.trailing)
+        elif top is not self.root and top.level and not top.children:
+            self.leading_styles.add(top.level)
+        self.open_section(section)
 
     def _bullet(self, r: int) -> None:
         row, mark = self.rows[r], self.marks[r]
-        item = Item(text=row.source(mark.body), marker=mark.bullet, spans=[row.span()])
-        (self.section.items if self.section else self.top.items).append(item)
-        self.item, self.para, self.enumerated, self.last_core = item, None, None, row.core
+        self.add_item(Item(text=row.source(mark.body), marker=mark.bullet, spans=[row.span()]))
+        self.enumerated, self.last_core = None, row.core
 
     def _marker(self, r: int) -> None:
         """A marker row that is not a heading: a list item when it starts with an enumeration
@@ -263,10 +335,10 @@ class _Builder:
             self._text(r)
             return
         title_at = row.core_start + mk.title_start
-        item = Item(text=row.source(title_at) if mk.title else "",
-                    marker=row.source(row.core_start, row.core_start + mk.end), spans=[row.span()], code=mk.code)
-        (self.section.items if self.section else self.top.items).append(item)
-        self.item, self.para, self.enumerated, self.last_core = item, None, mk, row.core
+        self.add_item(Item(text=row.source(title_at) if mk.title else "",
+                           marker=row.source(row.core_start, row.core_start + mk.end), spans=[row.span()],
+                           code=mk.code))
+        self.enumerated, self.last_core = mk, row.core
 
     def _text(self, r: int) -> None:
         row = self.rows[r]
@@ -277,28 +349,15 @@ class _Builder:
         if self.item is not None and self.last_core.endswith(("。", "．")) and not row.runon:
             self.item = None  # a line after the sentence that ends an item is a paragraph of its own
         holder = self.item if self.item is not None else self.para  # a bullet wrapped onto the next line
-        if holder is not None:
-            sep = " " if row.runon and holder.spans[-1].line == span.line and not self.growing.empty(holder) else ""
-            self.growing.add(holder, sep + text)
-            holder.spans.append(span)
-            self.last_core = row.core
-            return
-        self.para, self.last_core = Paragraph(text, [span]), row.core
-        (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
+        sep = " " if holder is not None and row.runon and holder.spans[-1].line == span.line \
+            and not self.growing.empty(holder) else ""
+        self.add_text(text, span, sep)
+        self.last_core = row.core
 
     def _table(self, start: int, end: int) -> None:
-        """Rows with tabs: a table of the current section (a 成果指標 table), or of the unit; rows
-        that a table rule turns into units or references attach to the unit."""
-        owner = self.top
-        before = len(owner.tables)
-        table_rows = [TableRow(self.rows[k].line, self.rows[k].start, self.rows[k].text, self.rows[k].m)
-                      for k in range(start, end)]
-        apply_table(self.profile, table_rows, owner, self.warnings)
-        if self.section is not None:
-            made = owner.tables[before:]
-            del owner.tables[before:]
-            self.section.tables.extend(made)
-        self.para = self.item = None
+        """Rows with tabs: a table of the current section (a 成果指標 table), or of the unit."""
+        self.add_table([TableRow(self.rows[k].line, self.rows[k].start, self.rows[k].text, self.rows[k].m)
+                        for k in range(start, end)], in_section=True)
 
     def _contents(self, block: Block) -> None:
         """A contents list: one node, its header as title, an item per entry and per note; the
@@ -308,7 +367,7 @@ class _Builder:
         parent = self.top
         if depths and min(depths) - 1 < len(self.path):
             parent = self.path[max(0, min(depths) - 1)]
-        node = parent.add_child(Node(kind=NodeKind.CONTENTS, level="contents"))
+        node = self.add_contents(parent)
         if block.header_spans:
             node.title = block.header_text.lstrip("■□◆◇●○【<[").rstrip("】>]").strip()
             node.heading_spans = list(block.header_spans)
@@ -322,8 +381,8 @@ class _Builder:
         node.items = sorted(items + notes, key=lambda it: it.spans[0] if it.spans else Span(0, 0, 0))
         self.entries.append((node, block, items))
         for span, text in block.left:
-            self.furniture_out.append(Paragraph(text, [span]))
-        self.para = self.item = None
+            self.add_furniture(text, span)
+        self.close_text()
 
     # -- after the walk -------------------------------------------------------------------------
     def _settle_trailing(self) -> None:
@@ -363,6 +422,30 @@ def is_enumeration(mk: Marker) -> bool:
     if not (mk.minor or mk.style in _ITEM_STYLES) or mk.quantity or mk.labelled or mk.compound or inline_list(mk):
         return False
     return not mk.title or has_letters(mk.title) and not mk.title.startswith(_PARTICLES)
+
+
+def assign_ids(node: Node) -> None:
+    """Stable ids: the path of codes (or kind + ordinal) from the root, e.g. ``み1/み1-1/み1-1-1``."""
+    counts: Counter[NodeKind] = Counter()
+    used: set[str] = set()
+    repeats: dict[str, int] = {}  # the last ~n given to a code, so that 2,000 repeats cost 2,000 steps
+    for child in node.children:
+        if child.code:
+            seg = child.code
+        else:
+            counts[child.kind] += 1
+            seg = f"{child.kind.value}{counts[child.kind]}"
+        if seg[:1] in FORMULA_START:  # ids are keys of the CSV tables, never escaped there
+            seg = "_" + seg
+        base = seg
+        n = repeats.get(base, 1)
+        while seg in used:
+            n += 1
+            seg = f"{base}~{n}"
+        repeats[base] = n
+        used.add(seg)
+        child.id = f"{node.id}/{seg}" if node.id else seg
+        assign_ids(child)
 
 
 def build(rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],

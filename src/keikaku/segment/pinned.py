@@ -1,8 +1,10 @@
 """Pinned profiles (the shipped city profiles' ``[[levels]]``): lines → tree by fixed ranks.
 
-Lines are classified first (:mod:`.classify`); then one pass builds the tree with a stack of
-open units: a heading of rank r closes every open unit of rank ≥ r and opens a child of the one
-left on top.  Sections, bullets, paragraphs and tables attach to the unit on top.
+Lines are classified first (:mod:`.classify`); then one pass adds them to the tree with the
+builder of inference (:class:`.build.TreeBuilder`): a heading of rank r closes every open unit
+of rank ≥ r and opens a child of the one left innermost.  Sections, bullets, paragraphs and
+tables attach to the innermost unit.  The contents entries are resolved by
+:func:`.resolve.resolve_pinned`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 from ..ingest.text import Line
-from ..model.tree import Item, Node, NodeKind, Paragraph, Section, Span
+from ..model.tree import Item, Node, Paragraph, Section, Span
 from ..text.normalize import compact_code, join_broken, matchable
-from .build import GrowingTexts
+from .build import TreeBuilder
 from .classify import Classified, CLine, Cls, classify
 from .profile import Profile
-from .tables import Cell, TableRow, apply_table, node_from_cell
+from .tables import Cell, TableRow, node_from_cell
 
 
 def _core(c: CLine, start: int | None = None) -> tuple[str, Span]:
@@ -40,24 +42,16 @@ def _split_title(node: Node, title: str, pattern: re.Pattern[str]) -> None:
             setattr(node, name, title[a:b].strip())
 
 
-class _Builder:
-    """One pass over the classified lines with a stack of open units."""
+class _Walk(TreeBuilder):
+    """The classified lines in order, each added to the tree by :class:`.build.TreeBuilder`: a
+    heading of rank r closes every open unit of rank ≥ r and opens a child of the one left."""
 
     def __init__(self, profile: Profile, classified: Classified) -> None:
-        self.profile = profile
+        super().__init__(profile)
         self.cl = classified.lines
-        self.root = Node(kind=NodeKind.DOCUMENT, rank=-1)
-        self.stack: list[Node] = [self.root]
-        self.section: Section | None = None
-        self.opened: dict[int, Section] = {}  # a unit's last section opened before its sub-units, by id
-        self.para: Paragraph | None = None
-        self.item: Item | None = None
-        self.furniture: list[Paragraph] = []
-        self.warnings: list[str] = []
         self.contents: dict[int, Node] = {}
         self.entry_keys: list[tuple[Item, tuple[str, str] | None, str]] = []
         self.block_rank = self._block_ranks()
-        self.growing = GrowingTexts()
 
     def _block_ranks(self) -> dict[int, int]:
         ranks: dict[int, int] = {}
@@ -65,10 +59,6 @@ class _Builder:
             if c.block is not None and c.heading is not None:
                 ranks[c.block] = min(ranks.get(c.block, c.heading.level.rank), c.heading.level.rank)
         return ranks
-
-    @property
-    def top(self) -> Node:
-        return self.stack[-1]
 
     def build(self) -> Node:
         i = 0
@@ -78,24 +68,20 @@ class _Builder:
                 j = i
                 while j < len(self.cl) and self.cl[j].cls is Cls.TABLE:
                     j += 1
-                rows = [TableRow(c.line.no, 0, c.line.text, c.line.m) for c in self.cl[i:j]]
-                apply_table(self.profile, rows, self.top, self.warnings)
-                self.para = self.item = None
+                self.add_table([TableRow(c.line.no, 0, c.line.text, c.line.m) for c in self.cl[i:j]], in_section=False)
                 i = j
                 continue
             handler = getattr(self, "_" + c.cls.value)
             handler(i, c)
             i += 1
-        self.growing.join()
-        return self.root
+        return self.finish()
 
     # one method per line class ------------------------------------------------------------
     def _blank(self, i: int, c: CLine) -> None:
-        self.para = self.item = None
+        self.close_text()
 
     def _furniture(self, i: int, c: CLine) -> None:
-        text, span = _core(c)
-        self.furniture.append(Paragraph(text, [span]))
+        self.add_furniture(*_core(c))
 
     def _label(self, i: int, c: CLine) -> None:
         pass  # taken by the heading that follows (see _heading)
@@ -120,19 +106,13 @@ class _Builder:
             m = h.level.label_line.match(self.cl[prev].core) if h.level.label_line else None
             node.label = m.group("label") if m and m.groupdict().get("label") else label_text
             node.heading_spans.insert(0, label_span)
-        while self.top.rank >= h.level.rank:
-            self.stack.pop()
-        self.top.add_child(node)
-        node.opened = self.opened.get(id(self.top))
-        self.stack.append(node)
-        self.section = self.para = self.item = None
+        self.open_unit(node, next(n for n in reversed(self.path) if n.rank < h.level.rank))
 
     def _contents_node(self, block: int) -> Node:
         node = self.contents.get(block)
         if node is None:
             rank = self.block_rank.get(block, 10**6)
-            parent = next((n for n in reversed(self.stack) if n.rank < rank), self.root)
-            node = parent.add_child(Node(kind=NodeKind.CONTENTS, level="contents"))
+            node = self.add_contents(next((n for n in reversed(self.path) if n.rank < rank), self.root))
             self.contents[block] = node
         return node
 
@@ -157,7 +137,7 @@ class _Builder:
             item = Item(text=text, marker=c.marker, spans=[span])
             self.entry_keys.append((item, None, text))
         node.items.append(item)
-        self.para = self.item = None
+        self.close_text()
 
     def _section(self, i: int, c: CLine) -> None:
         rule = c.section
@@ -166,46 +146,16 @@ class _Builder:
         m = rule.pattern.match(c.core)
         name = m.group("name") if m and "name" in m.re.groupindex and m.group("name") else rule.name
         name = compact_code(name) if "name" in rule.pattern.groupindex else name
-        self.section = Section(name=name, heading=text, spans=[span],
-                               declares_keywords=any(p.search(name) for p in self.profile.declared_keywords))
-        self.top.sections.append(self.section)
-        self.opened[id(self.top)] = self.section
-        self.para = self.item = None
+        self.open_section(Section(name=name, heading=text, spans=[span],
+                                  declares_keywords=any(p.search(name) for p in self.profile.declared_keywords)))
 
     def _bullet(self, i: int, c: CLine) -> None:
         text, _ = _core(c, c.body_start)
         _, span = _core(c)
-        item = Item(text=text, marker=c.marker, spans=[span])
-        (self.section.items if self.section else self.top.items).append(item)
-        self.item, self.para = item, None
+        self.add_item(Item(text=text, marker=c.marker, spans=[span]))
 
     def _text(self, i: int, c: CLine) -> None:
-        text, span = _core(c)
-        if self.item is not None:  # a bullet wrapped onto the next line
-            self.growing.add(self.item, text)
-            self.item.spans.append(span)
-            return
-        if self.para is not None:
-            self.growing.add(self.para, text)
-            self.para.spans.append(span)
-            return
-        self.para = Paragraph(text, [span])
-        (self.section.paragraphs if self.section else self.top.paragraphs).append(self.para)
-
-
-def _resolve_targets(root: Node, entry_keys: list[tuple[Item, tuple[str, str] | None, str]]) -> None:
-    """Point each contents entry at its body node: by level and code, else by title (003's 第1章 基本的な理念)."""
-    by_key: dict[tuple[str, str], str] = {}
-    by_title: dict[str, str] = {}
-    for n in root.walk():
-        if n.kind in (NodeKind.DOCUMENT, NodeKind.CONTENTS) or n.level is None:
-            continue
-        by_key.setdefault((n.level, n.code or compact_code(n.title or "")), n.id)
-        if n.title:
-            by_title.setdefault(compact_code(n.title), n.id)
-    for item, key, title in entry_keys:
-        target = by_key.get(key) if key else None
-        item.target = target or by_title.get(compact_code(title)) or by_title.get(compact_code(item.text))
+        self.add_text(*_core(c))
 
 
 @dataclass
@@ -213,32 +163,12 @@ class PinnedTree:
     root: Node
     furniture: list[Paragraph]
     warnings: list[str]
-    entry_keys: list[tuple[Item, tuple[str, str] | None, str]]
-
-    def resolve(self) -> None:
-        """Point the contents entries at their units (after ids are assigned)."""
-        _resolve_targets(self.root, self.entry_keys)
+    entry_keys: list[tuple[Item, tuple[str, str] | None, str]]  # each entry, its level and code, its title
 
 
 def build_pinned(lines: list[Line], profile: Profile) -> PinnedTree:
     """The tree of ``lines`` by ``profile``'s pinned levels."""
     classified = classify(profile, lines)
-    builder = _Builder(profile, classified)
-    root = builder.build()
-    return PinnedTree(root, builder.furniture, classified.warnings + builder.warnings, builder.entry_keys)
-
-
-_WEIGHTS = {Cls.HEADING: 3.0, Cls.TITLE: 1.0, Cls.LABEL: 1.0, Cls.ENTRY: 1.0, Cls.CONTENTS_HEADER: 1.0,
-            Cls.SECTION: 2.0, Cls.BULLET: 1.0}
-
-
-def explain_score(profile: Profile, lines: list[Line]) -> float:
-    """How much of the text a pinned profile explains: structure found, weighted by kind of line."""
-    classified = classify(profile, lines)
-    score = sum(_WEIGHTS.get(c.cls, 0.0) for c in classified.lines)
-    tables = [c for i, c in enumerate(classified.lines)
-              if c.cls is Cls.TABLE and (i == 0 or classified.lines[i - 1].cls is not Cls.TABLE)]
-    for head in tables:
-        matched = any(rule.header.match(head.core) for rule in profile.tables)
-        score += 5.0 if matched else 0.0
-    return score
+    walk = _Walk(profile, classified)
+    root = walk.build()
+    return PinnedTree(root, walk.furniture_out, classified.warnings + walk.warnings, walk.entry_keys)

@@ -29,12 +29,53 @@ UNCODED_MAX = 30  # an uncoded heading is a short line
 
 
 @dataclass
+class LevelSummary:
+    """One level of the outline: its style, kind and depth, how many headings it has, an example."""
+
+    style: str
+    kind: str
+    depth: int
+    count: int
+    example: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"style": self.style, "kind": self.kind, "depth": self.depth, "count": self.count,
+                "example": self.example}
+
+
+@dataclass
+class Gap:
+    """A number that does not follow the one before in its style (at source line ``line``)."""
+
+    style: str
+    line: int
+    expected: int
+    found: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"style": self.style, "line": self.line, "expected": self.expected, "found": self.found}
+
+
+@dataclass
+class RejectedRow:
+    """A marker set aside: the source line, the start of its row, its style and why."""
+
+    line: int
+    text: str
+    style: str
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"line": self.line, "text": self.text, "style": self.style, "reason": self.reason}
+
+
+@dataclass
 class Summary:
     method: str
-    levels: list[dict[str, Any]]
+    levels: list[LevelSummary]
     headed_share: float
-    gaps: list[dict[str, Any]]
-    rejected: list[dict[str, Any]]
+    gaps: list[Gap]
+    rejected: list[RejectedRow]
     contents: int
     running_headers: int
     furniture: int
@@ -48,9 +89,9 @@ class Summary:
         return bool(self.warnings)
 
     def as_json(self) -> dict[str, Any]:
-        return {"method": self.method, "levels": self.levels, "headed_share": self.headed_share,
-                "sequence_gaps": self.gaps, "rejected_count": len(self.rejected),
-                "rejected": self.rejected[:REJECTED_IN_JSON], "contents_lists": self.contents, "lists": self.lists,
+        return {"method": self.method, "levels": [u.as_json() for u in self.levels],
+                "headed_share": self.headed_share, "sequence_gaps": [g.as_json() for g in self.gaps],
+                "rejected_count": len(self.rejected), "rejected": [x.as_json() for x in self.rejected[:REJECTED_IN_JSON]], "contents_lists": self.contents, "lists": self.lists,
                 "running_headers": self.running_headers, "furniture_rows": self.furniture,
                 "doubtful": self.doubtful, "confidence": self.confidence, "confidence_reasons": self.reasons}
 
@@ -69,12 +110,12 @@ def structure_of(inf: "Inference", root: Node, weights: ConfidenceWeights | None
     first: dict[str, int] = {}
     for r in sorted(inf.outline.placed):
         first.setdefault(inf.headings[r].marker.style, r)
-    levels = [{"style": u.style, "kind": u.kind, "depth": u.depth, "count": u.count, "example": u.example}
+    levels = [LevelSummary(u.style, u.kind, u.depth, u.count, u.example)
               for u in sorted(inf.outline.styles.values(), key=lambda u: (u.depth, first.get(u.style, 0)))]
     total = sum(_own_chars(n) for n in root.walk() if n.kind is not NodeKind.CONTENTS)
     front = _own_chars(root)
     share = round((total - front) / total, 3) if total else 0.0
-    gaps: list[dict[str, Any]] = []
+    gaps: list[Gap] = []
     last: dict[str, int] = {}
     for r in sorted(inf.outline.placed):
         mk = inf.headings[r].marker
@@ -83,10 +124,9 @@ def structure_of(inf: "Inference", root: Node, weights: ConfidenceWeights | None
         group = mk.style + "/" + "-".join(map(str, mk.path[:-1]))
         prev = last.get(group)
         if prev is not None and mk.number not in (prev + 1, 1) and mk.number != prev:
-            gaps.append({"style": mk.style, "line": rows[r].line, "expected": prev + 1, "found": mk.number})
+            gaps.append(Gap(mk.style, rows[r].line, prev + 1, mk.number))
         last[group] = mk.number
-    rejected = [{"line": rows[x.row].line, "text": rows[x.row].core[:40], "style": x.marker.style,
-                 "reason": x.reason} for x in inf.rejected]
+    rejected = [RejectedRow(rows[x.row].line, rows[x.row].core[:40], x.marker.style, x.reason) for x in inf.rejected]
     summary = Summary(method=inf.method, levels=levels,
                       headed_share=share, gaps=gaps, rejected=rejected, contents=len(inf.blocks),
                       running_headers=len(inf.outline.repeats), furniture=len(inf.furniture.reasons))
@@ -102,7 +142,7 @@ def structure_of(inf: "Inference", root: Node, weights: ConfidenceWeights | None
     summary.lists = [r for b in inf.blocks for r in b.reasons]
     summary.confidence, summary.reasons = confidence(inf, root, share, total, gaps, weights or ConfidenceWeights())
     if len(gaps) >= DOUBTFUL_GAPS:
-        shown = ", ".join(f"{g['style']} {g['expected']}→{g['found']} (line {g['line']})" for g in gaps[:3])
+        shown = ", ".join(f"{g.style} {g.expected}→{g.found} (line {g.line})" for g in gaps[:3])
         summary.warnings.append(f"the numbering has {len(gaps)} gaps ({shown}{' …' if len(gaps) > 3 else ''}):"
                                 " headings may be missing")
     return summary
@@ -112,7 +152,7 @@ WIDE = 100  # numbers from here on are figures unless a sequence runs through th
 _UNSUPPORTED = ("alone", "out of sequence", "a marker alone on its row", "a level word without a number")
 
 
-def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: list[dict[str, Any]],
+def confidence(inf: "Inference", root: Node, share: float, total: int, gaps: list[Gap],
                w: ConfidenceWeights) -> tuple[float, list[str]]:
     """How far to trust the outline (1: every marker and all the text explained by a plain
     reading), and why in words: the share of the text under a heading, the markers that no

@@ -190,18 +190,24 @@ def _bare_marker(vocab: Vocabulary, n: int) -> Marker | None:
 @dataclass(slots=True)
 class Draft:
     """An entry as read: its code token (or bullet), title tokens, page token and other tokens
-    (leaders), all indices into the list's tokens."""
+    (leaders), all indices into the list's tokens.  The indices are tuples: a fork shares them,
+    and the garbage collector stops tracking a tuple of numbers (a beam over a list of thousands
+    of entries keeps millions of drafts alive)."""
 
     code: int | None = None
     bullet: int | None = None
-    title: list[int] = field(default_factory=list)
+    title: tuple[int, ...] = ()
     page: int | None = None
-    other: list[int] = field(default_factory=list)
+    other: tuple[int, ...] = ()
     moved: bool = False  # its code was printed apart from its title (a run of codes, then titles)
     charged: bool = False  # the cost of never getting a title was counted when it opened
 
     def copy(self) -> "Draft":
-        return Draft(self.code, self.bullet, list(self.title), self.page, list(self.other), self.moved, self.charged)
+        return Draft(*self.fields())
+
+    def fields(self) -> tuple[int | None, int | None, tuple[int, ...], int | None, tuple[int, ...], bool, bool]:
+        """The draft as a tuple of numbers: a finished entry is kept so (see :class:`_State`)."""
+        return (self.code, self.bullet, self.title, self.page, self.other, self.moved, self.charged)
 
     @property
     def waiting(self) -> bool:
@@ -214,10 +220,12 @@ class _State:
     """One reading in progress: the entries so far, the displaced codes waiting for titles, the
     tokens taken by no entry, and what sequences the codes and page numbers have reached.  Its
     finished entries and left tokens are linked lists shared with the readings it forked from,
-    so that a fork costs the same however long the list is."""
+    so that a fork costs the same however long the list is.  A finished entry is kept as a tuple
+    of numbers (:meth:`Draft.fields`), which the garbage collector stops tracking: the beam keeps
+    the entries of every reading it holds, millions for a list of thousands of entries."""
 
     score: float
-    done: tuple | None = None  # finished entries, newest first: (draft, rest)
+    done: tuple | None = None  # finished entries, newest first: (draft's fields, rest)
     cur: Draft | None = None  # the entry still being read
     count: int = 0  # entries, the current one included
     queue: tuple[int, ...] = ()
@@ -241,7 +249,7 @@ class _State:
 
     def push(self, draft: Draft) -> None:
         if self.cur is not None:
-            self.done = (self.cur, self.done)
+            self.done = (self.cur.fields(), self.done)
         self.cur, self.count = draft, self.count + 1
 
     def drop(self, *tokens: int) -> None:
@@ -253,7 +261,7 @@ class _State:
         out = [self.cur] if self.cur is not None else []
         link = self.done
         while link is not None:
-            out.append(link[0])
+            out.append(Draft(*link[0]))
             link = link[1]
         return out[::-1]
 
@@ -285,7 +293,7 @@ class _Reading:
         left = best.dropped() + list(best.queue)
         for d in best.drafts():  # a bullet that no title followed: its tokens belong to no entry
             if not d.title and d.code is None:
-                left += [k for k in (d.bullet, d.page) if k is not None] + d.other
+                left += [k for k in (d.bullet, d.page) if k is not None] + list(d.other)
         return drafts, sorted(left)
 
     def nothing(self, st: _State, k: int) -> _State:
@@ -408,7 +416,7 @@ class _Reading:
         elif t.kind is Tok.LEADER:
             s = st.fork()
             if s.cur is not None:
-                s.cur.other.append(k)
+                s.cur.other += (k,)
             else:
                 s.drop(k)
             out = [s]
@@ -440,7 +448,7 @@ class _Reading:
         if cur is not None and cur.waiting and t.kind is Tok.CODE and t.leads and t.marker is not None \
                 and t.marker.title_start == t.marker.end and _CJK_START.match(t.marker.title):
             s = st.fork()  # (5) ⏎ 政策5原則+…: a title that starts like a code, glued to its words
-            s.cur.title.append(k)  # type: ignore[union-attr]
+            s.cur.title += (k,)  # type: ignore[union-attr]
             s.score += w.titled
             out.append(s)
         if t.kind is Tok.NUMBER and cur is not None and cur.title and cur.page is None and not t.leads and st.fresh:
@@ -500,7 +508,7 @@ class _Reading:
         t, cur, w = self.tokens[k], st.cur, self.w
         if cur is not None and cur.waiting:
             s = st.fork()
-            s.cur.title.append(k)  # type: ignore[union-attr]
+            s.cur.title += (k,)  # type: ignore[union-attr]
             s.score += w.titled
             if s.cur.charged:  # type: ignore[union-attr]
                 s.cur.charged = False  # type: ignore[union-attr]
@@ -514,19 +522,19 @@ class _Reading:
             score = w.join_same_line if _same_line(before, t) else w.join_next_line
             score += w.join_wrap_end if _WRAP_END.search(before.text) else 0.0
             score += w.join_subtitle if _SUBTITLE.match(t.text) else 0.0
-            s.cur.title.append(k)  # type: ignore[union-attr]
+            s.cur.title += (k,)  # type: ignore[union-attr]
             s.score += score
             out.append(s)
         if st.queue:
             s = st.fork()
             code, s.queue = s.queue[0], s.queue[1:]
             s.column = s.column and bool(s.queue)
-            self.new(s, Draft(bullet=code, title=[k], moved=True) if self.tokens[code].kind is Tok.BULLET
-                     else Draft(code=code, title=[k], moved=True), queued=True)
+            self.new(s, Draft(bullet=code, title=(k,), moved=True) if self.tokens[code].kind is Tok.BULLET
+                     else Draft(code=code, title=(k,), moved=True), queued=True)
             s.score += w.titled
             out.append(s)
         s = st.fork()
-        self.new(s, Draft(title=[k]))
+        self.new(s, Draft(title=(k,)))
         s.score += w.uncoded
         self.expire(s)
         out.append(s)
@@ -844,11 +852,11 @@ class ListFinder:
         return block
 
     def _entry(self, tokens: list[Token], d: Draft) -> Entry:
-        order = sorted([k for k in (d.code, d.bullet, d.page) if k is not None] + d.title + d.other,
+        order = sorted([k for k in (d.code, d.bullet, d.page) if k is not None] + list(d.title) + list(d.other),
                        key=lambda k: (tokens[k].row, tokens[k].start))
         spans = [self.rows[tokens[k].row].span(tokens[k].start, tokens[k].end) for k in order]
         text = _joined(self.rows, tokens, order)
-        title_text = _joined(self.rows, tokens, d.title)
+        title_text = _joined(self.rows, tokens, list(d.title))
         title = compact_code("".join(tokens[k].text for k in d.title))
         code_tok = tokens[d.code] if d.code is not None else None
         marker = code_tok.marker if code_tok is not None else None

@@ -49,6 +49,18 @@ def _era_year(era: str, n: str) -> int:
     return ERA_START[era] + (1 if n == "元" else int(n)) - 1
 
 
+# The eras of ERA_START for other readers' patterns: their names (明治|大正|…) and the letters that
+# stand for them before a year's number (M, T, S, H, R).
+ERA_NAMES = "|".join(era for era in ERA_START if len(era) > 1)
+ERA_LETTERS = "".join(era for era in ERA_START if len(era) == 1)
+
+
+def era_year(era: str, n: str) -> int:
+    """The western year of year ``n`` (digits, or 元 for the first) of ``era`` (a name or its
+    letter): 令和5 → 2023, H元 → 1989, 大正9 → 1920."""
+    return _era_year(era, n)
+
+
 def find_dates(text: str, m_text: Matchable | None = None) -> list[DateMention]:
     """All dates in ``text``, in order: with a year (和暦 or 西暦; a 西暦 inside a 和暦 date is
     not reported twice), and month-day dates without one (4月12日, year None).
