@@ -43,7 +43,7 @@ def _record() -> str:
         out.append("tokens: " + " ".join(f"{m.surface}/{m.pos}" + (f"/{m.norm}" if m.norm != m.surface else "")
                                          for m in a.morphs) + "\n")
         out.append("ginza: " + " | ".join(f"{e.text} {e.label} {e.start}-{e.end}" for e in a.ents) + "\n")
-        out.append("entities: " + " | ".join(f"{e['text']} {e['label']} {e['source']} {e['start']}-{e['end']}"
+        out.append("entities: " + " | ".join(f"{e.text} {e.label} {e.source} {e.start}-{e.end}"
                                              for e in find_entities(text, a.ents)) + "\n\n")
     return "".join(out)
 
@@ -120,8 +120,8 @@ def test_a_text_beyond_sudachis_byte_limit_is_split_and_offsets_map_back(mode: s
 
 def test_worker_processes_give_the_same_results() -> None:
     jobs = [Job(str(seed_path(k)), k, None, "full", None, "test", 0) for k in ("001", "003", "004")]
-    serial = {o.entry["doc_id"]: o.json_text for o in map(process, jobs)}
-    parallel = {o.entry["doc_id"]: o.json_text for o in execute(jobs, workers=2)}
+    serial = {o.entry.doc_id: o.json_text for o in map(process, jobs)}
+    parallel = {o.entry.doc_id: o.json_text for o in execute(jobs, workers=2)}
     assert parallel == serial and all(serial.values())
 
 
@@ -129,10 +129,10 @@ def test_modes() -> None:
     fast = {d.doc_id: d for d in analysed("fast")}
     full = {d.doc_id: d for d in analysed("full")}
     for doc_id, doc in full.items():
-        sources = {e["source"] for n in doc.root.walk() for e in n.entities}
+        sources = {e.source for n in doc.root.walk() for e in n.entities}
         assert "ginza" in sources and any(s.startswith("rule:") for s in sources), doc_id
         assert "dates" in sources or doc_id.startswith(("kiyose", "nishitokyo_3rd")), doc_id  # those two have none
-        fast_sources = {e["source"] for n in fast[doc_id].root.walk() for e in n.entities}
+        fast_sources = {e.source for n in fast[doc_id].root.walk() for e in n.entities}
         assert "ginza" not in fast_sources  # fast: rules and dates only
     none = [parse_file(seed_path("001"), "001", None)]
     analyse(none, "none")

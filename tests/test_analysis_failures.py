@@ -33,9 +33,9 @@ def test_a_document_that_breaks_the_analysis_fails_alone(tmp_path: Path, monkeyp
     monkeypatch.setattr(analyse_module, "analyse_texts", fragile)
     log: list[str] = []
     result = pipeline.run([str(inputs)], tmp_path / "out", RunOptions(nlp="fast", cache=False), log=log.append)
-    status = {e["doc_id"]: e for e in result.entries}
-    assert status["good"]["status"] == "ok" and status["bad"]["status"] == "failed"
-    assert "internal error (ValueError: boom)" in status["bad"]["errors"][0]
+    status = {e.doc_id: e for e in result.entries}
+    assert status["good"].status == "ok" and status["bad"].status == "failed"
+    assert "internal error (ValueError: boom)" in status["bad"].errors[0]
     assert any(line.startswith("error:") and "bad.txt" in line for line in log)
     assert (tmp_path / "out" / "good.json").exists() and not (tmp_path / "out" / "bad.json").exists()
 
@@ -47,11 +47,11 @@ def test_a_document_that_kills_its_workers_fails_alone(monkeypatch: pytest.Monke
     jobs = [Job(str(seed_path(k)), name, None, "fast", None, "test", 0)
             for k, name in (("001", "nishitokyo"), ("003", "kodaira"), ("004", "kiyose"))]
     log: list[str] = []
-    outcomes = {o.entry["doc_id"]: o for o in execute(jobs, workers=2, log=log.append)}
+    outcomes = {o.entry.doc_id: o for o in execute(jobs, workers=2, log=log.append)}
     assert sorted(outcomes) == ["kiyose", "kodaira", "nishitokyo"]
-    assert outcomes["nishitokyo"].entry["status"] == outcomes["kiyose"].entry["status"] == "ok"
-    assert outcomes["kodaira"].entry["status"] == "failed"
-    assert "a worker process died twice while processing it" in outcomes["kodaira"].entry["errors"][0]
+    assert outcomes["nishitokyo"].entry.status == outcomes["kiyose"].entry.status == "ok"
+    assert outcomes["kodaira"].entry.status == "failed"
+    assert "a worker process died twice while processing it" in outcomes["kodaira"].entry.errors[0]
     assert sum("worker process died" in line for line in log) == 2  # one new pool, then the document fails
     assert outcomes["kiyose"].json_text == process(jobs[2]).json_text
 

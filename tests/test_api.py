@@ -34,7 +34,7 @@ def test_parse_a_path_and_a_text() -> None:
     doc = keikaku.parse(text=text, profile="generic", nlp="fast", doc_id="draft")
     (goal,) = list(doc.nodes())
     assert (doc.doc_id, goal.code, goal.title) == ("draft", "基本目標1", "安全なまち")
-    assert [(e["text"], e["label"]) for e in goal.entities] == [("東日本大震災", "EVENT"), ("令和6年度", "DATE")]
+    assert [(e.text, e.label) for e in goal.entities] == [("東日本大震災", "EVENT"), ("令和6年度", "DATE")]
     with pytest.raises(InputError, match="contains no text"):
         keikaku.parse(text="\n\n")
 

@@ -26,7 +26,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "001_entities.tsv"
 
 
 def rule_entities(text: str) -> list[tuple[str, str]]:
-    return [(e["text"], e["label"]) for e in find_entities(text, [])]
+    return [(e.text, e.label) for e in find_entities(text, [])]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -78,21 +78,21 @@ def test_ginza_labels_are_mapped_with_the_fine_label_kept() -> None:
     text = "西東京市と東京都は"
     ner = [NerSpan("西東京市", "City", 0, 4), NerSpan("東京都", "Province", 5, 8)]
     got = find_entities(text, ner)
-    assert [(e["text"], e["label"], e["fine_label"], e["source"]) for e in got] == [
+    assert [(e.text, e.label, e.fine_label, e.source) for e in got] == [
         ("西東京市", "LOCATION", "City", "ginza"), ("東京都", "LOCATION", "Province", "ginza")]
 
 
 def test_rules_win_over_overlapping_ginza_spans_and_brackets_are_trimmed() -> None:
     text = "「非核・平和都市宣言」と情報通信技術（ICT）"
     ner = [NerSpan("平和都市", "City", 4, 8), NerSpan("情報通信技術（", "Product_Other", 12, 19)]
-    got = [(e["text"], e["label"], e["source"]) for e in find_entities(text, ner)]
+    got = [(e.text, e.label, e.source) for e in find_entities(text, ner)]
     # Product_Other is MISC: on plans GiNZA gives it to ordinary things (情報通信技術, 国勢調査)
     assert got == [("非核・平和都市宣言", "PLAN", "rule:quoted-plan"), ("情報通信技術", "MISC", "ginza")]
 
 
 def test_dates_carry_the_normalised_year() -> None:
     (d,) = find_entities("H27年度の実績", [NerSpan("H27年度", "Date", 0, 6)])
-    assert (d["label"], d["year"], d["fiscal"], d["era"], d["source"]) == ("DATE", 2015, True, "H", "dates")
+    assert (d.label, d.year, d.fiscal, d.era, d.source) == ("DATE", 2015, True, "H", "dates")
 
 
 def test_every_ginza_label_is_mapped_or_dropped() -> None:
@@ -134,7 +134,7 @@ def load_fixture() -> list[tuple[str, str]]:
 
 def test_recall_on_every_entity_of_001_checked_by_hand() -> None:
     doc = next(d for d in analysed("full") if d.doc_id == "nishitokyo_2nd_kihonkeikaku_mi")
-    found = {(e["text"], e["label"]) for n in doc.root.walk() for e in n.entities}
+    found = {(e.text, e.label) for n in doc.root.walk() for e in n.entities}
     expected = load_fixture()
     missed = [pair for pair in expected if pair not in found]
     recall = 1 - len(missed) / len(expected)
@@ -144,20 +144,19 @@ def test_recall_on_every_entity_of_001_checked_by_hand() -> None:
 
 
 def test_entity_offsets_point_into_the_node_json() -> None:
-    from keikaku.export.document import document_json, node_record
-    from keikaku.model.records import plain
+    from keikaku.export.document import document_json, node_json
 
     checked = 0
     for doc in analysed("full"):
         front = document_json(doc, "test")["front_matter"]
         for node in doc.root.walk():
-            data = front if node is doc.root else plain(node_record(node))
+            data = front if node is doc.root else node_json(node)
             for e in node.entities:
                 value = data
-                for part in e["field"].split("/"):
+                for part in e.field.split("/"):
                     value = value[int(part)] if isinstance(value, list) else value[part]
-                assert value[e["start"]:e["end"]] == e["text"], (doc.doc_id, node.id, e)
-                assert e["label"] in COARSE_LABELS
+                assert value[e.start:e.end] == e.text, (doc.doc_id, node.id, e)
+                assert e.label in COARSE_LABELS
                 checked += 1
     assert checked > 150 and any(e for e in analysed("full")[2].root.entities)  # front matter too
 
@@ -173,7 +172,7 @@ def test_ginza_noise_is_dropped_or_relabelled(text: str, ner: list[NerSpan], exp
     from keikaku.extract.nlp import get_analyzer
 
     (a,) = get_analyzer("fast").analyse([text])
-    assert [(e["text"], e["label"]) for e in find_entities(text, ner, a.morphs)] == expected
+    assert [(e.text, e.label) for e in find_entities(text, ner, a.morphs)] == expected
 
 
 # Plans written for the tests in other cities' styles, each with every entity listed by hand

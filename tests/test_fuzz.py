@@ -18,6 +18,7 @@ from test_cli import covered_lines
 
 from keikaku.errors import InputError
 from keikaku.ingest.text import ingest
+from keikaku.model.records import plain
 from keikaku.run.batch import Job, process
 
 SCHEMA = json.loads(resources.files("keikaku").joinpath("schema/document.schema.json").read_text(encoding="utf-8"))
@@ -30,7 +31,7 @@ def run_one(data: bytes, check: Callable[[dict, dict | None, Path], None]) -> No
         path = Path(folder) / "input.txt"
         path.write_bytes(data)
         outcome = process(Job(str(path), "input", None, "fast", None, "fuzz", len(data)))
-        check(outcome.entry, json.loads(outcome.json_text) if outcome.json_text is not None else None, path)
+        check(plain(outcome.entry), json.loads(outcome.json_text) if outcome.json_text is not None else None, path)
 
 
 @FUZZ

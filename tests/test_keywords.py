@@ -44,13 +44,13 @@ def test_rank_moves_on_to_other_topics() -> None:
     tc = TermCounts.of(t for a in analyses for t in extract_terms(a.morphs))
     other = TermCounts.of(extract_terms(get_analyzer("fast").analyse(["市民の参画を進める。"])[0].morphs))
     ranked = rank(tc, noun_idf([tc, other]))
-    terms = [k["term"] for k in ranked]
+    terms = [k.term for k in ranked]
     assert terms[0] == "男女平等参画社会"
     # 男女・平等・参画 are the most frequent nouns, but once the first term covers them, terms
     # with new nouns come first, even 拠点 (once): the list moves on to other topics.
     assert terms == ["男女平等参画社会", "女性相談の体制", "男女平等推進センター", "拠点", "男女平等参画の意識"]
-    assert [k["score"] for k in ranked] == sorted((k["score"] for k in ranked), reverse=True)
-    assert {k["term"]: k["count"] for k in ranked}["男女平等参画社会"] == 2
+    assert [k.score for k in ranked] == sorted((k.score for k in ranked), reverse=True)
+    assert {k.term: k.count for k in ranked}["男女平等参画社会"] == 2
 
 
 def test_every_seed_unit_with_text_has_keywords() -> None:
@@ -68,7 +68,7 @@ def test_declared_keywords_are_kept_apart_and_never_feed_the_keywords() -> None:
     m31 = units[5]
     assert m31.declared_keywords[0] == "「広報西東京」の充実"
     # 公文書管理 is written only in み3-1's declared list; the narrative says 公文書の管理.
-    assert all(k["term"] != "公文書管理" for n in doc.root.walk() for k in n.keywords)
+    assert all(k.term != "公文書管理" for n in doc.root.walk() for k in n.keywords)
 
 
 def test_keywords_cover_the_declared_keywords_better_than_tfidf() -> None:
@@ -150,7 +150,7 @@ def test_a_plan_of_departments_and_dates_has_no_such_keywords(text: str, expecte
     import keikaku
 
     doc = keikaku.parse(text=text, nlp="fast")
-    assert [k["term"] for k in doc.root.keywords] == expected
+    assert [k.term for k in doc.root.keywords] == expected
 
 
 @pytest.mark.parametrize("text, breaks, expected", [
@@ -172,7 +172,7 @@ def test_no_term_spans_a_line_break(text: str, breaks: set[int], expected: list[
 def test_generic_words_are_counted_but_never_shown_alone(text: str, word: str, shown: list[str]) -> None:
     tc = TermCounts.of(extract_terms(get_analyzer("fast").analyse([text])[0].morphs))
     assert tc.counts[word] == 2  # counted: its weight shapes the other terms' scores
-    assert [k["term"] for k in rank(tc, noun_idf([tc]))] == shown
+    assert [k.term for k in rank(tc, noun_idf([tc]))] == shown
 
 
 VALID_RULES = ("[structure]\nwords=[]\n[alone]\nwords=[]\n[fragments]\nhiragana_max=2\nendings=[]\nleading=[]\n"

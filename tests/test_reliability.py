@@ -77,7 +77,7 @@ def test_a_file_replaced_during_a_run_is_read_once(tmp_path: Path) -> None:
     outcome = process(Job(str(path), "plan", None, "none", None, "settings", 0, str(path), None, seen))
     doc = json.loads(outcome.json_text)
     assert doc["children"][0]["title"] == "新しい計画"
-    assert doc["fingerprint"] == outcome.entry["fingerprint"] == fingerprint(path.read_bytes(), "settings") != seen
+    assert doc["fingerprint"] == outcome.entry.fingerprint == fingerprint(path.read_bytes(), "settings") != seen
     import hashlib
     assert doc["source"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -13,7 +13,9 @@ import pytest
 from conftest import REGEN
 
 from keikaku.model import records
-from keikaku.model.records import COLUMNS, ROW_TYPES, SCHEMA_FILES, column_types, schema_text
+from keikaku.model.records import COLUMNS, ROW_TYPES, column_types
+from keikaku.model.schema import SCHEMA_FILES, schema_text
+from keikaku.model.tree import Document
 
 SCHEMA_DIR = resources.files("keikaku").joinpath("schema")
 
@@ -29,7 +31,7 @@ def test_shipped_schema_is_the_generated_one(filename: str) -> None:
 
 
 def test_schema_declares_version_2_and_forbids_unknown_fields() -> None:
-    schema = json.loads(schema_text(records.Document))
+    schema = json.loads(schema_text(Document))
     assert schema["properties"]["schema_version"] == {"const": "2.1", "title": "Schema Version", "type": "string"}
     assert schema["additionalProperties"] is False
     indicator = schema["$defs"]["Indicator"]

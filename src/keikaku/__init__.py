@@ -6,10 +6,13 @@ Stages, each a module, data flowing one way: :mod:`~keikaku.ingest.text` (bytes 
 :mod:`~keikaku.run.pipeline` and :mod:`~keikaku.run.batch` run them over many files (locally or on
 Dask), :mod:`~keikaku.cli` is the command line, :mod:`~keikaku.api` the notebook API
 (``keikaku.parse``, ``keikaku.load``) and :mod:`~keikaku.views.report` the HTML report.
+:func:`read_document` and :func:`read_manifest` read a run's files back into the model
+(:mod:`keikaku.model`), validated.
 """
 
 __version__ = "0.1.0"
 
 from .api import Tables, load, parse  # noqa: E402 - the notebook API: keikaku.parse, keikaku.load
+from .model.schema import read_document, read_manifest  # noqa: E402 - a run's files, read back into the model
 
-__all__ = ["Tables", "load", "parse", "__version__"]
+__all__ = ["Tables", "load", "parse", "read_document", "read_manifest", "__version__"]

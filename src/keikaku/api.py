@@ -28,9 +28,10 @@ from .export.rows import table_rows
 from .extract.analyse import analyse
 from .extract.document import parse_source
 from .ingest.text import ingest, ingest_bytes, shown_path
-from .model.records import COLUMNS, ROW_TYPES, column_types
+from .model.records import COLUMNS, ROW_TYPES, Structure, column_types, plain
+from .model.schema import FileError
 from .model.tree import Document
-from .run.outdir import UNREADABLE, OutputFolder, load_manifest
+from .run.outdir import OutputFolder, load_manifest
 from .segment.profile import Profile, get_profile
 
 if TYPE_CHECKING:
@@ -148,13 +149,13 @@ def load(output_dir: str | Path) -> Tables:
     entries = [state.documents[k] for k in sorted(state.documents)]
     rows: dict[str, list[list[Any]]] = {name: [] for name in COLUMNS}
     for entry in entries:
-        if entry.get("output"):
-            path = out.file(str(entry["output"]))
+        if entry.output:
+            path = out.file(entry.output)
             try:
                 tables = table_rows(out.read_document(path.name))
-            except UNREADABLE as exc:
-                warnings.warn(f"{path}: damaged ({type(exc).__name__}: {exc}); left out (run keikaku again to"
-                              " rebuild it)", stacklevel=2)
+            except FileError as exc:
+                warnings.warn(f"{path}: damaged ({exc.problem}); left out (run keikaku again to rebuild it)",
+                              stacklevel=2)
                 continue
             for name, table in tables.items():
                 rows[name].extend(table)
@@ -162,12 +163,12 @@ def load(output_dir: str | Path) -> Tables:
     keys = frames["nodes"][["doc_id", "node_id", "parent_id", "path"]]
     for name in ("sections", "items", "refs", "keywords", "entities", "indicators", "tables"):
         frames[name] = frames[name].merge(keys, on=["doc_id", "node_id"], how="left")
-    documents = pd.DataFrame([{**{k: v for k, v in e.items() if not isinstance(v, (dict, list))},
-                               **outline_confidence(e.get("structure") or {})} for e in entries])
+    documents = pd.DataFrame([{**{k: v for k, v in plain(e).items() if not isinstance(v, (dict, list))},
+                               **outline_confidence(e.structure)} for e in entries])
     return Tables(documents=documents, **frames)
 
 
-def outline_confidence(structure: dict[str, Any]) -> dict[str, Any]:
+def outline_confidence(structure: Structure) -> dict[str, float | str | None]:
     """The outline confidence of a manifest entry and its reasons, as two columns of
     ``documents`` (sort by it to find the plans to check first; pinned profiles have none)."""
     reasons = structure.get("confidence_reasons")

@@ -110,8 +110,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not args.quiet:
         # Each document once, in one state: unchanged ones are not counted again as ok.
         redone = result.entries_processed
-        count = {s: sum(1 for e in redone if e["status"] == s) for s in ("ok", "warning", "failed")}
-        nodes = sum(e["counts"].get("nodes", 0) for e in result.entries)
+        count = {s: sum(1 for e in redone if e.status == s) for s in ("ok", "warning", "failed")}
+        nodes = sum(e.nodes for e in result.entries)
         rate = result.chars / result.seconds if result.seconds else 0.0
         print(f"{len(result.entries)} document(s): {count['ok']} ok, {count['warning']} with warnings,"
               f" {count['failed']} failed, {result.unchanged} unchanged (not redone); {nodes:,} nodes;"

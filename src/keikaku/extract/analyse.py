@@ -14,10 +14,11 @@ Contents nodes are skipped: they only repeat headings of the body.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
-from typing import Any, Iterator
+from dataclasses import dataclass, replace
+from typing import Iterator
 
 from ..errors import SetupError, UsageError
+from ..model.records import Entity
 from ..model.tree import Document, Node, NodeKind, Paragraph, Span, Table
 from .cache import NlpCache, PieceResult
 from .entities import find_entities
@@ -111,16 +112,16 @@ def analyse_texts(texts: list[str], mode: str, breaks: list[tuple[int, ...]] | N
     date (令和7(2025)年度) are not material for keywords: without this, 平成, 令和 and 年度 rank
     among 002's keywords.  ``breaks`` are each text's line breaks, which no term spans."""
     terms: list[list[Term]] = [[] for _ in texts]
-    entities: list[list[dict[str, Any]]] = [[] for _ in texts]
+    entities: list[list[Entity]] = [[] for _ in texts]
     interned: dict[Term, Term] = {}
     for i, off, chunk, a in get_analyzer(mode).iter_chunks(texts):
         found = find_entities(chunk, a.ents, a.morphs)
-        dates = [(e["start"], e["end"]) for e in found if e["label"] == "DATE"]
+        dates = [(e.start, e.end) for e in found if e.label == "DATE"]
         morphs = a.morphs if not dates else \
             [m for m in a.morphs if not any(s < m.end and m.start < e for s, e in dates)]
         cut = frozenset(b - off for b in breaks[i] if off < b < off + len(chunk)) if breaks else frozenset()
         terms[i].extend(interned.setdefault(t, t) for t in extract_terms(morphs, breaks=cut))
-        entities[i].extend({**e, "start": e["start"] + off, "end": e["end"] + off} if off else e for e in found)
+        entities[i].extend(replace(e, start=e.start + off, end=e.end + off) if off else e for e in found)
     return [PieceResult(t, e) for t, e in zip(terms, entities)]
 
 
@@ -168,8 +169,7 @@ def analyse(docs: list[Document], mode: str = "full", cache: NlpCache | None = N
         if p.narrative:
             own[id(p.node)].add_terms(got.terms)
         for e in got.entities:
-            p.node.entities.append({**e, "field": p.field, "start": e["start"] + p.offset,
-                                    "end": e["end"] + p.offset})
+            p.node.entities.append(replace(e, field=p.field, start=e.start + p.offset, end=e.end + p.offset))
     for d in docs:
         idf = noun_idf(own[id(n)] for n in d.root.walk() if n.kind is not NodeKind.CONTENTS)
         _rank_subtree(d.root, own, idf)

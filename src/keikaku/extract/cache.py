@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..model.records import Entity, field_names
+from ..model.records import Entity, field_names, plain
 from .keywords import Term
 from .nlp import versions
 
@@ -39,13 +39,13 @@ class PieceResult:
     keywords and its entities, offsets into the text."""
 
     terms: list[Term]
-    entities: list[dict[str, Any]]
+    entities: list[Entity]  # ``field`` empty: the text's place is not part of its analysis
 
 _DATA_FILES = ("data/stopterms.txt", "data/keyword_rules.toml", "data/entity_rules.jsonl", "data/name_kana.txt",
                "data/ginza_labels.toml", "data/indicators.toml")  # the indicators' column words are keywords' too
 _BATCH = 500  # keys per SELECT
 DAMAGED = ".damaged"  # a damaged cache file is moved aside under its name with this after it
-_ENTITY_FIELDS = frozenset(field_names(Entity))
+_ENTITY_FIELDS = frozenset(field_names(Entity)) - {"field"}
 
 
 @cache
@@ -226,9 +226,10 @@ class NlpCache:
         self._close()
 
 
-def _dumps(result: Any) -> str:
+def _dumps(result: PieceResult) -> str:
+    entities = [{k: v for k, v in plain(e).items() if k != "field"} for e in result.entities]
     return json.dumps({"terms": [[t.key, t.surface, list(t.nouns)] for t in result.terms],
-                       "entities": result.entities}, ensure_ascii=False, separators=(",", ":"))
+                       "entities": entities}, ensure_ascii=False, separators=(",", ":"))
 
 
 def _loads(value: Any) -> PieceResult | None:
@@ -236,11 +237,12 @@ def _loads(value: Any) -> PieceResult | None:
     try:
         data = json.loads(value)
         terms = [Term(k, s, tuple(n)) for k, s, n in data["terms"]]
-        entities = data["entities"]
-        if not (isinstance(entities, list) and all(_entity(e) for e in entities)
+        stored = data["entities"]
+        if not (isinstance(stored, list) and all(_entity(e) for e in stored)
                 and all(isinstance(t.key, str) and isinstance(t.surface, str)
                         and all(isinstance(n, str) for n in t.nouns) for t in terms)):
             return None
+        entities = [Entity(field="", **e) for e in stored]
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
     return PieceResult(terms, entities)

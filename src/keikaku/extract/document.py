@@ -19,12 +19,13 @@ from .indicators import attach_indicators, warn_unread_tables
 
 def _complete(doc: Document, source: SourceText) -> Document:
     """The tree's indicator tables read, tables shown as text settled, and every character of the
-    source proved to be in exactly one place (after the last change to the tree)."""
+    source proved to be in exactly one place (after the last change to the tree); the values that
+    the file holds and memory derives set (:meth:`Document.finish`)."""
     attach_indicators(doc, [(line.no, line.text) for line in source.lines])
     settle_tables(doc, {line.no: line.text for line in source.lines})
     check_alignment(doc, source)
     warn_unread_tables(doc)
-    return doc
+    return doc.finish()
 
 
 def parse(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,

@@ -24,9 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Sequence
+from typing import Sequence
 
 from ..errors import RulesError
+from ..model.records import Entity
 from ..segment.profile import nested_repeat
 from ..text.dates import find_dates
 from ..text.normalize import matchable
@@ -170,24 +171,24 @@ NOT_NAMES = frozenset({"本市", "本町", "本村", "当市", "県外", "市外
                        "国内", "海外", "圏外", "域外"})
 
 
-def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -> list[dict[str, Any]]:
-    """Entities of one text, in order, without overlaps; offsets index ``text``.  ``morphs`` (the
+def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -> list[Entity]:
+    """Entities of one text, in order, without overlaps; offsets index ``text`` (``field`` is
+    left empty: the caller knows where the text is).  ``morphs`` (the
     text's morphemes) let GiNZA's verb forms be told from names."""
-    candidates: list[tuple[int, dict[str, Any]]] = []  # (priority, entity); lower wins
+    candidates: list[tuple[int, Entity]] = []  # (priority, entity); lower wins
     m_text = matchable(text)
     for d in find_dates(text, m_text):
-        candidates.append((0, {"text": d.text, "label": "DATE", "fine_label": None, "source": "dates",
-                               "start": d.start, "end": d.end, "year": d.year, "year_end": d.year_end,
-                               "month": d.month, "day": d.day, "fiscal": d.fiscal, "era": d.era,
-                               "approximate": d.approximate}))
+        candidates.append((0, Entity(field="", start=d.start, end=d.end, text=d.text, label="DATE", fine_label=None,
+                                     source="dates", year=d.year, year_end=d.year_end, month=d.month, day=d.day,
+                                     fiscal=d.fiscal, era=d.era, approximate=d.approximate)))
     for rule in shipped_rules():
         for m in rule.pattern.finditer(m_text.text):
             a, b = m_text.source_slice(*m.span())
             surface = text[a:b]
             if len(m.group(0)) < rule.min_length or m.group(0) in rule.exclude:
                 continue
-            candidates.append((1, {"text": surface, "label": rule.label, "fine_label": None,
-                                   "source": f"rule:{rule.id}", "start": a, "end": b}))
+            candidates.append((1, Entity(field="", start=a, end=b, text=surface, label=rule.label, fine_label=None,
+                                         source=f"rule:{rule.id}")))
     mapping, drop = shipped_label_map()
     morph_ends = [m.end for m in morphs]
     for e in ner:
@@ -207,18 +208,18 @@ def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -
         last = bisect.bisect_left(morph_ends, end)  # the morpheme the span ends in
         if last < len(morphs) and morphs[last].start < end and morphs[last].pos.startswith(_NOT_NAME_POS):
             continue
-        candidates.append((2, {"text": text[start:end], "label": mapping.get(e.label, "MISC"), "fine_label": e.label,
-                               "source": "ginza", "start": start, "end": end}))
-    chosen: list[dict[str, Any]] = []
+        candidates.append((2, Entity(field="", start=start, end=end, text=text[start:end],
+                                     label=mapping.get(e.label, "MISC"), fine_label=e.label, source="ginza")))
+    chosen: list[Entity] = []
     starts: list[int] = []  # the chosen spans, which never overlap, sorted by start
     ends: list[int] = []
-    for _, ent in sorted(candidates, key=lambda pe: (pe[0], -(pe[1]["end"] - pe[1]["start"]), pe[1]["start"])):
-        if not is_name(ent["text"]) and ent["label"] != "DATE":
+    for _, ent in sorted(candidates, key=lambda pe: (pe[0], -(pe[1].end - pe[1].start), pe[1].start)):
+        if not is_name(ent.text) and ent.label != "DATE":
             continue
-        i = bisect.bisect_left(starts, ent["start"])
-        if (i > 0 and ends[i - 1] > ent["start"]) or (i < len(starts) and starts[i] < ent["end"]):
+        i = bisect.bisect_left(starts, ent.start)
+        if (i > 0 and ends[i - 1] > ent.start) or (i < len(starts) and starts[i] < ent.end):
             continue  # overlaps a span already chosen
-        starts.insert(i, ent["start"])
-        ends.insert(i, ent["end"])
+        starts.insert(i, ent.start)
+        ends.insert(i, ent.end)
         chosen.append(ent)
-    return sorted(chosen, key=lambda e: (e["start"], e["end"]))
+    return sorted(chosen, key=lambda e: (e.start, e.end))

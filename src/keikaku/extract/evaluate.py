@@ -58,7 +58,7 @@ def coverage(unit: Node, top_terms: list[str]) -> UnitScore:
 
 def keyword_scores(units: list[Node]) -> list[UnitScore]:
     """Coverage of each unit's declared keywords by its extracted keywords (``node.keywords``)."""
-    return [coverage(u, [k["term"] for k in u.keywords]) for u in units]
+    return [coverage(u, [k.term for k in u.keywords]) for u in units]
 
 
 def baseline_scores(units: list[Node]) -> list[UnitScore]:
@@ -138,9 +138,9 @@ def keyword_junk(doc: Document, source_lines: list[str], top: int = TOP) -> tupl
     for node in doc.nodes():
         for k in node.keywords[:top]:
             total += 1
-            kind = junk_kind(k["term"], structure, lines)
+            kind = junk_kind(k.term, structure, lines)
             if kind:
-                junk.append(Junk(doc.doc_id, node.id, k["term"], kind))
+                junk.append(Junk(doc.doc_id, node.id, k.term, kind))
     return total, junk
 
 
@@ -183,7 +183,7 @@ NOT_SCORED = frozenset({"MISC", "QUANTITY", "CONTACT"})  # kinds, amounts and ad
 def entity_scores(doc: Document, expected: set[tuple[str, str]]) -> list[LabelScore]:
     """Precision and recall per label of the document's distinct (text, label) entities against a
     hand-checked list of every entity of the text (labels in NOT_SCORED left out)."""
-    found = {(e["text"], e["label"]) for n in doc.root.walk() for e in n.entities if e["label"] not in NOT_SCORED}
+    found = {(e.text, e.label) for n in doc.root.walk() for e in n.entities if e.label not in NOT_SCORED}
     labels = sorted({label for _, label in found | expected} - NOT_SCORED)
     return [LabelScore(label, sum(1 for _, la in expected if la == label), sum(1 for _, la in found if la == label),
                        sum(1 for pair in found & expected if pair[1] == label)) for label in labels]

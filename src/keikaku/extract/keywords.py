@@ -27,9 +27,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from ..errors import RulesError
+from ..model.records import Keyword
 from .indicators.vocabulary import NAME_WORDS, ROLE_WORDS
 from .nlp import Morph
 
@@ -292,8 +293,8 @@ def noun_idf(units: Iterable[TermCounts]) -> dict[str, float]:
     return {noun: math.log((n + 1) / (d + 1)) + 1.0 for noun, d in df.items()}
 
 
-def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict]:
-    """A node's keywords, best first: ``{term, normalized, score, count}`` (see the module doc).
+def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[Keyword]:
+    """A node's keywords, best first (see the module doc).
 
     Greedy selection with lazy re-scoring: a term's score only falls as its nouns get covered,
     so a stale score is an upper bound and only the best candidate needs re-scoring.
@@ -310,7 +311,7 @@ def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict
 
     heap = [(-score(key), key) for key in nouns_of]
     heapq.heapify(heap)  # ties break on the key: the same order every run
-    picked: list[dict[str, Any]] = []
+    picked: list[Keyword] = []
     while heap and len(picked) < top_k:
         stale, key = heapq.heappop(heap)
         fresh = score(key)
@@ -321,6 +322,6 @@ def rank(tc: TermCounts, idf: dict[str, float], top_k: int = TOP_K) -> list[dict
         surface = max(sorted(surfaces), key=lambda s: surfaces[s])
         if surface in alone:  # counted (its nouns weigh on the others' scores) but never shown alone
             continue
-        picked.append({"term": surface, "normalized": key, "score": round(fresh, 4), "count": tc.counts[key]})
+        picked.append(Keyword(term=surface, normalized=key, score=round(fresh, 4), count=tc.counts[key]))
         covered.update(nouns_of[key])
     return picked

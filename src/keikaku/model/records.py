@@ -1,14 +1,13 @@
-"""The output, declared once: every record of the document JSON, the manifest entry and the
-flat tables' rows.
+"""The records of the output, declared once: the machinery that makes a class both an in-memory
+object and a file record, the analysis and indicator records, the manifest and the flat tables' rows.
 
-The JSON Schema (``schema/document.schema.json``, ``schema/manifest.schema.json``), the flat
-tables' columns and their pandas/Arrow types are all derived from these dataclasses
-(:mod:`keikaku.schema`), so a field added here appears everywhere at once and a test fails when
-the shipped schema files fall behind.  Plain dataclasses keep writing fast; pydantic is used only
-to generate the schema (attribute docstrings become its descriptions).
-
-Records that the pipeline builds itself (keywords, entities, indicators) are used as they are by
-the document model (:mod:`keikaku.model.tree`).
+The document's own classes (nodes, sections, items …) are in :mod:`keikaku.model.tree`; they are
+made with :func:`record` as well, so that the document JSON, the JSON Schema
+(:mod:`keikaku.model.schema`), the flat tables' columns and their pandas/Arrow types all follow
+these declarations.  Plain dataclasses keep building and writing fast; pydantic reads their
+declarations to generate the schema (attribute docstrings become its descriptions) and to read a
+file back into the same classes.  A field annotated ``Annotated[..., MEMORY]`` lives in memory only
+(source spans, parent links …): the file neither holds nor expects it.
 """
 
 from __future__ import annotations
@@ -17,27 +16,58 @@ import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Literal, TypeVar, dataclass_transform, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, TypeVar, dataclass_transform, get_args, get_origin, get_type_hints
+
+from pydantic import Field
 
 SCHEMA_VERSION = "2.1"
 
-# Read by pydantic when it generates the schema: field descriptions from the docstrings below,
-# no other properties, and every field listed as present (the writer always writes them all).
+# Read by pydantic when it generates the schema or reads a file: field descriptions from the
+# docstrings below, no other properties, and every field listed as present (the writer always
+# writes them all).
 _CONFIG = {"use_attribute_docstrings": True, "extra": "forbid", "json_schema_serialization_defaults_required": True}
 
+MEMORY = Field(exclude=True)
+"""Marks a field that the file does not hold: ``Annotated[list[Span], MEMORY]``."""
 
-_RECORDS: set[type] = set()  # every class declared here: plain() writes them field by field
+JSONObject = dict[str, Any]
+"""A JSON object as plain data: what json.dumps writes and json.loads gives."""
+
+Structure = JSONObject  # how the outline was found: JSON-like, its shape not declared yet
+
+Counts = dict[str, int | dict[str, int]]
+"""How many nodes, contents lists, sections, items, refs, tables, indicators and entities a document
+holds, and its entities by label (empty for a document that failed)."""
+
+_RECORDS: set[type] = set()  # every class made by record(): plain() writes them field by field
 
 
 _T = TypeVar("_T")
 
 
-@dataclass_transform()  # type checkers see each record as the dataclass it is
-def _record(cls: type[_T]) -> type[_T]:
-    cls.__pydantic_config__ = _CONFIG  # type: ignore[attr-defined]
-    made = dataclass(slots=True)(cls)
+def _register(made: type[_T]) -> type[_T]:
+    made.__pydantic_config__ = _CONFIG  # type: ignore[attr-defined]
     _RECORDS.add(made)
     return made
+
+
+@dataclass_transform()  # type checkers see each record as the dataclass it is
+def positional_record(cls: type[_T]) -> type[_T]:
+    """A record whose fields are given in order (positionally or by name)."""
+    return _register(dataclass(slots=True)(cls))
+
+
+@dataclass_transform(kw_only_default=True)
+def record(cls: type[_T]) -> type[_T]:
+    """A record built by field name only, so that its memory-only fields can sit anywhere and
+    every field can have a default (the file's order is the declaration's)."""
+    return _register(dataclass(slots=True, kw_only=True)(cls))
+
+
+@dataclass_transform(kw_only_default=True, eq_default=False)
+def identity_record(cls: type[_T]) -> type[_T]:
+    """A record compared by identity (a node: two units with the same fields are still two)."""
+    return _register(dataclass(slots=True, kw_only=True, eq=False)(cls))
 
 
 def _row_of(name: str, record: type, doc: str, **first: str) -> type:
@@ -53,7 +83,7 @@ def _row_of(name: str, record: type, doc: str, **first: str) -> type:
 
 # --- analysis ------------------------------------------------------------------------------------
 
-@_record
+@positional_record
 class Keyword:
     """A keyword of a unit (or, on the document, of the whole plan), best first."""
 
@@ -67,7 +97,7 @@ class Keyword:
     """occurrences in the unit"""
 
 
-@_record
+@positional_record
 class Entity:
     """A named entity of a unit's text; offsets index the field it was found in."""
 
@@ -98,7 +128,7 @@ class Entity:
 
 # --- indicators ----------------------------------------------------------------------------------
 
-@_record
+@positional_record
 class IndicatorValue:
     """One value of an indicator: a baseline, a target or an actual."""
 
@@ -127,7 +157,7 @@ class IndicatorValue:
     """the first year of a span (25人(2009~14年): year_from 2009, year 2014)"""
 
 
-@_record
+@positional_record
 class Indicator:
     """A row of an indicator table (成果指標, KPI, 数値目標 …) attached to the unit it measures."""
 
@@ -158,194 +188,37 @@ class Indicator:
     """the first and last source line of the row"""
 
 
-# --- the document --------------------------------------------------------------------------------
-
-@_record
-class Item:
-    """A bullet or a contents entry."""
-
-    text: str
-    marker: str | None
-    code: str | None
-    target: str | None
-    """the id of the node a contents entry points to"""
-    page: int | None
-    lines: list[int]
-
-
-@_record
-class Table:
-    """A table: tab-separated rows found by segmentation, or an indicator table in another layout
-    (pipe, one cell per line, flattened into a line, space-separated)."""
-
-    name: str | None
-    """the table rule's name, or the section's name for an indicator table"""
-    rule: str | None
-    """the profile's table rule (tree, refs), ``indicators``, or null for a plain table"""
-    layout: str
-    """tab, pipe, lines, running or spaced"""
-    header: list[str] | None
-    rows: list[list[str]]
-    lines: list[int]
-
-
-@_record
-class Section:
-    """A named part of a unit (施策の目標, 現状と課題, 成果指標 …)."""
-
-    name: str
-    heading: str
-    text: str
-    items: list[Item]
-    tables: list[Table]
-    units: list[str]
-    """ids of the sub-units that this label, with no content of its own, introduces
-    (■施策の方向 ⏎ (1) … ⏎ (2) …), in order"""
-    lines: list[int]
-    declares_keywords: bool
-    """the plan's own keyword list (the profile's declared_keywords)"""
-
-
-@_record
-class Ref:
-    """A reference to a measure of another plan."""
-
-    code: str
-    title: str
-    page: int | None
-    page_inferred: bool
-    line: int
-
-
-@_record
-class Node:
-    """A unit of the plan: a goal, a field, a measure …; ``children`` are its sub-units."""
-
-    id: str
-    kind: Literal["part", "chapter", "subchapter", "heading", "vision", "goal", "field", "policy", "measure",
-                  "direction", "viewpoint", "point", "contents"]
-    level: str | None
-    code: str | None
-    title: str | None
-    subtitle: str | None
-    label: str | None
-    section: str | None
-    """the name of the parent's section whose label, with no content of its own, introduces this
-    unit (施策の方向 printed before its (1), (2)); that section lists the unit's id in ``units``"""
-    page: int | None
-    """the page a contents list gives for this unit"""
-    from_contents: bool
-    """a unit named by a contents list whose text is not in the document"""
-    text: str
-    sections: list[Section]
-    items: list[Item]
-    refs: list[Ref]
-    tables: list[Table]
-    indicators: list[Indicator]
-    lines: list[int]
-    declared_keywords: list[str]
-    keywords: list[Keyword]
-    entities: list[Entity]
-    children: list[Node]
-
-
-@_record
-class FrontMatter:
-    """The text before the first unit (and what belongs to no unit)."""
-
-    text: str
-    entities: list[Entity]
-    sections: list[Section]
-    items: list[Item]
-    refs: list[Ref]
-    tables: list[Table]
-    indicators: list[Indicator]
-    lines: list[int]
-
-
-@_record
-class Source:
-    path: str
-    sha256: str
-    encoding: str
-    bytes: int
-    lines: int
-
-
-@_record
-class ProfileUsed:
-    name: str
-    path: str
-    reason: str
-    scores: dict[str, float]
-    """every shipped profile's score when the profile was chosen automatically"""
-
-
-@_record
-class Analysis:
-    mode: str
-    """full, fast or none"""
-    versions: dict[str, str]
-
-
-@_record
-class Furniture:
-    """A page number or a running header, kept out of the text."""
-
-    text: str
-    line: int
-
-
-@_record
-class Document:
-    """One plan text segmented into its hierarchy, with keywords, entities and indicators."""
-
-    schema_version: Literal["2.1"]
-    keikaku_version: str
-    doc_id: str
-    fingerprint: str | None
-    """hash of what decides this output; a re-run skips the document while it is unchanged"""
-    title: str
-    source: Source
-    profile: ProfileUsed
-    analysis: Analysis
-    keywords: list[Keyword]
-    """the whole document's keywords"""
-    front_matter: FrontMatter
-    furniture: list[Furniture]
-    structure: dict[str, Any]
-    """how the outline was found (levels, gaps, rejected markers, contents lists read, doubtful) and the
-    outline's ``confidence`` (0–1) with ``confidence_reasons`` in words"""
-    warnings: list[str]
-    counts: dict[str, Any]
-    children: list[Node]
-
-
-@_record
+@record
 class ManifestEntry:
-    """One input of a run, as listed in manifest.json."""
+    """One input of a run, as listed in manifest.json (a new entry is a failure until it succeeds)."""
 
     doc_id: str
     source: str
-    status: Literal["ok", "warning", "failed"]
-    profile: str | None
-    encoding: str | None
-    nlp: str | None
-    schema_version: str | None
-    fingerprint: str | None
-    counts: dict[str, Any]
-    warnings: list[str]
-    structure: dict[str, Any]
-    errors: list[str]
-    output: str | None
+    status: Literal["ok", "warning", "failed"] = "failed"
+    profile: str | None = None
+    encoding: str | None = None
+    nlp: str | None = None
+    schema_version: str | None = None
+    fingerprint: str | None = None
+    counts: Counts = dataclasses.field(default_factory=dict)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    structure: Structure = dataclasses.field(default_factory=dict)
+    errors: list[str] = dataclasses.field(default_factory=list)
+    output: str | None = None
     """the document's JSON file in the folder; null when it failed and no earlier run wrote one (a
     document that fails keeps the JSON of an earlier run: the entry then describes that file and its
     errors say so)"""
     doc_id_note: str | None = None
     """why the doc_id differs from the file name (a collision, a reserved name, a cut)"""
 
+    @property
+    def nodes(self) -> int:
+        """How many units the document has (0 when it failed)."""
+        n = self.counts.get("nodes", 0)
+        return n if isinstance(n, int) else 0
 
-@_record
+
+@positional_record
 class Manifest:
     """manifest.json: what the output folder holds."""
 
@@ -354,7 +227,7 @@ class Manifest:
     documents: list[ManifestEntry]
     skipped: list[dict[str, str]]
     """inputs left out (hidden files, symlinks pointing outside …) with the reason"""
-    tables: dict[str, Any]
+    tables: dict[str, bool | str]
     """``current``: whether every flat table file in the folder describes every listed document
     (the tables of another ``--format`` are removed); ``note``: why not, or cut cells"""
 
@@ -363,7 +236,7 @@ class Manifest:
 # One class per table; the field order is the column order.  Every table has doc_id and node_id
 # ("" is the document's root: the front matter, or for keywords the whole document).
 
-@_record
+@positional_record
 class NodeRow:
     """One row per unit, and one per document for its root (node_id "", kind ``document``,
     depth 0): the front matter's text, or all the text of a plan without headings.  A row's lines
@@ -393,7 +266,7 @@ class NodeRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class SectionRow:
     doc_id: str
     node_id: str
@@ -408,7 +281,7 @@ class SectionRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class ItemRow:
     doc_id: str
     node_id: str
@@ -423,7 +296,7 @@ class ItemRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class RefRow:
     doc_id: str
     node_id: str
@@ -440,7 +313,7 @@ KeywordRow = _row_of("KeywordRow", Keyword, "A keyword of a unit; rank from 1 (n
 EntityRow = _row_of("EntityRow", Entity, "One mention of an entity.")
 
 
-@_record
+@positional_record
 class IndicatorRow:
     """One row per indicator and value (an indicator without values has one row, kind null)."""
 
@@ -475,7 +348,7 @@ class IndicatorRow:
     line_last: int | None
 
 
-@_record
+@positional_record
 class TableCellRow:
     """One row per cell of every table, recognised or not (row 0 is the header)."""
 
@@ -503,11 +376,17 @@ ROW_TYPES: dict[str, type] = {"nodes": NodeRow, "sections": SectionRow, "items":
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+def _in_memory_only(hint: Any) -> bool:
+    return get_origin(hint) is Annotated and any(m is MEMORY for m in get_args(hint)[1:])
+
+
 def field_names(cls: type) -> tuple[str, ...]:
-    """A record's field names in order (looked up once per class: plain() calls it per object)."""
+    """A record's file fields in order, memory-only fields left out (looked up once per class:
+    plain() calls it per object)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+        hints = get_type_hints(cls, include_extras=True)
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls) if not _in_memory_only(hints[f.name]))
     return names
 
 
@@ -526,9 +405,14 @@ def column_types(cls: type) -> dict[str, str]:
 COLUMNS: dict[str, tuple[str, ...]] = {name: field_names(cls) for name, cls in ROW_TYPES.items()}
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def plain(obj: Any) -> Any:
-    """A record (and what it holds) as JSON-ready lists and dicts, fields in declaration order."""
+    """A record (and what it holds) as JSON-ready lists and dicts, file fields in declaration order."""
     cls = type(obj)
+    if cls in _SCALARS:  # most values: answered before the slower checks below
+        return obj
     if cls in _RECORDS:
         return {name: plain(getattr(obj, name)) for name in field_names(cls)}
     if cls is list or cls is tuple:
@@ -540,41 +424,6 @@ def plain(obj: Any) -> Any:
     return obj
 
 
-def manifest_entry(entry: dict[str, Any]) -> ManifestEntry:
-    """A manifest entry from the pipeline's working dict or an older manifest's: the declared
-    fields, each present (a field an older manifest lacks, such as 1.1's ``structure``, empty)."""
-    hints = get_type_hints(ManifestEntry)
-    values = {}
-    for f in dataclasses.fields(ManifestEntry):
-        if f.name in entry:
-            values[f.name] = entry[f.name]
-        elif f.default is dataclasses.MISSING:
-            values[f.name] = {dict: {}, list: []}.get(get_origin(hints[f.name]))
-    return ManifestEntry(**values)
-
-
 def row_values(row: Any) -> list[Any]:
     """A flat-table row as a list, in column order."""
     return [getattr(row, name) for name in field_names(type(row))]
-
-
-# --- the published JSON Schema ---------------------------------------------------------------------
-
-SCHEMA_FILES = {"document.schema.json": Document, "manifest.schema.json": Manifest}
-
-
-def json_schema(cls: type) -> dict[str, Any]:
-    """The JSON Schema of a record, generated by pydantic from the declaration above."""
-    from pydantic import TypeAdapter
-
-    schema = TypeAdapter(cls).json_schema(mode="serialization")
-    name = "document" if cls is Document else "manifest"
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"https://keikaku.invalid/schema/{name}-{SCHEMA_VERSION}.json", **schema}
-
-
-def schema_text(cls: type) -> str:
-    import json
-
-    return json.dumps(json_schema(cls), ensure_ascii=False, indent=2) + "\n"
-

@@ -30,6 +30,8 @@ from ..extract.cache import NlpCache
 from ..extract.document import parse_source
 from ..extract.nlp import get_analyzer, versions
 from ..ingest.text import MAX_MB, ingest_data, read_input
+from ..model.records import ManifestEntry
+from ..model.tree import Analysis, Document
 from ..segment.profile import Profile
 from .outdir import document_file
 
@@ -51,7 +53,7 @@ class Job:
 
 @dataclass
 class Outcome:
-    entry: dict[str, Any]  # the document's manifest entry
+    entry: ManifestEntry  # the document's manifest entry
     json_text: str | None  # None when the document failed
     chars: int = 0
     notes: list[str] = field(default_factory=list)  # one-line warnings about the run, not the document (the cache)
@@ -66,19 +68,10 @@ def fingerprint(data: bytes, settings: str) -> str:
     return h.hexdigest()
 
 
-def new_entry(job: Job, fp: str | None = None) -> dict[str, Any]:
-    entry: dict[str, Any] = {"doc_id": job.doc_id, "source": job.path, "status": "failed", "profile": None, "encoding": None,
-             "nlp": job.nlp, "schema_version": None, "fingerprint": fp, "counts": {}, "warnings": [],
-             "structure": {}, "errors": [], "output": None}
-    if job.note:
-        entry["doc_id_note"] = job.note
-    return entry
-
-
 def failed(job: Job, message: str, fp: str | None = None) -> Outcome:
     """The outcome of a document that could not be processed: its entry with the message."""
-    entry = new_entry(job, fp)
-    entry["errors"].append(message)
+    entry = ManifestEntry(doc_id=job.doc_id, source=job.path, nlp=job.nlp, fingerprint=fp, errors=[message],
+                          doc_id_note=job.note)
     return Outcome(entry, None)
 
 
@@ -118,7 +111,7 @@ def _process(job: Job, cache: NlpCache | None) -> Outcome:
         fp = fingerprint(raw, job.settings)
         doc = parse_source(ingest_data(raw, job.path), job.doc_id, job.profile)
         analyse([doc], job.nlp, cache)
-        data = document_json(doc, __version__, {"mode": job.nlp, "versions": versions(job.nlp)}, fp)
+        data = document_json(doc, __version__, Analysis(mode=job.nlp, versions=versions(job.nlp)), fp)
     except (SetupError, ProfileError):
         raise
     except KeikakuError as exc:
@@ -126,23 +119,21 @@ def _process(job: Job, cache: NlpCache | None) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - one document's bug must not stop the others
         return failed(job, f"{job.path}: internal error ({type(exc).__name__}: {exc}); please report it with this file",
                       fp)
-    entry = document_entry(data)
-    if job.note:
-        entry["doc_id_note"] = job.note
+    entry = document_entry(doc)
+    entry.doc_id_note = job.note
     return Outcome(entry, dumps(data), doc.source.chars)
 
 
-def document_entry(data: dict[str, Any]) -> dict[str, Any]:
-    """The manifest entry of a document JSON: one just made, or one a killed run left on disk
-    (fields an older version did not write read as empty).  Its ``structure`` leaves out the list
-    of markers set aside (the document's JSON has it)."""
-    return {"doc_id": data["doc_id"], "source": data["source"]["path"],
-            "status": "warning" if data.get("warnings") else "ok", "profile": data["profile"]["name"],
-            "encoding": data["source"]["encoding"], "nlp": data["analysis"]["mode"],
-            "schema_version": data.get("schema_version"), "fingerprint": data.get("fingerprint"),
-            "counts": data.get("counts", {}), "warnings": data.get("warnings", []),
-            "structure": {k: v for k, v in data.get("structure", {}).items() if k != "rejected"},
-            "errors": [], "output": document_file(data["doc_id"])}
+def document_entry(doc: Document) -> ManifestEntry:
+    """The manifest entry of a finished document: one just made, or one a killed run left on disk
+    (read back by :func:`keikaku.read_document`).  Its ``structure`` leaves out the list of markers
+    set aside (the document's JSON has it)."""
+    return ManifestEntry(doc_id=doc.doc_id, source=doc.source.path, status="warning" if doc.warnings else "ok",
+                         profile=doc.profile.name, encoding=doc.source.encoding, nlp=doc.analysis.mode,
+                         schema_version=doc.schema_version, fingerprint=doc.fingerprint, counts=dict(doc.counts),
+                         warnings=list(doc.warnings),
+                         structure={k: v for k, v in doc.structure.items() if k != "rejected"},
+                         output=document_file(doc.doc_id))
 
 
 def usable_workers(workers: int) -> int:
@@ -277,7 +268,7 @@ def connect(scheduler: str) -> Any:
     except ValueError as exc:
         raise UsageError(f"--scheduler {scheduler!r} is not a Dask scheduler address ({exc});"
                          " it looks like tcp://HOST:8786") from exc
-    result: dict[str, Any] = {}
+    result: dict[str, object] = {}
     lock = threading.Lock()  # a client made after the wait below ended is closed, not left open
 
     def attempt() -> None:

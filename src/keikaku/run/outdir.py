@@ -22,7 +22,9 @@ from ..errors import InputError, OutputError
 from ..export.document import dumps
 from ..export.files import atomic_write
 from ..export.tables import WRITERS, writers_for
-from ..model.records import COLUMNS
+from ..model.records import COLUMNS, Manifest, ManifestEntry, field_names, plain
+from ..model.schema import manifest_entry, read_document
+from ..model.tree import Document
 
 MANIFEST = "manifest.json"
 REPORT = "report.html"
@@ -74,7 +76,7 @@ def _alive(pid: int) -> bool:
 class ManifestOnDisk:
     """What the manifest on disk says: its documents by doc_id."""
 
-    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: dict[str, ManifestEntry] = field(default_factory=dict)
     damaged: str | None = None  # why the file could not be read, when it exists
     missing: bool = False  # there is no manifest file
     left_out: int = 0  # entries not understood (another shape, an output that is not their document's file)
@@ -147,16 +149,11 @@ class OutputFolder:
     def file(self, name: str) -> Path:
         return self.path / Path(name).name
 
-    def read_document(self, name: str) -> dict[str, Any]:
-        """A document JSON of the folder; ValueError saying why when it cannot be read or is not a
-        keikaku document (truncated, a list at the top)."""
-        try:
-            doc = json.loads(self.file(name).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ValueError(exc.strerror or str(exc)) from exc
-        if not isinstance(doc, dict) or not isinstance(doc.get("children"), list):
-            raise ValueError(f"a {type(doc).__name__} at the top, not a keikaku document")
-        return doc
+    def read_document(self, name: str) -> Document:
+        """A document JSON of the folder read into the model; :class:`FileError` saying why when it
+        cannot be read or is not a keikaku document of this schema version (truncated, a list at
+        the top, written by another version)."""
+        return read_document(self.file(name))
 
     def documents_on_disk(self) -> Iterator[str]:
         for entry in self.path.glob("*.json"):
@@ -177,14 +174,21 @@ class OutputFolder:
                 raise ValueError("'documents' is not a list")
         except (OSError, ValueError, AttributeError) as exc:
             return ManifestOnDisk(damaged=f"{path}: {exc}")
-        sound = {e["doc_id"]: e for e in documents if _sound(e)}
+        sound = {}
+        for e in documents:
+            if _sound(e):
+                try:  # the declared fields (another version's extra ones are dropped)
+                    sound[e["doc_id"]] = manifest_entry({k: v for k, v in e.items() if k in _ENTRY_FIELDS})
+                except ValueError:  # pydantic's ValidationError: a field of another type
+                    pass
         return ManifestOnDisk(sound, left_out=len(documents) - len(sound))
 
-    def write_manifest(self, manifest: dict[str, Any]) -> None:
-        atomic_write(self.path / MANIFEST, dumps(manifest, pretty=True))
+    def write_manifest(self, manifest: Manifest) -> None:
+        atomic_write(self.path / MANIFEST, dumps(plain(manifest), pretty=True))
 
 
 _STATUSES = ("ok", "warning", "failed")
+_ENTRY_FIELDS = frozenset(field_names(ManifestEntry))
 
 
 def _sound(entry: Any) -> bool:
@@ -199,11 +203,6 @@ def _sound(entry: Any) -> bool:
             and (output is None or output == document_file(doc_id)))
 
 
-# What reading a document of the folder can raise: read_document's ValueError, and a document of
-# another shape (an older version, a hand-edited file) met by what reads its fields.
-UNREADABLE = (ValueError, KeyError, TypeError, AttributeError)
-
-
 def load_manifest(folder: Path) -> ManifestOnDisk:
     """The manifest of an output folder, for readers (``keikaku.load``, ``keikaku report``):
     :class:`InputError` when there is none or it cannot be read (a run rebuilds it instead)."""
@@ -215,4 +214,4 @@ def load_manifest(folder: Path) -> ManifestOnDisk:
 
 
 __all__ = ["CACHE", "CACHE_FILE", "LOCK", "MANIFEST", "ManifestOnDisk", "OutputBusy", "OutputFolder", "REPORT", "RESERVED_IDS",
-           "TABLES", "UNREADABLE", "document_file", "fit_id", "load_manifest", "table_files"]
+           "TABLES", "document_file", "fit_id", "load_manifest", "table_files"]

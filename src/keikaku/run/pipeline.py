@@ -17,7 +17,7 @@ import sys
 import time
 import unicodedata
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -30,7 +30,8 @@ from ..export.tables import CSV_CELL_LIMIT, write_tables
 from ..extract.analyse import check_mode
 from ..extract.cache import analysis_fingerprint
 from ..ingest.text import MAX_MB, not_regular, read_input, shown_path
-from ..model.records import SCHEMA_VERSION, Manifest, manifest_entry, plain
+from ..model.records import SCHEMA_VERSION, Manifest, ManifestEntry
+from ..model.schema import FileError
 from ..segment.profile import GuardedPattern, Profile, builtin_profiles
 from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
 from .outdir import (
@@ -41,7 +42,6 @@ from .outdir import (
     MANIFEST,
     REPORT,
     RESERVED_IDS,
-    UNREADABLE,
     OutputFolder,
     document_file,
     fit_id,
@@ -206,7 +206,7 @@ def assign_doc_ids(files: list[Path]) -> tuple[dict[Path, str], dict[Path, str]]
 
 @dataclass
 class RunResult:
-    entries: list[dict[str, Any]]
+    entries: list[ManifestEntry]
     skipped: list[dict[str, str]]
     unchanged: int = 0  # documents skipped because nothing that decides their output changed
     seconds: float = 0.0
@@ -218,12 +218,12 @@ class RunResult:
 
     @property
     def failed(self) -> int:
-        return sum(1 for e in self.entries if e["status"] == "failed")
+        return sum(1 for e in self.entries if e.status == "failed")
 
     @property
-    def entries_processed(self) -> list[dict[str, Any]]:
+    def entries_processed(self) -> list[ManifestEntry]:
         """The entries of the documents this run processed (not the unchanged ones)."""
-        return [e for e in self.entries if e["doc_id"] in self.processed]
+        return [e for e in self.entries if e.doc_id in self.processed]
 
 
 @dataclass
@@ -279,13 +279,13 @@ def _written_fingerprint(path: Path) -> str | None:
     return m.group(1) if m else None
 
 
-def _unchanged(old: dict[str, Any] | None, path: Path, fp: str, folder: OutputFolder) -> bool:
+def _unchanged(old: ManifestEntry | None, path: Path, fp: str, folder: OutputFolder) -> bool:
     """True when the earlier run's output for this input is still right: same input (however its
     path is spelled), same fingerprint in the manifest and in the file itself (a run killed
     between writing the file and the manifest leaves them different)."""
-    if not (old and fp and old.get("fingerprint") == fp and old.get("status") != "failed" and old.get("output")):
+    if not (old and fp and old.fingerprint == fp and old.status != "failed" and old.output):
         return False
-    return _resolved(old.get("source")) == _resolved(shown_path(path)) and _written_fingerprint(folder.file(str(old["output"]))) == fp
+    return _resolved(old.source) == _resolved(shown_path(path)) and _written_fingerprint(folder.file(old.output)) == fp
 
 
 class WriteFailure(OutputError):
@@ -302,8 +302,8 @@ class _Run:
 
     folder: OutputFolder
     skipped: list[dict[str, str]]
-    previous: dict[str, dict[str, Any]]
-    entries: list[dict[str, Any]] = field(default_factory=list)
+    previous: dict[str, ManifestEntry]
+    entries: list[ManifestEntry] = field(default_factory=list)
     written: list[str] = field(default_factory=list)  # document files written by this run
     by_source: dict[str, list[str]] = field(init=False)  # earlier doc_ids of each resolved input path
 
@@ -312,11 +312,11 @@ class _Run:
     def __post_init__(self) -> None:
         self.by_source = {}
         for doc_id, old_entry in self.previous.items():
-            self.by_source.setdefault(_resolved(old_entry.get("source")), []).append(doc_id)
+            self.by_source.setdefault(_resolved(old_entry.source), []).append(doc_id)
         self.gone = {doc_id for doc_id, e in self.previous.items()
-                     if e.get("status") == "failed" and not _input_exists(e.get("source"))}
+                     if e.status == "failed" and not _input_exists(e.source)}
 
-    def manifest(self, tables_current: bool, note: str = "") -> dict[str, Any]:
+    def manifest(self, tables_current: bool, note: str = "") -> Manifest:
         """The manifest of the whole folder: this run's documents replace earlier entries; a
         document that fails keeps the JSON an earlier run wrote (its entry describes that file and
         says so), and the failure of an input that no longer exists is forgotten."""
@@ -327,30 +327,30 @@ class _Run:
             if restored is not None:
                 documents[doc_id] = restored
         for e in self.entries:
-            if e["status"] == "failed":
-                documents[e["doc_id"]] = _keeping(e, documents.get(e["doc_id"]), folder)
+            if e.status == "failed":
+                documents[e.doc_id] = _keeping(e, documents.get(e.doc_id), folder)
                 continue
             # The same input under another doc_id in an earlier run (a second file with its stem
             # appeared): drop the old entry and its file, or its units would be counted twice.
-            for doc_id in self.by_source.get(_resolved(e["source"]), []):
-                if doc_id != e["doc_id"] and doc_id in documents and _remove_output(folder, documents[doc_id]):
+            for doc_id in self.by_source.get(_resolved(e.source), []):
+                if doc_id != e.doc_id and doc_id in documents and _remove_output(folder, documents[doc_id]):
                     del documents[doc_id]
-            documents[e["doc_id"]] = e
+            documents[e.doc_id] = e
         docs = [documents[k] for k in sorted(documents)
-                if documents[k].get("output") is None or folder.file(str(documents[k]["output"])).exists()]
-        tables: dict[str, Any] = {"current": tables_current}
+                if documents[k].output is None or folder.file(str(documents[k].output)).exists()]
+        tables: dict[str, bool | str] = {"current": tables_current}
         if note:
             tables["note"] = note
-        return plain(Manifest(keikaku_version=__version__, schema_version=SCHEMA_VERSION,
-                              documents=[manifest_entry(d) for d in docs], skipped=self.skipped, tables=tables))
+        return Manifest(keikaku_version=__version__, schema_version=SCHEMA_VERSION, documents=docs,
+                        skipped=self.skipped, tables=tables)
 
-    def write_manifest(self, tables_current: bool, note: str = "") -> list[dict[str, Any]]:
+    def write_manifest(self, tables_current: bool, note: str = "") -> list[ManifestEntry]:
         manifest = self.manifest(tables_current, note)
         try:
             self.folder.write_manifest(manifest)
         except OSError as exc:
             raise WriteFailure(self.folder.file(MANIFEST), exc) from exc
-        return manifest["documents"]
+        return manifest.documents
 
     def roll_back(self) -> tuple[int, OSError | None]:
         """The manifest could not be written: remove this run's new documents that the manifest
@@ -372,18 +372,18 @@ class _Run:
         return removed, None
 
 
-def _adopted(folder: OutputFolder, listed: dict[str, dict[str, Any]], log: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+def _adopted(folder: OutputFolder, listed: dict[str, ManifestEntry], log: Callable[[str], None]) -> dict[str, ManifestEntry]:
     """Entries for the documents on disk that the manifest does not list (a run killed between
     writing a document and the manifest, or a damaged manifest): read back from their JSON."""
-    adopted: dict[str, dict[str, Any]] = {}
+    adopted: dict[str, ManifestEntry] = {}
     for doc_id in folder.documents_on_disk():
         if doc_id in listed:
             continue
         path = folder.file(document_file(doc_id))
         try:
             adopted[doc_id] = document_entry(folder.read_document(path.name))
-        except UNREADABLE as exc:
-            log(f"warning: {path}: not a keikaku document ({exc}); left as it is, out of the manifest and tables")
+        except FileError as exc:
+            log(f"warning: {path}: not a keikaku document ({exc.problem}); left as it is, out of the manifest and tables")
     return adopted
 
 
@@ -473,9 +473,9 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
             state.entries.append(old)  # type: ignore[arg-type]  # _unchanged checked it
             unchanged += 1
             continue
-        if old and old.get("source") and old["source"] != shown and Path(str(old["source"])).exists() \
-                and _resolved(old["source"]) != _resolved(shown):
-            log(f"warning: {shown} replaces the output {doc_id}.json of an earlier run, made from {old['source']}")
+        if old and old.source and old.source != shown and Path(old.source).exists() \
+                and _resolved(old.source) != _resolved(shown):
+            log(f"warning: {shown} replaces the output {doc_id}.json of an earlier run, made from {old.source}")
         jobs.append(Job(shown, doc_id, profile, nlp, cache_file, settings, len(data), str(path.absolute()),
                         notes.get(path), seen, options.max_mb))
     result = RunResult(state.entries, inputs.skipped, unchanged=unchanged)
@@ -494,25 +494,25 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
                         log(f"warning: {message}")
                 result.cache_unreadable += outcome.unreadable
                 if outcome.json_text is not None:
-                    path = folder.file(document_file(entry["doc_id"]))
+                    path = folder.file(document_file(entry.doc_id))
                     try:
                         atomic_write(path, outcome.json_text)
                     except OSError as exc:
-                        entry.update(status="failed", output=None)
-                        entry["errors"].append(f"{path}: cannot be written ({exc.strerror or exc})")
+                        entry.status, entry.output = "failed", None
+                        entry.errors.append(f"{path}: cannot be written ({exc.strerror or exc})")
                         state.entries.append(entry)
-                        result.processed.add(entry["doc_id"])
+                        result.processed.add(entry.doc_id)
                         raise WriteFailure(path, exc) from exc
-                    state.written.append(entry["doc_id"])
-                for message in entry["errors"]:
+                    state.written.append(entry.doc_id)
+                for message in entry.errors:
                     log(f"error: {message}")
                 state.entries.append(entry)
-                result.processed.add(entry["doc_id"])
+                result.processed.add(entry.doc_id)
                 result.chars += outcome.chars
-                bytes_done += size[entry["doc_id"]]
+                bytes_done += size[entry.doc_id]
                 if progress:
                     progress(Progress(len(state.entries) - unchanged, len(jobs), result.chars, bytes_done,
-                                      bytes_total, time.monotonic() - started, entry["doc_id"], entry["status"]))
+                                      bytes_total, time.monotonic() - started, entry.doc_id, entry.status))
                 # The manifest is rewritten every second, or less often when writing it takes long
                 # (tens of thousands of documents): a killed run then redoes at most those seconds.
                 if time.monotonic() - last_manifest > max(MANIFEST_EVERY, 20 * manifest_cost):
@@ -521,7 +521,7 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
                     last_manifest, manifest_cost = time.monotonic(), time.monotonic() - t
     except BaseException as exc:  # noqa: BLE001 - Ctrl-C, a full disk, a bad profile: the folder stays described
         stopped = exc
-    result.entries = sorted(state.entries, key=lambda e: e["doc_id"])
+    result.entries = sorted(state.entries, key=lambda e: e.doc_id)
     result.seconds = time.monotonic() - started
     if result.cache_unreadable:
         log(f"warning: analysis cache {cache_file}: {result.cache_unreadable} stored result(s) did not read back"
@@ -585,34 +585,32 @@ def _input_exists(source: Any) -> bool:
     return bool(source) and os.path.lexists(str(source))
 
 
-def _keeping(failed: dict[str, Any], old: dict[str, Any] | None, folder: OutputFolder) -> dict[str, Any]:
+def _keeping(failed: ManifestEntry, old: ManifestEntry | None, folder: OutputFolder) -> ManifestEntry:
     """The entry of a document that failed in this run.  When an earlier run wrote its JSON, that
     file stays (a failure never deletes a good document) and the entry describes it: its counts,
     its fingerprint, its output, with this run's errors and a line saying that it is kept."""
-    if not (old and old.get("output") and folder.file(str(old["output"])).exists()):
+    if not (old and old.output and folder.file(old.output).exists()):
         return failed
-    kept = {**old, "source": failed["source"], "status": "failed"}
-    kept["errors"] = [*failed["errors"], f"{old['output']} is the output of an earlier run (made from {old['source']}),"
-                                         " kept as it was: it does not reflect this input as it is now"]
-    if failed.get("doc_id_note"):
-        kept["doc_id_note"] = failed["doc_id_note"]
-    return kept
+    errors = [*failed.errors, f"{old.output} is the output of an earlier run (made from {old.source}),"
+                              " kept as it was: it does not reflect this input as it is now"]
+    return replace(old, source=failed.source, status="failed", errors=errors,
+                   doc_id_note=failed.doc_id_note or old.doc_id_note)
 
 
-def _unfailed(entry: dict[str, Any]) -> dict[str, Any] | None:
+def _unfailed(entry: ManifestEntry) -> ManifestEntry | None:
     """An earlier failed entry whose input is gone: forgotten, or, when it kept the JSON of an
     earlier run, that document again (as for any document whose input was deleted)."""
-    if not entry.get("output"):
+    if not entry.output:
         return None
-    return {**entry, "status": "warning" if entry.get("warnings") else "ok", "errors": []}
+    return replace(entry, status="warning" if entry.warnings else "ok", errors=[])
 
 
-def _remove_output(folder: OutputFolder, entry: dict[str, Any]) -> bool:
+def _remove_output(folder: OutputFolder, entry: ManifestEntry) -> bool:
     """Remove an entry's document file; False when it is still there (a folder gone read-only:
     the entry then stays, describing it)."""
-    if entry.get("output"):
+    if entry.output:
         try:
-            folder.file(str(entry["output"])).unlink(missing_ok=True)
+            folder.file(entry.output).unlink(missing_ok=True)
         except OSError:
             return False
     return True
@@ -645,18 +643,18 @@ def _remove_other_tables(folder: OutputFolder, table_format: str, log: Callable[
     return stale
 
 
-def _write_tables(folder: OutputFolder, documents: list[dict[str, Any]], csv_encoding: str,
+def _write_tables(folder: OutputFolder, documents: list[ManifestEntry], csv_encoding: str,
                   log: Callable[[str], None], table_format: str = "csv") -> int:
     """Rebuild the flat tables from the JSON of every document in the manifest; returns the
     number of CSV cells cut to Excel's limit (said in the log and in the manifest)."""
     rows_by_doc = {}
     for e in documents:
-        if e.get("output"):
-            path = folder.file(str(e["output"]))
+        if e.output:
+            path = folder.file(e.output)
             try:
-                rows_by_doc[e["doc_id"]] = table_rows(folder.read_document(path.name))
-            except UNREADABLE as exc:
-                log(f"warning: {path}: not a keikaku document any more ({exc}); left out of the tables")
+                rows_by_doc[e.doc_id] = table_rows(folder.read_document(path.name))
+            except FileError as exc:
+                log(f"warning: {path}: not a keikaku document any more ({exc.problem}); left out of the tables")
     try:
         _, cut = write_tables(folder.path, rows_by_doc, csv_encoding, table_format)
     except OSError as exc:

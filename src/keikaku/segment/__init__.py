@@ -228,7 +228,7 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         warnings.append(f"{inferred} reference page number(s) missing in the table, taken from the same code elsewhere")
     doc = Document(
         doc_id=doc_id, title=document_title(source),
-        source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, size=source.size,
+        source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, bytes=source.size,
                       lines=len(source.lines), chars=sum(len(line.text) for line in source.lines)),
         profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
         root=root, furniture=furniture, warnings=warnings, structure=structure)

@@ -118,7 +118,7 @@ class TreeBuilder:
         before it (the 施策 under 基本目標's 現状と課題)."""
         del self.path[self.path.index(parent) + 1:]
         parent.add_child(node)
-        node.section = self.opened.get(id(parent))
+        node.opened = self.opened.get(id(parent))
         self.path.append(node)
         self.section = None
         self.close_text()

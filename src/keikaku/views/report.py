@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 from ..errors import OutputError
 from ..export.files import atomic_write
+from ..model.records import Entity, Indicator, IndicatorValue, ManifestEntry
+from ..model.schema import FileError
+from ..model.tree import Document, FrontMatter, Node, Section, Table
 from ..run.outdir import REPORT, OutputFolder, load_manifest
 
 _CSS = """
@@ -41,63 +43,60 @@ function setAll(open){document.querySelectorAll('details').forEach(d=>d.open=ope
 """
 
 
-def _marked(text: str, entities: list[dict[str, Any]], field: str) -> str:
+def _marked(text: str, entities: list[Entity], field: str) -> str:
     """``text`` as HTML with the entities of ``field`` wrapped in <mark>."""
-    spans = sorted((e for e in entities if e["field"] == field), key=lambda e: e["start"])
+    spans = sorted((e for e in entities if e.field == field), key=lambda e: e.start)
     out, pos = [], 0
     for e in spans:
-        if e["start"] < pos or text[e["start"]:e["end"]] != e["text"]:
+        if e.start < pos or text[e.start:e.end] != e.text:
             continue
-        out.append(html.escape(text[pos:e["start"]]))
-        title = e["label"] + (f" {e['fine_label']}" if e.get("fine_label") else "") + (
-            f" {e['year']}" if e.get("year") else "")
-        out.append(f'<mark data-label="{e["label"]}" title="{html.escape(title)}">{html.escape(e["text"])}</mark>')
-        pos = e["end"]
+        out.append(html.escape(text[pos:e.start]))
+        title = e.label + (f" {e.fine_label}" if e.fine_label else "") + (f" {e.year}" if e.year else "")
+        out.append(f'<mark data-label="{e.label}" title="{html.escape(title)}">{html.escape(e.text)}</mark>')
+        pos = e.end
     out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
-def _year(year: Any, fiscal: Any) -> str:
+def _year(year: int | None, fiscal: bool | None) -> str:
     """2023 with fiscal → 2023年度, with fiscal false → 2023年, without it → 2023."""
     if year is None:
         return ""
     return f"{year}{'年度' if fiscal is True else '年' if fiscal is False else ''}"
 
 
-def _value(v: dict[str, Any] | None) -> str:
+def _value(v: IndicatorValue | None) -> str:
     """An indicator value as "label (year): text", escaped."""
-    if not v:
+    if v is None:
         return ""
-    year = _year(v.get("year"), v.get("fiscal"))
-    head = " ".join(x for x in (v.get("label") or "", f"({year})" if year else "") if x)
-    return html.escape(f"{head}: {v.get('text') or ''}" if head else str(v.get("text") or ""))
+    year = _year(v.year, v.fiscal)
+    head = " ".join(x for x in (v.label or "", f"({year})" if year else "") if x)
+    return html.escape(f"{head}: {v.text or ''}" if head else str(v.text or ""))
 
 
-def _lines(values: list[dict[str, Any]]) -> str:
+def _lines(values: list[IndicatorValue]) -> str:
     return "<br>".join(_value(v) for v in values)
 
 
-def _indicators(inds: list[dict[str, Any]]) -> str:
+def _indicators(inds: list[Indicator]) -> str:
     """Indicators read from one table, as an HTML table captioned with their section."""
     first = inds[0]
-    caption = "指標" + (f" — {first['section']}" if first.get("section") else "") + (
-        f" (表 {first['table']})" if first.get("table") else "")
+    caption = "指標" + (f" — {first.section}" if first.section else "") + (f" (表 {first.table})" if first.table else "")
     rows = "".join(
         "<tr>" + "".join(f"<td>{cell}</td>" for cell in (
-            html.escape(str(ind.get("name") or "")), html.escape(str(ind.get("unit") or "")),
-            _value(ind.get("baseline")), _lines(ind.get("targets") or []), _lines(ind.get("actuals") or []),
-            html.escape(str(ind.get("direction") or "")), html.escape(str(ind.get("grade") or "")),
-            "<br>".join(html.escape(str(n)) for n in ind.get("notes") or []))) + "</tr>"
+            html.escape(ind.name or ""), html.escape(ind.unit or ""), _value(ind.baseline), _lines(ind.targets),
+            _lines(ind.actuals), html.escape(ind.direction or ""), html.escape(ind.grade or ""),
+            "<br>".join(html.escape(n) for n in ind.notes))) + "</tr>"
         for ind in inds)
     return (f'<table class="indicators"><caption>{html.escape(caption)}</caption>'
             "<tr><th>指標</th><th>単位</th><th>現状/基準</th><th>目標</th><th>実績</th><th>方向</th>"
             f"<th>評価</th><th>備考</th></tr>{rows}</table>")
 
 
-def _cells(number: int, table: dict[str, Any], folded: bool) -> str:
+def _cells(number: int, table: Table, folded: bool) -> str:
     """One table as HTML: its header (if any) and rows, cells escaped, rows padded to one width;
     ``folded`` puts it in a closed <details> (the cells indicators were read from)."""
-    header, rows = table.get("header"), table.get("rows") or []
+    header, rows = table.header, table.rows
     if not header and not rows:
         return ""
     width = max(len(r) for r in ([header] if header else []) + rows)
@@ -106,7 +105,7 @@ def _cells(number: int, table: dict[str, Any], folded: bool) -> str:
         cells = list(cells) + [""] * (width - len(cells))
         return "<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in cells) + "</tr>"
 
-    about = ", ".join(str(x) for x in (table.get("name"), table.get("rule"), table.get("layout")) if x)
+    about = ", ".join(x for x in (table.name, table.rule, table.layout) if x)
     caption = f"表 {number}" + (f" ({about})" if about else "")
     grid = (row(header, "th") if header else "") + "".join(row(r, "td") for r in rows)
     body = f'<table class="cells" data-table="{number}"><caption>{html.escape(caption)}</caption>{grid}</table>'
@@ -122,29 +121,30 @@ class _Tables:
     table is, with the source's cells folded under it; indicators whose table is not among the
     unit's come last."""
 
-    def __init__(self, node: dict[str, Any]) -> None:
-        self.groups: dict[Any, list[dict[str, Any]]] = {}
-        for ind in node.get("indicators") or []:
-            self.groups.setdefault(ind.get("table"), []).append(ind)
-        number, self.sections = 0, []
-        for s in node.get("sections") or []:
+    def __init__(self, holder: Node | FrontMatter) -> None:
+        self.groups: dict[int, list[Indicator]] = {}
+        for ind in holder.indicators:
+            self.groups.setdefault(ind.table, []).append(ind)
+        number = 0
+        self.sections: list[list[tuple[int, Table]]] = []
+        for s in holder.sections:
             listed = []
-            for t in s.get("tables") or []:
+            for t in s.tables:
                 number += 1
                 listed.append((number, t))
             self.sections.append(listed)
         self.own = []
-        for t in node.get("tables") or []:
+        for t in holder.tables:
             number += 1
             self.own.append((number, t))
 
-    def _render(self, listed: list[tuple[int, dict[str, Any]]]) -> str:
+    def _render(self, listed: list[tuple[int, Table]]) -> str:
         out = []
         for number, t in listed:
             inds = self.groups.pop(number, None)
             if inds:
                 out.append(_indicators(inds))
-            out.append(_cells(number, t, folded=bool(inds) or t.get("rule") == "indicators"))
+            out.append(_cells(number, t, folded=bool(inds) or t.rule == "indicators"))
         return "".join(out)
 
     def section(self, si: int) -> str:
@@ -162,65 +162,64 @@ class _Tables:
         return "".join(_indicators(inds) for inds in self.groups.values())
 
 
-def _first_line(x: dict[str, Any]) -> int | None:
-    lines = x.get("lines") or []
-    return lines[0] if lines else None
+def _first_line(x: Node | Section) -> int | None:
+    return x.lines[0] if x.lines else None
 
 
-def _in_text_order(sections: list[dict[str, Any]], children: list[dict[str, Any]]) -> list[tuple[str, int]]:
+def _in_text_order(sections: list[Section], children: list[Node]) -> list[tuple[str, int]]:
     """Sections and sub-units as the text prints them: ("section", index) and ("unit", index).  A
     section whose label introduces units (its ``units``) comes right before the first of them, a
     section printed after a unit (a 成果指標 after the unit's (1), (2)) after it; the others first."""
-    introduces = {u: si for si, s in enumerate(sections) for u in s.get("units") or []}
+    introduces = {u: si for si, s in enumerate(sections) for u in s.units}
     pending = list(range(len(sections)))
     order: list[tuple[str, int]] = []
     for ci, child in enumerate(children):
-        intro = introduces.get(child.get("id"))
-        start = None if child.get("from_contents") else _first_line(child)
+        intro = introduces.get(child.id)
+        start = None if child.from_contents else _first_line(child)
         while pending and (intro is not None and pending[0] <= intro or start is not None and not any(
-                sections[pending[0]].get("units") or []) and (_first_line(sections[pending[0]]) or 0) < start):
+                sections[pending[0]].units) and (_first_line(sections[pending[0]]) or 0) < start):
             order.append(("section", pending.pop(0)))
         order.append(("unit", ci))
     order.extend(("section", si) for si in pending)
     return order
 
 
-def _node(node: dict[str, Any], open_: bool) -> str:
-    e = node.get("entities", [])
-    head = " ".join(html.escape(x) for x in (node.get("code"), node.get("title")) if x)
-    parts = [f'<details{" open" if open_ else ""} data-id="{html.escape(node["id"])}">',
-             f'<summary><span class="kind">{html.escape(node["kind"])}</span>{head or html.escape(node["id"])}</summary>']
-    if node.get("keywords"):
-        parts.append('<div class="chips">' + "".join(f'<span class="chip" title="score {k["score"]}">'
-                                                      f'{html.escape(k["term"])}</span>' for k in node["keywords"][:10])
+def _node(node: Node, open_: bool) -> str:
+    e = node.entities
+    head = " ".join(html.escape(x) for x in (node.code, node.title) if x)
+    parts = [f'<details{" open" if open_ else ""} data-id="{html.escape(node.id)}">',
+             f'<summary><span class="kind">{html.escape(node.kind.value)}</span>{head or html.escape(node.id)}</summary>']
+    if node.keywords:
+        parts.append('<div class="chips">' + "".join(f'<span class="chip" title="score {k.score}">'
+                                                      f'{html.escape(k.term)}</span>' for k in node.keywords[:10])
                      + "</div>")
-    if node.get("text"):
-        parts.append(f'<div class="text">{_marked(node["text"], e, "text")}</div>')
+    if node.text:
+        parts.append(f'<div class="text">{_marked(node.text, e, "text")}</div>')
     tables = _Tables(node)
-    sections, children = node.get("sections", []), node.get("children", [])
+    sections, children = node.sections, node.children
 
     def section(si: int) -> str:
         s = sections[si]
-        body = f'<div class="text">{_marked(s["text"], e, f"sections/{si}/text")}</div>' if s["text"] else ""
-        items = "".join(f"<li>{html.escape(it.get('marker') or '')} {_marked(it['text'], e, f'sections/{si}/items/{ii}/text')}</li>"
-                        for ii, it in enumerate(s["items"]))
-        return (f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}'
+        body = f'<div class="text">{_marked(s.text, e, f"sections/{si}/text")}</div>' if s.text else ""
+        items = "".join(f"<li>{html.escape(it.marker or '')} {_marked(it.text, e, f'sections/{si}/items/{ii}/text')}</li>"
+                        for ii, it in enumerate(s.items))
+        return (f'<div class="section"><h4>{html.escape(s.name)}</h4>{body}'
                 + (f"<ul>{items}</ul>" if items else "") + tables.section(si) + "</div>")
 
     order = _in_text_order(sections, children)
     lead = 0  # the sections printed before any unit stay with the unit's own text
-    while lead < len(order) and order[lead][0] == "section" and not sections[order[lead][1]].get("units"):
+    while lead < len(order) and order[lead][0] == "section" and not sections[order[lead][1]].units:
         parts.append(section(order[lead][1]))
         lead += 1
     after = "".join(section(k) if what == "section" else _node(children[k], False) for what, k in order[lead:])
-    if node.get("items"):
-        parts.append("<ul>" + "".join(f"<li>{html.escape(it.get('marker') or '')} "
-                                      f"{_marked(it['text'], e, f'items/{ii}/text')}</li>"
-                                      for ii, it in enumerate(node["items"])) + "</ul>")
-    if node.get("refs"):
+    if node.items:
+        parts.append("<ul>" + "".join(f"<li>{html.escape(it.marker or '')} "
+                                      f"{_marked(it.text, e, f'items/{ii}/text')}</li>"
+                                      for ii, it in enumerate(node.items)) + "</ul>")
+    if node.refs:
         parts.append("<table><tr><th>code</th><th>title</th><th>page</th></tr>" + "".join(
-            f"<tr><td>{html.escape(r['code'])}</td><td>{html.escape(r['title'])}</td><td>{r['page'] or ''}</td></tr>"
-            for r in node["refs"]) + "</table>")
+            f"<tr><td>{html.escape(r.code)}</td><td>{html.escape(r.title)}</td><td>{r.page or ''}</td></tr>"
+            for r in node.refs) + "</table>")
     parts.append(tables.own_tables())
     parts.append(tables.leftover())  # after every section has taken its own indicators
     parts.append(after)
@@ -228,28 +227,28 @@ def _node(node: dict[str, Any], open_: bool) -> str:
     return "".join(parts)
 
 
-def _document(out: OutputFolder, name: str) -> tuple[dict[str, Any] | None, str | None]:
+def _document(out: OutputFolder, name: str) -> tuple[Document | None, str | None]:
     """A document JSON of the folder, or why it cannot be read (a damaged file is reported on the
     page; the rest of the report is built)."""
     try:
         return out.read_document(name), None
-    except ValueError as exc:
-        return None, f"{out.file(name).name} cannot be read: {exc}"
+    except FileError as exc:
+        return None, f"{out.file(name).name} cannot be read: {exc.problem}"
 
 
-def _front(doc: dict[str, Any]) -> str:
+def _front(doc: Document) -> str:
     """The document's title and front matter (what precedes its first unit)."""
-    front = doc.get("front_matter") or {}
-    parts = [f'<p class="doctitle">{html.escape(str(doc.get("title") or ""))}</p>']
+    front = doc.front_matter
+    parts = [f'<p class="doctitle">{html.escape(doc.title)}</p>']
     inner = []
     tables = _Tables(front)
-    if front.get("text"):
-        inner.append(f'<div class="text">{_marked(front["text"], front.get("entities", []), "text")}</div>')
-    for si, s in enumerate(front.get("sections", [])):
-        if not s.get("units"):  # a label that introduces the first units is shown right before them
+    if front.text:
+        inner.append(f'<div class="text">{_marked(front.text, front.entities, "text")}</div>')
+    for si, s in enumerate(front.sections):
+        if not s.units:  # a label that introduces the first units is shown right before them
             inner.append(_front_section(front, si, tables))
-    if front.get("items"):
-        inner.append("<ul>" + "".join(f"<li>{html.escape(it['text'])}</li>" for it in front["items"]) + "</ul>")
+    if front.items:
+        inner.append("<ul>" + "".join(f"<li>{html.escape(it.text)}</li>" for it in front.items) + "</ul>")
     if rest := tables.rest():
         inner.append(rest)
     if inner:
@@ -258,24 +257,21 @@ def _front(doc: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _front_section(front: dict[str, Any], si: int, tables: _Tables | None = None) -> str:
-    s = front["sections"][si]
-    body = f'<div class="text">{html.escape(s["text"])}</div>' if s["text"] else ""
-    return (f'<div class="section"><h4>{html.escape(s["name"])}</h4>{body}'
+def _front_section(front: FrontMatter, si: int, tables: _Tables | None = None) -> str:
+    s = front.sections[si]
+    body = f'<div class="text">{html.escape(s.text)}</div>' if s.text else ""
+    return (f'<div class="section"><h4>{html.escape(s.name)}</h4>{body}'
             f'{tables.section(si) if tables is not None else ""}</div>')
 
 
-def _units(doc: dict[str, Any]) -> str:
+def _units(doc: Document) -> str:
     """The document's top units, each label of the front matter that introduces some right before them."""
-    front = doc.get("front_matter") or {}
-    sections = front.get("sections") or []
-    introduces = {u: si for si, s in enumerate(sections) for u in s.get("units") or []}
+    front = doc.front_matter
+    introduces = {u: si for si, s in enumerate(front.sections) for u in s.units}
     shown: set[int] = set()
     out = []
-    for child in doc["children"]:
-        if not isinstance(child, dict):
-            continue
-        si = introduces.get(child.get("id"))
+    for child in doc.children:
+        si = introduces.get(child.id)
         if si is not None and si not in shown:
             shown.add(si)
             out.append(_front_section(front, si))
@@ -283,14 +279,14 @@ def _units(doc: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _triage(documents: list[dict[str, Any]]) -> str:
+def _triage(documents: list[ManifestEntry]) -> str:
     """The documents whose outline to check first: lowest confidence first, with the reasons."""
-    scored = sorted(((e["structure"]["confidence"], e) for e in documents
-                     if (e.get("structure") or {}).get("confidence") is not None), key=lambda ce: ce[0])
+    scored = sorted(((e.structure["confidence"], e) for e in documents if e.structure.get("confidence") is not None),
+                    key=lambda ce: ce[0])
     if not scored:
         return ""
-    rows = "".join(f'<tr><td><a href="#{html.escape(e["doc_id"])}">{html.escape(e["doc_id"])}</a></td>'
-                   f"<td>{c:.2f}</td><td>{html.escape('; '.join(e['structure'].get('confidence_reasons') or []))}</td></tr>"
+    rows = "".join(f'<tr><td><a href="#{html.escape(e.doc_id)}">{html.escape(e.doc_id)}</a></td>'
+                   f"<td>{c:.2f}</td><td>{html.escape('; '.join(e.structure.get('confidence_reasons') or []))}</td></tr>"
                    for c, e in scored)
     return ('<details open><summary>outlines to check first (lowest confidence first)</summary>'
             f'<table class="triage"><tr><th>document</th><th>confidence</th><th>why</th></tr>{rows}</table></details>')
@@ -305,26 +301,26 @@ def render_report(output_dir: str | Path) -> str:
             '<p><button onclick="setAll(true)">expand all</button> <button onclick="setAll(false)">collapse all</button></p>',
             _triage(documents)]
     for entry in documents:
-        body.append(f'<h2 id="{html.escape(entry["doc_id"])}">{html.escape(entry["doc_id"])}'
-                    f' <small>({html.escape(str(entry.get("status")))}, profile {html.escape(str(entry.get("profile")))})'
+        body.append(f'<h2 id="{html.escape(entry.doc_id)}">{html.escape(entry.doc_id)}'
+                    f' <small>({html.escape(entry.status)}, profile {html.escape(str(entry.profile))})'
                     "</small></h2>")
-        conf = (entry.get("structure") or {}).get("confidence")
+        conf = entry.structure.get("confidence")
         if conf is not None:
-            reasons = (entry.get("structure") or {}).get("confidence_reasons") or []
+            reasons = entry.structure.get("confidence_reasons") or []
             body.append(f'<p class="confidence">outline confidence {conf:.2f}'
                         + (": " + html.escape("; ".join(reasons)) if reasons else "") + "</p>")
-        body.extend(f'<p class="warn">warning: {html.escape(w)}</p>' for w in entry.get("warnings", []))
-        body.extend(f'<p class="error">error: {html.escape(w)}</p>' for w in entry.get("errors", []))
-        if not entry.get("output"):
+        body.extend(f'<p class="warn">warning: {html.escape(w)}</p>' for w in entry.warnings)
+        body.extend(f'<p class="error">error: {html.escape(w)}</p>' for w in entry.errors)
+        if not entry.output:
             continue
-        doc, problem = _document(out, str(entry["output"]))
+        doc, problem = _document(out, entry.output)
         if doc is None:
             body.append(f'<p class="error">damaged: {html.escape(str(problem))}; run keikaku again to rebuild it</p>')
             continue
         body.append(_front(doc))
-        if doc.get("keywords"):
-            body.append('<div class="chips">' + "".join(f'<span class="chip">{html.escape(k["term"])}</span>'
-                                                        for k in doc["keywords"][:10]) + "</div>")
+        if doc.keywords:
+            body.append('<div class="chips">' + "".join(f'<span class="chip">{html.escape(k.term)}</span>'
+                                                        for k in doc.keywords[:10]) + "</div>")
         body.append(_units(doc))
     return ("<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
