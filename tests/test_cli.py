@@ -151,7 +151,7 @@ def test_text_without_markers_is_one_flat_document_with_a_warning(tmp_path: Path
     assert result.returncode == 0, result.stderr
     data = json.loads((tmp_path / "out" / "flat.json").read_text(encoding="utf-8"))
     assert data["children"] == [] and data["front_matter"]["text"].startswith("市のまちづくり")
-    assert any("no heading" in w for w in data["warnings"])
+    assert any(w["code"] == "W201" and "no heading" in w["message"] for w in data["warnings"])
 
 
 def test_a_later_run_keeps_the_documents_of_earlier_runs(tmp_path: Path) -> None:

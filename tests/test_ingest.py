@@ -56,14 +56,14 @@ def test_invalid_utf8_in_the_middle_is_kept_with_a_warning() -> None:
     data = "基本目標1 テスト\n本文".encode("utf-8")
     source = ingest_bytes(data[:5] + b"\xff" + data[5:], "broken.txt")
     assert source.encoding == "utf-8"
-    assert any("invalid UTF-8" in w for w in source.warnings)
+    assert any(w.code == "W104" and "invalid UTF-8" in w.message for w in source.warnings)
     assert "\ufffd" in source.lines[0].text
 
 
 def test_nul_bytes_are_removed_with_a_warning() -> None:
     source = ingest_bytes("基本目標1 テスト\x00\n本文".encode("utf-8"), "nul.txt")
     assert source.lines[0].text == "基本目標1 テスト"
-    assert any("NUL" in w for w in source.warnings)
+    assert any(w.code == "W103" and "NUL" in w.message for w in source.warnings)
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
@@ -85,5 +85,6 @@ def test_bom_file_with_damage_is_kept_with_warnings() -> None:
     data = b"\xef\xbb\xbf" + "基本目標1 テスト\n本文".encode("utf-8")
     source = ingest_bytes(data[:8] + b"\xff" + data[8:].replace("本".encode(), "本\x00".encode()), "bom.txt")
     assert source.encoding == "utf-8-sig"
-    assert any("invalid UTF-8" in w for w in source.warnings) and any("NUL" in w for w in source.warnings)
+    assert [w.code for w in source.warnings] == ["W104", "W103"]
+    assert "invalid UTF-8" in source.warnings[0].message and "NUL" in source.warnings[1].message
     assert "\x00" not in "".join(line.text for line in source.lines)

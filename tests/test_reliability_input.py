@@ -293,7 +293,7 @@ def test_a_few_bad_bytes_are_tolerated_in_every_japanese_encoding(tmp_path: Path
     assert source.encoding == name
     text = "\n".join(line.text for line in source.lines)
     assert 1 <= text.count("\ufffd") <= 2 and "\uf8f3" not in text
-    assert len(source.warnings) == 1 and name.upper() in source.warnings[0] and "U+FFFD" in source.warnings[0]
+    assert len(source.warnings) == 1 and name.upper() in source.warnings[0].message and "U+FFFD" in source.warnings[0].message
     assert difflib.SequenceMatcher(None, text, PLAN, autojunk=False).ratio() > 0.998  # the rest is read as written
     out = tmp_path / "out"
     result = keikaku_cli("run", str(path), "--out", str(out), "--nlp", "none")
@@ -313,7 +313,7 @@ def test_utf8_and_euc_jp_are_not_mistaken_for_cp932() -> None:
     assert ingest_bytes(PLAN.encode("euc_jp"), "e.txt").encoding == "euc-jp"
     damaged_utf8 = PLAN.encode("utf-8")
     source = ingest_bytes(damaged_utf8[:100] + b"\xff" + damaged_utf8[100:], "u.txt")
-    assert source.encoding == "utf-8" and "invalid UTF-8" in source.warnings[0]
+    assert source.encoding == "utf-8" and "invalid UTF-8" in source.warnings[0].message
 
 
 # -- 15: never its own output ---------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def test_item_numbers_of_three_digits_are_headings(marker: str, expected: list[s
 def test_a_long_run_of_items_crosses_100_and_1000() -> None:
     doc = seg(numbered("基本目標1 安全なまち", "({n})", range(1, 1003)))
     assert codes(doc)[1:] == [f"({n})" for n in range(1, 1003)]
-    assert not [w for w in doc.warnings if "(100)" in w]
+    assert not [w for w in doc.warnings if "(100)" in w.message]
 
 
 def test_codes_with_three_digit_parts() -> None:

@@ -35,7 +35,7 @@ def test_report_is_self_contained_and_complete(report: Path) -> None:
         assert f'id="{doc_id}"' in page
     assert 'data-id="み2/み2-1/み2-1-1"' in page  # every unit is in the tree
     assert '<mark data-label="EVENT" title="EVENT">東日本大震災</mark>' in page
-    assert 'class="chip"' in page and "warning: " in page  # keyword chips; 002's inferred page
+    assert 'class="chip"' in page and "warning W207: " in page  # keyword chips; 002's inferred page
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import string
 from pathlib import Path
 
 import pytest
-from conftest import REGEN
+from conftest import REGEN, keikaku_cli, manifest
 
 from keikaku.errors import CodedWarning, WarningKind, Warnings, warnings_markdown
 
@@ -45,3 +46,18 @@ def test_the_published_page_is_current() -> None:
     assert PAGE.read_text(encoding="utf-8") == text, "docs/warnings.md is stale: run with KEIKAKU_REGEN_GOLDEN=1"
     for kind in Warnings.kinds():
         assert f"| {kind.code} |" in text
+
+
+def test_a_run_carries_coded_warnings_in_the_json_and_the_manifest(tmp_path: Path) -> None:
+    """A plan without headings and with a stray NUL byte: both warnings, with their codes, in the
+    document's JSON and in its manifest entry, in the order they were found."""
+    plan = tmp_path / "flat.txt"
+    plan.write_bytes("市のまちづくりについて述べます。\x00\n地域とともに進めます。\n".encode("utf-8"))
+    out = tmp_path / "out"
+    result = keikaku_cli("run", "--nlp", "none", str(plan), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((out / "flat.json").read_text(encoding="utf-8"))
+    assert [w["code"] for w in doc["warnings"]] == ["W103", "W201"]
+    assert doc["warnings"][0] == {"code": "W103", "message": "removed 1 NUL characters"}
+    entry = manifest(out)["documents"][0]
+    assert entry["status"] == "warning" and entry["warnings"] == doc["warnings"]

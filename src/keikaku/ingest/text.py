@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import CodedWarning, InputError, Warnings
 from ..text.normalize import Matchable, matchable
 
 # Magic numbers of files people pass by mistake instead of the extracted text.
@@ -52,12 +52,12 @@ class SourceText:
     size: int
     encoding: str
     lines: list[Line]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[CodedWarning] = field(default_factory=list)
 
 
-def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
+def decode(data: bytes, path: str) -> tuple[str, str, list[CodedWarning]]:
     """Decode ``data``; return the text, the encoding used and warnings."""
-    warnings: list[str] = []
+    warnings: list[CodedWarning] = []
     for magic, what in _SIGNATURES.items():
         if data.startswith(magic):
             raise InputError(path, f"this is {what}, not a plan text")
@@ -82,16 +82,16 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         text = text.replace("\ufeff", "")
         where = [f"{leading} more at the start"] if leading else []
         where += [f"{inside} inside the text"] if inside else []
-        warnings.append(f"removed byte order marks (U+FEFF): {', '.join(where)}")
+        warnings.append(Warnings.W101(where=", ".join(where)))
     invisible = sum(text.count(ch) for ch in _ZERO_WIDTH)
     if invisible:  # a zero-width space before 基本目標1 hid the marker; it is no text either
         for ch in _ZERO_WIDTH:
             text = text.replace(ch, "")
-        warnings.append(f"removed {invisible} zero-width space(s) (U+200B, U+2060)")
+        warnings.append(Warnings.W102(n=invisible))
     if "\x00" in text:
         if text.count("\x00") > max(16, len(text) // 100):
             raise InputError(path, "looks like a binary file (many NUL bytes), not a plan text")
-        warnings.append(f"removed {text.count(chr(0))} NUL characters")
+        warnings.append(Warnings.W103(n=text.count("\x00")))
         text = text.replace("\x00", "")
     return text, encoding, warnings
 
@@ -137,7 +137,7 @@ def tolerable(text: str, bad: int) -> bool:
     return bad <= min(max(8, len(text) // 1000), good)
 
 
-def _utf16_without_bom(data: bytes, path: str, warnings: list[str]) -> tuple[str, str] | None:
+def _utf16_without_bom(data: bytes, path: str, warnings: list[CodedWarning]) -> tuple[str, str] | None:
     """UTF-16 without a BOM, told by its NUL bytes: the high byte of every ASCII character (each line
     end at least), all at odd offsets (little-endian) or all at even ones (big-endian).  None when
     the bytes do not look like it, or do not decode as it."""
@@ -150,7 +150,7 @@ def _utf16_without_bom(data: bytes, path: str, warnings: list[str]) -> tuple[str
         return None
 
 
-def _tolerant(data: bytes, encodings: list[str], path: str, warnings: list[str],
+def _tolerant(data: bytes, encodings: list[str], path: str, warnings: list[CodedWarning],
               refusal: str = "", skip: int = 0) -> tuple[str, str]:
     """The first of ``encodings`` in which ``data`` is valid; else the one with the fewest bad bytes
     if they are few (see :func:`tolerable`), with U+FFFD for each and a warning; else an InputError.
@@ -170,8 +170,7 @@ def _tolerant(data: bytes, encodings: list[str], path: str, warnings: list[str],
         bad, _, text, encoding = best
         # A truncated copy, a bad concatenation: keep the text, mark the damage and say so,
         # rather than refusing the whole plan.
-        warnings.append(f"invalid {encoding.upper()} at byte {first_bad[encoding]}; {bad} character(s) replaced"
-                        " by U+FFFD")
+        warnings.append(Warnings.W104(encoding=encoding.upper(), byte=first_bad[encoding], n=bad))
         return text, encoding
     if refusal:
         raise InputError(path, f"{refusal} byte {first_bad[encodings[0]]} and many others are invalid;"

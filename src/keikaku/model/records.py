@@ -20,7 +20,9 @@ from typing import Annotated, Any, Literal, TypeVar, dataclass_transform, get_ar
 
 from pydantic import Field
 
-SCHEMA_VERSION = "2.1"
+from ..errors import CodedWarning
+
+SCHEMA_VERSION = "2.2"
 
 # Read by pydantic when it generates the schema or reads a file: field descriptions from the
 # docstrings below, no other properties, and every field listed as present (the writer always
@@ -68,6 +70,9 @@ def record(cls: type[_T]) -> type[_T]:
 def identity_record(cls: type[_T]) -> type[_T]:
     """A record compared by identity (a node: two units with the same fields are still two)."""
     return _register(dataclass(slots=True, kw_only=True, eq=False)(cls))
+
+
+_register(CodedWarning)  # declared with the catalogue (keikaku.errors), written as a record
 
 
 def _row_of(name: str, record: type, doc: str, **first: str) -> type:
@@ -201,7 +206,7 @@ class ManifestEntry:
     schema_version: str | None = None
     fingerprint: str | None = None
     counts: Counts = dataclasses.field(default_factory=dict)
-    warnings: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[CodedWarning] = dataclasses.field(default_factory=list)
     structure: Structure = dataclasses.field(default_factory=dict)
     errors: list[str] = dataclasses.field(default_factory=list)
     output: str | None = None

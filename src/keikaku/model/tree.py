@@ -23,7 +23,7 @@ from typing import Annotated, Iterable, Iterator, Literal, cast
 
 from pydantic import WithJsonSchema
 
-from ..errors import TreeError
+from ..errors import CodedWarning, TreeError
 from .records import (
     MEMORY,
     SCHEMA_VERSION,
@@ -368,7 +368,7 @@ def _no_root() -> Node:
 class Document:
     """One plan text segmented into its hierarchy, with keywords, entities and indicators."""
 
-    schema_version: Literal["2.1"] = SCHEMA_VERSION  # type: ignore[assignment]
+    schema_version: Literal["2.2"] = SCHEMA_VERSION  # type: ignore[assignment]
     keikaku_version: str = ""
     doc_id: str
     fingerprint: str | None = None
@@ -384,7 +384,7 @@ class Document:
     structure: Structure = field(default_factory=dict)
     """how the outline was found (levels, gaps, rejected markers, contents lists read, doubtful) and the
     outline's ``confidence`` (0–1) with ``confidence_reasons`` in words"""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[CodedWarning] = field(default_factory=list)
     counts: Counts = field(default_factory=dict)
     children: list[Node] = field(default_factory=list)
     # The tree: the front matter is the root's own content, its keywords the whole document's, its

@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..errors import InputError, PatternLimitError
+from ..errors import InputError, PatternLimitError, Warnings
 from ..ingest.text import SourceText
 from ..model.tree import Document, Item, Node, ProfileChoice, Source
 from .build import assign_ids, build
@@ -209,7 +209,7 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         targets = resolve_pinned(root, tree.entry_keys)
         structure = {"method": "pinned", "profile": profile.name}
         if not root.children:
-            warnings.append("no heading of the profile matched: the document is one flat unit (front matter only)")
+            warnings.append(Warnings.W202())
     else:
         inf = inference if inference is not None else infer(source, profile)
         built = build(inf.rows, inf.marks, inf.furniture, inf.blocks, inf.headings, inf.outline, profile)
@@ -225,7 +225,7 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
         item.target = unit.id if unit is not None else None
     inferred = infer_pages(root)
     if inferred:
-        warnings.append(f"{inferred} reference page number(s) missing in the table, taken from the same code elsewhere")
+        warnings.append(Warnings.W207(n=inferred))
     doc = Document(
         doc_id=doc_id, title=document_title(source),
         source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, bytes=source.size,

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..errors import CodedWarning
 from ..model.tree import Item, Node, NodeKind, Paragraph, Section, Span
 from ..text.normalize import FORMULA_START, join_broken
 from .candidates import Mark, Role
@@ -83,7 +84,7 @@ class Built:
     root: Node
     furniture: list[Paragraph]
     lists: list[tuple[Node, Block, list[Item]]]  # each contents node, its list, an item per entry
-    warnings: list[str]
+    warnings: list[CodedWarning]
 
 
 class TreeBuilder:
@@ -102,7 +103,7 @@ class TreeBuilder:
         self.item: Item | None = None
         self.furniture_out: list[Paragraph] = []
         self.growing = GrowingTexts()
-        self.warnings: list[str] = []
+        self.warnings: list[CodedWarning] = []
 
     @property
     def top(self) -> Node:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..errors import CodedWarning
 from ..ingest.text import Line
 from ..text.normalize import compact_code
 from .profile import Level, Profile, SectionRule
@@ -148,7 +149,7 @@ def _is_short_note(c: CLine) -> bool:
 class Classified:
     lines: list[CLine]
     blocks: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[CodedWarning] = field(default_factory=list)
 
 
 def classify(profile: Profile, lines: list[Line]) -> Classified:

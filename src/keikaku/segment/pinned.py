@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import CodedWarning
 from ..ingest.text import Line
 from ..model.tree import Item, Node, Paragraph, Section, Span
 from ..text.normalize import compact_code, join_broken, matchable
@@ -162,7 +163,7 @@ class _Walk(TreeBuilder):
 class PinnedTree:
     root: Node
     furniture: list[Paragraph]
-    warnings: list[str]
+    warnings: list[CodedWarning]
     entry_keys: list[tuple[Item, tuple[str, str] | None, str]]  # each entry, its level and code, its title
 
 

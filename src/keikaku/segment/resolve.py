@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 
+from ..errors import CodedWarning, Warnings
 from ..model.tree import Item, Node, NodeKind, Span
 from ..text.normalize import compact_code, join_broken
 from .build import title_and_subtitle
@@ -129,7 +130,7 @@ class _Placement:
             stack.extend((m, False) for m in reversed(self.before.get(id(n), [])))
 
 
-def resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> tuple[list[str], list[tuple[Item, Node]]]:
+def resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> tuple[list[CodedWarning], list[tuple[Item, Node]]]:
     """Point each contents entry at the unit it names and give that unit the entry's page.  An
     entry of a list that announced itself whose unit is not in the text (an excerpt, a summary,
     a contents page alone) becomes a unit of its own, marked as coming from the contents, nested
@@ -138,7 +139,7 @@ def resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> 
     ids are final: units made here may come before it)."""
     units = _Units(root)
     placement = _Placement()
-    warnings: list[str] = []
+    warnings: list[CodedWarning] = []
     targets: list[tuple[Item, Node]] = []
     for contents, block, items in lists:
         made: dict[int, Node] = {}
@@ -197,8 +198,8 @@ def resolve_entries(root: Node, lists: list[tuple[Node, Block, list[Item]]]) -> 
         contents.items = [it for it in contents.items if id(it) not in gone]
         coded = sum(1 for e in block.entries if e.marker is not None and e.explicit)
         if missing and coded and 2 * len(missing) < coded:
-            warnings.append(f"{len(missing)} of {coded} contents entries name no heading of the text, kept as units"
-                            f" from the contents (line {missing[0].spans[0].line}: {missing[0].text[:30]})")
+            warnings.append(Warnings.W206(missing=len(missing), coded=coded, line=missing[0].spans[0].line,
+                                          text=missing[0].text[:30]))
     placement.apply()
     return warnings, targets
 

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import CodedWarning, Warnings
 from ..model.tree import Node, NodeKind
 from .candidates import Mark, Role
 from .furniture import Furniture
@@ -79,7 +80,7 @@ class Summary:
     contents: int
     running_headers: int
     furniture: int
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[CodedWarning] = field(default_factory=list)
     confidence: float = 1.0
     reasons: list[str] = field(default_factory=list)
     lists: list[str] = field(default_factory=list)  # how each contents list was found and read
@@ -131,20 +132,16 @@ def structure_of(inf: "Inference", root: Node, weights: ConfidenceWeights | None
                       headed_share=share, gaps=gaps, rejected=rejected, contents=len(inf.blocks),
                       running_headers=len(inf.outline.repeats), furniture=len(inf.furniture.reasons))
     if not inf.outline.placed and not any(n.from_contents for n in root.walk()):
-        summary.warnings.append("no heading found: the document is one flat unit (front matter only);"
-                                " `keikaku inspect FILE` lists the markers that were set aside and why")
+        summary.warnings.append(Warnings.W201())
     elif total >= 500 and share < DOUBTFUL_SHARE:
-        summary.warnings.append(f"only {share:.0%} of the text is under a heading: the outline may be incomplete"
-                                " (`keikaku inspect FILE` shows the levels and the markers set aside)")
+        summary.warnings.append(Warnings.W203(share=share))
     if inf.outline.capped:
-        summary.warnings.append(f"{inf.outline.capped} heading(s) would nest deeper than {MAX_DEPTH} levels:"
-                                " placed beside the deepest level instead")
+        summary.warnings.append(Warnings.W204(n=inf.outline.capped, depth=MAX_DEPTH))
     summary.lists = [r for b in inf.blocks for r in b.reasons]
     summary.confidence, summary.reasons = confidence(inf, root, share, total, gaps, weights or ConfidenceWeights())
     if len(gaps) >= DOUBTFUL_GAPS:
         shown = ", ".join(f"{g.style} {g.expected}→{g.found} (line {g.line})" for g in gaps[:3])
-        summary.warnings.append(f"the numbering has {len(gaps)} gaps ({shown}{' …' if len(gaps) > 3 else ''}):"
-                                " headings may be missing")
+        summary.warnings.append(Warnings.W205(n=len(gaps), shown=shown + (" …" if len(gaps) > 3 else "")))
     return summary
 
 

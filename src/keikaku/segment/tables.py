@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import CodedWarning, Warnings
 from ..model.tree import Node, Paragraph, Ref, Span, Table
 from ..text.normalize import Matchable, compact_code, join_broken, matchable, numeral
 from .profile import Level, Profile, TableRule
@@ -121,7 +122,7 @@ def _split_children(cell: Cell, marker: str) -> list[Cell]:
     return parts
 
 
-def apply_table(profile: Profile, rows: list[TableRow], owner: Node, warnings: list[str]) -> None:
+def apply_table(profile: Profile, rows: list[TableRow], owner: Node, warnings: list[CodedWarning]) -> None:
     """Attach what a table says to ``owner``: child nodes and refs by rule, other rows as a Table."""
     header = rows[0]
     rule = next((r for r in profile.tables if r.header.match(header.core)), None)
@@ -144,8 +145,7 @@ def apply_table(profile: Profile, rows: list[TableRow], owner: Node, warnings: l
         if leftover:
             table.rows.append([c.text for c in leftover])
             table.spans.extend(c.span for c in leftover)
-            warnings.append(f"line {row.line}: table {rule.name!r}: cell(s) not understood: "
-                            + " | ".join(c.text for c in leftover))
+            warnings.append(Warnings.W208(line=row.line, rule=rule.name, cells=" | ".join(c.text for c in leftover)))
     owner.tables.append(table)
 
 

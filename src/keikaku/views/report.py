@@ -309,7 +309,7 @@ def render_report(output_dir: str | Path) -> str:
             reasons = entry.structure.get("confidence_reasons") or []
             body.append(f'<p class="confidence">outline confidence {conf:.2f}'
                         + (": " + html.escape("; ".join(reasons)) if reasons else "") + "</p>")
-        body.extend(f'<p class="warn">warning: {html.escape(w)}</p>' for w in entry.warnings)
+        body.extend(f'<p class="warn">warning {html.escape(w.code)}: {html.escape(w.message)}</p>' for w in entry.warnings)
         body.extend(f'<p class="error">error: {html.escape(w)}</p>' for w in entry.errors)
         if not entry.output:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ...errors import Warnings
 from ...model.records import Indicator, IndicatorValue
 from ...model.tree import Document, Node, Span, Table
 from ...text.normalize import compact_code
@@ -94,9 +95,9 @@ def attach_indicators(doc: Document, lines: list[tuple[int, str]]) -> None:
     owner_at = _owners(doc)
     for found in tables:
         for row in found.short:
-            doc.warnings.append(f"line {row.lines[0]}: indicator row {row.cells[0]!r} has {len(row.cells) - 1} figure(s)"
-                                f" for the {sum(c.role in VALUE_ROLES for c in found.columns)} value columns of its header"
-                                f" ({' | '.join(found.header)}): which columns they fill is unknown; not read")
+            doc.warnings.append(Warnings.W301(line=row.lines[0], name=row.cells[0], n=len(row.cells) - 1,
+                                              columns=sum(c.role in VALUE_ROLES for c in found.columns),
+                                              header=" | ".join(found.header)))
         if not found.rows:
             continue
         node, section = owner_at(found.line, found.col)
@@ -112,8 +113,7 @@ def attach_indicators(doc: Document, lines: list[tuple[int, str]]) -> None:
             unread: list[str] = []
             node.indicators.append(indicator_of(found, row, r, section, number, unread))
             if unread:
-                doc.warnings.append(f"line {row.lines[0]}: indicator {row.cells[0]!r}: cells not read as values"
-                                    f" ({'; '.join(unread)}): kept in the indicator's cells")
+                doc.warnings.append(Warnings.W302(line=row.lines[0], name=row.cells[0], cells="; ".join(unread)))
 
 
 def _owners(doc: Document) -> Callable[[int, int], tuple[Node, str | None]]:
@@ -156,5 +156,4 @@ def warn_unread_tables(doc: Document) -> None:
             if t.rule is None and k not in used and t.spans:
                 first, last = min(s.line for s in t.spans), max(s.line for s in t.spans)
                 head = " | ".join(t.rows[0]) if t.rows else ""
-                doc.warnings.append(f"lines {first}-{last}: a table whose header keikaku does not recognise"
-                                    f" ({head[:60]}): kept as cells in the tables table")
+                doc.warnings.append(Warnings.W303(first=first, last=last, head=head[:60]))
