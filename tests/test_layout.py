@@ -4,6 +4,7 @@ architecture page names every module of the tree."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,31 @@ def test_imports_run_down_the_stages(path: Path) -> None:
 def test_the_rule_sees_upward_imports(source: str, module: str, flagged: list[str]) -> None:
     """The rule above can fail: relative, absolute and function-level imports are all read."""
     assert _upward(source, module, is_package=module.count(".") == 1 and module.endswith("segment")) == flagged
+
+
+def _architecture_modules() -> set[str]:
+    """The module paths listed in ARCHITECTURE.md's module list (the code block under "The modules")."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    block = text.split("## The modules", 1)[1].split("```", 2)[1]
+    return {line.split()[0] for line in block.splitlines() if line.strip()}
+
+
+def _only_a_docstring(path: Path) -> bool:
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    return len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+
+
+def test_the_architecture_page_lists_every_module_and_no_other() -> None:
+    """Every module with code is listed (a stage folder's __init__ that only documents it is not)."""
+    listed = _architecture_modules()
+    actual = {str(p.relative_to(SRC)) for p in MODULES if not (p.name == "__init__.py" and _only_a_docstring(p))}
+    assert not actual - listed, f"modules missing from ARCHITECTURE.md: {sorted(actual - listed)}"
+    assert not listed - actual, f"ARCHITECTURE.md lists modules that do not exist: {sorted(listed - actual)}"
+
+
+def test_the_architecture_page_names_rule_files_that_exist() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(src/keikaku/[\w/.<>-]+)`", text))
+    assert named, "the page names no rule file"
+    missing = [n for n in named if "<" not in n and not (ROOT / n).exists()]
+    assert not missing, f"ARCHITECTURE.md names files that do not exist: {missing}"
