@@ -25,7 +25,7 @@ import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Iterable, Iterator, Sequence
 
@@ -51,7 +51,7 @@ class Term:
     nouns: tuple[str, ...]  # normalised forms of its nouns, for scoring
 
 
-@lru_cache(maxsize=1)
+@cache
 def stopterms() -> frozenset[str]:
     """The shipped stop-term list, read and checked once."""
     text = resources.files("keikaku").joinpath(STOPTERMS_FILE).read_text(encoding="utf-8")
@@ -127,7 +127,7 @@ class KeywordRules:
         return 0
 
 
-@lru_cache(maxsize=1)
+@cache
 def keyword_rules() -> KeywordRules:
     """The shipped rules, read and checked once."""
     return parse_keyword_rules(resources.files("keikaku").joinpath(RULES_FILE).read_text(encoding="utf-8"))

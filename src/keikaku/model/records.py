@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform, get_args, get_origin, get_type_hints
 
 from pydantic import Field
@@ -378,11 +378,13 @@ ROW_TYPES: dict[str, type] = {"nodes": NodeRow, "sections": SectionRow, "items":
 
 # --- derived -------------------------------------------------------------------------------------
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 def _in_memory_only(hint: Any) -> bool:
     return get_origin(hint) is Annotated and any(m is MEMORY for m in get_args(hint)[1:])
+
+
+# A dict rather than functools.cache: the lookup runs once per object written, and the callers
+# pass type(obj), which the cache's typing does not accept as hashable.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def field_names(cls: type) -> tuple[str, ...]:
@@ -395,7 +397,7 @@ def field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_types(cls: type) -> dict[str, str]:
     """Each column's type: ``int``, ``float``, ``bool`` or ``str`` (all nullable in the tables)."""
     hints = get_type_hints(cls)

@@ -8,7 +8,7 @@ the same classes that wrote it.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,7 +47,7 @@ class SchemaVersionError(FileError):
 _T = TypeVar("_T")
 
 
-@lru_cache(maxsize=None)
+@cache
 def adapter(cls: type[_T]) -> TypeAdapter[_T]:
     """pydantic's reader and schema generator of a model class, made once."""
     return TypeAdapter(cls)

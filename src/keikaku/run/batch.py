@@ -19,6 +19,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Generator, Iterator
 
@@ -75,15 +76,14 @@ def failed(job: Job, message: str, fp: str | None = None) -> Outcome:
     return Outcome(entry, None)
 
 
-_CACHES: dict[str, NlpCache] = {}
-
-
 def _cache(path: str | None) -> NlpCache | None:
-    if path is None:
-        return None
-    if path not in _CACHES:
-        _CACHES[path] = NlpCache(Path(path))
-    return _CACHES[path]
+    return None if path is None else _open_cache(path)
+
+
+@cache
+def _open_cache(path: str) -> NlpCache:
+    """One cache object per file and process (it opens its connection per document and closes it)."""
+    return NlpCache(Path(path))
 
 
 def process(job: Job) -> Outcome:

@@ -88,7 +88,7 @@ class Built:
 
 
 class TreeBuilder:
-    """The tree as it grows, for both walks that build one: inference's rows (:class:`_Builder`)
+    """The tree as it grows, for both walks that build one: inference's rows (:class:`_InferenceWalk`)
     and a pinned profile's classified lines (:mod:`.pinned`).  A path of open units, outermost
     first; the open section, paragraph and bullet that text attaches to; the furniture; and each
     operation that adds to them."""
@@ -174,7 +174,7 @@ class TreeBuilder:
         return self.root
 
 
-class _Builder(TreeBuilder):
+class _InferenceWalk(TreeBuilder):
     """Inference's walk: row by row, with the headings where :mod:`.levels` placed them."""
 
     def __init__(self, rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],
@@ -451,7 +451,7 @@ def assign_ids(node: Node) -> None:
 
 def build(rows: list[Row], marks: list[Mark], furniture: Furniture, blocks: list[Block],
           headings: dict[int, Heading], outline: Outline, profile: Profile) -> Built:
-    b = _Builder(rows, marks, furniture, blocks, headings, outline, profile)
+    b = _InferenceWalk(rows, marks, furniture, blocks, headings, outline, profile)
     b.build()
     return Built(b.root, b.furniture_out, b.entries, b.warnings)
 

@@ -43,7 +43,7 @@ def _split_title(node: Node, title: str, pattern: re.Pattern[str]) -> None:
             setattr(node, name, title[a:b].strip())
 
 
-class _Walk(TreeBuilder):
+class _PinnedWalk(TreeBuilder):
     """The classified lines in order, each added to the tree by :class:`.build.TreeBuilder`: a
     heading of rank r closes every open unit of rank ≥ r and opens a child of the one left."""
 
@@ -170,6 +170,6 @@ class PinnedTree:
 def build_pinned(lines: list[Line], profile: Profile) -> PinnedTree:
     """The tree of ``lines`` by ``profile``'s pinned levels."""
     classified = classify(profile, lines)
-    walk = _Walk(profile, classified)
+    walk = _PinnedWalk(profile, classified)
     root = walk.build()
     return PinnedTree(root, walk.furniture_out, classified.warnings + walk.warnings, walk.entry_keys)

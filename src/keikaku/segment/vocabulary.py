@@ -486,7 +486,7 @@ def has_letters(text: str) -> bool:
     return bool(_JA_LETTER.search(text))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # bounded: a user profile per run adds one; a long batch of them must not grow it
 def vocabulary(profile: Profile) -> Vocabulary:
     """The compiled vocabulary of ``profile`` (profiles are immutable: compiled once each)."""
     return Vocabulary(profile)
