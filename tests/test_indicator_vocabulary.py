@@ -93,3 +93,11 @@ def test_era_year_of_dates() -> None:
 def test_a_value_cell_reads_every_era_of_the_table() -> None:
     got = parse_value("1,200人(大正9年)")
     assert got is not None and (got.value, got.year, got.fiscal) == (1200, 1920, False)
+
+
+@pytest.mark.parametrize("cell", ["120件(T3)", "5.5%(M10)"])
+def test_a_code_in_brackets_is_no_era_year(cell: str) -> None:
+    """M and T beside a figure are codes (a measure T3), not 明治/大正 years: those eras are read by
+    their names only."""
+    got = parse_value(cell)
+    assert got is None or got.year is None

@@ -7,6 +7,9 @@ words, layout after PDF extraction); none is copied from one.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -541,11 +544,16 @@ def test_a_profile_with_no_outline_still_reads_furniture_and_sections(tmp_path) 
     assert [s.name for s in chapter.sections] == ["現状と課題"] and doc.furniture[0].text == "- 1 -"
 
 
-def test_segmenting_leaves_the_garbage_collector_running() -> None:
-    """A notebook's collector keeps working while a plan is segmented (its state is the caller's)."""
+def test_segmenting_leaves_the_garbage_collector_running(tmp_path: Path) -> None:
+    """A notebook's collector keeps working while a plan is parsed, written, read back and made
+    into rows, and ``keikaku.cli.main`` called from Python leaves its settings alone (only the
+    ``keikaku`` command tunes them, in its own process)."""
     import gc
 
-    from keikaku.segment import segment_source
+    from keikaku.cli import main
+    from keikaku.export.document import document_json
+    from keikaku.export.rows import table_rows
+    from keikaku.model.schema import read_document
 
     collections: list[int] = []
 
@@ -555,11 +563,15 @@ def test_segmenting_leaves_the_garbage_collector_running() -> None:
 
     text = "".join(f"{k} 施策の題名{k}\n本文です。\n・項目です。\n" for k in range(1, 2000))
     source = ingest_bytes(text.encode("utf-8"), "case.txt")
-    threshold = gc.get_threshold()  # the CLI's tuning may have run in this process
+    threshold = gc.get_threshold()
     gc.set_threshold(700, 10, 10)  # Python's default
     gc.callbacks.append(seen)
     try:
-        segment_source(source, "case")
+        doc = parse_source(source, "case")
+        path = tmp_path / "case.json"
+        path.write_text(json.dumps(document_json(doc, "0")), encoding="utf-8")
+        table_rows(read_document(path))
+        assert main(["profiles"]) == 0
         assert gc.isenabled() and gc.get_threshold() == (700, 10, 10)
     finally:
         gc.callbacks.remove(seen)

@@ -8,19 +8,19 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, analysed, parsed
+from conftest import SEEDS, analysed, keikaku_cli, manifest, parsed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_alignment import FRAGMENTS
 
 import keikaku
-from keikaku.errors import KeikakuError
+from keikaku.errors import FileError, KeikakuError, SchemaVersionError
 from keikaku.export.document import document_json, dumps
 from keikaku.export.rows import table_rows
 from keikaku.extract.document import parse
 from keikaku.ingest.text import ingest_bytes
 from keikaku.model.records import SCHEMA_VERSION, Keyword, ManifestEntry
-from keikaku.model.schema import FileError, SchemaVersionError, read_manifest
+from keikaku.model.schema import read_manifest
 from keikaku.model.tree import Document, NodeKind
 from keikaku.segment.profile import builtin_profiles
 
@@ -146,3 +146,43 @@ def test_any_document_reads_back_as_written(lines: list[str], profile: str) -> N
     back = parse_document(text.encode("utf-8"), "random.json")
     assert _again(back) == text
     assert table_rows(back) == table_rows(doc)
+
+
+def test_a_folder_of_an_older_schema_keeps_its_entries_and_says_the_tables_are_not_current(tmp_path: Path) -> None:
+    """A document written by an older keikaku (its JSON of another schema version, its manifest
+    entry's warnings plain strings) that a later run does not redo stays listed, its warnings kept
+    as messages without a code; it cannot be read into the tables, so the manifest says that they
+    are not current and names it."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "old.txt").write_text("第1章 総論\n本文です。\n", encoding="utf-8")
+    (plans / "new.txt").write_text("第1章 各論\n本文です。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert keikaku_cli("run", "--nlp", "none", str(plans), "--out", str(out)).returncode == 0
+    doc = json.loads((out / "old.json").read_text(encoding="utf-8"))
+    doc["schema_version"] = "2.1"
+    (out / "old.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    listed = manifest(out)
+    for e in listed["documents"]:
+        if e["doc_id"] == "old":
+            e["warnings"] = ["an uncoded warning of 2.1"]
+    (out / "manifest.json").write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+
+    result = keikaku_cli("run", "--nlp", "none", str(plans / "new.txt"), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    after = manifest(out)
+    old = next(e for e in after["documents"] if e["doc_id"] == "old")
+    assert old["warnings"] == [{"code": "", "message": "an uncoded warning of 2.1"}]
+    assert after["tables"]["current"] is False and "(old)" in after["tables"]["note"]
+    assert "old.json: not readable" in result.stderr and "schema version 2.1" in result.stderr
+
+
+def test_a_parsed_and_analysed_document_holds_its_file_fields() -> None:
+    """keikaku.parse analyses after segmenting: the document's keywords, front matter and counts
+    follow what the analysis added (as its JSON does), not the tree before it."""
+    doc = keikaku.parse(text="第1章 子育て支援\n保育所の待機児童を解消し、子育て支援を充実します。\n", nlp="fast",
+                        doc_id="d")
+    assert doc.keywords and doc.keywords == doc.root.keywords
+    entities = sum(len(n.entities) for n in doc.root.walk())
+    assert doc.counts["entities"] == entities and doc.front_matter.entities == doc.root.entities
+    assert [k.term for k in doc.keywords] == [k["term"] for k in document_json(doc, "0")["keywords"]]

@@ -80,3 +80,15 @@ def test_parquet_and_dataframe_types_follow_the_declaration(tmp_path: Path) -> N
         assert all(str(schema.field(c).type) == arrow[types[c]] for c in COLUMNS[name]), name
         frame = getattr(t, name)
         assert all(str(frame[c].dtype) == pandas[types[c]] for c in COLUMNS[name]), name
+
+
+def test_the_document_declares_the_schema_version_it_writes() -> None:
+    """The version is written in two places (the constant and the field's Literal, which the
+    schema publishes): they must be the same."""
+    from typing import get_args, get_type_hints
+
+    from keikaku.model.records import SCHEMA_VERSION
+    from keikaku.model.tree import Document
+
+    assert get_args(get_type_hints(Document)["schema_version"]) == (SCHEMA_VERSION,)
+    assert Document.__dataclass_fields__["schema_version"].default == SCHEMA_VERSION

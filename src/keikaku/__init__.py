@@ -1,8 +1,8 @@
 """keikaku: Japanese municipal plan texts (総合計画) → structured plan hierarchies.
 
-Stages, each a module, data flowing one way: :mod:`~keikaku.ingest.text` (bytes → lines),
-:mod:`~keikaku.segment` (lines + profile → :class:`~keikaku.model.tree.Document`),
-:mod:`~keikaku.extract.analyse` (keywords and entities), :mod:`~keikaku.export.document` (JSON, CSV, Parquet).
+Stages, each a folder, data flowing one way (ARCHITECTURE.md): :mod:`~keikaku.ingest` (bytes →
+lines), :mod:`~keikaku.segment` (lines + profile → the tree of a :class:`~keikaku.model.tree.Document`),
+:mod:`~keikaku.extract` (indicators, keywords and entities), :mod:`~keikaku.export` (JSON, CSV, Parquet).
 :mod:`~keikaku.run.pipeline` and :mod:`~keikaku.run.batch` run them over many files (locally or on
 Dask), :mod:`~keikaku.cli` is the command line, :mod:`~keikaku.api` the notebook API
 (``keikaku.parse``, ``keikaku.load``) and :mod:`~keikaku.views.report` the HTML report.

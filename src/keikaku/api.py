@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, UsageError
+from .errors import FileError, InputError, UsageError
 from .export.rows import table_rows
 from .extract.analyse import analyse
 from .extract.document import parse_source
 from .ingest.text import ingest, ingest_bytes, shown_path
 from .model.records import COLUMNS, ROW_TYPES, Structure, column_types, plain
-from .model.schema import FileError
 from .model.tree import Document
 from .run.outdir import OutputFolder, load_manifest
 from .segment.profile import Profile, get_profile

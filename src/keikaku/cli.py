@@ -221,7 +221,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    tune_gc()
     try:
         return args.func(args)
     except (ProfileError, SetupError, UsageError, OutputError) as exc:
@@ -232,5 +231,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def entry() -> int:
+    """The ``keikaku`` command (and ``python -m keikaku``): :func:`main` in keikaku's own process,
+    whose garbage collector it may tune (:func:`main` called from Python leaves it alone)."""
+    tune_gc()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

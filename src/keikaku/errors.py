@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -61,6 +62,29 @@ class TreeError(KeikakuError):
 
 class OutputError(KeikakuError):
     """The output folder cannot be created or written."""
+
+
+class FileError(KeikakuError):
+    """A document or manifest file cannot be read into the model: the message names the file."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path, self.problem = str(path), problem
+        super().__init__(f"{path}: {problem}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, ...]]:  # rebuilt from its fields when it crosses a process boundary
+        return type(self), (self.path, self.problem)
+
+
+class SchemaVersionError(FileError):
+    """A file written with another schema version than the one this keikaku reads."""
+
+    def __init__(self, path: str | Path, found: object, what: str = "document", expected: str = "") -> None:
+        self.found, self.what, self.expected = found, what, expected
+        super().__init__(path, f"a {what} of schema version {found}; this keikaku reads schema version"
+                               f" {expected} (run keikaku again on its input to write it anew)")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return type(self), (self.path, self.found, self.what, self.expected)
 
 
 class RulesError(ProfileError):

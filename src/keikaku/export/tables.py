@@ -134,7 +134,7 @@ class ParquetWriter(TableWriter):
 
 
 WRITERS: dict[str, type[TableWriter]] = {w.name: w for w in (CsvWriter, ParquetWriter)}
-_BOTH = ("csv", "parquet")  # what --format both writes
+_BOTH = ("csv", "parquet")  # what --format both writes (every format is WRITERS; see run.outdir.table_files())
 
 
 def get_writer(name: str) -> TableWriter:

@@ -173,6 +173,7 @@ def analyse(docs: list[Document], mode: str = "full", cache: NlpCache | None = N
     for d in docs:
         idf = noun_idf(own[id(n)] for n in d.root.walk() if n.kind is not NodeKind.CONTENTS)
         _rank_subtree(d.root, own, idf)
+        d.finish()  # the document's keywords, front matter and counts follow the new fields
     return docs
 
 

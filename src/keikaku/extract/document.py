@@ -13,8 +13,8 @@ from ..model.tree import Document, ProfileChoice
 from ..segment import Inference, segment, segment_source
 from ..segment.align import check_alignment
 from ..segment.profile import Profile
-from ..segment.tabletext import settle_tables
 from .indicators import attach_indicators, warn_unread_tables
+from .tabletext import settle_tables
 
 
 def _complete(doc: Document, source: SourceText) -> Document:

@@ -14,35 +14,11 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..errors import KeikakuError
+from ..errors import FileError, SchemaVersionError
 from .records import SCHEMA_VERSION, JSONObject, Manifest, ManifestEntry
 from .tree import Document
 
 SCHEMA_FILES: dict[str, type] = {"document.schema.json": Document, "manifest.schema.json": Manifest}
-
-
-class FileError(KeikakuError):
-    """A document or manifest file cannot be read into the model: the message names the file."""
-
-    def __init__(self, path: str | Path, problem: str) -> None:
-        self.path, self.problem = str(path), problem
-        super().__init__(f"{path}: {problem}")
-
-    def __reduce__(self) -> tuple[type, tuple[str, ...]]:  # rebuilt from its fields when it crosses a process boundary
-        return type(self), (self.path, self.problem)
-
-
-class SchemaVersionError(FileError):
-    """A file written with another schema version than the one this keikaku reads."""
-
-    def __init__(self, path: str | Path, found: object, what: str = "document") -> None:
-        self.found, self.what = found, what
-        super().__init__(path, f"a {what} of schema version {found}; this keikaku reads schema version"
-                               f" {SCHEMA_VERSION} (run keikaku again on its input to write it anew)")
-
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return type(self), (self.path, self.found, self.what)
-
 
 _T = TypeVar("_T")
 
@@ -107,7 +83,7 @@ def parse_document(raw: bytes | str, path: str | Path = "<document>") -> Documen
         raise FileError(path, f"a {type(data).__name__} at the top, not a keikaku document")
     found = data.get("schema_version")
     if found is not None and found != SCHEMA_VERSION:
-        raise SchemaVersionError(path, found)
+        raise SchemaVersionError(path, found, "document", SCHEMA_VERSION)
     raise FileError(path, problem)
 
 
@@ -139,12 +115,12 @@ def read_manifest(path: str | Path) -> Manifest:
         raise FileError(path, f"a {type(data).__name__} at the top, not a keikaku manifest")
     found = data.get("schema_version")
     if found != SCHEMA_VERSION:
-        raise SchemaVersionError(path, found, "manifest")
+        raise SchemaVersionError(path, found, "manifest", SCHEMA_VERSION)
     try:
         return adapter(Manifest).validate_python(data)
     except ValidationError as exc:
         raise FileError(path, _problem(exc, "manifest")) from None
 
 
-__all__ = ["FileError", "SCHEMA_FILES", "SchemaVersionError", "adapter", "json_schema", "manifest_entry",
+__all__ = ["SCHEMA_FILES", "adapter", "json_schema", "manifest_entry",
            "parse_document", "read_document", "read_manifest", "schema_text"]

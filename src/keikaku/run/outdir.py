@@ -178,7 +178,11 @@ class OutputFolder:
         for e in documents:
             if _sound(e):
                 try:  # the declared fields (another version's extra ones are dropped)
-                    sound[e["doc_id"]] = manifest_entry({k: v for k, v in e.items() if k in _ENTRY_FIELDS})
+                    kept = {k: v for k, v in e.items() if k in _ENTRY_FIELDS}
+                    if isinstance(kept.get("warnings"), list):  # before 2.2 a warning was its message alone
+                        kept["warnings"] = [{"code": "", "message": w} if isinstance(w, str) else w
+                                            for w in kept["warnings"]]
+                    sound[e["doc_id"]] = manifest_entry(kept)
                 except ValueError:  # pydantic's ValidationError: a field of another type
                     pass
         return ManifestOnDisk(sound, left_out=len(documents) - len(sound))

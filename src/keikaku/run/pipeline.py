@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .. import __version__
-from ..errors import InputError, OutputError
+from ..errors import FileError, InputError, OutputError
 from ..export.files import atomic_write
 from ..export.rows import table_rows
 from ..export.tables import CSV_CELL_LIMIT, write_tables
@@ -31,7 +31,6 @@ from ..extract.analyse import check_mode
 from ..extract.cache import analysis_fingerprint
 from ..ingest.text import MAX_MB, not_regular, read_input, shown_path
 from ..model.records import SCHEMA_VERSION, Manifest, ManifestEntry
-from ..model.schema import FileError
 from ..segment.profile import GuardedPattern, Profile, builtin_profiles
 from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
 from .outdir import (
@@ -152,7 +151,7 @@ def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
     return found
 
 
-_OWN_FILES = frozenset({MANIFEST, REPORT, LOCK, CACHE, *table_files("both")})
+_OWN_FILES = frozenset({MANIFEST, REPORT, LOCK, CACHE, *table_files()})
 
 
 def _identity(info: os.stat_result) -> tuple[int, int]:
@@ -365,7 +364,7 @@ class _Run:
                 if doc_id not in listed:
                     self.folder.file(document_file(doc_id)).unlink(missing_ok=True)
                     removed += 1
-            for name in table_files("both"):
+            for name in table_files():
                 self.folder.file(name).unlink(missing_ok=True)
         except OSError as exc:
             return removed, exc
@@ -536,12 +535,16 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
         for s in inputs.skipped:
             log(f"skipped: {s['path']}: {s['reason']}")
         stale = _remove_other_tables(folder, options.table_format, log)
-        cut = _write_tables(folder, documents, options.csv_encoding, log, options.table_format)
+        cut, left_out = _write_tables(folder, documents, options.csv_encoding, log, options.table_format)
         said_of_tables = [_cut_note(cut)] if cut else []
         if stale:
             said_of_tables.append(f"{', '.join(stale)} could not be removed and are stale: this run wrote"
                                   f" --format {options.table_format} only")
-        state.write_manifest(tables_current=not stale, note="; ".join(said_of_tables))
+        if left_out:
+            said_of_tables.append(f"{len(left_out)} listed document(s) are not in the tables, their files unreadable"
+                                  f" or of another schema version ({', '.join(left_out[:5])}"
+                                  f"{' …' if len(left_out) > 5 else ''}): run keikaku again over their sources")
+        state.write_manifest(tables_current=not stale and not left_out, note="; ".join(said_of_tables))
     except WriteFailure as exc:
         _stop(state, exc, result, log)
     result.seconds = time.monotonic() - started
@@ -625,7 +628,7 @@ def _remove_other_tables(folder: OutputFolder, table_format: str, log: Callable[
     """Remove the tables of another ``--format`` that an earlier run wrote (csv then parquet, or
     back): left there they would miss this run's documents.  Returns those that could not be
     removed (the manifest then marks the tables stale)."""
-    other = [name for name in table_files("both") if name not in table_files(table_format)
+    other = [name for name in table_files() if name not in table_files(table_format)
              and folder.file(name).exists()]
     stale = []
     for name in other:
@@ -644,21 +647,26 @@ def _remove_other_tables(folder: OutputFolder, table_format: str, log: Callable[
 
 
 def _write_tables(folder: OutputFolder, documents: list[ManifestEntry], csv_encoding: str,
-                  log: Callable[[str], None], table_format: str = "csv") -> int:
+                  log: Callable[[str], None], table_format: str = "csv") -> tuple[int, list[str]]:
     """Rebuild the flat tables from the JSON of every document in the manifest; returns the
-    number of CSV cells cut to Excel's limit (said in the log and in the manifest)."""
+    number of CSV cells cut to Excel's limit (said in the log and in the manifest) and the
+    documents left out (a file damaged, or written by a keikaku of another schema version that
+    this run did not redo): the manifest then says that the tables are not current."""
     rows_by_doc = {}
+    left_out = []
     for e in documents:
         if e.output:
             path = folder.file(e.output)
             try:
                 rows_by_doc[e.doc_id] = table_rows(folder.read_document(path.name))
             except FileError as exc:
-                log(f"warning: {path}: not a keikaku document any more ({exc.problem}); left out of the tables")
+                left_out.append(e.doc_id)
+                log(f"warning: {path}: not readable as a document of this keikaku ({exc.problem}); left out of"
+                    " the tables")
     try:
         _, cut = write_tables(folder.path, rows_by_doc, csv_encoding, table_format)
     except OSError as exc:
         raise WriteFailure(folder.path / "tables", exc) from exc
     if cut:
         log(f"note: {_cut_note(cut)}")
-    return cut
+    return cut, left_out

@@ -22,8 +22,9 @@ A profile with an ``[[outline]]`` pins step 9's order; the shipped city profiles
 as patterns: their lines are classified (:mod:`.classify`) and added to the tree by the same
 builder (:mod:`.pinned`).  Such a profile is chosen when its ``detect`` patterns match and it
 explains about as much of the text as inference (:mod:`.choice`).  Ids are given once the tree
-is final.  The alignment guard then proves that every character of the source is in exactly one
-place.
+is final.  The tree returned here is stage 2's; :mod:`keikaku.extract.document` reads its
+indicators, runs the alignment guard (every character of the source in exactly one place) and
+finishes the document.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _title_text(rows: list[Row], h: Heading) -> str:
 
 
 def infer(source: SourceText, profile: Profile) -> Inference:
-    """Steps 1–8: the rows, their roles, furniture, contents lists, headings and their nesting."""
+    """Steps 1–9: the rows, their roles, furniture, contents lists, headings and their nesting."""
     vocab = vocabulary(profile)
     rows = split_rows(source.lines, vocab)
     marks = read_rows(rows, vocab, profile)
@@ -179,8 +180,9 @@ def document_title(source: SourceText) -> str:
 
 def segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,
             inference: Inference | None = None) -> Document:
-    """Build the document tree of ``source`` with ``profile`` and check it rebuilds the source.
-    A pattern of the user's profile over its limit fails this document, naming its line."""
+    """Build the document tree of ``source`` with ``profile`` (its tree checked, not yet finished:
+    :func:`keikaku.extract.document.parse` reads its indicators, runs the alignment guard and
+    finishes it).  A pattern of the user's profile over its limit fails this document, naming its line."""
     try:
         return _segment(source, profile, doc_id, choice, inference)
     except PatternLimitError as exc:

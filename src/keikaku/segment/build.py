@@ -1,4 +1,4 @@
-"""Segmentation, step 9: the document tree, built row by row from the decisions of the steps before.
+"""Segmentation, step 10: the document tree, built row by row from the decisions of the steps before.
 
 :class:`TreeBuilder` holds the tree as it grows and every operation that adds to it; inference's
 walk over its rows (here) and a pinned profile's walk over its classified lines (:mod:`.pinned`)

@@ -1,4 +1,4 @@
-"""Segmentation, step 8: how the headings nest.  The order of levels comes from the document.
+"""Segmentation, step 9: how the headings nest.  The order of levels comes from the document.
 
 Headings are placed one by one with a stack of open units:
 

@@ -49,10 +49,11 @@ def _era_year(era: str, n: str) -> int:
     return ERA_START[era] + (1 if n == "元" else int(n)) - 1
 
 
-# The eras of ERA_START for other readers' patterns: their names (明治|大正|…) and the letters that
-# stand for them before a year's number (M, T, S, H, R).
+# The eras of ERA_START for other readers' patterns: their names (明治|大正|…), and the letters a
+# plan's figures are dated with before a year's number (S, H, R).  M and T are left out: a figure
+# dated in 明治 or 大正 is written with the era's name, and T3 or M10 beside a figure is a code.
 ERA_NAMES = "|".join(era for era in ERA_START if len(era) > 1)
-ERA_LETTERS = "".join(era for era in ERA_START if len(era) == 1)
+ERA_LETTERS = "SHR"
 
 
 def era_year(era: str, n: str) -> int:

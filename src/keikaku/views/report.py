@@ -14,10 +14,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import FileError, OutputError
 from ..export.files import atomic_write
 from ..model.records import Entity, Indicator, IndicatorValue, ManifestEntry
-from ..model.schema import FileError
 from ..model.tree import Document, FrontMatter, Node, Section, Table
 from ..run.outdir import REPORT, OutputFolder, load_manifest
 
