@@ -75,16 +75,21 @@ def parse_document(raw: bytes | str, path: str | Path = "<document>") -> Documen
     except ValidationError as exc:
         problem = _problem(exc)
     # Why it failed, said plainly when it is not a document at all or of another version.
+    found = _top_object(raw, path, "document").get("schema_version")
+    if found is not None and found != SCHEMA_VERSION:
+        raise SchemaVersionError(path, found, "document", SCHEMA_VERSION)
+    raise FileError(path, problem)
+
+
+def _top_object(raw: bytes | str, path: str | Path, what: str) -> JSONObject:
+    """The JSON object of a file: :class:`FileError` when it is not JSON or not an object."""
     try:
         data = json.loads(raw)
     except ValueError as exc:
         raise FileError(path, f"not JSON ({exc})") from None
     if not isinstance(data, dict):
-        raise FileError(path, f"a {type(data).__name__} at the top, not a keikaku document")
-    found = data.get("schema_version")
-    if found is not None and found != SCHEMA_VERSION:
-        raise SchemaVersionError(path, found, "document", SCHEMA_VERSION)
-    raise FileError(path, problem)
+        raise FileError(path, f"a {type(data).__name__} at the top, not a keikaku {what}")
+    return data
 
 
 def read_document(path: str | Path) -> Document:
@@ -106,13 +111,7 @@ def read_manifest(path: str | Path) -> Manifest:
     """The manifest.json at ``path`` read into the model, validated; another schema version or a
     file that is not a manifest raises a :class:`~keikaku.errors.KeikakuError` naming the file."""
     path = Path(path)
-    raw = _read(path)
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise FileError(path, f"not JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise FileError(path, f"a {type(data).__name__} at the top, not a keikaku manifest")
+    data = _top_object(_read(path), path, "manifest")
     found = data.get("schema_version")
     if found != SCHEMA_VERSION:
         raise SchemaVersionError(path, found, "manifest", SCHEMA_VERSION)
