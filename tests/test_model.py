@@ -113,6 +113,19 @@ def test_a_document_with_a_wrong_field_is_refused_saying_where(tmp_path: Path) -
     message = str(caught.value)
     assert str(path) in message and "children.0.title" in message and "children.0.surprise" in message
     assert not isinstance(caught.value, SchemaVersionError)
+
+
+@pytest.mark.parametrize(("where", "key", "value"), [
+    ("node", "rank", 3), ("node", "paragraphs", []), ("source", "chars", 10), ("document", "from_file", False),
+])
+def test_a_memory_only_field_in_a_file_is_refused(tmp_path: Path, where: str, key: str, value: object) -> None:
+    """Fields the file does not hold (they are not in the schema either) are unknown keys when read."""
+    path, text = _written(parsed("003"), tmp_path)
+    data = json.loads(text)
+    {"node": data["children"][0], "source": data["source"], "document": data}[where][key] = value
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(FileError, match=rf"{key}: Unexpected keyword argument"):
+        keikaku.read_document(path)
     (tmp_path / "missing.json").unlink(missing_ok=True)
     with pytest.raises(FileError, match="missing.json: cannot be read"):
         keikaku.read_document(tmp_path / "missing.json")

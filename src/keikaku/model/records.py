@@ -18,7 +18,7 @@ from enum import Enum
 from functools import cache
 from typing import Annotated, Any, Literal, TypeVar, dataclass_transform, get_args, get_origin, get_type_hints
 
-from pydantic import Field
+from pydantic import AliasPath, Field
 
 from ..errors import CodedWarning
 
@@ -29,7 +29,9 @@ SCHEMA_VERSION = "2.2"
 # writes them all).
 _CONFIG = {"use_attribute_docstrings": True, "extra": "forbid", "json_schema_serialization_defaults_required": True}
 
-MEMORY = Field(exclude=True)
+# Read from a path no file holds: a memory-only field's key in a file is an unknown key, refused
+# (``extra: forbid``) rather than read into the field.
+MEMORY = Field(exclude=True, validation_alias=AliasPath("__keikaku_memory_only__", 0))
 """Marks a field that the file does not hold: ``Annotated[list[Span], MEMORY]``."""
 
 JSONObject = dict[str, Any]
