@@ -27,7 +27,8 @@ from .errors import FileError, InputError, UsageError
 from .export.rows import table_rows
 from .extract.analyse import analyse
 from .extract.document import parse_source
-from .ingest.text import ingest, ingest_bytes, shown_path
+from .ingest import ingest
+from .ingest.text import ingest_bytes, shown_path
 from .model.records import COLUMNS, ROW_TYPES, Structure, column_types, plain
 from .model.tree import Document
 from .run.outdir import OutputFolder, load_manifest

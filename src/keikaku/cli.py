@@ -17,7 +17,9 @@ from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageEr
 from .export.tables import TableFormat
 from .extract.document import parse_source
 from .extract.nlp import NlpMode
-from .ingest.text import MAX_MB, ingest
+from .ingest import ingest
+from .ingest.text import MAX_MB
+from .export.files import atomic_write
 from .run.batch import tune_gc
 from .run.outdir import CACHE_FILE
 from .run.pipeline import Progress, RunOptions, run, safe_stem
@@ -25,7 +27,7 @@ from .segment import infer
 from .segment.outline import outline_toml
 from .segment.profile import builtin_profiles, get_profile
 from .segment.structure import explain_rows
-from .views.render import render, render_structure
+from .views.render import render, render_layout, render_structure
 from .views.report import write_report
 
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F] if c != 0x09}
@@ -141,6 +143,16 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    source = ingest(args.file, max_mb=_max_mb(args))
+    text = render_layout(source) if args.layout else "".join(f"{line.text}\n" for line in source.lines)
+    if args.output:
+        atomic_write(Path(args.output), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _cmd_profile_infer(args: argparse.Namespace) -> int:
     max_mb = _max_mb(args)
     sources = [ingest(f, max_mb=max_mb) for f in args.files]
@@ -208,6 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", action="store_true", help="one line per row: its role, its marker readings and what"
                                                        " each step of inference decided about it")
     p.set_defaults(func=_cmd_inspect)
+    p = sub.add_parser("extract", help="write the text keikaku reads from a PDF (or a text file), a form feed before"
+                                       " each page: to see it, correct it by hand and run the text instead")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (UTF-8) instead of the standard output")
+    p.add_argument("--layout", action="store_true", help="one line per text line with what the page showed: page,"
+                   " font size to the body's, bold, indent, space above, table row, furniture (not for running)")
+    _max_size_option(p)
+    p.set_defaults(func=_cmd_extract)
     p = sub.add_parser("profile", help="work with profiles: `keikaku profile infer FILE… > city.toml`")
     psub = p.add_subparsers(dest="profile_command", required=True)
     q = psub.add_parser("infer", help="write the outline inferred from plan texts as a profile (TOML) to edit and"

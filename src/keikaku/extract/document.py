@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..ingest.text import SourceText, ingest
+from ..ingest import ingest
+from ..ingest.text import SourceText
 from ..model.tree import Document, ProfileChoice
 from ..segment import Inference, segment, segment_source
 from ..segment.align import check_alignment
@@ -25,7 +26,21 @@ def _complete(doc: Document, source: SourceText) -> Document:
     settle_tables(doc, {line.no: line.text for line in source.lines})
     check_alignment(doc, source)
     warn_unread_tables(doc)
-    return doc.finish()
+    return _paged(doc.finish(), source)
+
+
+def _paged(doc: Document, source: SourceText) -> Document:
+    """Each unit and indicator row given the page it is printed on, when the source has pages
+    (a PDF, or a text with form feeds)."""
+    if source.pages is None:
+        return doc
+    for node in doc.nodes():
+        node.pdf_page = source.page_of(node.lines[0]) if node.lines else None
+        for ind in node.indicators:
+            ind.pdf_page = source.page_of(ind.lines[0]) if ind.lines else None
+    for ind in doc.root.indicators:
+        ind.pdf_page = source.page_of(ind.lines[0]) if ind.lines else None
+    return doc
 
 
 def parse(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,

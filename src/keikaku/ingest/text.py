@@ -9,11 +9,13 @@ message that says what they look like.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path
 
 from ..errors import CodedWarning, InputError, Warnings
@@ -21,7 +23,7 @@ from ..text.normalize import Matchable, matchable
 
 # Magic numbers of files people pass by mistake instead of the extracted text.
 _SIGNATURES = {
-    b"%PDF": "a PDF file (extract its text first, e.g. with pdftotext -layout)",
+    b"%PDF": "a PDF file (give keikaku the file itself: keikaku run plan.pdf)",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
@@ -47,12 +49,31 @@ class Line:
 
 @dataclass
 class SourceText:
+    """One input decoded: its lines, and for a PDF what its pages showed about each line
+    (``layout[i]`` for line ``i + 1``, see :mod:`.pdf`)."""
+
     path: str
     sha256: str
     size: int
-    encoding: str
+    encoding: str  # the text's encoding, or "pdf"
     lines: list[Line]
     warnings: list[CodedWarning] = field(default_factory=list)
+    layout: list[Any] | None = None  # list[LineLayout] for a PDF (pdf.py imports this module)
+    pages: int | None = None  # the PDF's pages, or the pages a text's form feeds make
+    breaks: list[int] = field(init=False, default_factory=list)
+    """the lines that start a page, from the second page on: those holding a form feed (pdftotext
+    and ``keikaku extract`` write one before each page)"""
+
+    def __post_init__(self) -> None:
+        self.breaks = [line.no for line in self.lines if "\f" in line.text]
+        if self.breaks and self.pages is None:
+            self.pages = len(self.breaks) + 1
+
+    def page_of(self, line_no: int) -> int | None:
+        """The page that line ``line_no`` is on; None for a text without page breaks."""
+        if self.pages is None:
+            return None
+        return bisect.bisect_right(self.breaks, line_no) + 1
 
 
 def decode(data: bytes, path: str) -> tuple[str, str, list[CodedWarning]]:

@@ -22,7 +22,7 @@ from pydantic import AliasPath, Field
 
 from ..errors import CodedWarning
 
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 
 # Read by pydantic when it generates the schema or reads a file: field descriptions from the
 # docstrings below, no other properties, and every field listed as present (the writer always
@@ -193,6 +193,8 @@ class Indicator:
     """the row's cells as written"""
     lines: list[int]
     """the first and last source line of the row"""
+    pdf_page: int | None = None
+    """the PDF page the row is printed on (a PDF input, or a text whose form feeds mark its pages)"""
 
 
 @record

@@ -188,6 +188,8 @@ class Node:
     unit (施策の方向 printed before its (1), (2)); that section lists the unit's id in ``units``"""
     page: int | None = None
     """the page a contents list gives for this unit"""
+    pdf_page: int | None = None
+    """the PDF page the unit starts on (a PDF input, or a text whose form feeds mark its pages)"""
     from_contents: bool = False
     """a unit named by a contents list whose text is not in the document"""
     text: str = ""
@@ -337,6 +339,8 @@ class Source:
     encoding: str
     bytes: int
     lines: int
+    pages: int | None = None
+    """a PDF's pages (or the pages a text's form feeds make); null for a text without them"""
     chars: Annotated[int, MEMORY] = 0  # decoded characters, for throughput figures
 
 
@@ -368,7 +372,7 @@ def _no_root() -> Node:
 class Document:
     """One plan text segmented into its hierarchy, with keywords, entities and indicators."""
 
-    schema_version: Literal["2.2"] = SCHEMA_VERSION  # type: ignore[assignment]
+    schema_version: Literal["2.3"] = SCHEMA_VERSION  # type: ignore[assignment]
     keikaku_version: str = ""
     doc_id: str
     fingerprint: str | None = None

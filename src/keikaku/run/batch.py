@@ -30,7 +30,8 @@ from ..extract.analyse import analyse
 from ..extract.cache import NlpCache
 from ..extract.document import parse_source
 from ..extract.nlp import get_analyzer, versions
-from ..ingest.text import MAX_MB, ingest_data, read_input
+from ..ingest import ingest_any
+from ..ingest.text import MAX_MB, read_input
 from ..model.records import ManifestEntry
 from ..model.tree import Analysis, Document
 from ..segment.profile import Profile
@@ -109,7 +110,7 @@ def _process(job: Job, cache: NlpCache | None) -> Outcome:
         # if the file is replaced while the run goes on.
         raw = read_input(job.abspath or job.path, job.path, job.max_mb)
         fp = fingerprint(raw, job.settings)
-        doc = parse_source(ingest_data(raw, job.path), job.doc_id, job.profile)
+        doc = parse_source(ingest_any(raw, job.path), job.doc_id, job.profile)
         analyse([doc], job.nlp, cache)
         data = document_json(doc, __version__, Analysis(mode=job.nlp, versions=versions(job.nlp)), fp)
     except (SetupError, ProfileError):

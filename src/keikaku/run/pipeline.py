@@ -49,7 +49,7 @@ from .outdir import (
 
 MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
 
-TEXT_SUFFIXES = {".txt", ".text"}
+TEXT_SUFFIXES = {".txt", ".text", ".pdf"}  # plan texts and PDFs
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Inputs:
 
 
 def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
-    """Files given directly, and the ``.txt`` files under folders (other entries are listed as skipped).
+    """Files given directly, and the ``.txt`` and ``.pdf`` files under folders (other entries are listed as skipped).
 
     A file is one input however many ways it is reached (a folder and a link to it, a file named
     twice, a file and its folder, a hard link): its first spelling is kept, the others are listed
@@ -131,7 +131,7 @@ def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
                 if entry.name.startswith("."):
                     skip(path, "hidden file")
                 elif path.suffix.lower() not in TEXT_SUFFIXES:
-                    skip(path, "not a .txt file")
+                    skip(path, "not a .txt or .pdf file")
                 elif target is not None and (kind := not_regular(target.st_mode)):
                     skip(path, f"{kind}, not a regular file (never read)")
                 else:

@@ -6,7 +6,8 @@ step decided):
 
 1. :mod:`.rows` — lines → rows (run-on pages cut at their spaces);
 2. :mod:`.candidates` — what each row could be, read with the vocabulary (:mod:`.vocabulary`);
-3. :mod:`.furniture` — page numbers, running headers and footers;
+3. :mod:`.layout` — what the pages showed (page breaks; a PDF's furniture and print);
+   :mod:`.furniture` — page numbers, running headers and footers;
 4. :mod:`.toc` — contents lists read token by token (目次, leaders, displaced codes), their
    entries nested; :mod:`.contents` — lists after list bullets;
 5. :mod:`.sequences` — which markers are headings: chains of numbers are the evidence, and a
@@ -49,6 +50,7 @@ from .contents import (
     own_content,
 )
 from .furniture import Furniture, find_furniture
+from .layout import page_evidence
 from .levels import Outline, nest
 from .pinned import build_pinned
 from .profile import Profile, builtin_profiles
@@ -90,13 +92,14 @@ def infer(source: SourceText, profile: Profile) -> Inference:
     vocab = vocabulary(profile)
     rows = split_rows(source.lines, vocab)
     marks = read_rows(rows, vocab, profile)
-    furniture = find_furniture(rows, marks)
+    evidence = page_evidence(source, rows)
+    furniture = find_furniture(rows, marks, evidence)
     blocks = find_lists(rows, marks, furniture, vocab, profile.list_prefix)
     listed = {r for b in blocks for r in b.rows}
     keys = Keys(rows, marks, furniture)
     blocks = sorted(blocks + bulleted_blocks(rows, marks, furniture, keys, listed), key=lambda b: b.rows[0])
     listed = {r for b in blocks for r in b.rows}
-    decisions = decide(rows, marks, furniture, listed, profile, vocab.is_quantity)
+    decisions = decide(rows, marks, furniture, listed, profile, vocab.is_quantity, evidence)
     headings, untitled = assemble(rows, marks, furniture, decisions.heads, listed, vocab.is_quantity)
     keys_of = {i: heading_key(h.marker.code, _title_text(rows, h)) for i, h in headings.items()}
     # Lists of headings without a header, found from what each heading holds.
@@ -231,7 +234,8 @@ def _segment(source: SourceText, profile: Profile, doc_id: str, choice: ProfileC
     doc = Document(
         doc_id=doc_id, title=document_title(source),
         source=Source(path=source.path, sha256=source.sha256, encoding=source.encoding, bytes=source.size,
-                      lines=len(source.lines), chars=sum(len(line.text) for line in source.lines)),
+                      lines=len(source.lines), pages=source.pages,
+                      chars=sum(len(line.text) for line in source.lines)),
         profile=choice or ProfileChoice(name=profile.name, path=profile.source, reason="given with --profile"),
         root=root, furniture=furniture, warnings=warnings, structure=structure)
     doc.check_tree()

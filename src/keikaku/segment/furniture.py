@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from .candidates import Mark, Role
+from .layout import PageEvidence
 from .rows import Row
 
 _BARE = re.compile(r"^(\d{1,3})$")
@@ -28,6 +29,9 @@ _LEADER_PAGE = re.compile(r"[.・·](?: ?[.・·])+ ?\d{1,4}$")
 PAGE_GAP = 20  # the most pages a page number may skip and still continue the sequence
 PAGE_TOP_ROWS = 3  # rows after a page break that count as the top of the page
 RUNNING_MAX = 60  # a running header or footer is a short line
+REPEATED_PAGES = 3  # a line at the same place of this many pages (or of every page) is running
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER_ALONE = re.compile(r"^[-‐―—─(\[<pP.\s]*\d{1,4}(?:\s*/\s*\d{1,4})?[-‐―—─)\]>.\s]*$")
 
 
 @dataclass
@@ -47,9 +51,15 @@ def _key(row: Row) -> str:
     return "".join(_TRAILING_NUMBER.sub("", row.core).split())
 
 
-def find_furniture(rows: list[Row], marks: list[Mark]) -> Furniture:
+def find_furniture(rows: list[Row], marks: list[Mark], evidence: PageEvidence | None = None) -> Furniture:
     f = Furniture()
     n = len(rows)
+    ev = evidence or PageEvidence()
+    for i, why in ev.furniture.items():  # what a PDF's page bands show
+        f.reasons[i] = why
+        if why.startswith("page number") and (num := _NUMBER.search(rows[i].core)):
+            f.page_marks[i] = int(num.group())
+    _page_edges(rows, marks, f, ev.breaks)
     for i, mark in enumerate(marks):
         if mark.role is Role.FURNITURE:
             f.reasons[i] = "matches a furniture pattern"
@@ -64,8 +74,37 @@ def find_furniture(rows: list[Row], marks: list[Mark]) -> Furniture:
     repeated = _repeated(rows, marks, f)
     _bare_numbers(rows, marks, f, repeated)
     _running_lines(rows, marks, f, repeated)
-    _page_tops(rows, marks, f)
+    _page_tops(rows, marks, f, ev.breaks)
     return f
+
+
+def _page_edges(rows: list[Row], marks: list[Mark], f: Furniture, breaks: set[int]) -> None:
+    """In a text whose form feeds mark its pages: the first and the last row of a page that the
+    same place of several pages repeats (digits aside: 第4次総合計画 - 12 -), or a page number
+    there, are furniture."""
+    if not breaks:
+        return
+    starts = [0] + sorted(breaks)
+    pages = list(zip(starts, starts[1:] + [len(rows)]))
+    edges: list[tuple[int, str]] = []  # (row, "top" or "bottom")
+    for a, b in pages:
+        text = [i for i in range(a, b) if not rows[i].blank]
+        if text:
+            edges += [(text[0], "top")] + ([(text[-1], "bottom")] if len(text) > 1 else [])
+    counts: dict[tuple[str, str], int] = {}
+    for i, where in edges:
+        key = (where, _DIGITS.sub("#", "".join(rows[i].core.split())))
+        counts[key] = counts.get(key, 0) + 1
+    need = min(REPEATED_PAGES, len(pages))
+    for i, where in edges:
+        if i in f or len(rows[i].core) > RUNNING_MAX or marks[i].role not in (Role.TEXT, Role.MARKER, Role.FURNITURE):
+            continue
+        core = rows[i].core
+        if _PAGE_NUMBER_ALONE.match(core) and (num := _NUMBER.search(core)):
+            f.reasons[i] = f"page number (at the {where} of a page)"
+            f.page_marks[i] = int(num.group())
+        elif len(pages) > 1 and counts[(where, _DIGITS.sub("#", "".join(core.split())))] >= need:
+            f.reasons[i] = f"running {'header' if where == 'top' else 'footer'} (repeated at the {where} of pages)"
 
 
 def _footers_with_numbers(rows: list[Row], marks: list[Mark], f: Furniture) -> None:
@@ -174,10 +213,12 @@ def _running_lines(rows: list[Row], marks: list[Mark], f: Furniture, repeated: d
                     f.reasons[i] = "running header or footer"
 
 
-def _page_tops(rows: list[Row], marks: list[Mark], f: Furniture) -> None:
-    """The first rows with text (not furniture) after each page number, in one pass."""
+def _page_tops(rows: list[Row], marks: list[Mark], f: Furniture, breaks: set[int] = frozenset()) -> None:
+    """The first rows with text (not furniture) after each page number or page break, in one pass."""
     left = 0
     for j, row in enumerate(rows):
+        if j in breaks:
+            left = PAGE_TOP_ROWS
         if j in f.page_marks:
             left = PAGE_TOP_ROWS
         elif left and not row.blank and j not in f:

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .candidates import Mark, Role
 from .furniture import Furniture
+from .layout import PageEvidence
 from .profile import Profile
 from .rows import Row
 from .vocabulary import Marker, circled_number, has_letters
@@ -139,8 +140,10 @@ def _next_row(rows: list[Row], i: int) -> int | None:
 
 
 def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[int],
-           profile: Profile, is_quantity: Callable[[str], bool] | None = None) -> Decisions:
-    """Choose the headings among the marker rows (rows in ``skip`` belong to contents lists)."""
+           profile: Profile, is_quantity: Callable[[str], bool] | None = None,
+           evidence: PageEvidence | None = None) -> Decisions:
+    """Choose the headings among the marker rows (rows in ``skip`` belong to contents lists); a
+    PDF's print weighs in (:func:`_by_print`)."""
     d = Decisions()
     outline = {lv.style for lv in profile.outline}
     readings: list[tuple[int, Marker]] = []
@@ -215,6 +218,8 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
         if nwhy is None and nxt.style != mk.style and nxt.number == 1 and run_of[k + 1] >= 2 \
                 and sum(1 for r in range(i + 1, j) if not rows[r].blank) <= OPENS_WITHIN:
             verdicts[k] = (i, mk, None)
+    if evidence is not None and evidence.prominent:
+        verdicts = _by_print(verdicts, evidence)
     prefixes = {mk.path for _, mk, why in verdicts if why is None}
     for i, mk, why in verdicts:
         if why == "compound":
@@ -233,6 +238,30 @@ def decide(rows: list[Row], marks: list[Mark], furniture: Furniture, skip: set[i
             d.rejected.append(Rejected(i, mk, f"another reading of the row was chosen ({accepted[i].style})"))
     d.rejected.sort(key=lambda r: r.row)
     return d
+
+
+PRINTED_LARGER = 2  # headings of a style printed larger than the body: then one in body print is none
+
+
+def _by_print(verdicts: list[tuple[int, Marker, str | None]], ev: PageEvidence
+              ) -> list[tuple[int, Marker, str | None]]:
+    """What the print says, where the PDF shows it: a marker at the start of a row printed larger
+    or bolder than the body text is a heading even alone or out of sequence; one printed as the
+    body text is not, when other headings of its style are printed larger (a line of a paragraph
+    that starts with 2) or (1))."""
+    larger: dict[str, int] = {}
+    for i, mk, why in verdicts:
+        if why is None and i in ev.prominent:
+            larger[mk.style] = larger.get(mk.style, 0) + 1
+    out: list[tuple[int, Marker, str | None]] = []
+    for i, mk, why in verdicts:
+        if why is not None and why != "compound" and i in ev.prominent and mk.start == 0 and not mk.bulleted \
+                and not mk.quantity:
+            why = None
+        elif why is None and i in ev.plain and larger.get(mk.style, 0) >= PRINTED_LARGER:
+            why = f"printed as the body text, while {larger[mk.style]} other {mk.style} headings are printed larger"
+        out.append((i, mk, why))
+    return out
 
 
 LONE_TITLE = 40  # a heading that no sequence supports has a title at most this long

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..ingest.text import SourceText
 from ..model.tree import Document, Item, Node, NodeKind
 
 
@@ -99,3 +100,19 @@ def render_structure(doc: Document, rejected: bool = True) -> str:
             out.extend(f"#   line {r['line']}: {r['text']}  [{r['style']}] {r['reason']}" for r in rows)
     return "\n".join(out) + "\n"
 
+
+
+def render_layout(source: SourceText) -> str:
+    """One row per line of the source: what its page showed (``keikaku extract --layout``)."""
+    out = ["line\tpage\tsize\tbold\tindent\tabove\ttable\tjoined\tfurniture\ttext\n"]
+    layout = source.layout or []
+    for line in source.lines:
+        text = line.text.replace("\f", "").replace("\t", " | ")
+        if line.no <= len(layout):
+            lay = layout[line.no - 1]
+            out.append(f"{line.no}\t{lay.page}\t{lay.size:.2f}\t{'B' if lay.bold else ''}\t{lay.indent:.1f}\t"
+                       f"{lay.space_above:.1f}\t{'T' if lay.table else ''}\t{lay.printed}\t{lay.furniture or ''}\t"
+                       f"{text}\n")
+        else:
+            out.append(f"{line.no}\t{source.page_of(line.no) or ''}\t\t\t\t\t\t\t\t{text}\n")
+    return "".join(out)

@@ -1,0 +1,635 @@
+"""Stage 1 for PDFs: the text layer of a plan's PDF → the lines keikaku reads, with the page's
+layout kept as evidence for the outline.
+
+The text layer is read with pdfium (pypdfium2), character by character with each character's box,
+baseline and font size, and laid out again by rules any typesetter follows:
+
+- characters on one baseline make a printed line; a page in two columns (a gutter no line crosses)
+  is read column by column, lines that cross the gutter (headings, the running header) in between;
+- a table drawn with rules (paths on the page) is read by its cells: one line per table row, the
+  cells separated by TAB (the layout the segmenter and the indicator reader read as a table), a
+  cell's own wrapped lines joined;
+- a line that a typesetter wrapped (it runs to the column's right edge, the next line continues it
+  at the left edge, in the same font, without extra space) is joined with its continuation;
+- each page after the first starts with a form feed (``\\f``, pdftotext's page break), so the text
+  that ``keikaku extract`` writes says where pages begin and can be run as a text.
+
+What the page shows and the text cannot say is kept per line (:class:`LineLayout`): the font size
+relative to the body text, boldness, indentation, space above, and running headers, footers and
+page numbers found by position (the page's top or bottom band) and repetition across pages.
+
+PDFs that cannot give a plan's text are refused with one line saying why and what to do: no text
+layer (a scan), encrypted, damaged or truncated, or a text layer without a usable Unicode map.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import InputError
+from ..text.normalize import matchable
+from .text import Line, SourceText
+
+# What a reader of this module may tune; each threshold is in units of the font size (em) or of
+# the page, so the rules hold for any page size and type size.
+SAME_LINE = 0.35  # baselines closer than this (em) are one printed line
+WORD_GAP = 0.8  # a gap wider than this (em) between characters of a line becomes a space
+FRAGMENT_GAP = 3.0  # a gap wider than this (em) separates two pieces of a line (table columns, columns)
+WRAP_REACH = 1.6  # a wrapped line ends within this (em) of its column's right edge
+WRAP_LEFT = 0.6  # … and its continuation starts within this (em) of the column's left edge
+WRAP_LEADING = 1.0  # … with no more than this much space (em) between them
+BAND = 0.12  # a page's top and bottom bands (fraction of its height), where furniture is printed
+REPEATED_ON = 3  # a line printed in the same band on this many pages (or on every page) is running
+RULE_THIN = 2.5  # a path thinner than this (points) is a rule, a wider one a box with four edges
+MOJIBAKE_SHARE = 0.2  # more than this share of unusable characters: the text layer is refused
+LEADERS = set(" \u3000")
+
+_PAGE_NUMBER = re.compile(r"^[\s\-‐‑‒–—―−－─(（\[［<〈pP.]*\d{1,4}(?:\s*/\s*\d{1,4})?[\s\-‐‑‒–—―−－─)）\]］>〉.]*$")
+_DIGITS = re.compile(r"[0-9０-９]+")
+_BULLETS = set("◆◇■□●○◎▶▷►・※★☆◯")
+
+
+@dataclass(frozen=True, slots=True)
+class LineLayout:
+    """What the page showed about one line of the text keikaku reads (a PDF's line)."""
+
+    page: int
+    size: float = 1.0
+    """font size relative to the document's body text (1.0 = body)"""
+    bold: bool = False
+    indent: float = 0.0
+    """left edge to the column's left edge, in body characters"""
+    space_above: float = 0.0
+    """space above the line, in body lines (0 for a line right below the one before)"""
+    furniture: str | None = None
+    """why the line is a page number, running header or footer (position and repetition)"""
+    table: bool = False
+    """a row of a table drawn with rules (its cells separated by TAB)"""
+    printed: int = 1
+    """how many printed lines were joined into this one (typesetter's wraps)"""
+
+
+@dataclass(slots=True)
+class _Glyph:
+    ch: str
+    x0: float
+    x1: float
+    base: float  # baseline y (PDF space: y grows upwards)
+    size: float
+    bold: bool
+
+
+@dataclass(slots=True)
+class _Printed:
+    """One printed line (or one table row) on a page, top-down reading order once laid out."""
+
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    table: bool = False
+    col: tuple[float, float] = (0.0, 0.0)  # the column's left and right edges
+    furniture: str | None = None
+
+
+@dataclass
+class PdfText:
+    """A PDF read: its lines with their layout, and how many pages it has."""
+
+    lines: list[str]
+    layout: list[LineLayout]
+    pages: int
+    body_size: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_pdf(data: bytes) -> bool:
+    """A PDF by its magic number (a few bytes of junk before ``%PDF-`` are allowed, as readers do)."""
+    return b"%PDF-" in data[:1024]
+
+
+def read_pdf(data: bytes, path: str) -> SourceText:
+    """The source text of a PDF: its lines as keikaku reads them, with their layout; refusals
+    (:class:`InputError`) name the file and say what to do."""
+    pdf = extract_pdf(data, path)
+    lines = [Line(i, t, matchable(t)) for i, t in enumerate(pdf.lines, start=1)]
+    return SourceText(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data), encoding="pdf",
+                      lines=lines, layout=pdf.layout, pages=pdf.pages)
+
+
+def extract_pdf(data: bytes, path: str) -> PdfText:
+    """The text layer of a PDF laid out as lines (see the module's docstring)."""
+    doc = _open(data, path)
+    try:
+        pages = len(doc)
+        printed: list[_Printed] = []
+        chars = unusable = 0
+        for index in range(pages):
+            page = doc[index]
+            try:
+                lines, seen, bad = _page_lines(page, index + 1)
+            finally:
+                page.close()
+            printed += lines
+            chars += seen
+            unusable += bad
+    except pdfium.PdfiumError as exc:
+        raise InputError(path, f"is a damaged PDF ({exc}); save it again from the original or repair it"
+                               " (e.g. qpdf in.pdf out.pdf)") from None
+    finally:
+        doc.close()
+    if chars == 0:
+        raise InputError(path, f"is a PDF without a text layer ({pages} page(s) of images: a scan?); keikaku"
+                               " does not do OCR: add a text layer first (e.g. ocrmypdf -l jpn in.pdf out.pdf)")
+    if unusable > MOJIBAKE_SHARE * chars:
+        raise InputError(path, f"is a PDF whose text layer cannot be read: {unusable:,} of {chars:,} characters"
+                               " have no usable Unicode mapping (fonts without a ToUnicode map); the text would be"
+                               " garbage: OCR it instead (e.g. ocrmypdf -l jpn --force-ocr in.pdf out.pdf)")
+    body = _body_size(printed)
+    _mark_furniture(printed, pages)
+    lines, layout = _join_wraps(printed, body)
+    return PdfText(lines, layout, pages, body)
+
+
+def _open(data: bytes, path: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower() or "security" in reason.lower():
+            raise InputError(path, "is an encrypted PDF (it needs a password); save an unprotected copy first"
+                                   " (e.g. qpdf --decrypt --password=… in.pdf out.pdf)") from None
+        raise InputError(path, f"is a damaged or truncated PDF ({reason}); download it again or repair it"
+                               " (e.g. qpdf in.pdf out.pdf)") from None
+
+
+# --- one page ---------------------------------------------------------------------------------
+
+def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int]:
+    """The page's characters (generated spaces and line ends left out), and how many characters
+    there were and how many had no usable Unicode value."""
+    tp = page.get_textpage()
+    try:
+        raw = tp.raw
+        n = pdfium_c.FPDFText_CountChars(raw)
+        out: list[_Glyph] = []
+        bad = 0
+        x, y = ctypes.c_double(), ctypes.c_double()
+        box = pdfium_c.FS_RECTF()
+        for i in range(n):
+            if pdfium_c.FPDFText_IsGenerated(raw, i):
+                continue
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            if code in (0x0D, 0x0A):
+                continue
+            ch = chr(code) if code < 0x110000 else "\ufffd"
+            if _unusable(code):
+                bad += 1
+            # The loose box spans the character's advance (a narrow 、 still takes its whole em).
+            pdfium_c.FPDFText_GetLooseCharBox(raw, i, box)
+            pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
+            size = pdfium_c.FPDFText_GetFontSize(raw, i)
+            bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
+            x0, x1 = (box.left, box.right) if box.right > box.left else (x.value, x.value + size * 0.5)
+            out.append(_Glyph(ch, x0, x1, y.value, size, bold))
+        return out, len(out), bad
+    finally:
+        tp.close()
+
+
+def _unusable(code: int) -> bool:
+    """A character a font without a usable Unicode map gives: none, a control, U+FFFD, private
+    use, or the font's raw glyph codes read as Latin-1 and Latin Extended letters (Ã, Ð, ƒ …),
+    which a Japanese plan hardly uses."""
+    return (code == 0 or code == 0xFFFD or (code < 0x20 and code != 0x09) or 0x7F <= code <= 0x24F
+            or 0xE000 <= code <= 0xF8FF)
+
+
+def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], int, int]:
+    """A page's printed lines in reading order, its table rows among them."""
+    glyphs, seen, bad = _glyphs(page)
+    if not glyphs:
+        return [], seen, bad
+    grids = _tables(page)
+    in_table: dict[int, list[_Glyph]] = defaultdict(list)
+    free: list[_Glyph] = []
+    for g in glyphs:
+        cx, cy = (g.x0 + g.x1) / 2, g.base + g.size * 0.3
+        k = next((k for k, grid in enumerate(grids) if grid.contains(cx, cy)), None)
+        if k is None:
+            free.append(g)
+        else:
+            in_table[k].append(g)
+    pieces = _fragments(free)
+    rows = [row for k, grid in enumerate(grids) for row in grid.rows(in_table[k], page_no)]
+    height = page.get_height()
+    return _reading_order(pieces, rows, page_no, page.get_width(), height), seen, bad
+
+
+@dataclass(slots=True)
+class _Fragment:
+    glyphs: list[_Glyph]
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def base(self) -> float:
+        return self.glyphs[0].base
+
+    @property
+    def size(self) -> float:
+        return max(g.size for g in self.glyphs)
+
+
+def _fragments(glyphs: list[_Glyph]) -> list[_Fragment]:
+    """Runs of characters on one baseline without a wide gap, in the content's order."""
+    out: list[_Fragment] = []
+    for g in glyphs:
+        if out:
+            last = out[-1].glyphs[-1]
+            em = max(last.size, g.size, 1.0)
+            if abs(g.base - last.base) <= SAME_LINE * em and -0.5 * em <= g.x0 - last.x1 <= FRAGMENT_GAP * em:
+                out[-1].glyphs.append(g)
+                continue
+        out.append(_Fragment([g]))
+    return out
+
+
+def _text(glyphs: list[_Glyph]) -> str:
+    """Characters left to right, a space for each em of a wide gap (as pdftotext -layout does)."""
+    parts: list[str] = []
+    prev: _Glyph | None = None
+    for g in sorted(glyphs, key=lambda g: g.x0):
+        if prev is not None:
+            em = max(prev.size, g.size, 1.0)
+            gap = g.x0 - prev.x1
+            if gap > WORD_GAP * em and prev.ch not in LEADERS and g.ch not in LEADERS:
+                parts.append(" " * max(1, min(8, round(gap / em))))
+        parts.append(g.ch)
+        prev = g
+    return "".join(parts)
+
+
+def _printed(glyphs: list[_Glyph], page_no: int) -> _Printed:
+    sizes = Counter(round(g.size * 2) / 2 for g in glyphs if not g.ch.isspace()) or Counter([glyphs[0].size])
+    size = sizes.most_common(1)[0][0]
+    top = max(g.base + g.size * 0.88 for g in glyphs)
+    bottom = min(g.base - g.size * 0.12 for g in glyphs)
+    bold = sum(g.bold for g in glyphs) * 2 > len(glyphs)
+    return _Printed(page_no, _text(glyphs).rstrip(), min(g.x0 for g in glyphs), max(g.x1 for g in glyphs),
+                    top, bottom, size, bold)
+
+
+def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, width: float,
+                   height: float) -> list[_Printed]:
+    """Fragments joined into lines, top to bottom; a page in two columns column by column."""
+    gutter = _gutter(pieces, width)
+    if gutter is None:
+        lines = _lines(pieces, page_no)
+        left = min((p.x0 for p in lines), default=0.0)
+        right = max((p.x1 for p in lines), default=width)
+        for p in lines:
+            p.col = (left, right)
+        merged = lines + rows
+        merged.sort(key=lambda p: (-p.top, p.x0))
+        return merged
+    across = [f for f in pieces if f.x0 < gutter < f.x1]
+    left_f = [f for f in pieces if f.x1 <= gutter]
+    right_f = [f for f in pieces if f.x0 >= gutter]
+    # Lines that cross the gutter (headings, the running header, tables) cut the page into bands;
+    # in each band the left column is read before the right one.
+    cutters = sorted(_lines(across, page_no) + rows, key=lambda p: -p.top)
+    left_lines, right_lines = _lines(left_f, page_no), _lines(right_f, page_no)
+    lo = min((p.x0 for p in left_lines + cutters), default=0.0)
+    hi = max((p.x1 for p in right_lines + cutters), default=width)
+    for p in left_lines:
+        p.col = (lo, max((q.x1 for q in left_lines), default=gutter))
+    for p in right_lines:
+        p.col = (min((q.x0 for q in right_lines), default=gutter), hi)
+    for p in cutters:
+        p.col = (lo, hi)
+    out: list[_Printed] = []
+    edges = [c.top for c in cutters] + [float("-inf")]
+    above = float("inf")
+    for k, edge in enumerate(edges):
+        def band(lines: list[_Printed], hi_: float = above, lo_: float = edge) -> list[_Printed]:
+            return sorted((p for p in lines if lo_ < p.top <= hi_), key=lambda p: -p.top)
+        out += band(left_lines) + band(right_lines)
+        if k < len(cutters):
+            out.append(cutters[k])
+        above = edge
+    return out
+
+
+def _gutter(pieces: list[_Fragment], width: float) -> float | None:
+    """The x of a gutter between two columns: a vertical line in the middle of the page that
+    few fragments cross, with at least three lines' worth on each side; None for one column."""
+    if len(pieces) < 8:
+        return None
+    best: tuple[int, float] | None = None
+    x = width * 0.3
+    while x <= width * 0.7:
+        crossing = sum(1 for f in pieces if f.x0 < x < f.x1)
+        if best is None or crossing < best[0]:
+            best = (crossing, x)
+        x += 2.0
+    if best is None:
+        return None
+    crossing, x = best
+    left = sum(1 for f in pieces if f.x1 <= x)
+    right = sum(1 for f in pieces if f.x0 >= x)
+    # Two columns: both sides hold text and few lines cross; a table's columns or a right-aligned
+    # page number are not enough.
+    left_lines = {round(f.base) for f in pieces if f.x1 <= x}
+    right_lines = {round(f.base) for f in pieces if f.x0 >= x}
+    if min(len(left_lines), len(right_lines)) < 4 or crossing * 4 > left + right:
+        return None
+    # Columns of text reach close to the gutter; a label column beside values does not.
+    near = [f for f in pieces if f.x1 <= x and x - f.x1 < 3 * f.size]
+    if len(near) * 3 < len(left_lines):
+        return None
+    return x
+
+
+def _lines(pieces: list[_Fragment], page_no: int) -> list[_Printed]:
+    """Fragments on one baseline joined into one printed line, top to bottom."""
+    ordered = sorted(pieces, key=lambda f: (-f.base, f.x0))
+    groups: list[list[_Fragment]] = []
+    for f in ordered:
+        if groups and abs(groups[-1][0].base - f.base) <= SAME_LINE * max(f.size, groups[-1][0].size, 1.0):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    return [_printed([g for f in group for g in f.glyphs], page_no) for group in groups]
+
+
+# --- tables drawn with rules ------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Grid:
+    """A table drawn with rules: its horizontal rules' ys and vertical rules' extents."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    ys: list[float]  # row edges, top to bottom
+    verticals: list[tuple[float, float, float]]  # (x, y_low, y_high)
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 - 1 <= x <= self.x1 + 1 and self.y0 - 1 <= y <= self.y1 + 1
+
+    def rows(self, glyphs: list[_Glyph], page_no: int) -> list[_Printed]:
+        """One printed line per table row: its cells' texts separated by TAB."""
+        out: list[_Printed] = []
+        for top, low in zip(self.ys, self.ys[1:]):
+            mid = (top + low) / 2
+            xs = _merge(x for x, a, b in self.verticals if a - 1 <= mid <= b + 1)
+            if len(xs) < 2:
+                xs = [self.x0, self.x1]
+            inside = [g for g in glyphs if low <= g.base + g.size * 0.3 <= top]
+            if not inside:
+                continue
+            cells = []
+            for left, right in zip(xs, xs[1:]):
+                cell = [g for g in inside if left <= (g.x0 + g.x1) / 2 < right]
+                cells.append(_cell_text(cell))
+            line = _printed(inside, page_no)
+            line.text, line.table = "\t".join(cells), True
+            line.top, line.bottom, line.x0, line.x1 = top, low, self.x0, self.x1
+            out.append(line)
+        return out
+
+
+def _cell_text(glyphs: list[_Glyph]) -> str:
+    """A cell's lines top to bottom, joined (a space only between two Latin letters or digits)."""
+    if not glyphs:
+        return ""
+    lines = [_text([g for f in group for g in f.glyphs]).strip()
+             for group in _baseline_groups(_fragments(sorted(glyphs, key=lambda g: (-g.base, g.x0))))]
+    return _join_all(lines)
+
+
+def _baseline_groups(pieces: list[_Fragment]) -> list[list[_Fragment]]:
+    groups: list[list[_Fragment]] = []
+    for f in sorted(pieces, key=lambda f: (-f.base, f.x0)):
+        if groups and abs(groups[-1][0].base - f.base) <= SAME_LINE * max(f.size, 1.0):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    return groups
+
+
+def _join_all(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        out = join_wrapped(out, part) if out else part
+    return out
+
+
+def join_wrapped(first: str, rest: str) -> str:
+    """Two pieces of a wrapped line: Japanese joins without a space, two Latin words with one."""
+    if first and rest and first[-1].isascii() and first[-1].isalnum() and rest[0].isascii() and rest[0].isalnum():
+        return f"{first} {rest}"
+    return first + rest
+
+
+def _tables(page: pdfium.PdfPage) -> list[_Grid]:
+    """Tables drawn with rules: groups of touching horizontal and vertical rules (thin paths, or
+    the edges of boxes) with at least two rows and two columns."""
+    horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
+    vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if w < RULE_THIN and h < RULE_THIN:
+            continue
+        if h < RULE_THIN:
+            horizontal.append(((top + bottom) / 2, left, right))
+        elif w < RULE_THIN:
+            vertical.append(((left + right) / 2, bottom, top))
+        else:  # a box: its four edges
+            horizontal += [(top, left, right), (bottom, left, right)]
+            vertical += [(left, bottom, top), (right, bottom, top)]
+    if not horizontal or not vertical:
+        return []
+    grids: list[_Grid] = []
+    for group in _touching(horizontal, vertical):
+        hs = [e for kind, e in group if kind == "h"]
+        vs = [e for kind, e in group if kind == "v"]
+        ys = sorted(_merge(y for y, _, _ in hs), reverse=True)
+        xs = _merge(x for x, _, _ in vs)
+        if len(ys) < 3 or len(xs) < 3:
+            continue  # a frame or a box around a paragraph, not a table of rows and columns
+        grids.append(_Grid(min(a for _, a, _ in hs), max(b for _, _, b in hs), ys[-1], ys[0], ys,
+                           [(x, a, b) for x, a, b in vs]))
+    return grids
+
+
+def _merge(values: object, tolerance: float = 1.5) -> list[float]:
+    """Sorted values with those closer than ``tolerance`` merged."""
+    out: list[float] = []
+    for v in sorted(values):  # type: ignore[call-overload]
+        if out and v - out[-1] <= tolerance:
+            continue
+        out.append(v)
+    return out
+
+
+def _touching(horizontal: list[tuple[float, float, float]], vertical: list[tuple[float, float, float]]
+              ) -> list[list[tuple[str, tuple[float, float, float]]]]:
+    """Rules grouped by whether they touch (union-find over horizontal × vertical crossings)."""
+    edges = [("h", e) for e in horizontal] + [("v", e) for e in vertical]
+    parent = list(range(len(edges)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    nh = len(horizontal)
+    tol = 2.0
+    for i, (y, ha, hb) in enumerate(horizontal):
+        for j, (x, va, vb) in enumerate(vertical):
+            if ha - tol <= x <= hb + tol and va - tol <= y <= vb + tol:
+                parent[find(i)] = find(nh + j)
+    groups: dict[int, list[tuple[str, tuple[float, float, float]]]] = defaultdict(list)
+    for i, e in enumerate(edges):
+        groups[find(i)].append(e)
+    return list(groups.values())
+
+
+# --- the document -----------------------------------------------------------------------------
+
+def _body_size(printed: list[_Printed]) -> float:
+    """The body text's font size: the size most characters are printed in."""
+    weight: Counter[float] = Counter()
+    for p in printed:
+        if not p.table:
+            weight[p.size] += len(p.text)
+    return weight.most_common(1)[0][0] if weight else 10.0
+
+
+def _furniture_key(p: _Printed) -> str:
+    """A running line as compared across pages: its text with any number as #, and its type size
+    (a page's heading that repeats the running header's words is printed larger)."""
+    return f"{p.size:g}:{_DIGITS.sub('#', ''.join(p.text.split()))}"
+
+
+def _mark_furniture(printed: list[_Printed], pages: int) -> None:
+    """Page numbers and running headers and footers: the lines in a page's top or bottom band
+    that are a page number, or that the same band of several pages repeats (digits aside)."""
+    by_page: dict[int, list[_Printed]] = defaultdict(list)
+    for p in printed:
+        by_page[p.page].append(p)
+    bands: dict[int, tuple[float, float]] = {}
+    for page, lines in by_page.items():
+        top = max(p.top for p in lines)
+        bottom = min(p.bottom for p in lines)
+        span = max(top - bottom, 1.0)
+        bands[page] = (top - span * BAND, bottom + span * BAND)
+    counts: Counter[tuple[str, str]] = Counter()
+    where: dict[int, str] = {}
+    for page, lines in by_page.items():
+        hi, lo = bands[page]
+        seen: set[tuple[str, str]] = set()
+        for p in _edge_lines(lines):
+            band = "top" if p.top >= hi else "bottom" if p.bottom <= lo else ""
+            if not band or p.table:
+                continue
+            key = (band, _furniture_key(p))
+            where[id(p)] = band
+            if key not in seen:
+                seen.add(key)
+                counts[key] += 1
+    need = min(REPEATED_ON, pages) if pages > 1 else 2
+    for page, lines in by_page.items():
+        for p in _edge_lines(lines):
+            band = where.get(id(p))
+            if not band:
+                continue
+            if _PAGE_NUMBER.match(p.text.strip()):
+                p.furniture = f"page number (in the page's {band} band)"
+            elif counts[(band, _furniture_key(p))] >= need:
+                n = counts[(band, _furniture_key(p))]
+                p.furniture = f"running {'header' if band == 'top' else 'footer'} (the {band} band of {n} pages)"
+
+
+def _edge_lines(lines: list[_Printed], k: int = 2) -> list[_Printed]:
+    """The first and last ``k`` lines of a page by their height on it."""
+    ordered = sorted(lines, key=lambda p: -p.top)
+    return ordered[:k] + [p for p in ordered[-k:] if p not in ordered[:k]]
+
+
+def _join_wraps(printed: list[_Printed], body: float) -> tuple[list[str], list[LineLayout]]:
+    """The lines keikaku reads: wrapped printed lines joined, a form feed before each new page,
+    and each line's layout."""
+    texts: list[str] = []
+    layout: list[LineLayout] = []
+    prev: _Printed | None = None
+    last_page = 0
+    col_right: dict[tuple[int, tuple[float, float]], float] = {}
+    for p in printed:
+        if not p.table and not p.furniture:
+            key = (p.page, p.col)
+            col_right[key] = max(col_right.get(key, p.x1), p.x1)
+    for p in printed:
+        new_page = p.page != last_page
+        if prev is not None and not new_page and _continues(prev, p, col_right):
+            texts[-1] = join_wrapped(texts[-1], p.text.lstrip())
+            lay = layout[-1]
+            layout[-1] = LineLayout(lay.page, lay.size, lay.bold, lay.indent, lay.space_above, None, False,
+                                    lay.printed + 1)
+            prev = p
+            continue
+        gap = (prev.bottom - p.top) if prev is not None and not new_page else 0.0
+        text = p.text
+        if new_page and last_page:
+            text = "\f" + text
+        texts.append(text)
+        layout.append(LineLayout(
+            page=p.page, size=round(p.size / body, 2) if body else 1.0, bold=p.bold,
+            indent=round(max(0.0, p.x0 - p.col[0]) / body, 1) if body else 0.0,
+            space_above=round(max(0.0, gap) / (body * 1.2), 1) if body else 0.0,
+            furniture=p.furniture, table=p.table))
+        last_page = p.page
+        prev = p
+    return texts, layout
+
+
+def _continues(a: _Printed, b: _Printed, col_right: dict[tuple[int, tuple[float, float]], float]) -> bool:
+    """``b`` continues ``a`` wrapped by the typesetter: same column and font, ``a`` runs to the
+    column's right edge, ``b`` starts at its left edge without an indent or a bullet, no space
+    between them."""
+    if a.table or b.table or a.furniture or b.furniture or a.col != b.col:
+        return False
+    em = max(a.size, 1.0)
+    if abs(a.size - b.size) > 0.5 or a.bold != b.bold:
+        return False
+    right = col_right.get((a.page, a.col), a.x1)
+    if a.x1 < right - WRAP_REACH * em:
+        return False
+    if abs(b.x0 - a.x0) > WRAP_LEFT * em and b.x0 - a.col[0] > WRAP_LEFT * em:
+        return False
+    if not b.text or b.text[0] in "\u3000 \t" or b.text[0] in _BULLETS:
+        return False
+    return a.bottom - b.top <= WRAP_LEADING * em
+
