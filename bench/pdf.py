@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,15 +29,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 DEVSET = ROOT.parent / "shared" / "devset"
 TARGET_F1, TARGET_GAP, TARGET_SECONDS = 0.9, 0.05, 30.0
+LEADERS = re.compile(r"[…‥・.]{3,}")
 
 
 def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def gold_heading(gold: Path):
-    """A heading function for the typesetter: a line that starts with a gold unit's code and
-    holds the start of its title is set in the type of the unit's depth."""
+def gold_levels(lines: list[str], gold: Path) -> list[int]:
+    """Each line's type for the typesetter: a line that starts with a gold unit's code and holds
+    the start of its title is set in the type of the unit's depth, unless it is one of a run of
+    three or more such lines (a contents list, printed as text)."""
+    heading = _gold_heading(gold)
+    levels = [heading(line) for line in lines]
+    entry = [lv > 0 or bool(LEADERS.search(_key(line))) for lv, line in zip(levels, lines)]
+    k = 0
+    while k < len(lines):
+        j = k
+        while j < len(lines) and entry[j]:
+            j += 1
+        if j - k >= 3:
+            levels[k:j] = [0] * (j - k)
+        k = max(j, k + 1)
+    return levels
+
+
+def _gold_heading(gold: Path):
     heads: list[tuple[str, str, int]] = []
 
     def walk(nodes: list[dict], depth: int) -> None:
@@ -48,7 +66,7 @@ def gold_heading(gold: Path):
 
     def heading(line: str) -> int:
         k = _key(line)
-        if not k or len(line) > 60:
+        if not k or len(line) > 60 or LEADERS.search(k):
             return 0
         for code, title, depth in heads:
             if code and k.startswith(code) and title and title in k:
@@ -87,7 +105,8 @@ def outlines(devset: Path, work: Path) -> bool:
     pdfs.mkdir(parents=True, exist_ok=True)
     for t in texts:
         lines = t.read_text(encoding="utf-8").splitlines()
-        (pdfs / f"{t.stem}.pdf").write_bytes(typeset(lines, heading=gold_heading(devset / "gold" / f"{t.stem}.json")))
+        levels = gold_levels(lines, devset / "gold" / f"{t.stem}.json")
+        (pdfs / f"{t.stem}.pdf").write_bytes(typeset(lines, levels=levels))
     _segment(texts, work / "out_text")
     _segment(sorted(pdfs.glob("*.pdf")), work / "out_pdf")
     as_text, as_pdf = _scores(devset, work / "out_text"), _scores(devset, work / "out_pdf")

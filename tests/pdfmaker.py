@@ -177,6 +177,7 @@ def _layout(
     page_numbers: bool = True,
     two_column: Callable[[int], bool] | None = None,
     lines_per_page: int | None = None,
+    levels: list[int] | None = None,
 ) -> FPDF:
     """Typeset `lines` into an fpdf2 document not yet written out (see `typeset`); the variants below alter it."""
     if title is None:
@@ -195,7 +196,7 @@ def _layout(
                 cur.y += body_line_h / 2  # and below it
         elif not line.strip():
             cur.y += body_line_h
-        elif level := heading(line):
+        elif level := (levels[n] if levels is not None else heading(line)):
             pt = HEADING_PT[level]
             if cur.y > MARGIN:
                 cur.y += pt_to_mm(pt) * 0.5  # space above a heading, unless it opens a column
@@ -215,6 +216,7 @@ def typeset(
     page_numbers: bool = True,
     two_column: Callable[[int], bool] | None = None,
     lines_per_page: int | None = None,
+    levels: list[int] | None = None,
 ) -> bytes:
     """A PDF of a plan text, one input line per paragraph, the way a municipality's word processor would set it.
 
@@ -225,7 +227,7 @@ def typeset(
     first non-empty line) at the top of every page, `page_numbers` a centred `- N -` at the bottom, both in 9 pt.
     Pages for which `two_column(page_no)` is true have their body set in two columns, left one first.
     `lines_per_page` starts a new page before every input line whose index is a multiple of it (pages that fill up
-    break earlier as well).
+    break earlier as well). `levels`, when given, is each line's level instead of `heading`'s.
     """
     pdf = _layout(
         lines,
@@ -236,6 +238,7 @@ def typeset(
         page_numbers=page_numbers,
         two_column=two_column,
         lines_per_page=lines_per_page,
+        levels=levels,
     )
     return bytes(pdf.output())
 

@@ -45,6 +45,8 @@ FRAGMENT_GAP = 3.0  # a gap wider than this (em) separates two pieces of a line 
 WRAP_REACH = 1.6  # a wrapped line ends within this (em) of its column's right edge
 WRAP_LEFT = 0.6  # … and its continuation starts within this (em) of the column's left edge
 WRAP_LEADING = 1.0  # … with no more than this much space (em) between them
+BLANK_ABOVE = 1.2  # space above a line of this many body lines or more is written as an empty line,
+BLANK_MORE = 3.0  # … of this many as two (the end of a list, a new part: texts mark it so)
 BAND = 0.12  # a page's top and bottom bands (fraction of its height), where furniture is printed
 REPEATED_ON = 3  # a line printed in the same band on this many pages (or on every page) is running
 RULE_THIN = 2.5  # a path thinner than this (points) is a rule, a wider one a box with four edges
@@ -73,7 +75,8 @@ class LineLayout:
     table: bool = False
     """a row of a table drawn with rules (its cells separated by TAB)"""
     printed: int = 1
-    """how many printed lines were joined into this one (typesetter's wraps)"""
+    """how many printed lines were joined into this one (typesetter's wraps); 0 for the empty line
+    written for space between paragraphs"""
 
 
 @dataclass(slots=True)
@@ -520,10 +523,10 @@ def _touching(horizontal: list[tuple[float, float, float]], vertical: list[tuple
 # --- the document -----------------------------------------------------------------------------
 
 def _body_size(printed: list[_Printed]) -> float:
-    """The body text's font size: the size most characters are printed in."""
+    """The body text's font size: the size most characters are printed in (never zero)."""
     weight: Counter[float] = Counter()
     for p in printed:
-        if not p.table:
+        if not p.table and p.size > 0:
             weight[p.size] += len(p.text)
     return weight.most_common(1)[0][0] if weight else 10.0
 
@@ -580,56 +583,74 @@ def _edge_lines(lines: list[_Printed], k: int = 2) -> list[_Printed]:
 
 
 def _join_wraps(printed: list[_Printed], body: float) -> tuple[list[str], list[LineLayout]]:
-    """The lines keikaku reads: wrapped printed lines joined, a form feed before each new page,
-    and each line's layout."""
+    """The lines keikaku reads: wrapped printed lines joined (also across a page break, the page's
+    furniture then written after the joined line), empty lines for space between paragraphs, a
+    form feed before each new page, and each line's layout."""
     texts: list[str] = []
     layout: list[LineLayout] = []
-    prev: _Printed | None = None
-    last_page = 0
     col_right: dict[tuple[int, tuple[float, float]], float] = {}
+    per_page: Counter[int] = Counter(p.page for p in printed)
     for p in printed:
         if not p.table and not p.furniture:
             key = (p.page, p.col)
             col_right[key] = max(col_right.get(key, p.x1), p.x1)
+    prev: _Printed | None = None  # the line before on this page
+    last_body: tuple[int, _Printed] | None = None  # the last body line written: its index and line
+    last_page, page_break, first_body = 0, False, True
     for p in printed:
-        new_page = p.page != last_page
-        if prev is not None and not new_page and _continues(prev, p, col_right):
-            texts[-1] = join_wrapped(texts[-1], p.text.lstrip())
-            lay = layout[-1]
-            layout[-1] = LineLayout(lay.page, lay.size, lay.bold, lay.indent, lay.space_above, None, False,
-                                    lay.printed + 1)
-            prev = p
+        if p.page != last_page:
+            prev, page_break, first_body = None, bool(last_page), True
+            last_page = p.page
+        body_line = not p.furniture and not p.table
+        into: int | None = None
+        if prev is not None and _continues(prev, p, col_right):
+            into = len(texts) - 1
+        elif first_body and body_line and last_body is not None and last_body[1].page < p.page \
+                and per_page[p.page] > 1 and _continues(last_body[1], p, col_right, across=True):
+            into = last_body[0]  # a paragraph running on over the page break
+        if body_line:
+            first_body = False
+        if into is not None:
+            texts[into] = join_wrapped(texts[into], p.text.lstrip())
+            lay = layout[into]
+            layout[into] = LineLayout(lay.page, lay.size, lay.bold, lay.indent, lay.space_above, None, False,
+                                      lay.printed + 1)
+            last_body, prev = (into, p), p
             continue
-        gap = (prev.bottom - p.top) if prev is not None and not new_page else 0.0
-        text = p.text
-        if new_page and last_page:
-            text = "\f" + text
-        texts.append(text)
+        gap = (prev.bottom - p.top) if prev is not None else 0.0
+        above = round(max(0.0, gap) / (body * 1.2), 1)
+        for _ in range((above >= BLANK_ABOVE) + (above >= BLANK_MORE)):
+            texts.append("")  # space between paragraphs, as pdftotext -layout writes it
+            layout.append(LineLayout(page=p.page, printed=0))
+        texts.append("\f" + p.text if page_break else p.text)
+        page_break = False
         layout.append(LineLayout(
-            page=p.page, size=round(p.size / body, 2) if body else 1.0, bold=p.bold,
-            indent=round(max(0.0, p.x0 - p.col[0]) / body, 1) if body else 0.0,
-            space_above=round(max(0.0, gap) / (body * 1.2), 1) if body else 0.0,
-            furniture=p.furniture, table=p.table))
-        last_page = p.page
+            page=p.page, size=round(p.size / body, 2), bold=p.bold, indent=round(max(0.0, p.x0 - p.col[0]) / body, 1),
+            space_above=above, furniture=p.furniture, table=p.table))
+        if body_line:
+            last_body = (len(texts) - 1, p)
         prev = p
     return texts, layout
 
 
-def _continues(a: _Printed, b: _Printed, col_right: dict[tuple[int, tuple[float, float]], float]) -> bool:
+def _continues(a: _Printed, b: _Printed, col_right: dict[tuple[int, tuple[float, float]], float],
+               across: bool = False) -> bool:
     """``b`` continues ``a`` wrapped by the typesetter: same column and font, ``a`` runs to the
     column's right edge, ``b`` starts at its left edge without an indent or a bullet, no space
-    between them."""
-    if a.table or b.table or a.furniture or b.furniture or a.col != b.col:
+    between them (``across``: ``a`` ends one page and ``b`` starts the next)."""
+    if a.table or b.table or a.furniture or b.furniture:
         return False
     em = max(a.size, 1.0)
+    if abs(a.col[0] - b.col[0]) > 2 or abs(a.col[1] - b.col[1]) > 2:
+        return False
     if abs(a.size - b.size) > 0.5 or a.bold != b.bold:
         return False
     right = col_right.get((a.page, a.col), a.x1)
     if a.x1 < right - WRAP_REACH * em:
         return False
-    if abs(b.x0 - a.x0) > WRAP_LEFT * em and b.x0 - a.col[0] > WRAP_LEFT * em:
+    if abs(b.x0 - a.x0) > WRAP_LEFT * em and b.x0 - b.col[0] > WRAP_LEFT * em:
         return False
     if not b.text or b.text[0] in "\u3000 \t" or b.text[0] in _BULLETS:
         return False
-    return a.bottom - b.top <= WRAP_LEADING * em
+    return across or a.bottom - b.top <= WRAP_LEADING * em
 

@@ -49,8 +49,8 @@ def page_evidence(source: SourceText, rows: list[Row]) -> PageEvidence:
         lay = source.layout[row.line - 1]
         if lay.furniture:
             ev.furniture[i] = lay.furniture
-        elif lay.table:
-            continue
+        elif lay.table or row.runon:
+            continue  # a piece of a run-on line has no print of its own: the line's is the paragraph's
         elif lay.size >= PROMINENT or (lay.bold and not body_bold and lay.size >= 1 - PLAIN):
             ev.prominent.add(i)
         elif abs(lay.size - 1) <= PLAIN and lay.bold == body_bold:
