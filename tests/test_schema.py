@@ -32,7 +32,7 @@ def test_shipped_schema_is_the_generated_one(filename: str) -> None:
 
 def test_schema_declares_version_2_and_forbids_unknown_fields() -> None:
     schema = json.loads(schema_text(Document))
-    assert schema["properties"]["schema_version"] == {"const": "2.2", "title": "Schema Version", "type": "string"}
+    assert schema["properties"]["schema_version"] == {"const": "2.3", "title": "Schema Version", "type": "string"}
     assert schema["additionalProperties"] is False
     indicator = schema["$defs"]["Indicator"]
     assert {"name", "unit", "baseline", "targets", "actuals", "direction", "notes", "lines"} <= set(indicator["required"])
@@ -42,8 +42,8 @@ def test_schema_declares_version_2_and_forbids_unknown_fields() -> None:
 
 
 def _minimal() -> dict:
-    return {"schema_version": "2.2", "keikaku_version": "0", "doc_id": "d", "fingerprint": None, "title": "",
-            "source": {"path": "p", "sha256": "0" * 64, "encoding": "utf-8", "bytes": 0, "lines": 0},
+    return {"schema_version": "2.3", "keikaku_version": "0", "doc_id": "d", "fingerprint": None, "title": "",
+            "source": {"path": "p", "sha256": "0" * 64, "encoding": "utf-8", "bytes": 0, "lines": 0, "pages": None},
             "profile": {"name": "generic", "path": "", "reason": "", "scores": {}},
             "analysis": {"mode": "none", "versions": {}}, "keywords": [],
             "front_matter": {"text": "", "entities": [], "sections": [], "items": [], "refs": [], "tables": [],

@@ -14,12 +14,12 @@ from typing import Callable
 
 from . import __version__
 from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
+from .export.files import atomic_write
 from .export.tables import TableFormat
 from .extract.document import parse_source
 from .extract.nlp import NlpMode
 from .ingest import ingest
 from .ingest.text import MAX_MB
-from .export.files import atomic_write
 from .run.batch import tune_gc
 from .run.outdir import CACHE_FILE
 from .run.pipeline import Progress, RunOptions, run, safe_stem

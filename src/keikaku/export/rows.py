@@ -76,7 +76,8 @@ class _Rows:
                 fiscal=v.fiscal if v else None, qualifier=v.qualifier if v else None, upper=v.upper if v else None, role=v.role if v else None,
                 bound=v.bound if v else None, period=v.period if v else None, year_from=v.year_from if v else None,
                 direction=ind.direction, grade=ind.grade, section=ind.section, table=ind.table, row=ind.row,
-                notes="\n".join(ind.notes) or None, line_first=first, line_last=last))
+                notes="\n".join(ind.notes) or None, line_first=first, line_last=last,
+                pdf_page=ind.pdf_page))
 
     def keywords(self, node_id: str, kws: list[Keyword]) -> None:
         for rank, k in enumerate(kws, start=1):
@@ -92,7 +93,8 @@ class _Rows:
             kind=kind, level=node.level, code=node.code, title=node.title, subtitle=node.subtitle,
             label=node.label, section_index=under.get(node.id), section=node.section, text=node.text,
             n_sections=len(node.sections), n_items=len(node.items) + sum(len(s.items) for s in node.sections),
-            n_refs=len(node.refs), n_children=len(node.children), line_first=first, line_last=last))
+            n_refs=len(node.refs), n_children=len(node.children), line_first=first, line_last=last,
+            pdf_page=node.pdf_page))
         self.content(node.id, node)
         self.keywords(node.id, node.keywords)
         for child in node.children:
@@ -119,7 +121,7 @@ def table_rows(doc: Document) -> dict[str, list[list[Any]]]:
         title=doc.title, subtitle=None, label=None, section_index=None, section=None, text=root.text,
         n_sections=len(root.sections), n_items=len(root.items) + sum(len(s.items) for s in root.sections),
         n_refs=len(root.refs), n_children=len(root.children), line_first=min(lines, default=None),
-        line_last=max(lines, default=None)))
+        line_last=max(lines, default=None), pdf_page=1 if doc.source.pages and lines else None))
     rows.content("", root)
     rows.keywords("", root.keywords)
     for child in root.children:

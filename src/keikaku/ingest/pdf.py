@@ -45,6 +45,7 @@ FRAGMENT_GAP = 3.0  # a gap wider than this (em) separates two pieces of a line 
 WRAP_REACH = 1.6  # a wrapped line ends within this (em) of its column's right edge
 WRAP_LEFT = 0.6  # … and its continuation starts within this (em) of the column's left edge
 WRAP_LEADING = 1.0  # … with no more than this much space (em) between them
+NARROW = 0.33  # a column narrower than this share of the page has no typesetter's wraps
 BLANK_ABOVE = 1.2  # space above a line of this many body lines or more is written as an empty line,
 BLANK_MORE = 3.0  # … of this many as two (the end of a list, a new part: texts mark it so)
 BAND = 0.12  # a page's top and bottom bands (fraction of its height), where furniture is printed
@@ -103,6 +104,7 @@ class _Printed:
     bold: bool
     table: bool = False
     col: tuple[float, float] = (0.0, 0.0)  # the column's left and right edges
+    page_width: float = 0.0
     furniture: str | None = None
 
 
@@ -161,8 +163,8 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
                                " garbage: OCR it instead (e.g. ocrmypdf -l jpn --force-ocr in.pdf out.pdf)")
     body = _body_size(printed)
     _mark_furniture(printed, pages)
-    lines, layout = _join_wraps(printed, body)
-    return PdfText(lines, layout, pages, body)
+    texts, layout = _join_wraps(printed, body)
+    return PdfText(texts, layout, pages, body)
 
 
 def _open(data: bytes, path: str) -> pdfium.PdfDocument:
@@ -236,8 +238,11 @@ def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], int
             in_table[k].append(g)
     pieces = _fragments(free)
     rows = [row for k, grid in enumerate(grids) for row in grid.rows(in_table[k], page_no)]
-    height = page.get_height()
-    return _reading_order(pieces, rows, page_no, page.get_width(), height), seen, bad
+    width = page.get_width()
+    lines = _reading_order(pieces, rows, page_no, width)
+    for p in lines:
+        p.page_width = width
+    return lines, seen, bad
 
 
 @dataclass(slots=True)
@@ -300,8 +305,7 @@ def _printed(glyphs: list[_Glyph], page_no: int) -> _Printed:
                     top, bottom, size, bold)
 
 
-def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, width: float,
-                   height: float) -> list[_Printed]:
+def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, width: float) -> list[_Printed]:
     """Fragments joined into lines, top to bottom; a page in two columns column by column."""
     gutter = _gutter(pieces, width)
     if gutter is None:
@@ -564,10 +568,9 @@ def _mark_furniture(printed: list[_Printed], pages: int) -> None:
                 seen.add(key)
                 counts[key] += 1
     need = min(REPEATED_ON, pages) if pages > 1 else 2
-    for page, lines in by_page.items():
+    for lines in by_page.values():
         for p in _edge_lines(lines):
-            band = where.get(id(p))
-            if not band:
+            if not (band := where.get(id(p), "")):
                 continue
             if _PAGE_NUMBER.match(p.text.strip()):
                 p.furniture = f"page number (in the page's {band} band)"
@@ -646,8 +649,8 @@ def _continues(a: _Printed, b: _Printed, col_right: dict[tuple[int, tuple[float,
     if abs(a.size - b.size) > 0.5 or a.bold != b.bold:
         return False
     right = col_right.get((a.page, a.col), a.x1)
-    if a.x1 < right - WRAP_REACH * em:
-        return False
+    if a.x1 < right - WRAP_REACH * em or right - a.col[0] < NARROW * a.page_width:
+        return False  # short of the edge, or a column no typesetter fills (short lines alone)
     if abs(b.x0 - a.x0) > WRAP_LEFT * em and b.x0 - b.col[0] > WRAP_LEFT * em:
         return False
     if not b.text or b.text[0] in "\u3000 \t" or b.text[0] in _BULLETS:

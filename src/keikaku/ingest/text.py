@@ -15,8 +15,8 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from ..errors import CodedWarning, InputError, Warnings
 from ..text.normalize import Matchable, matchable

@@ -273,6 +273,8 @@ class NodeRow:
     n_children: int
     line_first: int | None
     line_last: int | None
+    pdf_page: int | None = None
+    """the PDF page the unit starts on (null without pages)"""
 
 
 @positional_record
@@ -355,6 +357,8 @@ class IndicatorRow:
     """the indicator's notes joined by a line break"""
     line_first: int | None
     line_last: int | None
+    pdf_page: int | None = None
+    """the PDF page the indicator's row is printed on (null without pages)"""
 
 
 @positional_record

@@ -81,7 +81,8 @@ def find_furniture(rows: list[Row], marks: list[Mark], evidence: PageEvidence | 
 def _page_edges(rows: list[Row], marks: list[Mark], f: Furniture, breaks: set[int]) -> None:
     """In a text whose form feeds mark its pages: the first and the last row of a page that the
     same place of several pages repeats (digits aside: 第4次総合計画 - 12 -), or a page number
-    there, are furniture."""
+    there, are furniture.  A sentence (。) is no running line, and a heading repeated at the top
+    of its pages is left to :mod:`.levels` (it may be the real heading on its first page)."""
     if not breaks:
         return
     starts = [0] + sorted(breaks)
@@ -97,9 +98,9 @@ def _page_edges(rows: list[Row], marks: list[Mark], f: Furniture, breaks: set[in
         counts[key] = counts.get(key, 0) + 1
     need = min(REPEATED_PAGES, len(pages))
     for i, where in edges:
-        if i in f or len(rows[i].core) > RUNNING_MAX or marks[i].role not in (Role.TEXT, Role.MARKER, Role.FURNITURE):
-            continue
         core = rows[i].core
+        if i in f or len(core) > RUNNING_MAX or core.endswith("。") or marks[i].role not in (Role.TEXT, Role.FURNITURE):
+            continue
         if _PAGE_NUMBER_ALONE.match(core) and (num := _NUMBER.search(core)):
             f.reasons[i] = f"page number (at the {where} of a page)"
             f.page_marks[i] = int(num.group())
@@ -213,7 +214,7 @@ def _running_lines(rows: list[Row], marks: list[Mark], f: Furniture, repeated: d
                     f.reasons[i] = "running header or footer"
 
 
-def _page_tops(rows: list[Row], marks: list[Mark], f: Furniture, breaks: set[int] = frozenset()) -> None:
+def _page_tops(rows: list[Row], marks: list[Mark], f: Furniture, breaks: set[int] | frozenset[int] = frozenset()) -> None:
     """The first rows with text (not furniture) after each page number or page break, in one pass."""
     left = 0
     for j, row in enumerate(rows):

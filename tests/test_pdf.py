@@ -1,0 +1,226 @@
+"""PDF input: plans typeset by the tests themselves (tests/pdfmaker.py) are read back with their
+layout (wrapped lines joined, furniture by position and repetition, ruled tables as rows, two
+columns in order, the print as evidence), and every kind of PDF keikaku cannot read is refused
+alone with one line that says why."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from conftest import keikaku_cli, manifest
+from pdfmaker import damaged, encrypted, image_only, mojibake, no_text_map, truncated, typeset
+
+from keikaku.errors import InputError
+from keikaku.extract.document import parse_source
+from keikaku.ingest import ingest_any
+from keikaku.ingest.pdf import extract_pdf, is_pdf
+from keikaku.ingest.text import ingest_bytes
+from keikaku.segment import infer
+from keikaku.segment.profile import builtin_profiles
+
+# A plan written for these tests: two goals, measures with sections, a KPI table (tab rows are set
+# as a ruled table), paragraphs long enough to be wrapped by the typesetter.
+LONG = ("　子育て世代が安心して働き続けられるよう、保育所の定員を拡大するとともに、保育士の確保と"
+        "処遇の改善に取り組み、待機児童の解消を図ります。また、地域の子育て支援拠点を充実し、"
+        "妊娠期から切れ目のない相談体制を整えます。")
+PLAN = [
+    "第1章　子どもが健やかに育つまち",
+    "",
+    LONG,
+    "",
+    "施策1-1　保育サービスの充実",
+    "現状と課題",
+    LONG,
+    "成果指標",
+    "指標名\t単位\t現状値（令和5年度）\t目標値（令和11年度）",
+    "保育所待機児童数\t人\t12\t0",
+    "子育て相談件数\t件\t1,250\t1,800",
+    "",
+    "施策1-2　学校教育の充実",
+    "現状と課題",
+    LONG,
+    "",
+    "第2章　安心して暮らせるまち",
+    "",
+    LONG,
+    "",
+    "施策2-1　防災体制の強化",
+    "現状と課題",
+    LONG,
+    "成果指標",
+    "指標名\t単位\t現状値（令和5年度）\t目標値（令和11年度）",
+    "自主防災組織の結成率\t％\t68.5\t85.0",
+]
+
+
+def _outline(doc) -> list[tuple[str | None, str | None]]:
+    return [(n.code, n.title) for n in doc.nodes() if not n.from_contents]
+
+
+@pytest.fixture(scope="module")
+def plan_pdf() -> bytes:
+    return typeset(PLAN, title="桜台市総合計画　基本計画", lines_per_page=13)
+
+
+def test_pdf_is_told_by_its_magic_number(plan_pdf: bytes) -> None:
+    assert is_pdf(plan_pdf)
+    assert not is_pdf("第1章　総則\n".encode())
+
+
+def test_wrapped_paragraphs_are_joined_and_furniture_found(plan_pdf: bytes) -> None:
+    pdf = extract_pdf(plan_pdf, "plan.pdf")
+    assert pdf.pages == 2
+    text = [line.replace("\f", "") for line in pdf.lines]
+    # the typesetter wrapped LONG over three printed lines: it is one line again, every time
+    assert text.count(LONG) == PLAN.count(LONG) == 5
+    joined = [lay.printed for line, lay in zip(text, pdf.layout) if line == LONG]
+    assert all(n >= 2 for n in joined)
+    # headings kept as lines, printed larger than the body text
+    sizes = {line: lay.size for line, lay in zip(text, pdf.layout)}
+    assert sizes["第1章　子どもが健やかに育つまち"] > 1.4
+    assert sizes["施策1-1　保育サービスの充実"] > 1.15
+    assert sizes["現状と課題"] == 1.0
+    # running header and page numbers: by their band on the page and their repetition
+    furniture = {line: lay.furniture for line, lay in zip(text, pdf.layout) if lay.furniture}
+    assert set(furniture) == {"桜台市総合計画　基本計画", "- 1 -", "- 2 -"}
+    assert furniture["- 2 -"].startswith("page number")
+    assert furniture["桜台市総合計画　基本計画"].startswith("running header")
+    # one form feed before the second page, on that page's first line
+    breaks = [i for i, line in enumerate(pdf.lines) if "\f" in line]
+    assert len(breaks) == 1 and pdf.layout[breaks[0]].page == 2
+
+
+def test_ruled_table_is_read_as_rows_of_cells(plan_pdf: bytes) -> None:
+    pdf = extract_pdf(plan_pdf, "plan.pdf")
+    rows = [line for line, lay in zip(pdf.lines, pdf.layout) if lay.table]
+    assert rows[:3] == ["指標名\t単位\t現状値（令和5年度）\t目標値（令和11年度）", "保育所待機児童数\t人\t12\t0",
+                        "子育て相談件数\t件\t1,250\t1,800"]
+
+
+def test_pdf_gives_the_outline_and_indicators_of_its_text(plan_pdf: bytes) -> None:
+    doc = parse_source(ingest_any(plan_pdf, "plan.pdf"), "plan")
+    as_text = parse_source(ingest_bytes("\n".join(PLAN).encode(), "plan.txt"), "plan")
+    assert _outline(doc) == _outline(as_text) == [
+        ("第1章", "子どもが健やかに育つまち"), ("施策1-1", "保育サービスの充実"), ("施策1-2", "学校教育の充実"),
+        ("第2章", "安心して暮らせるまち"), ("施策2-1", "防災体制の強化")]
+    by_code = {n.code: n for n in doc.nodes()}
+    assert by_code["第1章"].pdf_page == 1 and by_code["第2章"].pdf_page == 2
+    assert doc.source.pages == 2 and doc.source.encoding == "pdf"
+    assert doc.source.sha256 == hashlib.sha256(plan_pdf).hexdigest()
+    kpis = {i.name: i for n in doc.nodes() for i in n.indicators}
+    assert set(kpis) == {"保育所待機児童数", "子育て相談件数", "自主防災組織の結成率"}
+    assert kpis["自主防災組織の結成率"].targets[0].value == 85.0
+    assert kpis["自主防災組織の結成率"].pdf_page == 2 and kpis["保育所待機児童数"].pdf_page == 1
+    assert {p.text.replace("\f", "") for p in doc.furniture} == {"- 1 -", "- 2 -", "桜台市総合計画　基本計画"}
+
+
+def test_two_column_page_is_read_column_by_column() -> None:
+    left = [f"左の段の{n}番目の段落です。" for n in range(1, 9)]
+    lines = ["第1章　二段組みの頁"] + left + ["右の段はここから始まります。"] * 1
+    pdf = typeset(lines * 6, two_column=lambda page: True, header=False, page_numbers=False)
+    text = [line.replace("\f", "") for line in extract_pdf(pdf, "two.pdf").lines if line.strip()]
+    # every paragraph whole and in the order written: the left column is read before the right one
+    assert text == [line for line in lines * 6]
+
+
+@pytest.mark.parametrize("levels, expected", [
+    # a lone bare number is too weak alone in a text, but a heading when printed larger
+    ([0, 0, 2, 0], [("2", "計画の期間")]),
+    ([0, 0, 0, 0], []),
+])
+def test_print_weighs_a_lone_marker(levels: list[int], expected: list) -> None:
+    lines = ["はじめに", "　この計画は、市の将来像と、その実現に向けた施策の方向を示すものです。",
+             "2　計画の期間", "　計画の期間は、令和7年度から令和16年度までの10年間とします。"]
+    doc = parse_source(ingest_any(typeset(lines, levels=levels, header=False), "lone.pdf"), "lone")
+    assert _outline(doc) == expected
+    as_text = parse_source(ingest_bytes("\n".join(lines).encode(), "lone.txt"), "lone")
+    assert _outline(as_text) == []
+
+
+def test_print_sets_aside_a_marker_in_body_print_beside_larger_ones() -> None:
+    lines = ["(1)　保育サービスの充実", "　保育所の定員を拡大します。", "(2)　相談支援の充実", "　相談窓口を一本化します。",
+             "(3)　地域との連携", "　地域の団体と連携します。"]
+    pdf = typeset(lines, levels=[2, 0, 2, 0, 0, 0], header=False)
+    source = ingest_any(pdf, "print.pdf")
+    assert _outline(parse_source(source, "print")) == [("(1)", "保育サービスの充実"), ("(2)", "相談支援の充実")]
+    rejected = {source.lines[inf.rows[r.row].line - 1].text: r.reason
+                for inf in [infer(source, builtin_profiles()["generic"])] for r in inf.rejected}
+    assert rejected["(3)　地域との連携"].startswith("printed as the body text, while 2 other (1) headings")
+    # the same lines as a text: (3) continues the sequence
+    as_text = parse_source(ingest_bytes("\n".join(lines).encode(), "print.txt"), "print")
+    assert [code for code, _ in _outline(as_text)] == ["(1)", "(2)", "(3)"]
+
+
+REFUSALS = {
+    "scan.pdf": (lambda: image_only(), "without a text layer"),
+    "locked.pdf": (lambda: encrypted(PLAN), "encrypted"),
+    "cut.pdf": (lambda: truncated(typeset(PLAN)), "damaged or truncated"),
+    "broken.pdf": (lambda: damaged(typeset(PLAN)), "damaged or truncated"),
+    "garbled.pdf": (lambda: mojibake(PLAN), "no usable Unicode mapping"),
+    "unmapped.pdf": (lambda: no_text_map(PLAN), "no usable Unicode mapping"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSALS))
+def test_unreadable_pdf_is_refused_with_its_reason(name: str) -> None:
+    make, words = REFUSALS[name]
+    with pytest.raises(InputError) as exc:
+        ingest_any(make(), name)
+    assert words in str(exc.value)
+    assert str(exc.value).startswith(f"{name}: ") and "\n" not in str(exc.value)
+
+
+def test_run_refuses_each_bad_pdf_alone(tmp_path: Path, plan_pdf: bytes) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "good.pdf").write_bytes(plan_pdf)
+    for name, (make, _) in REFUSALS.items():
+        (inputs / name).write_bytes(make())
+    out = tmp_path / "out"
+    result = keikaku_cli("run", str(inputs), "--out", str(out), "--nlp", "none", timeout=300)
+    assert result.returncode == 1
+    entries = {e["doc_id"]: e for e in manifest(out)["documents"]}
+    assert entries["good"]["status"] == "ok"
+    for name, (_, words) in REFUSALS.items():
+        entry = entries[Path(name).stem]
+        assert entry["status"] == "failed" and words in entry["errors"][0]
+        assert sum(words in line and name in line for line in result.stderr.splitlines()) == 1
+    doc = json.loads((out / "good.json").read_text(encoding="utf-8"))
+    assert doc["source"]["pages"] == 2 and doc["children"][1]["pdf_page"] == 2
+
+
+def test_extract_writes_the_text_that_runs_like_the_pdf(tmp_path: Path, plan_pdf: bytes) -> None:
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(plan_pdf)
+    result = keikaku_cli("extract", str(pdf))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\f") == 1 and LONG in result.stdout
+    text = tmp_path / "plan.txt"
+    keikaku_cli("extract", str(pdf), "-o", str(text))
+    assert text.read_text(encoding="utf-8") == result.stdout
+    from_text = parse_source(ingest_bytes(text.read_bytes(), "plan.txt"), "plan")
+    from_pdf = parse_source(ingest_any(plan_pdf, "plan.pdf"), "plan")
+    assert _outline(from_text) == _outline(from_pdf)
+    assert [n.pdf_page for n in from_text.nodes()] == [n.pdf_page for n in from_pdf.nodes()]
+    layout = keikaku_cli("extract", str(pdf), "--layout")
+    assert "running header" in layout.stdout and "\tT\t" in layout.stdout
+
+
+def test_extract_refuses_a_scan_in_one_line(tmp_path: Path) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(image_only())
+    result = keikaku_cli("extract", str(scan))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "OCR" in result.stderr
+
+
+def test_form_feeds_of_a_text_make_pages() -> None:
+    text = "第1章　総則\n本文です。\n\f第2章　計画\n本文です。\n"
+    doc = parse_source(ingest_bytes(text.encode(), "ff.txt"), "ff")
+    assert doc.source.pages == 2
+    assert [n.pdf_page for n in doc.nodes()] == [1, 2]
+    plain = parse_source(ingest_bytes(text.replace("\f", "").encode(), "plain.txt"), "plain")
+    assert plain.source.pages is None and all(n.pdf_page is None for n in plain.nodes())
