@@ -120,8 +120,8 @@ def test_file_names_that_are_not_utf8_are_processed_under_an_escaped_name(tmp_pa
     sjis = "計画".encode("cp932")  # b"\x8cv\x89\xe6": a name from a ZIP made on Windows
     with open(folder + b"/" + sjis + b".txt", "wb") as fh:
         fh.write(PLAN.encode("utf-8"))
-    with open(folder + b"/" + sjis + b".pdf", "wb") as fh:
-        fh.write(b"%PDF-1.7\n")
+    with open(folder + b"/" + sjis + b".xlsx", "wb") as fh:
+        fh.write(b"PK\x03\x04")
     os.mkdir(folder + b"/" + "資料".encode("cp932"))
     with open(folder + b"/" + "資料".encode("cp932") + b"/" + b"\xff.txt", "wb") as fh:
         fh.write(SMALL.encode("utf-8"))
@@ -135,7 +135,7 @@ def test_file_names_that_are_not_utf8_are_processed_under_an_escaped_name(tmp_pa
                               str(plans) + "/\\x8e\\x91\\x97\\xbf/\\xff.txt"])
     assert all(e["status"] == "ok" for e in entries)
     assert any("not valid UTF-8" in (e.get("doc_id_note") or "") for e in entries)
-    assert [s["path"] for s in manifest(out)["skipped"]] == [str(plans) + "/\\x8cv\\x89\\xe6.pdf"]
+    assert [s["path"] for s in manifest(out)["skipped"]] == [str(plans) + "/\\x8cv\\x89\\xe6.xlsx"]
     assert {r["doc_id"] for r in nodes_csv(out)} == {e["doc_id"] for e in entries}
     again = keikaku_cli("run", str(plans), "--out", str(out), "--nlp", "none")
     assert "3 unchanged" in again.stderr, again.stderr  # resume recognises them
