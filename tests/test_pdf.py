@@ -224,3 +224,12 @@ def test_form_feeds_of_a_text_make_pages() -> None:
     assert [n.pdf_page for n in doc.nodes()] == [1, 2]
     plain = parse_source(ingest_bytes(text.replace("\f", "").encode(), "plain.txt"), "plain")
     assert plain.source.pages is None and all(n.pdf_page is None for n in plain.nodes())
+
+
+def test_pdf_cut_short_but_readable_is_read_with_a_warning(plan_pdf: bytes) -> None:
+    # cut before the cross-reference pointer: pdfium rebuilds it, and the end marker is gone
+    cut = plan_pdf[:plan_pdf.rindex(b"startxref")]
+    source = ingest_any(cut, "cut.pdf")
+    assert [w.code for w in source.warnings] == ["W105"]
+    assert "2 page(s) read" in source.warnings[0].message
+    assert ingest_any(plan_pdf, "plan.pdf").warnings == []

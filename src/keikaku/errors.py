@@ -144,6 +144,8 @@ class Warnings:
                        "Check how the text was extracted: NUL bytes come from a damaged copy or a wrong tool.")
     W104 = WarningKind("W104", "invalid {encoding} at byte {byte}; {n} character(s) replaced by U+FFFD",
                        "Extract the text again from the original: the file is truncated or badly joined there.")
+    W105 = WarningKind("W105", "the PDF does not end with %%EOF: it may be cut short ({pages} page(s) read)",
+                       "Compare the pages with the original; download the PDF again if some are missing.")
     W201 = WarningKind("W201", "no heading found: the document is one flat unit (front matter only);"
                        " `keikaku inspect FILE` lists the markers that were set aside and why",
                        "Run `keikaku inspect FILE`; if the plan has headings of its own form, write a profile"

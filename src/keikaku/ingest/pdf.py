@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ..errors import InputError
+from ..errors import CodedWarning, InputError, Warnings
 from ..text.normalize import matchable
 from .text import Line, SourceText
 
@@ -48,11 +48,11 @@ WRAP_LEADING = 1.0  # … with no more than this much space (em) between them
 NARROW = 0.33  # a column narrower than this share of the page has no typesetter's wraps
 BLANK_ABOVE = 1.2  # space above a line of this many body lines or more is written as an empty line,
 BLANK_MORE = 3.0  # … of this many as two (the end of a list, a new part: texts mark it so)
-BAND = 0.12  # a page's top and bottom bands (fraction of its height), where furniture is printed
+BAND = 0.12  # a page's top and bottom bands (share of its printed height), where furniture is printed
 REPEATED_ON = 3  # a line printed in the same band on this many pages (or on every page) is running
 RULE_THIN = 2.5  # a path thinner than this (points) is a rule, a wider one a box with four edges
 MOJIBAKE_SHARE = 0.2  # more than this share of unusable characters: the text layer is refused
-LEADERS = set(" \u3000")
+SPACES = set(" \u3000")  # characters that are spaces themselves: no gap space is added beside them
 
 _PAGE_NUMBER = re.compile(r"^[\s\-‐‑‒–—―−－─(（\[［<〈pP.]*\d{1,4}(?:\s*/\s*\d{1,4})?[\s\-‐‑‒–—―−－─)）\]］>〉.]*$")
 _DIGITS = re.compile(r"[0-9０-９]+")
@@ -116,7 +116,7 @@ class PdfText:
     layout: list[LineLayout]
     pages: int
     body_size: float = 0.0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[CodedWarning] = field(default_factory=list)
 
 
 def is_pdf(data: bytes) -> bool:
@@ -130,7 +130,7 @@ def read_pdf(data: bytes, path: str) -> SourceText:
     pdf = extract_pdf(data, path)
     lines = [Line(i, t, matchable(t)) for i, t in enumerate(pdf.lines, start=1)]
     return SourceText(path=path, sha256=hashlib.sha256(data).hexdigest(), size=len(data), encoding="pdf",
-                      lines=lines, layout=pdf.layout, pages=pdf.pages)
+                      lines=lines, warnings=pdf.warnings, layout=pdf.layout, pages=pdf.pages)
 
 
 def extract_pdf(data: bytes, path: str) -> PdfText:
@@ -164,7 +164,14 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
     body = _body_size(printed)
     _mark_furniture(printed, pages)
     texts, layout = _join_wraps(printed, body)
-    return PdfText(texts, layout, pages, body)
+    warnings = [] if _ends_well(data) else [Warnings.W105(pages=pages)]
+    return PdfText(texts, layout, pages, body, warnings)
+
+
+def _ends_well(data: bytes) -> bool:
+    """A whole PDF ends with ``%%EOF`` (maybe followed by line ends or padding); pdfium repairs
+    some files cut short, which then lose their last pages without an error."""
+    return b"%%EOF" in data[-1024:]
 
 
 def _open(data: bytes, path: str) -> pdfium.PdfDocument:
@@ -288,7 +295,7 @@ def _text(glyphs: list[_Glyph]) -> str:
         if prev is not None:
             em = max(prev.size, g.size, 1.0)
             gap = g.x0 - prev.x1
-            if gap > WORD_GAP * em and prev.ch not in LEADERS and g.ch not in LEADERS:
+            if gap > WORD_GAP * em and prev.ch not in SPACES and g.ch not in SPACES:
                 parts.append(" " * max(1, min(8, round(gap / em))))
         parts.append(g.ch)
         prev = g
@@ -427,21 +434,8 @@ class _Grid:
 
 def _cell_text(glyphs: list[_Glyph]) -> str:
     """A cell's lines top to bottom, joined (a space only between two Latin letters or digits)."""
-    if not glyphs:
-        return ""
-    lines = [_text([g for f in group for g in f.glyphs]).strip()
-             for group in _baseline_groups(_fragments(sorted(glyphs, key=lambda g: (-g.base, g.x0))))]
-    return _join_all(lines)
-
-
-def _baseline_groups(pieces: list[_Fragment]) -> list[list[_Fragment]]:
-    groups: list[list[_Fragment]] = []
-    for f in sorted(pieces, key=lambda f: (-f.base, f.x0)):
-        if groups and abs(groups[-1][0].base - f.base) <= SAME_LINE * max(f.size, 1.0):
-            groups[-1].append(f)
-        else:
-            groups.append([f])
-    return groups
+    lines = _lines(_fragments(sorted(glyphs, key=lambda g: (-g.base, g.x0))), 0)
+    return _join_all([p.text.strip() for p in lines])
 
 
 def _join_all(parts: list[str]) -> str:

@@ -16,10 +16,13 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import CodedWarning, InputError, Warnings
 from ..text.normalize import Matchable, matchable
+
+if TYPE_CHECKING:
+    from .pdf import LineLayout  # pdf.py builds on this module
 
 # Magic numbers of files people pass by mistake instead of the extracted text.
 _SIGNATURES = {
@@ -58,7 +61,7 @@ class SourceText:
     encoding: str  # the text's encoding, or "pdf"
     lines: list[Line]
     warnings: list[CodedWarning] = field(default_factory=list)
-    layout: list[Any] | None = None  # list[LineLayout] for a PDF (pdf.py imports this module)
+    layout: list[LineLayout] | None = None  # for a PDF: what its page showed about each line
     pages: int | None = None  # the PDF's pages, or the pages a text's form feeds make
     breaks: list[int] = field(init=False, default_factory=list)
     """the lines that start a page, from the second page on: those holding a form feed (pdftotext
