@@ -32,12 +32,14 @@ test: setup
 # and ../shared/devset (no profile) and on the seeds (--profile generic), see bench/devset.py (--realdev DIR /
 # --devset DIR when the sets are elsewhere); indicator recall and precision on the real indicator excerpts
 # and the invented fixture, see bench/indicators.py (--set DIR); junk among the top-10 keywords of both sets
-# and declared-keyword coverage on the seeds, see bench/keyword_junk.py.
+# and declared-keyword coverage on the seeds, see bench/keyword_junk.py; the development set typeset as PDFs
+# (outline F1 against the texts) and PDF reading speed, see bench/pdf.py.
 devset: setup
 	@status=0; \
 	$(BIN)/python bench/devset.py || status=1; \
 	$(BIN)/python bench/indicators.py || status=1; \
 	$(BIN)/python bench/keyword_junk.py --check ../shared/devset/texts ../shared/realdev/texts || status=1; \
+	$(BIN)/python bench/pdf.py || status=1; \
 	exit $$status
 
 clean:

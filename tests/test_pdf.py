@@ -233,3 +233,23 @@ def test_pdf_cut_short_but_readable_is_read_with_a_warning(plan_pdf: bytes) -> N
     assert [w.code for w in source.warnings] == ["W105"]
     assert "2 page(s) read" in source.warnings[0].message
     assert ingest_any(plan_pdf, "plan.pdf").warnings == []
+
+
+def test_vertical_writing_and_turned_text_keep_their_order() -> None:
+    from fpdf import FPDF
+    from pdfmaker import font_path
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("ipa", "", str(font_path()))
+    pdf.add_page()
+    pdf.set_font("ipa", size=10.5)
+    pdf.text(20, 30, "第1章　横書きの見出し")
+    em = 10.5 * 25.4 / 72
+    for col, text in enumerate(["縦書きの一行目", "縦書きの二行目"]):  # 縦書き: columns right to left
+        for k, ch in enumerate(text):
+            pdf.text(150 - col * em * 1.8, 60 + k * em, ch)
+    with pdf.rotation(90, 100, 200):
+        pdf.text(100, 200, "回転した文字列")
+    pdf.text(20, 250, "最後の行です。")
+    lines = [line for line in extract_pdf(bytes(pdf.output()), "v.pdf").lines if line]
+    assert lines == ["第1章　横書きの見出し", "縦書きの一行目", "縦書きの二行目", "回転した文字列", "最後の行です。"]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -39,8 +40,10 @@ from .text import Line, SourceText
 
 # What a reader of this module may tune; each threshold is in units of the font size (em) or of
 # the page, so the rules hold for any page size and type size.
+TURNED = 0.05  # a character set at more than this angle (radians) is turned
 SAME_LINE = 0.35  # baselines closer than this (em) are one printed line
 WORD_GAP = 0.8  # a gap wider than this (em) between characters of a line becomes a space
+VERTICAL = (0.8, 1.15)  # a character this far (em) below the one before, at the same x: vertical writing
 FRAGMENT_GAP = 3.0  # a gap wider than this (em) separates two pieces of a line (table columns, columns)
 WRAP_REACH = 1.6  # a wrapped line ends within this (em) of its column's right edge
 WRAP_LEFT = 0.6  # … and its continuation starts within this (em) of the column's left edge
@@ -88,6 +91,7 @@ class _Glyph:
     base: float  # baseline y (PDF space: y grows upwards)
     size: float
     bold: bool
+    turned: bool = False  # set at an angle (a turned table header, a label up a margin)
 
 
 @dataclass(slots=True)
@@ -213,8 +217,9 @@ def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int]:
             pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
             size = pdfium_c.FPDFText_GetFontSize(raw, i)
             bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
+            angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
             x0, x1 = (box.left, box.right) if box.right > box.left else (x.value, x.value + size * 0.5)
-            out.append(_Glyph(ch, x0, x1, y.value, size, bold))
+            out.append(_Glyph(ch, x0, x1, y.value, size, bold, TURNED < angle < 2 * math.pi - TURNED))
         return out, len(out), bad
     finally:
         tp.close()
@@ -255,14 +260,16 @@ def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], int
 @dataclass(slots=True)
 class _Fragment:
     glyphs: list[_Glyph]
+    ordered: bool = False
+    """read in the content's order: a column of vertical writing (縦書き) or turned text"""
 
     @property
     def x0(self) -> float:
-        return self.glyphs[0].x0
+        return min(g.x0 for g in self.glyphs) if self.ordered else self.glyphs[0].x0
 
     @property
     def x1(self) -> float:
-        return self.glyphs[-1].x1
+        return max(g.x1 for g in self.glyphs) if self.ordered else self.glyphs[-1].x1
 
     @property
     def base(self) -> float:
@@ -274,21 +281,38 @@ class _Fragment:
 
 
 def _fragments(glyphs: list[_Glyph]) -> list[_Fragment]:
-    """Runs of characters on one baseline without a wide gap, in the content's order."""
+    """Runs of characters on one baseline without a wide gap, in the content's order; a column of
+    vertical writing (each character one em below the one before) or a run of turned characters
+    is a fragment read in the content's order."""
     out: list[_Fragment] = []
     for g in glyphs:
         if out:
-            last = out[-1].glyphs[-1]
+            frag = out[-1]
+            last = frag.glyphs[-1]
             em = max(last.size, g.size, 1.0)
-            if abs(g.base - last.base) <= SAME_LINE * em and -0.5 * em <= g.x0 - last.x1 <= FRAGMENT_GAP * em:
-                out[-1].glyphs.append(g)
+            if g.turned or last.turned:
+                if g.turned and last.turned and abs(g.x0 - last.x0) + abs(g.base - last.base) <= 2 * em:
+                    frag.glyphs.append(g)
+                    frag.ordered = True
+                    continue
+            elif not frag.ordered and abs(g.base - last.base) <= SAME_LINE * em \
+                    and -0.5 * em <= g.x0 - last.x1 <= FRAGMENT_GAP * em:
+                frag.glyphs.append(g)
                 continue
-        out.append(_Fragment([g]))
+            elif (frag.ordered or len(frag.glyphs) == 1) and abs(g.x0 - last.x0) <= 0.3 * em \
+                    and VERTICAL[0] * em <= last.base - g.base <= VERTICAL[1] * em:
+                frag.glyphs.append(g)
+                frag.ordered = True
+                continue
+        out.append(_Fragment([g], ordered=g.turned))
     return out
 
 
-def _text(glyphs: list[_Glyph]) -> str:
-    """Characters left to right, a space for each em of a wide gap (as pdftotext -layout does)."""
+def _text(glyphs: list[_Glyph], ordered: bool = False) -> str:
+    """Characters left to right, a space for each em of a wide gap (as pdftotext -layout does);
+    ``ordered``: in the content's order (vertical writing, turned text)."""
+    if ordered:
+        return "".join(g.ch for g in glyphs)
     parts: list[str] = []
     prev: _Glyph | None = None
     for g in sorted(glyphs, key=lambda g: g.x0):
@@ -302,14 +326,14 @@ def _text(glyphs: list[_Glyph]) -> str:
     return "".join(parts)
 
 
-def _printed(glyphs: list[_Glyph], page_no: int) -> _Printed:
+def _printed(glyphs: list[_Glyph], page_no: int, ordered: bool = False) -> _Printed:
     sizes = Counter(round(g.size * 2) / 2 for g in glyphs if not g.ch.isspace()) or Counter([glyphs[0].size])
     size = sizes.most_common(1)[0][0]
     top = max(g.base + g.size * 0.88 for g in glyphs)
     bottom = min(g.base - g.size * 0.12 for g in glyphs)
     bold = sum(g.bold for g in glyphs) * 2 > len(glyphs)
-    return _Printed(page_no, _text(glyphs).rstrip(), min(g.x0 for g in glyphs), max(g.x1 for g in glyphs),
-                    top, bottom, size, bold)
+    return _Printed(page_no, _text(glyphs, ordered).rstrip(), min(g.x0 for g in glyphs),
+                    max(g.x1 for g in glyphs), top, bottom, size, bold)
 
 
 def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, width: float) -> list[_Printed]:
@@ -322,7 +346,7 @@ def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, 
         for p in lines:
             p.col = (left, right)
         merged = lines + rows
-        merged.sort(key=lambda p: (-p.top, p.x0))
+        merged.sort(key=lambda p: -p.top)  # stable: lines of one height keep the order _lines gave
         return merged
     across = [f for f in pieces if f.x0 < gutter < f.x1]
     left_f = [f for f in pieces if f.x1 <= gutter]
@@ -383,15 +407,18 @@ def _gutter(pieces: list[_Fragment], width: float) -> float | None:
 
 
 def _lines(pieces: list[_Fragment], page_no: int) -> list[_Printed]:
-    """Fragments on one baseline joined into one printed line, top to bottom."""
-    ordered = sorted(pieces, key=lambda f: (-f.base, f.x0))
+    """Fragments on one baseline joined into one printed line, top to bottom (a fragment read in
+    the content's order is a line of its own)."""
     groups: list[list[_Fragment]] = []
-    for f in ordered:
-        if groups and abs(groups[-1][0].base - f.base) <= SAME_LINE * max(f.size, groups[-1][0].size, 1.0):
+    # columns of vertical writing that start at one height are read right to left
+    for f in sorted(pieces, key=lambda f: (-f.base, -f.x0 if f.ordered else f.x0)):
+        last = groups[-1][0] if groups else None
+        if last is not None and not f.ordered and not last.ordered \
+                and abs(last.base - f.base) <= SAME_LINE * max(f.size, last.size, 1.0):
             groups[-1].append(f)
         else:
             groups.append([f])
-    return [_printed([g for f in group for g in f.glyphs], page_no) for group in groups]
+    return [_printed([g for f in group for g in f.glyphs], page_no, group[0].ordered) for group in groups]
 
 
 # --- tables drawn with rules ------------------------------------------------------------------
