@@ -253,3 +253,19 @@ def test_vertical_writing_and_turned_text_keep_their_order() -> None:
     pdf.text(20, 250, "最後の行です。")
     lines = [line for line in extract_pdf(bytes(pdf.output()), "v.pdf").lines if line]
     assert lines == ["第1章　横書きの見出し", "縦書きの一行目", "縦書きの二行目", "回転した文字列", "最後の行です。"]
+
+
+def test_api_report_and_inspect_show_the_pdf_page(tmp_path: Path, plan_pdf: bytes) -> None:
+    import keikaku
+
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(plan_pdf)
+    doc = keikaku.parse(pdf, nlp="none")  # a Path; a str works the same
+    assert [n.pdf_page for n in doc.nodes()] == [1, 1, 1, 2, 2]
+    assert keikaku.parse(str(pdf), nlp="none").source.sha256 == doc.source.sha256
+    shown = keikaku_cli("inspect", str(pdf), "--counts")
+    assert "[chapter] 第2章 安心して暮らせるまち" in shown.stdout and " p.2" in shown.stdout
+    out = tmp_path / "out"
+    keikaku_cli("run", str(pdf), "--out", str(out), "--nlp", "none")
+    keikaku_cli("report", str(out))
+    assert '<span class="kind">p. 2</span>' in (out / "report.html").read_text(encoding="utf-8")

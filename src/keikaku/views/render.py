@@ -29,6 +29,8 @@ def _head(node: Node) -> str:
     rng = node.line_range()
     if rng:
         parts.append(f"L{rng[0]}-{rng[1]}")
+    if node.pdf_page:
+        parts.append(f"p.{node.pdf_page}")
     return " ".join(parts)
 
 

@@ -186,8 +186,10 @@ def _in_text_order(sections: list[Section], children: list[Node]) -> list[tuple[
 def _node(node: Node, open_: bool) -> str:
     e = node.entities
     head = " ".join(html.escape(x) for x in (node.code, node.title) if x)
+    page = f' <span class="kind">p. {node.pdf_page}</span>' if node.pdf_page else ""  # the PDF's page
     parts = [f'<details{" open" if open_ else ""} data-id="{html.escape(node.id)}">',
-             f'<summary><span class="kind">{html.escape(node.kind.value)}</span>{head or html.escape(node.id)}</summary>']
+             f'<summary><span class="kind">{html.escape(node.kind.value)}</span>{head or html.escape(node.id)}{page}'
+             '</summary>']
     if node.keywords:
         parts.append('<div class="chips">' + "".join(f'<span class="chip" title="score {k.score}">'
                                                       f'{html.escape(k.term)}</span>' for k in node.keywords[:10])
