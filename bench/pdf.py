@@ -6,11 +6,14 @@ A4, body 10.5 pt with long lines wrapped at the right margin, a running header a
 every page, tab rows as ruled tables); the lines that head a unit of the gold outline are set in a
 larger type by their depth (16, 13, 11.5 pt), as a plan's designer prints its headings.  Both the
 PDF and the text are segmented and scored with the set's own ``score.py``.  Targets (exit 1 when
-missed): every PDF's F1 ≥ 0.9 and within 0.05 of its text's.  Speed: a plan of about 300 pages
+missed): every PDF's F1 ≥ 0.9 and within 0.05 of its text's.  Indicators: the real indicator
+excerpts of ``../shared/realdev/indicators`` typeset the same way (their tab rows as ruled tables,
+pages breaking inside tables), scored with that set's ``score.py`` as PDFs and as texts (target:
+recall within 0.02 of the texts').  Speed: a plan of about 300 pages
 read from its PDF (pages per second, the whole parse in seconds; target under 30 s) against the same
 text read as text.
 
-    .venv/bin/python bench/pdf.py [--devset DIR] [--pages N] [--keep DIR]
+    .venv/bin/python bench/pdf.py [--devset DIR] [--indicators DIR] [--pages N] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 DEVSET = ROOT.parent / "shared" / "devset"
+INDICATORS = ROOT.parent / "shared" / "realdev" / "indicators"
 TARGET_F1, TARGET_GAP, TARGET_SECONDS = 0.9, 0.05, 30.0
 LEADERS = re.compile(r"[…‥・.]{3,}")
 
@@ -122,6 +126,31 @@ def outlines(devset: Path, work: Path) -> bool:
     return ok
 
 
+def _indicator_scores(indicators: Path, inputs: Path, out: Path) -> dict:
+    subprocess.run([sys.executable, "-m", "keikaku", "run", str(inputs), "--out", str(out), "--nlp", "none", "-q"],
+                   check=False)
+    result = subprocess.run([sys.executable, str(indicators / "score.py"), str(out)], capture_output=True, text=True,
+                            check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def indicators(indicators: Path, work: Path) -> bool:
+    from pdfmaker import typeset
+
+    pdfs = work / "ind_pdf"
+    pdfs.mkdir(parents=True, exist_ok=True)
+    for t in sorted((indicators / "texts").glob("*.txt")):
+        lines = t.read_text(encoding="utf-8").splitlines()
+        (pdfs / f"{t.stem}.pdf").write_bytes(typeset(lines, title="総合計画　成果指標"))
+    as_text = _indicator_scores(indicators, indicators / "texts", work / "ind_out_text")
+    as_pdf = _indicator_scores(indicators, pdfs, work / "ind_out_pdf")
+    ok = as_pdf["recall"] >= as_text["recall"] - 0.02
+    print(f"\nreal indicator excerpts ({as_text['gold_values']} values): as text recall {as_text['recall']:.3f}"
+          f" precision {as_text['precision']:.3f}; as PDF recall {as_pdf['recall']:.3f}"
+          f" precision {as_pdf['precision']:.3f}{'' if ok else '  MISSED'}")
+    return ok
+
+
 def speed(devset: Path, work: Path, pages: int) -> bool:
     from pdfmaker import typeset
 
@@ -164,6 +193,7 @@ def speed(devset: Path, work: Path, pages: int) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--devset", type=Path, default=DEVSET)
+    ap.add_argument("--indicators", type=Path, default=INDICATORS)
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--keep", type=Path, help="keep the PDFs and outputs in this folder")
     args = ap.parse_args()
@@ -173,6 +203,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
         ok = outlines(args.devset, work)
+        if (args.indicators / "texts").is_dir():
+            ok &= indicators(args.indicators, work)
+        else:
+            print(f"\nno indicator excerpts at {args.indicators}: give their folder with --indicators DIR")
         ok &= speed(args.devset, work, args.pages)
     return 0 if ok else 1
 

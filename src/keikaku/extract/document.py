@@ -22,7 +22,7 @@ def _complete(doc: Document, source: SourceText) -> Document:
     """The tree's indicator tables read, tables shown as text settled, and every character of the
     source proved to be in exactly one place (after the last change to the tree); the values that
     the file holds and memory derives set (:meth:`Document.finish`)."""
-    attach_indicators(doc, [(line.no, line.text) for line in source.lines])
+    attach_indicators(doc, _without_furniture(doc, source))
     settle_tables(doc, {line.no: line.text for line in source.lines})
     check_alignment(doc, source)
     warn_unread_tables(doc)
@@ -41,6 +41,22 @@ def _paged(doc: Document, source: SourceText) -> Document:
     for ind in doc.root.indicators:
         ind.pdf_page = source.page_of(ind.lines[0]) if ind.lines else None
     return doc
+
+
+def _without_furniture(doc: Document, source: SourceText) -> list[tuple[int, str]]:
+    """The source lines an indicator table is read from: without the lines that are page
+    furniture as a whole, nor the blank lines around them, so that a table cut by a page break
+    (``- 12 -``, the running header) reads on as one table."""
+    furniture = {s.line for p in doc.furniture for s in p.spans
+                 if p.text.strip() == source.lines[s.line - 1].text.strip()}  # (spans: not yet finished)
+    skip = set(furniture)
+    for no in furniture:
+        for step in (-1, 1):
+            k = no + step
+            while 1 <= k <= len(source.lines) and (k in furniture or source.lines[k - 1].blank):
+                skip.add(k)
+                k += step
+    return [(line.no, line.text) for line in source.lines if line.no not in skip]
 
 
 def parse(source: SourceText, profile: Profile, doc_id: str, choice: ProfileChoice | None = None,

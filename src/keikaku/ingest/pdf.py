@@ -30,6 +30,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -110,6 +111,8 @@ class _Printed:
     col: tuple[float, float] = (0.0, 0.0)  # the column's left and right edges
     page_width: float = 0.0
     furniture: str | None = None
+    spaced_end: bool = False  # the line ended with a space (a sentence wrapped at a space)
+    in_column: bool = False  # a line of one column of a page in two
 
 
 @dataclass
@@ -319,7 +322,11 @@ def _text(glyphs: list[_Glyph], ordered: bool = False) -> str:
         if prev is not None:
             em = max(prev.size, g.size, 1.0)
             gap = g.x0 - prev.x1
-            if gap > WORD_GAP * em and prev.ch not in SPACES and g.ch not in SPACES:
+            if prev.ch == " " and g.ch not in SPACES:
+                # a run of spaces is one space character in the text layer, as wide as the run
+                width = max(prev.x1 - prev.x0, 0.25 * em)
+                parts.append(" " * min(8, round(gap / width)))
+            elif gap > WORD_GAP * em and prev.ch not in SPACES and g.ch not in SPACES:
                 parts.append(" " * max(1, min(8, round(gap / em))))
         parts.append(g.ch)
         prev = g
@@ -332,8 +339,9 @@ def _printed(glyphs: list[_Glyph], page_no: int, ordered: bool = False) -> _Prin
     top = max(g.base + g.size * 0.88 for g in glyphs)
     bottom = min(g.base - g.size * 0.12 for g in glyphs)
     bold = sum(g.bold for g in glyphs) * 2 > len(glyphs)
-    return _Printed(page_no, _text(glyphs, ordered).rstrip(), min(g.x0 for g in glyphs),
-                    max(g.x1 for g in glyphs), top, bottom, size, bold)
+    text = _text(glyphs, ordered)
+    return _Printed(page_no, text.rstrip(), min(g.x0 for g in glyphs), max(g.x1 for g in glyphs), top, bottom,
+                    size, bold, spaced_end=text.endswith(" "))
 
 
 def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, width: float) -> list[_Printed]:
@@ -341,8 +349,9 @@ def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, 
     gutter = _gutter(pieces, width)
     if gutter is None:
         lines = _lines(pieces, page_no)
-        left = min((p.x0 for p in lines), default=0.0)
-        right = max((p.x1 for p in lines), default=width)
+        # the column's edges, within the page (text running off the page is no edge)
+        left = max(0.0, min((p.x0 for p in lines), default=0.0))
+        right = min(width, max((p.x1 for p in lines), default=width))
         for p in lines:
             p.col = (left, right)
         merged = lines + rows
@@ -355,12 +364,12 @@ def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, 
     # in each band the left column is read before the right one.
     cutters = sorted(_lines(across, page_no) + rows, key=lambda p: -p.top)
     left_lines, right_lines = _lines(left_f, page_no), _lines(right_f, page_no)
-    lo = min((p.x0 for p in left_lines + cutters), default=0.0)
-    hi = max((p.x1 for p in right_lines + cutters), default=width)
+    lo = max(0.0, min((p.x0 for p in left_lines + cutters), default=0.0))
+    hi = min(width, max((p.x1 for p in right_lines + cutters), default=width))
     for p in left_lines:
-        p.col = (lo, max((q.x1 for q in left_lines), default=gutter))
+        p.col, p.in_column = (lo, max((q.x1 for q in left_lines), default=gutter)), True
     for p in right_lines:
-        p.col = (min((q.x0 for q in right_lines), default=gutter), hi)
+        p.col, p.in_column = (min((q.x0 for q in right_lines), default=gutter), hi), True
     for p in cutters:
         p.col = (lo, hi)
     out: list[_Printed] = []
@@ -460,22 +469,21 @@ class _Grid:
 
 
 def _cell_text(glyphs: list[_Glyph]) -> str:
-    """A cell's lines top to bottom, joined (a space only between two Latin letters or digits)."""
-    lines = _lines(_fragments(sorted(glyphs, key=lambda g: (-g.base, g.x0))), 0)
-    return _join_all([p.text.strip() for p in lines])
-
-
-def _join_all(parts: list[str]) -> str:
+    """A cell's lines top to bottom, joined as wrapped lines are."""
     out = ""
-    for part in parts:
-        out = join_wrapped(out, part) if out else part
+    spaced = False
+    for p in _lines(_fragments(sorted(glyphs, key=lambda g: (-g.base, g.x0))), 0):
+        out = join_wrapped(out, p.text, spaced) if out else p.text.strip()
+        spaced = p.spaced_end
     return out
 
 
-def join_wrapped(first: str, rest: str) -> str:
-    """Two pieces of a wrapped line: Japanese joins without a space, two Latin words with one."""
-    if first and rest and first[-1].isascii() and first[-1].isalnum() and rest[0].isascii() and rest[0].isalnum():
-        return f"{first} {rest}"
+def join_wrapped(first: str, rest: str, spaced: bool) -> str:
+    """Two pieces of a wrapped line, joined as printed: with one space where the typesetter
+    wrapped at a space (``spaced``: the first piece ended with one, or the rest starts with one),
+    otherwise without (Japanese, or a word or number cut by the wrap: 201 ⏎ 4年度)."""
+    if spaced or rest.startswith(" "):
+        return f"{first.rstrip(' ')} {rest.lstrip(' ')}"
     return first + rest
 
 
@@ -612,12 +620,8 @@ def _join_wraps(printed: list[_Printed], body: float) -> tuple[list[str], list[L
     form feed before each new page, and each line's layout."""
     texts: list[str] = []
     layout: list[LineLayout] = []
-    col_right: dict[tuple[int, tuple[float, float]], float] = {}
+    right_edge = _right_edges(printed)
     per_page: Counter[int] = Counter(p.page for p in printed)
-    for p in printed:
-        if not p.table and not p.furniture:
-            key = (p.page, p.col)
-            col_right[key] = max(col_right.get(key, p.x1), p.x1)
     prev: _Printed | None = None  # the line before on this page
     last_body: tuple[int, _Printed] | None = None  # the last body line written: its index and line
     last_page, page_break, first_body = 0, False, True
@@ -627,15 +631,15 @@ def _join_wraps(printed: list[_Printed], body: float) -> tuple[list[str], list[L
             last_page = p.page
         body_line = not p.furniture and not p.table
         into: int | None = None
-        if prev is not None and _continues(prev, p, col_right):
-            into = len(texts) - 1
+        if prev is not None and _continues(prev, p, right_edge(prev)):
+            into, before = len(texts) - 1, prev
         elif first_body and body_line and last_body is not None and last_body[1].page < p.page \
-                and per_page[p.page] > 1 and _continues(last_body[1], p, col_right, across=True):
-            into = last_body[0]  # a paragraph running on over the page break
+                and per_page[p.page] > 1 and _continues(last_body[1], p, right_edge(last_body[1]), across=True):
+            into, before = last_body[0], last_body[1]  # a paragraph running on over the page break
         if body_line:
             first_body = False
         if into is not None:
-            texts[into] = join_wrapped(texts[into], p.text.lstrip())
+            texts[into] = join_wrapped(texts[into], p.text, before.spaced_end)
             lay = layout[into]
             layout[into] = LineLayout(lay.page, lay.size, lay.bold, lay.indent, lay.space_above, None, False,
                                       lay.printed + 1)
@@ -657,8 +661,24 @@ def _join_wraps(printed: list[_Printed], body: float) -> tuple[list[str], list[L
     return texts, layout
 
 
-def _continues(a: _Printed, b: _Printed, col_right: dict[tuple[int, tuple[float, float]], float],
-               across: bool = False) -> bool:
+def _right_edges(printed: list[_Printed]) -> Callable[[_Printed], float]:
+    """The right edge of each line's column, which a wrapped line reaches: the text block's, the
+    same on every page in one column (a page of short lines alone does not show it), each
+    column's own on a page in two."""
+    block = 0.0
+    columns: dict[tuple[int, tuple[float, float]], float] = {}
+    for p in printed:
+        if p.table or p.furniture:
+            continue
+        x1 = min(p.x1, p.page_width) if p.page_width else p.x1
+        if p.in_column:
+            columns[(p.page, p.col)] = max(columns.get((p.page, p.col), x1), x1)
+        else:
+            block = max(block, x1)
+    return lambda p: columns.get((p.page, p.col), p.x1) if p.in_column else block
+
+
+def _continues(a: _Printed, b: _Printed, right: float, across: bool = False) -> bool:
     """``b`` continues ``a`` wrapped by the typesetter: same column and font, ``a`` runs to the
     column's right edge, ``b`` starts at its left edge without an indent or a bullet, no space
     between them (``across``: ``a`` ends one page and ``b`` starts the next)."""
@@ -669,12 +689,11 @@ def _continues(a: _Printed, b: _Printed, col_right: dict[tuple[int, tuple[float,
         return False
     if abs(a.size - b.size) > 0.5 or a.bold != b.bold:
         return False
-    right = col_right.get((a.page, a.col), a.x1)
     if a.x1 < right - WRAP_REACH * em or right - a.col[0] < NARROW * a.page_width:
         return False  # short of the edge, or a column no typesetter fills (short lines alone)
     if abs(b.x0 - a.x0) > WRAP_LEFT * em and b.x0 - b.col[0] > WRAP_LEFT * em:
         return False
-    if not b.text or b.text[0] in "\u3000 \t" or b.text[0] in _BULLETS:
-        return False
+    if not b.text or b.text[0] in "\u3000\t" or b.text[0] in _BULLETS:
+        return False  # an indent (a space at the start is where the typesetter wrapped a sentence)
     return across or a.bottom - b.top <= WRAP_LEADING * em
 
