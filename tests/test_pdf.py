@@ -269,3 +269,16 @@ def test_api_report_and_inspect_show_the_pdf_page(tmp_path: Path, plan_pdf: byte
     keikaku_cli("run", str(pdf), "--out", str(out), "--nlp", "none")
     keikaku_cli("report", str(out))
     assert '<span class="kind">p. 2</span>' in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_table_cut_by_a_page_break_reads_on_past_the_furniture() -> None:
+    rows = [f"指標{n}の達成度\t％\t{40 + n}\t{60 + n}" for n in range(1, 9)]
+    lines = ["施策1-1　健康づくりの推進", "成果指標", "指標名\t単位\t現状値（令和5年度）\t目標値（令和11年度）", *rows]
+    pdf = typeset(lines, title="健康づくり計画", lines_per_page=6)  # the page breaks after the 3rd row
+    source = ingest_any(pdf, "cut_table.pdf")
+    assert source.pages == 2
+    doc = parse_source(source, "cut_table")
+    kpis = [i for n in doc.nodes() for i in n.indicators]
+    assert [i.name for i in kpis] == [f"指標{n}の達成度" for n in range(1, 9)]
+    assert {i.table for i in kpis} == {1} and [i.pdf_page for i in kpis] == [1] * 3 + [2] * 5
+    assert kpis[-1].targets[0].value == 68

@@ -22,7 +22,7 @@ def _complete(doc: Document, source: SourceText) -> Document:
     """The tree's indicator tables read, tables shown as text settled, and every character of the
     source proved to be in exactly one place (after the last change to the tree); the values that
     the file holds and memory derives set (:meth:`Document.finish`)."""
-    attach_indicators(doc, _without_furniture(doc, source))
+    attach_indicators(doc, _without_furniture(source))
     settle_tables(doc, {line.no: line.text for line in source.lines})
     check_alignment(doc, source)
     warn_unread_tables(doc)
@@ -43,12 +43,12 @@ def _paged(doc: Document, source: SourceText) -> Document:
     return doc
 
 
-def _without_furniture(doc: Document, source: SourceText) -> list[tuple[int, str]]:
-    """The source lines an indicator table is read from: without the lines that are page
-    furniture as a whole, nor the blank lines around them, so that a table cut by a page break
-    (``- 12 -``, the running header) reads on as one table."""
-    furniture = {s.line for p in doc.furniture for s in p.spans
-                 if p.text.strip() == source.lines[s.line - 1].text.strip()}  # (spans: not yet finished)
+def _without_furniture(source: SourceText) -> list[tuple[int, str]]:
+    """The source lines an indicator table is read from: for a PDF, without the lines its page
+    bands show as furniture, nor the blank lines around them, so that a table cut by a page break
+    (``- 12 -``, the running header) reads on as one table.  (A text's furniture is found by
+    repetition, which short cells repeated down a table can also show: its lines stay.)"""
+    furniture = {no for no, lay in enumerate(source.layout or [], start=1) if lay.furniture}
     skip = set(furniture)
     for no in furniture:
         for step in (-1, 1):
