@@ -25,6 +25,7 @@ layer (a scan), encrypted, damaged or truncated, or a text layer without a usabl
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import math
 import re
@@ -60,6 +61,7 @@ SPACES = set(" \u3000")  # characters that are spaces themselves: no gap space i
 
 _PAGE_NUMBER = re.compile(r"^[\s\-‐‑‒–—―−－─(（\[［<〈pP.]*\d{1,4}(?:\s*/\s*\d{1,4})?[\s\-‐‑‒–—―−－─)）\]］>〉.]*$")
 _DIGITS = re.compile(r"[0-9０-９]+")
+_BOLD_NAME = re.compile(r"(?i)bold|heavy|black|(?<![a-z])W[6-9](?![0-9])|demi|semibold")
 _BULLETS = set("◆◇■□●○◎▶▷►・※★☆◯")
 
 
@@ -206,6 +208,8 @@ def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int]:
         bad = 0
         x, y = ctypes.c_double(), ctypes.c_double()
         box = pdfium_c.FS_RECTF()
+        name = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
         for i in range(n):
             if pdfium_c.FPDFText_IsGenerated(raw, i):
                 continue
@@ -219,13 +223,21 @@ def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int]:
             pdfium_c.FPDFText_GetLooseCharBox(raw, i, box)
             pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
             size = pdfium_c.FPDFText_GetFontSize(raw, i)
-            bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
+            pdfium_c.FPDFText_GetFontInfo(raw, i, name, len(name), flags)
+            bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600 or _bold_name(name.value)
             angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
             x0, x1 = (box.left, box.right) if box.right > box.left else (x.value, x.value + size * 0.5)
             out.append(_Glyph(ch, x0, x1, y.value, size, bold, TURNED < angle < 2 * math.pi - TURNED))
         return out, len(out), bad
     finally:
         tp.close()
+
+
+@functools.cache
+def _bold_name(name: bytes) -> bool:
+    """A bold face told by its name: word processors write a synthetic bold as ``MS-Gothic,Bold``
+    (its weight stays 400), Japanese type families by weight (W6, W7 …, Bold, Heavy, Black)."""
+    return bool(_BOLD_NAME.search(name.decode("latin-1")))
 
 
 def _unusable(code: int) -> bool:
