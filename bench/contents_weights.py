@@ -29,7 +29,7 @@ def mean_f1(texts: list[Path], gold: Path, profile: object) -> float:
     from keikaku import __version__
     from keikaku.export.document import document_json
     from keikaku.extract.document import parse
-    from keikaku.ingest.text import ingest
+    from keikaku.ingest import ingest
 
     scores = []
     for path in texts:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from keikaku.extract.document import parse_file
-from keikaku.ingest.text import ingest
+from keikaku.ingest import ingest
 from keikaku.model.tree import Document
 from keikaku.segment.profile import builtin_profiles
 

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from keikaku.errors import AlignmentError
 from keikaku.extract.document import parse
-from keikaku.ingest.text import ingest, ingest_bytes
+from keikaku.ingest import ingest
+from keikaku.ingest.text import ingest_bytes
 from keikaku.segment import choose_profile
 from keikaku.segment.align import check_alignment, document_spans
 from keikaku.segment.profile import builtin_profiles

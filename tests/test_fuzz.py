@@ -17,7 +17,7 @@ from test_alignment import FRAGMENTS
 from test_cli import covered_lines
 
 from keikaku.errors import InputError
-from keikaku.ingest.text import ingest
+from keikaku.ingest import ingest
 from keikaku.model.records import plain
 from keikaku.run.batch import Job, process
 

@@ -10,7 +10,8 @@ from conftest import SEEDS, parsed, seed_path
 from keikaku.errors import InputError
 from keikaku.export.document import document_json
 from keikaku.extract.document import parse_file
-from keikaku.ingest.text import ingest, ingest_bytes
+from keikaku.ingest import ingest
+from keikaku.ingest.text import ingest_bytes
 
 
 def _same_tree(a: dict, b: dict) -> bool:
@@ -39,7 +40,7 @@ def test_crlf_and_cr(tmp_path: Path, newline: str) -> None:
 
 @pytest.mark.parametrize("data, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF file"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "damaged or truncated PDF"),  # a PDF whatever its name
     (b"", "is empty"),
     (b" \n\t\n\xe3\x80\x80\n", "only whitespace"),
     (bytes(range(256)) * 40, "binary file|cannot detect"),

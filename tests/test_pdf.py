@@ -282,3 +282,94 @@ def test_a_table_cut_by_a_page_break_reads_on_past_the_furniture() -> None:
     assert [i.name for i in kpis] == [f"指標{n}の達成度" for n in range(1, 9)]
     assert {i.table for i in kpis} == {1} and [i.pdf_page for i in kpis] == [1] * 3 + [2] * 5
     assert kpis[-1].targets[0].value == 68
+
+
+def _placed(pages: list[list[tuple[float, float, str, float]]]) -> bytes:
+    """A PDF of text placed by hand: per page, (x mm, y mm, text, size pt) — for layouts the
+    typesetter does not make (tables without rules, right-aligned columns, empty pages)."""
+    from fpdf import FPDF
+    from pdfmaker import font_path
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("ipa", "", str(font_path()))
+    for items in pages:
+        pdf.add_page()
+        for x, y, text, size in items:
+            pdf.set_font("ipa", size=size)
+            pdf.text(x, y, text)
+    return bytes(pdf.output())
+
+
+def test_a_paragraph_over_a_page_break_leaves_the_next_header_whole() -> None:
+    long = LONG * 4  # about twelve printed lines
+    lines = ["第1章　総論", "", long, long, long, long, long, long, "短い段落です。"]
+    pdf = extract_pdf(typeset(lines, title="桜台市総合計画"), "over.pdf")
+    assert pdf.pages >= 2
+    text = [line.replace("\f", "") for line in pdf.lines]
+    assert text.count(long) == 6  # each paragraph whole, the one cut by the page break too
+    headers = [t for t, lay in zip(text, pdf.layout) if lay.furniture and lay.furniture.startswith("running")]
+    assert headers == ["桜台市総合計画"] * pdf.pages
+
+
+def test_empty_pages_keep_the_page_numbers_right(tmp_path: Path) -> None:
+    pages = [[(20, 30, "第1章　総則", 16), (20, 40, "本文です。", 10.5)], [],
+             [(20, 30, "第2章　計画", 16), (20, 40, "本文です。", 10.5)], []]
+    data = _placed(pages)
+    source = ingest_any(data, "gaps.pdf")
+    assert source.pages == 4
+    doc = parse_source(source, "gaps")
+    assert [(n.code, n.pdf_page) for n in doc.nodes()] == [("第1章", 1), ("第2章", 3)]
+    # the extracted text counts its pages the same way: a line of form feeds for each empty page
+    text = "".join(f"{line.text}\n" for line in source.lines)
+    again = parse_source(ingest_bytes(text.encode(), "gaps.txt"), "gaps")
+    assert [(n.code, n.pdf_page) for n in again.nodes()] == [("第1章", 1), ("第2章", 3)]
+
+
+@pytest.mark.parametrize("text, pages, found", [
+    ("A\n\fB\n", 2, [1, 2]),
+    ("A\n\fB\n\f", 2, [1, 2]),  # pdftotext ends every page with a form feed: the last starts no page
+    ("A\n\f\fB\n\f", 3, [1, 3]),  # an empty page between: two form feeds
+    ("A\n\f\n\fB\n", 3, [1, 3]),
+    ("A\nB\n", None, [None, None]),
+])
+def test_form_feeds_count_pages(text: str, pages: int | None, found: list) -> None:
+    source = ingest_bytes(text.encode(), "ff.txt")
+    assert source.pages == pages
+    nos = [line.no for line in source.lines if line.text.strip("\f")]
+    assert [source.page_of(no) for no in nos] == found
+
+
+def test_form_feed_pages_find_running_lines_but_keep_headings() -> None:
+    pages = []
+    for n in range(1, 5):
+        pages.append(f"桜台市総合計画\n第{n}章　まちづくりの柱{n}\n本文です。これは{n}ページ目の本文です。\n- {n} -\n")
+    doc = parse_source(ingest_bytes("\f".join(pages).encode(), "pages.txt"), "pages")
+    assert [n.code for n in doc.nodes()] == ["第1章", "第2章", "第3章", "第4章"]
+    assert {p.text.replace("\f", "") for p in doc.furniture} == {"桜台市総合計画"} | {f"- {n} -" for n in range(1, 5)}
+    # a heading printed at the top of every page is left to segmentation: the unit where it is
+    # first, its repeats the unit's running header
+    same = "".join(f"\f第1章　総論\n本文です。{n}ページ目。\n" for n in range(1, 5))[1:]
+    kept = parse_source(ingest_bytes(same.encode(), "same.txt"), "same")
+    assert [(n.code, n.lines[0]) for n in kept.nodes()] == [("第1章", 1)]
+    assert [p.line for p in kept.furniture] == [3, 5, 7]
+
+
+def test_a_table_without_rules_keeps_its_rows_and_a_full_sentence_keeps_the_heading_after_it() -> None:
+    rows = [("指標名", "現状値", "目標値"), ("保育所待機児童数", "12", "0"), ("子育て相談件数", "1,250", "1,800")]
+    items = [(20, 30, "(1)　子育て支援", 13)]
+    for k, (name, now, goal) in enumerate(rows):  # the last column right-aligned at the text's edge
+        items += [(20, 40 + 6 * k, name, 10.5), (120, 40 + 6 * k, now, 10.5), (190 - 3 * len(goal), 40 + 6 * k, goal, 10.5)]
+    full = "本計画は市の最上位の計画であり各分野の個別計画はこの計画に即して策定するものとします。"  # to the edge
+    items += [(20, 70, full[:40], 10.5), (20, 76, full[40:], 10.5), (20, 82, "(2)　個別計画との関係", 10.5),
+              (20, 88, "個別計画は、この計画に即して見直します。", 10.5)]
+    lines = [line for line in extract_pdf(_placed([items]), "rows.pdf").lines if line]
+    assert lines[1].split() == ["指標名", "現状値", "目標値"] and lines[2].split() == ["保育所待機児童数", "12", "0"]
+    assert "(2)　個別計画との関係" in lines
+
+
+def test_headings_at_the_top_of_sparse_pages_are_no_running_headers() -> None:
+    pages = [[(20, 25, f"第{n}章　はじめに", 16), (20, 35, "現状と課題", 10.5), (20, 45, f"本文です。{n}章の内容です。", 10.5)]
+             for n in range(1, 5)]
+    doc = parse_source(ingest_any(_placed(pages), "sparse.pdf"), "sparse")
+    assert [n.code for n in doc.nodes()] == ["第1章", "第2章", "第3章", "第4章"]
+    assert all(s.name == "現状と課題" for n in doc.nodes() for s in n.sections)

@@ -20,7 +20,8 @@ from conftest import RAW, manifest
 
 import keikaku
 from keikaku.errors import InputError, KeikakuError
-from keikaku.ingest.text import ingest, ingest_bytes
+from keikaku.ingest import ingest
+from keikaku.ingest.text import ingest_bytes
 
 SMALL = (RAW / "kiyose_4th_chokikeikaku_summary.txt").read_text(encoding="utf-8")
 

@@ -25,6 +25,7 @@ layer (a scan), encrypted, damaged or truncated, or a text layer without a usabl
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import functools
 import hashlib
 import math
@@ -38,6 +39,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import CodedWarning, InputError, Warnings
 from ..text.normalize import matchable
+from .pages import edge_key, page_number, repeated
 from .text import Line, SourceText
 
 # What a reader of this module may tune; each threshold is in units of the font size (em) or of
@@ -53,16 +55,23 @@ WRAP_LEADING = 1.0  # … with no more than this much space (em) between them
 NARROW = 0.33  # a column narrower than this share of the page has no typesetter's wraps
 BLANK_ABOVE = 1.2  # space above a line of this many body lines or more is written as an empty line,
 BLANK_MORE = 3.0  # … of this many as two (the end of a list, a new part: texts mark it so)
-BAND = 0.12  # a page's top and bottom bands (share of its printed height), where furniture is printed
-REPEATED_ON = 3  # a line printed in the same band on this many pages (or on every page) is running
+BAND = 0.15  # a page's top and bottom bands (share of its height), where furniture is printed
 RULE_THIN = 2.5  # a path thinner than this (points) is a rule, a wider one a box with four edges
 MOJIBAKE_SHARE = 0.2  # more than this share of unusable characters: the text layer is refused
 SPACES = set(" \u3000")  # characters that are spaces themselves: no gap space is added beside them
 
-_PAGE_NUMBER = re.compile(r"^[\s\-‐‑‒–—―−－─(（\[［<〈pP.]*\d{1,4}(?:\s*/\s*\d{1,4})?[\s\-‐‑‒–—―−－─)）\]］>〉.]*$")
-_DIGITS = re.compile(r"[0-9０-９]+")
 _BOLD_NAME = re.compile(r"(?i)bold|heavy|black|(?<![a-z])W[6-9](?![0-9])|demi|semibold")
-_BULLETS = set("◆◇■□●○◎▶▷►・※★☆◯")
+_SENTENCE_ENDS = ("。", "．", "！", "？")
+# A number, a bracketed or circled one, a Roman numeral or 第N章 followed by a space: how a numbered
+# heading starts (2　計画の位置付け, (2) 個別計画), which a wrapped sentence's next line hardly does.
+_NUMBERED = re.compile(r"^(?:[0-9０-９]{1,3}[.．、)）]?|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|[①-⑳]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]{1,4}"
+                       r"|第[0-9０-９一二三四五六七八九十]{1,3}[章節部編])[ \u3000]")
+
+
+def _list_mark(ch: str) -> bool:
+    """A character that starts a list's entry, never a wrapped line: a geometric shape (■ ◆ ● ○ ▶
+    …, U+25A0–U+25FF), ※, ・, ★ or ☆."""
+    return "\u25a0" <= ch <= "\u25ff" or ch in "※・★☆►"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,8 @@ class LineLayout:
     indent: float = 0.0
     """left edge to the column's left edge, in body characters"""
     space_above: float = 0.0
-    """space above the line, in body lines (0 for a line right below the one before)"""
+    """the white space above the line, in body line heights (1.2 × the body's size: about 0.4 at
+    a paragraph's usual leading; an empty line is written before it from 1.2 on)"""
     furniture: str | None = None
     """why the line is a page number, running header or footer (position and repetition)"""
     table: bool = False
@@ -112,9 +122,11 @@ class _Printed:
     table: bool = False
     col: tuple[float, float] = (0.0, 0.0)  # the column's left and right edges
     page_width: float = 0.0
+    page_height: float = 0.0
     furniture: str | None = None
     spaced_end: bool = False  # the line ended with a space (a sentence wrapped at a space)
     in_column: bool = False  # a line of one column of a page in two
+    gapped: bool = False  # pieces wider apart than FRAGMENT_GAP: the cells of a table without rules
 
 
 @dataclass
@@ -125,6 +137,7 @@ class PdfText:
     layout: list[LineLayout]
     pages: int
     body_size: float = 0.0
+    """the body text's type size (points)"""
     warnings: list[CodedWarning] = field(default_factory=list)
 
 
@@ -172,7 +185,7 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
                                " garbage: OCR it instead (e.g. ocrmypdf -l jpn --force-ocr in.pdf out.pdf)")
     body = _body_size(printed)
     _mark_furniture(printed, pages)
-    texts, layout = _join_wraps(printed, body)
+    texts, layout = _join_wraps(printed, body, pages)
     warnings = [] if _ends_well(data) else [Warnings.W105(pages=pages)]
     return PdfText(texts, layout, pages, body, warnings)
 
@@ -268,7 +281,7 @@ def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], int
     width = page.get_width()
     lines = _reading_order(pieces, rows, page_no, width)
     for p in lines:
-        p.page_width = width
+        p.page_width, p.page_height = width, page.get_height()
     return lines, seen, bad
 
 
@@ -399,7 +412,7 @@ def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, 
 
 def _gutter(pieces: list[_Fragment], width: float) -> float | None:
     """The x of a gutter between two columns: a vertical line in the middle of the page that
-    few fragments cross, with at least three lines' worth on each side; None for one column."""
+    few fragments cross, with at least four lines on each side; None for one column."""
     if len(pieces) < 8:
         return None
     best: tuple[int, float] | None = None
@@ -439,7 +452,10 @@ def _lines(pieces: list[_Fragment], page_no: int) -> list[_Printed]:
             groups[-1].append(f)
         else:
             groups.append([f])
-    return [_printed([g for f in group for g in f.glyphs], page_no, group[0].ordered) for group in groups]
+    lines = [_printed([g for f in group for g in f.glyphs], page_no, group[0].ordered) for group in groups]
+    for line, group in zip(lines, groups):
+        line.gapped = len(group) > 1
+    return lines
 
 
 # --- tables drawn with rules ------------------------------------------------------------------
@@ -492,9 +508,11 @@ def _cell_text(glyphs: list[_Glyph]) -> str:
 
 def join_wrapped(first: str, rest: str, spaced: bool) -> str:
     """Two pieces of a wrapped line, joined as printed: with one space where the typesetter
-    wrapped at a space (``spaced``: the first piece ended with one, or the rest starts with one),
-    otherwise without (Japanese, or a word or number cut by the wrap: 201 ⏎ 4年度)."""
-    if spaced or rest.startswith(" "):
+    wrapped at a space (``spaced``: the first piece ended with one, or the rest starts with one)
+    or between two Latin words (Digital ⏎ Transformation: a typesetter wraps them at the space it
+    then leaves out), otherwise without (Japanese, or a number cut by the wrap: 201 ⏎ 4年度)."""
+    if spaced or rest.startswith(" ") or (first[-1:].isascii() and first[-1:].isalpha()
+                                          and rest[:1].isascii() and rest[:1].isalpha()):
         return f"{first.rstrip(' ')} {rest.lstrip(' ')}"
     return first + rest
 
@@ -576,48 +594,30 @@ def _body_size(printed: list[_Printed]) -> float:
     return weight.most_common(1)[0][0] if weight else 10.0
 
 
-def _furniture_key(p: _Printed) -> str:
-    """A running line as compared across pages: its text with any number as #, and its type size
-    (a page's heading that repeats the running header's words is printed larger)."""
-    return f"{p.size:g}:{_DIGITS.sub('#', ''.join(p.text.split()))}"
-
-
 def _mark_furniture(printed: list[_Printed], pages: int) -> None:
-    """Page numbers and running headers and footers: the lines in a page's top or bottom band
-    that are a page number, or that the same band of several pages repeats (digits aside)."""
+    """Page numbers and running headers and footers, by position and repetition: of the first and
+    last lines of each page, those printed in its top or bottom band (:data:`BAND` of the page's
+    height) that are a page number, or that the same band of several pages repeats in the same type
+    size (numbers aside: a page's heading that repeats the header's words is printed larger).
+    The segmenter keeps headings and section labels among them out of the furniture."""
     by_page: dict[int, list[_Printed]] = defaultdict(list)
     for p in printed:
         by_page[p.page].append(p)
-    bands: dict[int, tuple[float, float]] = {}
+    edges: list[tuple[int, int, str, str]] = []
+    banded: dict[int, tuple[_Printed, str]] = {}
     for page, lines in by_page.items():
-        top = max(p.top for p in lines)
-        bottom = min(p.bottom for p in lines)
-        span = max(top - bottom, 1.0)
-        bands[page] = (top - span * BAND, bottom + span * BAND)
-    counts: Counter[tuple[str, str]] = Counter()
-    where: dict[int, str] = {}
-    for page, lines in by_page.items():
-        hi, lo = bands[page]
-        seen: set[tuple[str, str]] = set()
         for p in _edge_lines(lines):
-            band = "top" if p.top >= hi else "bottom" if p.bottom <= lo else ""
-            if not band or p.table:
-                continue
-            key = (band, _furniture_key(p))
-            where[id(p)] = band
-            if key not in seen:
-                seen.add(key)
-                counts[key] += 1
-    need = min(REPEATED_ON, pages) if pages > 1 else 2
-    for lines in by_page.values():
-        for p in _edge_lines(lines):
-            if not (band := where.get(id(p), "")):
-                continue
-            if _PAGE_NUMBER.match(p.text.strip()):
-                p.furniture = f"page number (in the page's {band} band)"
-            elif counts[(band, _furniture_key(p))] >= need:
-                n = counts[(band, _furniture_key(p))]
-                p.furniture = f"running {'header' if band == 'top' else 'footer'} (the {band} band of {n} pages)"
+            height = p.page_height or max(q.top for q in lines)
+            band = "top" if p.top >= height * (1 - BAND) else "bottom" if p.bottom <= height * BAND else ""
+            if band and not p.table and not p.text.endswith(_SENTENCE_ENDS):  # a sentence is no running line
+                banded[id(p)] = (p, band)
+                edges.append((id(p), page, band, f"{p.size:g}:{edge_key(p.text)}"))
+    running = repeated(edges, pages)
+    for key, (p, band) in banded.items():
+        if page_number(p.text) is not None:
+            p.furniture = f"page number (in the page's {band} band)"
+        elif key in running:
+            p.furniture = f"running {'header' if band == 'top' else 'footer'} (the {band} band of {running[key]} pages)"
 
 
 def _edge_lines(lines: list[_Printed], k: int = 2) -> list[_Printed]:
@@ -626,50 +626,55 @@ def _edge_lines(lines: list[_Printed], k: int = 2) -> list[_Printed]:
     return ordered[:k] + [p for p in ordered[-k:] if p not in ordered[:k]]
 
 
-def _join_wraps(printed: list[_Printed], body: float) -> tuple[list[str], list[LineLayout]]:
+def _join_wraps(printed: list[_Printed], body: float, pages: int) -> tuple[list[str], list[LineLayout]]:
     """The lines keikaku reads: wrapped printed lines joined (also across a page break, the page's
     furniture then written after the joined line), empty lines for space between paragraphs, a
-    form feed before each new page, and each line's layout."""
+    form feed before each page after the first (a line of its own for a page without text), and
+    each line's layout."""
     texts: list[str] = []
     layout: list[LineLayout] = []
     right_edge = _right_edges(printed)
     per_page: Counter[int] = Counter(p.page for p in printed)
-    prev: _Printed | None = None  # the line before on this page
+    prev: tuple[int, _Printed] | None = None  # the line before on this page: its index and line
     last_body: tuple[int, _Printed] | None = None  # the last body line written: its index and line
-    last_page, page_break, first_body = 0, False, True
+    page, feeds, first_body = 1, 0, True
     for p in printed:
-        if p.page != last_page:
-            prev, page_break, first_body = None, bool(last_page), True
-            last_page = p.page
+        if p.page != page:
+            for empty in range(page + 1, p.page):  # pages without text keep their place
+                texts.append("\f")
+                layout.append(LineLayout(page=empty, printed=0))
+            prev, feeds, first_body, page = None, 1, True, p.page
         body_line = not p.furniture and not p.table
-        into: int | None = None
-        if prev is not None and _continues(prev, p, right_edge(prev)):
-            into, before = len(texts) - 1, prev
+        into: tuple[int, _Printed] | None = None
+        if prev is not None and _continues(prev[1], p, right_edge(prev[1])):
+            into = prev
         elif first_body and body_line and last_body is not None and last_body[1].page < p.page \
                 and per_page[p.page] > 1 and _continues(last_body[1], p, right_edge(last_body[1]), across=True):
-            into, before = last_body[0], last_body[1]  # a paragraph running on over the page break
+            into = last_body  # a paragraph running on over the page break
         if body_line:
             first_body = False
         if into is not None:
-            texts[into] = join_wrapped(texts[into], p.text, before.spaced_end)
-            lay = layout[into]
-            layout[into] = LineLayout(lay.page, lay.size, lay.bold, lay.indent, lay.space_above, None, False,
-                                      lay.printed + 1)
-            last_body, prev = (into, p), p
+            k, before = into
+            texts[k] = join_wrapped(texts[k], p.text, before.spaced_end)
+            layout[k] = dataclasses.replace(layout[k], printed=layout[k].printed + 1)
+            last_body = prev = (k, p)
             continue
-        gap = (prev.bottom - p.top) if prev is not None else 0.0
+        gap = (prev[1].bottom - p.top) if prev is not None else 0.0
         above = round(max(0.0, gap) / (body * 1.2), 1)
         for _ in range((above >= BLANK_ABOVE) + (above >= BLANK_MORE)):
             texts.append("")  # space between paragraphs, as pdftotext -layout writes it
             layout.append(LineLayout(page=p.page, printed=0))
-        texts.append("\f" + p.text if page_break else p.text)
-        page_break = False
+        texts.append("\f" * feeds + p.text)
+        feeds = 0
         layout.append(LineLayout(
             page=p.page, size=round(p.size / body, 2), bold=p.bold, indent=round(max(0.0, p.x0 - p.col[0]) / body, 1),
             space_above=above, furniture=p.furniture, table=p.table))
+        prev = (len(texts) - 1, p)
         if body_line:
-            last_body = (len(texts) - 1, p)
-        prev = p
+            last_body = prev
+    for empty in range(page + 1, pages + 1):
+        texts.append("\f")
+        layout.append(LineLayout(page=empty, printed=0))
     return texts, layout
 
 
@@ -705,7 +710,11 @@ def _continues(a: _Printed, b: _Printed, right: float, across: bool = False) -> 
         return False  # short of the edge, or a column no typesetter fills (short lines alone)
     if abs(b.x0 - a.x0) > WRAP_LEFT * em and b.x0 - b.col[0] > WRAP_LEFT * em:
         return False
-    if not b.text or b.text[0] in "\u3000\t" or b.text[0] in _BULLETS:
-        return False  # an indent (a space at the start is where the typesetter wrapped a sentence)
+    if not b.text or b.text[0] in "\u3000\t" or _list_mark(b.text[0]):
+        return False  # an indent (a space at the start is where the typesetter wrapped a sentence) or a list's mark
+    if a.text.endswith(_SENTENCE_ENDS) and _NUMBERED.match(b.text):
+        return False  # a sentence that ends at the edge, and a numbered heading in body type after it
+    if a.gapped or b.gapped:
+        return False  # a row of a table without rules (its cells apart), not a wrapped sentence
     return across or a.bottom - b.top <= WRAP_LEADING * em
 

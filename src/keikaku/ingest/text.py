@@ -64,16 +64,21 @@ class SourceText:
     layout: list[LineLayout] | None = None  # for a PDF: what its page showed about each line
     pages: int | None = None  # the PDF's pages, or the pages a text's form feeds make
     breaks: list[int] = field(init=False, default_factory=list)
-    """the lines that start a page, from the second page on: those holding a form feed (pdftotext
-    and ``keikaku extract`` write one before each page)"""
+    """the lines that start a page, from the second page on, once per page: the form feeds in
+    them (pdftotext and ``keikaku extract`` write one before each page, two lines of them for an
+    empty page); form feeds after the last text start no page (pdftotext ends each page with one)"""
 
     def __post_init__(self) -> None:
-        self.breaks = [line.no for line in self.lines if "\f" in line.text]
+        last = max((line.no for line in self.lines if line.text.replace("\f", "").strip()), default=0)
+        self.breaks = [line.no for line in self.lines if line.no <= last for _ in range(line.text.count("\f"))]
         if self.breaks and self.pages is None:
             self.pages = len(self.breaks) + 1
 
     def page_of(self, line_no: int) -> int | None:
-        """The page that line ``line_no`` is on; None for a text without page breaks."""
+        """The page that line ``line_no`` is on (a PDF's own, from its layout); None for a text
+        without page breaks."""
+        if self.layout:
+            return self.layout[line_no - 1].page
         if self.pages is None:
             return None
         return bisect.bisect_right(self.breaks, line_no) + 1
@@ -290,13 +295,3 @@ def ingest_data(data: bytes, shown: str) -> SourceText:
     if not any(not line.blank for line in source.lines):
         raise InputError(shown, "is empty (no text at all)" if not data.strip() else "contains only whitespace")
     return source
-
-
-def ingest(path: str | Path, name: str | None = None, max_mb: float = MAX_MB) -> SourceText:
-    """Read and decode one file; :class:`InputError` names the file when it cannot be used.
-
-    ``name`` is how the file is named in messages and in the output (the path as the user gave
-    it) when ``path`` is another spelling of it (an absolute path, on a Dask worker).  Only a
-    regular file of at most ``max_mb`` MB is read."""
-    shown = name or shown_path(path)
-    return ingest_data(read_input(path, shown, max_mb), shown)

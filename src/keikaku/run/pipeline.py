@@ -49,7 +49,7 @@ from .outdir import (
 
 MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
 
-TEXT_SUFFIXES = {".txt", ".text", ".pdf"}  # plan texts and PDFs
+INPUT_SUFFIXES = {".txt", ".text", ".pdf"}  # plan texts and PDFs
 
 
 @dataclass
@@ -130,7 +130,7 @@ def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
                     continue  # the output folder is also an input folder: only its plans are inputs
                 if entry.name.startswith("."):
                     skip(path, "hidden file")
-                elif path.suffix.lower() not in TEXT_SUFFIXES:
+                elif path.suffix.lower() not in INPUT_SUFFIXES:
                     skip(path, "not a .txt or .pdf file")
                 elif target is not None and (kind := not_regular(target.st_mode)):
                     skip(path, f"{kind}, not a regular file (never read)")

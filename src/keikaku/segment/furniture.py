@@ -16,6 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..ingest.pages import edge_key, page_number, repeated
 from .candidates import Mark, Role
 from .layout import PageEvidence
 from .rows import Row
@@ -29,9 +30,6 @@ _LEADER_PAGE = re.compile(r"[.・·](?: ?[.・·])+ ?\d{1,4}$")
 PAGE_GAP = 20  # the most pages a page number may skip and still continue the sequence
 PAGE_TOP_ROWS = 3  # rows after a page break that count as the top of the page
 RUNNING_MAX = 60  # a running header or footer is a short line
-REPEATED_PAGES = 3  # a line at the same place of this many pages (or of every page) is running
-_DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER_ALONE = re.compile(r"^[-‐―—─(\[<pP.\s]*\d{1,4}(?:\s*/\s*\d{1,4})?[-‐―—─)\]>.\s]*$")
 
 
 @dataclass
@@ -56,10 +54,12 @@ def find_furniture(rows: list[Row], marks: list[Mark], evidence: PageEvidence | 
     n = len(rows)
     ev = evidence or PageEvidence()
     for i, why in ev.furniture.items():  # what a PDF's page bands show
-        f.reasons[i] = why
-        if why.startswith("page number") and (num := _NUMBER.search(rows[i].core)):
-            f.page_marks[i] = int(num.group())
-    _page_edges(rows, marks, f, ev.breaks)
+        if _may_be_furniture(rows[i], marks[i]):
+            f.reasons[i] = why
+            if (number := page_number(rows[i].core)) is not None:
+                f.page_marks[i] = number
+    if not ev.printed:
+        _page_edges(rows, marks, f, ev.breaks)
     for i, mark in enumerate(marks):
         if mark.role is Role.FURNITURE:
             f.reasons[i] = "matches a furniture pattern"
@@ -80,32 +80,32 @@ def find_furniture(rows: list[Row], marks: list[Mark], evidence: PageEvidence | 
 
 def _page_edges(rows: list[Row], marks: list[Mark], f: Furniture, breaks: set[int]) -> None:
     """In a text whose form feeds mark its pages: the first and the last row of a page that the
-    same place of several pages repeats (digits aside: 第4次総合計画 - 12 -), or a page number
-    there, are furniture.  A sentence (。) is no running line, and a heading repeated at the top
-    of its pages is left to :mod:`.levels` (it may be the real heading on its first page)."""
+    same place of several pages repeats, or a page number there, are furniture
+    (:func:`keikaku.ingest.pages.repeated`: a PDF's reader asks the same of its page bands)."""
     if not breaks:
         return
     starts = [0] + sorted(breaks)
-    pages = list(zip(starts, starts[1:] + [len(rows)]))
-    edges: list[tuple[int, str]] = []  # (row, "top" or "bottom")
-    for a, b in pages:
+    edges: list[tuple[int, int, str, str]] = []  # (row, page, "top" or "bottom", key)
+    for page, (a, b) in enumerate(zip(starts, starts[1:] + [len(rows)]), start=1):
         text = [i for i in range(a, b) if not rows[i].blank]
-        if text:
-            edges += [(text[0], "top")] + ([(text[-1], "bottom")] if len(text) > 1 else [])
-    counts: dict[tuple[str, str], int] = {}
-    for i, where in edges:
-        key = (where, _DIGITS.sub("#", "".join(rows[i].core.split())))
-        counts[key] = counts.get(key, 0) + 1
-    need = min(REPEATED_PAGES, len(pages))
-    for i, where in edges:
-        core = rows[i].core
-        if i in f or len(core) > RUNNING_MAX or core.endswith("。") or marks[i].role not in (Role.TEXT, Role.FURNITURE):
+        for i, where in [(text[0], "top"), (text[-1], "bottom")][:len(text)] if text else []:
+            edges.append((i, page, where, edge_key(rows[i].core)))
+    running = repeated(edges, len(starts))
+    for i, _, where, _ in edges:
+        if i in f or not _may_be_furniture(rows[i], marks[i]):
             continue
-        if _PAGE_NUMBER_ALONE.match(core) and (num := _NUMBER.search(core)):
+        if (number := page_number(rows[i].core)) is not None:
             f.reasons[i] = f"page number (at the {where} of a page)"
-            f.page_marks[i] = int(num.group())
-        elif len(pages) > 1 and counts[(where, _DIGITS.sub("#", "".join(core.split())))] >= need:
-            f.reasons[i] = f"running {'header' if where == 'top' else 'footer'} (repeated at the {where} of pages)"
+            f.page_marks[i] = number
+        elif i in running:
+            f.reasons[i] = f"running {'header' if where == 'top' else 'footer'} (at the {where} of {running[i]} pages)"
+
+
+def _may_be_furniture(row: Row, mark: Mark) -> bool:
+    """What repeats at the edges of pages is furniture unless it is a heading, a section label or
+    a table row (a heading printed again at the top of its pages is left to :mod:`.levels`: it may
+    be the real heading on its first page), or a sentence."""
+    return len(row.core) <= RUNNING_MAX and not row.core.endswith("。") and mark.role in (Role.TEXT, Role.FURNITURE)
 
 
 def _footers_with_numbers(rows: list[Row], marks: list[Mark], f: Furniture) -> None:

@@ -16,7 +16,7 @@ from ..ingest.text import SourceText
 from .rows import Row
 
 PROMINENT = 1.15  # a row printed at least this much larger than the body text stands out
-PLAIN = 0.05  # a row within this of the body's size (and not bold) is printed as the body
+PLAIN = 0.05  # a row within this of the body's size (and bold only if the body is) is printed as the body
 
 
 @dataclass
@@ -31,6 +31,8 @@ class PageEvidence:
     """rows printed larger (or bolder) than the body text"""
     plain: set[int] = field(default_factory=set)
     """rows printed in the body text's size and weight"""
+    printed: bool = False
+    """the source is a PDF: its reader found the furniture of its pages"""
 
 
 def page_evidence(source: SourceText, rows: list[Row]) -> PageEvidence:
@@ -44,6 +46,7 @@ def page_evidence(source: SourceText, rows: list[Row]) -> PageEvidence:
             seen.add(row.line)
     if not source.layout:
         return ev
+    ev.printed = True
     body_bold = _body_bold(source)
     for i, row in enumerate(rows):
         lay = source.layout[row.line - 1]
@@ -61,5 +64,5 @@ def page_evidence(source: SourceText, rows: list[Row]) -> PageEvidence:
 def _body_bold(source: SourceText) -> bool:
     """Whether most of the body text is bold (then bold marks nothing)."""
     layout = source.layout or []
-    body = [lay for lay in layout if abs(lay.size - 1) <= PLAIN and not lay.furniture]
+    body = [lay for lay in layout if abs(lay.size - 1) <= PLAIN and lay.printed and not lay.furniture and not lay.table]
     return sum(lay.bold for lay in body) * 2 > len(body)
