@@ -373,3 +373,9 @@ def test_headings_at_the_top_of_sparse_pages_are_no_running_headers() -> None:
     doc = parse_source(ingest_any(_placed(pages), "sparse.pdf"), "sparse")
     assert [n.code for n in doc.nodes()] == ["第1章", "第2章", "第3章", "第4章"]
     assert all(s.name == "現状と課題" for n in doc.nodes() for s in n.sections)
+
+
+def test_latin_signs_of_a_plan_raise_no_mapping_warning() -> None:
+    lines = ["第1章　数値の表し方", "　面積は12.5km²、気温は15.2°C、誤差は±0.3、2×3の配置とします。"]
+    source = ingest_any(typeset(lines, header=False), "signs.pdf")
+    assert source.warnings == [] and "±0.3" in source.lines[-1].text

@@ -146,6 +146,10 @@ class Warnings:
                        "Extract the text again from the original: the file is truncated or badly joined there.")
     W105 = WarningKind("W105", "the PDF does not end with %%EOF: it may be cut short ({pages} page(s) read)",
                        "Compare the pages with the original; download the PDF again if some are missing.")
+    W106 = WarningKind("W106", "{n} of {chars} characters of the PDF's text layer have no usable Unicode mapping"
+                       " (private-use, control or Latin-1 codes of a font without a ToUnicode map); they are kept"
+                       " as they are", "Check the text where they are (keikaku extract); OCR the pages that hold"
+                       " them if the words matter.")
     W201 = WarningKind("W201", "no heading found: the document is one flat unit (front matter only);"
                        " `keikaku inspect FILE` lists the markers that were set aside and why",
                        "Run `keikaku inspect FILE`; if the plan has headings of its own form, write a profile"

@@ -61,6 +61,7 @@ MOJIBAKE_SHARE = 0.2  # more than this share of unusable characters: the text la
 SPACES = set(" \u3000")  # characters that are spaces themselves: no gap space is added beside them
 
 _BOLD_NAME = re.compile(r"(?i)bold|heavy|black|(?<![a-z])W[6-9](?![0-9])|demi|semibold")
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 _SENTENCE_ENDS = ("。", "．", "！", "？")
 # A number, a bracketed or circled one, a Roman numeral or 第N章 followed by a space: how a numbered
 # heading starts (2　計画の位置付け, (2) 個別計画), which a wrapped sentence's next line hardly does.
@@ -142,8 +143,12 @@ class PdfText:
 
 
 def is_pdf(data: bytes) -> bool:
-    """A PDF by its magic number (a few bytes of junk before ``%PDF-`` are allowed, as readers do)."""
-    return b"%PDF-" in data[:1024]
+    """A PDF by its magic number: at the start, or after up to a kilobyte of junk (as readers
+    allow) when objects follow (a text that mentions ``%PDF-1.7`` is no PDF)."""
+    head = data.find(b"%PDF-", 0, 1024)
+    if head < 0:
+        return False
+    return not data[:head].strip(b" \t\r\n\x00\xef\xbb\xbf") or _OBJECT.search(data, head, head + 65536) is not None
 
 
 def read_pdf(data: bytes, path: str) -> SourceText:
@@ -161,16 +166,15 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
     try:
         pages = len(doc)
         printed: list[_Printed] = []
-        chars = unusable = 0
+        chars = unusable = odd = 0
         for index in range(pages):
             page = doc[index]
             try:
-                lines, seen, bad = _page_lines(page, index + 1)
+                lines, (seen, bad, strange) = _page_lines(page, index + 1)
             finally:
                 page.close()
             printed += lines
-            chars += seen
-            unusable += bad
+            chars, unusable, odd = chars + seen, unusable + bad, odd + strange
     except pdfium.PdfiumError as exc:
         raise InputError(path, f"is a damaged PDF ({exc}); save it again from the original or repair it"
                                " (e.g. qpdf in.pdf out.pdf)") from None
@@ -179,14 +183,16 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
     if chars == 0:
         raise InputError(path, f"is a PDF without a text layer ({pages} page(s) of images: a scan?); keikaku"
                                " does not do OCR: add a text layer first (e.g. ocrmypdf -l jpn in.pdf out.pdf)")
-    if unusable > MOJIBAKE_SHARE * chars:
-        raise InputError(path, f"is a PDF whose text layer cannot be read: {unusable:,} of {chars:,} characters"
+    if unusable + odd > MOJIBAKE_SHARE * chars:
+        raise InputError(path, f"is a PDF whose text layer cannot be read: {unusable + odd:,} of {chars:,} characters"
                                " have no usable Unicode mapping (fonts without a ToUnicode map); the text would be"
                                " garbage: OCR it instead (e.g. ocrmypdf -l jpn --force-ocr in.pdf out.pdf)")
     body = _body_size(printed)
     _mark_furniture(printed, pages)
     texts, layout = _join_wraps(printed, body, pages)
     warnings = [] if _ends_well(data) else [Warnings.W105(pages=pages)]
+    if unusable:  # a few glyphs of a font without a usable map: kept (as they are), and said
+        warnings.append(Warnings.W106(n=unusable, chars=chars))
     return PdfText(texts, layout, pages, body, warnings)
 
 
@@ -210,15 +216,15 @@ def _open(data: bytes, path: str) -> pdfium.PdfDocument:
 
 # --- one page ---------------------------------------------------------------------------------
 
-def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int]:
-    """The page's characters (generated spaces and line ends left out), and how many characters
-    there were and how many had no usable Unicode value."""
+def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int, int]:
+    """The page's characters (generated spaces and line ends left out), how many there were, and
+    how many of them :func:`_unusable` calls no character, and odd."""
     tp = page.get_textpage()
     try:
         raw = tp.raw
         n = pdfium_c.FPDFText_CountChars(raw)
         out: list[_Glyph] = []
-        bad = 0
+        bad = odd = 0
         x, y = ctypes.c_double(), ctypes.c_double()
         box = pdfium_c.FS_RECTF()
         name = ctypes.create_string_buffer(128)
@@ -230,8 +236,9 @@ def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int]:
             if code in (0x0D, 0x0A):
                 continue
             ch = chr(code) if code < 0x110000 else "\ufffd"
-            if _unusable(code):
-                bad += 1
+            if kind := _unusable(code):
+                bad += kind == 2
+                odd += kind == 1
             # The loose box spans the character's advance (a narrow 、 still takes its whole em).
             pdfium_c.FPDFText_GetLooseCharBox(raw, i, box)
             pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
@@ -241,7 +248,7 @@ def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int]:
             angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
             x0, x1 = (box.left, box.right) if box.right > box.left else (x.value, x.value + size * 0.5)
             out.append(_Glyph(ch, x0, x1, y.value, size, bold, TURNED < angle < 2 * math.pi - TURNED))
-        return out, len(out), bad
+        return out, len(out), bad, odd
     finally:
         tp.close()
 
@@ -253,19 +260,23 @@ def _bold_name(name: bytes) -> bool:
     return bool(_BOLD_NAME.search(name.decode("latin-1")))
 
 
-def _unusable(code: int) -> bool:
-    """A character a font without a usable Unicode map gives: none, a control, U+FFFD, private
-    use, or the font's raw glyph codes read as Latin-1 and Latin Extended letters (Ã, Ð, ƒ …),
-    which a Japanese plan hardly uses."""
-    return (code == 0 or code == 0xFFFD or (code < 0x20 and code != 0x09) or 0x7F <= code <= 0x24F
-            or 0xE000 <= code <= 0xF8FF)
+def _unusable(code: int) -> int:
+    """What a font without a usable Unicode map gives: 2 for no character (none, a control, U+FFFD,
+    private use), 1 for the font's raw codes read as Latin-1 or Latin Extended letters (Ã, Ð, ƒ …:
+    a Japanese plan has a few, never many), 0 for a character (× ± ° ² are ones)."""
+    if code == 0 or code == 0xFFFD or (code < 0x20 and code != 0x09) or 0x7F <= code <= 0x9F \
+            or 0xE000 <= code <= 0xF8FF:
+        return 2
+    return 1 if 0xC0 <= code <= 0x24F and code not in (0xD7, 0xF7) else 0
 
 
-def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], int, int]:
-    """A page's printed lines in reading order, its table rows among them."""
-    glyphs, seen, bad = _glyphs(page)
+def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], tuple[int, int, int]]:
+    """A page's printed lines in reading order, its table rows among them; its characters'
+    counts (:func:`_glyphs`)."""
+    glyphs, *counts = _glyphs(page)
+    seen, bad, odd = counts
     if not glyphs:
-        return [], seen, bad
+        return [], (seen, bad, odd)
     grids = _tables(page)
     in_table: dict[int, list[_Glyph]] = defaultdict(list)
     free: list[_Glyph] = []
@@ -282,7 +293,7 @@ def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], int
     lines = _reading_order(pieces, rows, page_no, width)
     for p in lines:
         p.page_width, p.page_height = width, page.get_height()
-    return lines, seen, bad
+    return lines, (seen, bad, odd)
 
 
 @dataclass(slots=True)

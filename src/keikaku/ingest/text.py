@@ -90,6 +90,9 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[CodedWarning]]:
     for magic, what in _SIGNATURES.items():
         if data.startswith(magic):
             raise InputError(path, f"this is {what}, not a plan text")
+    if data.lstrip(b" \t\r\n\xef\xbb\xbf")[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise InputError(path, "this is an HTML page, not a plan text (a failed download, or a web page: save its"
+                               " text, or give the PDF itself)")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = _tolerant(data, ["utf-16"], path, warnings, "declares UTF-16 with a BOM but")
     elif b"\x1b$B" in data or b"\x1b$@" in data:
