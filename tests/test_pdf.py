@@ -118,12 +118,13 @@ def test_pdf_gives_the_outline_and_indicators_of_its_text(plan_pdf: bytes) -> No
 
 
 def test_two_column_page_is_read_column_by_column() -> None:
-    left = [f"左の段の{n}番目の段落です。" for n in range(1, 9)]
-    lines = ["第1章　二段組みの頁"] + left + ["右の段はここから始まります。"] * 1
-    pdf = typeset(lines * 6, two_column=lambda page: True, header=False, page_numbers=False)
+    paragraphs = [f"　{n}番目の段落です。" + LONG[1:] for n in range(1, 25)]
+    lines = ["第1章　二段組みの頁", *paragraphs[:12], "第2章　次の章", *paragraphs[12:]]
+    pdf = typeset(lines, two_column=lambda page: True, header=False, page_numbers=False)
     text = [line.replace("\f", "") for line in extract_pdf(pdf, "two.pdf").lines if line.strip()]
-    # every paragraph whole and in the order written: the left column is read before the right one
-    assert text == [line for line in lines * 6]
+    # every paragraph whole (wrapped in its column) and in the order written: the left column is
+    # read before the right one
+    assert text == lines
 
 
 @pytest.mark.parametrize("levels, expected", [

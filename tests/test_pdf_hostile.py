@@ -331,11 +331,6 @@ def test_unruled_table_rows_are_not_joined_as_wraps() -> None:
     assert len(rows) == 3 and rows[1].split()[0] == "保育所待機児童数"
 
 
-@pytest.mark.xfail(strict=True, reason="a page of full-width paragraphs with a four-row table without rules is "
-                   "taken for a two-column page: the value columns are read after the rest of the page (after "
-                   "'以上です。'), the names and units joined into one line, and the paragraphs split where "
-                   "their last line stops short of the 'gutter' (_gutter accepts 4 crossing lines of 27 "
-                   "fragments, the table's columns as text columns)")
 def test_unruled_table_is_not_a_two_column_page() -> None:
     rows = [("指標名", "単位", "現状値", "目標値"), *KPI[1:]]
     lines = _text_lines(_unruled_table_page(rows, paragraphs=4))

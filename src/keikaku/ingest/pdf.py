@@ -188,7 +188,7 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
                                " have no usable Unicode mapping (fonts without a ToUnicode map); the text would be"
                                " garbage: OCR it instead (e.g. ocrmypdf -l jpn --force-ocr in.pdf out.pdf)")
     body = _body_size(printed)
-    _mark_furniture(printed, pages)
+    _mark_furniture(printed, pages, _right_edges(printed))
     texts, layout = _join_wraps(printed, body, pages)
     warnings = [] if _ends_well(data) else [Warnings.W105(pages=pages)]
     if unusable:  # a few glyphs of a font without a usable map: kept (as they are), and said
@@ -444,9 +444,15 @@ def _gutter(pieces: list[_Fragment], width: float) -> float | None:
     right_lines = {round(f.base) for f in pieces if f.x0 >= x}
     if min(len(left_lines), len(right_lines)) < 4 or crossing * 4 > left + right:
         return None
-    # Columns of text reach close to the gutter; a label column beside values does not.
-    near = [f for f in pieces if f.x1 <= x and x - f.x1 < 3 * f.size]
-    if len(near) * 3 < len(left_lines):
+    # Columns of text: most lines on one side at least fill their column's width (sentences wrapped
+    # in it; a sidebar beside may hold short lines); the cells of a table without rules, names on
+    # one side and values on the other, fill neither.
+    lefts = [f for f in pieces if f.x1 <= x]
+    rights = [f for f in pieces if f.x0 >= x]
+    left_edge, right_edge = min(f.x0 for f in lefts), max(f.x1 for f in rights)
+    full_left = sum(1 for f in lefts if f.x1 - f.x0 >= 0.6 * (x - left_edge))
+    full_right = sum(1 for f in rights if f.x1 - f.x0 >= 0.6 * (right_edge - x))
+    if full_left * 2 < len(lefts) and full_right * 2 < len(rights):
         return None
     return x
 
@@ -605,22 +611,28 @@ def _body_size(printed: list[_Printed]) -> float:
     return weight.most_common(1)[0][0] if weight else 10.0
 
 
-def _mark_furniture(printed: list[_Printed], pages: int) -> None:
+def _mark_furniture(printed: list[_Printed], pages: int, right_edge: Callable[[_Printed], float]) -> None:
     """Page numbers and running headers and footers, by position and repetition: of the first and
     last lines of each page, those printed in its top or bottom band (:data:`BAND` of the page's
     height) that are a page number, or that the same band of several pages repeats in the same type
     size (numbers aside: a page's heading that repeats the header's words is printed larger).
-    The segmenter keeps headings and section labels among them out of the furniture."""
+    A line that a paragraph wraps into or out of is text.  The segmenter keeps headings and
+    section labels among them out of the furniture."""
     by_page: dict[int, list[_Printed]] = defaultdict(list)
     for p in printed:
         by_page[p.page].append(p)
+    wrapped: set[int] = set()
+    for lines in by_page.values():
+        for a, b in zip(lines, lines[1:]):
+            if _continues(a, b, right_edge(a)):
+                wrapped |= {id(a), id(b)}
     edges: list[tuple[int, int, str, str]] = []
     banded: dict[int, tuple[_Printed, str]] = {}
     for page, lines in by_page.items():
         for p in _edge_lines(lines):
             height = p.page_height or max(q.top for q in lines)
             band = "top" if p.top >= height * (1 - BAND) else "bottom" if p.bottom <= height * BAND else ""
-            if band and not p.table and not p.text.endswith(_SENTENCE_ENDS):  # a sentence is no running line
+            if band and not p.table and id(p) not in wrapped and not p.text.endswith(_SENTENCE_ENDS):
                 banded[id(p)] = (p, band)
                 edges.append((id(p), page, band, f"{p.size:g}:{edge_key(p.text)}"))
     running = repeated(edges, pages)
@@ -655,13 +667,16 @@ def _join_wraps(printed: list[_Printed], body: float, pages: int) -> tuple[list[
                 texts.append("\f")
                 layout.append(LineLayout(page=empty, printed=0))
             prev, feeds, first_body, page = None, 1, True, p.page
+        elif prev is not None and p.in_column and p.col != prev[1].col and p.top > prev[1].top:
+            prev, first_body = None, True  # the next column: a paragraph may run on into it
         body_line = not p.furniture and not p.table
         into: tuple[int, _Printed] | None = None
         if prev is not None and _continues(prev[1], p, right_edge(prev[1])):
             into = prev
-        elif first_body and body_line and last_body is not None and last_body[1].page < p.page \
-                and per_page[p.page] > 1 and _continues(last_body[1], p, right_edge(last_body[1]), across=True):
-            into = last_body  # a paragraph running on over the page break
+        elif first_body and body_line and last_body is not None and per_page[p.page] > 1 \
+                and (last_body[1].page < p.page or last_body[1].col != p.col) \
+                and _continues(last_body[1], p, right_edge(last_body[1]), across=True):
+            into = last_body  # a paragraph running on over the page break, or into the next column
         if body_line:
             first_body = False
         if into is not None:
@@ -709,11 +724,13 @@ def _right_edges(printed: list[_Printed]) -> Callable[[_Printed], float]:
 def _continues(a: _Printed, b: _Printed, right: float, across: bool = False) -> bool:
     """``b`` continues ``a`` wrapped by the typesetter: same column and font, ``a`` runs to the
     column's right edge, ``b`` starts at its left edge without an indent or a bullet, no space
-    between them (``across``: ``a`` ends one page and ``b`` starts the next)."""
+    between them (``across``: ``a`` ends a page or a column and ``b`` starts the next, as wide)."""
     if a.table or b.table or a.furniture or b.furniture:
         return False
     em = max(a.size, 1.0)
-    if abs(a.col[0] - b.col[0]) > 2 or abs(a.col[1] - b.col[1]) > 2:
+    if across and abs((a.col[1] - a.col[0]) - (b.col[1] - b.col[0])) > WRAP_LEFT * em:
+        return False  # (mirrored margins move a page's columns, not their width)
+    if not across and (abs(a.col[0] - b.col[0]) > 2 or abs(a.col[1] - b.col[1]) > 2):
         return False
     if abs(a.size - b.size) > 0.5 or a.bold != b.bold:
         return False
