@@ -142,10 +142,6 @@ ROTATED = ["第1章　総則", "この計画は市の将来像を示すもので
            "第2章　計画", "計画の期間は十年間とします。"]
 
 
-@pytest.mark.xfail(strict=True, reason="a landscape page stored as a portrait page with /Rotate 90 and its "
-                   "content turned (how drivers and scanners write landscape pages) is read in a scrambled "
-                   "line order: every line is 'turned text', and turned lines are sorted by their first "
-                   "glyph's baseline/x in unrotated page space, not by the displayed reading order")
 def test_rotate_90_page_with_turned_content_is_read_top_down() -> None:
     pdf = _new()
     pdf.add_page()
@@ -288,9 +284,6 @@ def test_ruled_table_across_a_page_break_gives_all_its_indicators() -> None:
     assert _kpis(parse_source(ingest_any(data, "long_table.pdf"), "t")) == _kpis(as_text)
 
 
-@pytest.mark.xfail(strict=True, reason="a header cell spanning two columns gives one cell: the header row has "
-                   "3 TAB-separated cells, the body rows 4, so the header no longer stands over its column "
-                   "(_Grid.rows takes only the verticals crossing the row; no empty cell for the spanned one)")
 def test_merged_header_cell_keeps_the_column_count() -> None:
     pdf = _new()
     pdf.add_page()

@@ -106,6 +106,10 @@ class _Glyph:
     size: float
     bold: bool
     turned: bool = False  # set at an angle (a turned table header, a label up a margin)
+    angle: float = 0.0  # radians, counter-clockwise
+    bottom: float = 0.0  # the box's bottom and top (for turning a page's frame)
+    top: float = 0.0
+    ox: float = 0.0  # the origin's x
 
 
 @dataclass(slots=True)
@@ -247,7 +251,8 @@ def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int, int]:
             bold = pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600 or _bold_name(name.value)
             angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
             x0, x1 = (box.left, box.right) if box.right > box.left else (x.value, x.value + size * 0.5)
-            out.append(_Glyph(ch, x0, x1, y.value, size, bold, TURNED < angle < 2 * math.pi - TURNED))
+            out.append(_Glyph(ch, x0, x1, y.value, size, bold, TURNED < angle < 2 * math.pi - TURNED, angle,
+                              box.bottom, box.top, x.value))
         return out, len(out), bad, odd
     finally:
         tp.close()
@@ -277,7 +282,17 @@ def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], tup
     seen, bad, odd = counts
     if not glyphs:
         return [], (seen, bad, odd)
-    grids = _tables(page)
+    left, bottom, right, top = page.get_mediabox()
+    width, height = right - left, top - bottom
+    quarter, n = Counter(round(g.angle / (math.pi / 2)) % 4 for g in glyphs).most_common(1)[0]
+    if quarter and n * 5 >= len(glyphs) * 3:
+        # a page whose text is turned (a landscape page stored upright with /Rotate): read in the
+        # text's own frame; its rules are left to the text (no table read on it)
+        glyphs = _turned_frame(glyphs, quarter, (left, bottom, right, top))
+        width, height = (height, width) if quarter % 2 else (width, height)
+        grids = []
+    else:
+        grids = _tables(page)
     in_table: dict[int, list[_Glyph]] = defaultdict(list)
     free: list[_Glyph] = []
     for g in glyphs:
@@ -289,11 +304,26 @@ def _page_lines(page: pdfium.PdfPage, page_no: int) -> tuple[list[_Printed], tup
             in_table[k].append(g)
     pieces = _fragments(free)
     rows = [row for k, grid in enumerate(grids) for row in grid.rows(in_table[k], page_no)]
-    width = page.get_width()
     lines = _reading_order(pieces, rows, page_no, width)
     for p in lines:
-        p.page_width, p.page_height = width, page.get_height()
+        p.page_width, p.page_height = width, height
     return lines, (seen, bad, odd)
+
+
+def _turned_frame(glyphs: list[_Glyph], quarter: int, box: tuple[float, float, float, float]) -> list[_Glyph]:
+    """The glyphs in the frame of text turned by ``quarter`` quarter turns: its lines run left
+    to right and follow each other downwards, the page's corner at the origin."""
+    c, s = [(1, 0), (0, -1), (-1, 0), (0, 1)][quarter]  # pdfium measures the angle clockwise
+    corners = [(x, y) for x in (box[0], box[2]) for y in (box[1], box[3])]
+    du = min(x * c + y * s for x, y in corners)
+    dv = min(-x * s + y * c for x, y in corners)
+    out = []
+    for g in glyphs:
+        us = [x * c + y * s - du for x in (g.x0, g.x1) for y in (g.bottom, g.top)]
+        base = -g.ox * s + g.base * c - dv
+        turned = abs(g.angle - quarter * math.pi / 2) > TURNED  # still at an angle in the new frame
+        out.append(_Glyph(g.ch, min(us), max(us), base, g.size, g.bold, turned, 0.0 if not turned else g.angle))
+    return out
 
 
 @dataclass(slots=True)
@@ -492,8 +522,11 @@ class _Grid:
         return self.x0 - 1 <= x <= self.x1 + 1 and self.y0 - 1 <= y <= self.y1 + 1
 
     def rows(self, glyphs: list[_Glyph], page_no: int) -> list[_Printed]:
-        """One printed line per table row: its cells' texts separated by TAB."""
+        """One printed line per table row: its cells' texts separated by TAB, one cell per column
+        of the table (a cell spanning columns is given to the first, the others left empty, so
+        that every row has as many cells as the table has columns)."""
         out: list[_Printed] = []
+        columns = _merge(x for x, _, _ in self.verticals)
         for top, low in zip(self.ys, self.ys[1:]):
             mid = (top + low) / 2
             xs = _merge(x for x, a, b in self.verticals if a - 1 <= mid <= b + 1)
@@ -506,6 +539,8 @@ class _Grid:
             for left, right in zip(xs, xs[1:]):
                 cell = [g for g in inside if left <= (g.x0 + g.x1) / 2 < right]
                 cells.append(_cell_text(cell))
+                spanned = sum(1 for x in columns if left + 1.5 < x < right - 1.5)
+                cells += [""] * spanned
             line = _printed(inside, page_no)
             line.text, line.table = "\t".join(cells), True
             line.top, line.bottom, line.x0, line.x1 = top, low, self.x0, self.x1
