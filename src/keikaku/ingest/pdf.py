@@ -66,7 +66,7 @@ _SENTENCE_ENDS = ("。", "．", "！", "？")
 # A number, a bracketed or circled one, a Roman numeral or 第N章 followed by a space: how a numbered
 # heading starts (2　計画の位置付け, (2) 個別計画), which a wrapped sentence's next line hardly does.
 _NUMBERED = re.compile(r"^(?:[0-9０-９]{1,3}[.．、)）]?|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|[①-⑳]|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]{1,4}"
-                       r"|第[0-9０-９一二三四五六七八九十]{1,3}[章節部編])[ \u3000]")
+                       r"|第[0-9０-９一二三四五六七八九十]{1,3}[章節部編])(?:[ \u3000]|$)")
 
 
 def _list_mark(ch: str) -> bool:
@@ -406,8 +406,8 @@ def _printed(glyphs: list[_Glyph], page_no: int, ordered: bool = False) -> _Prin
     bottom = min(g.base - g.size * 0.12 for g in glyphs)
     bold = sum(g.bold for g in glyphs) * 2 > len(glyphs)
     text = _text(glyphs, ordered)
-    return _Printed(page_no, text.rstrip(), min(g.x0 for g in glyphs), max(g.x1 for g in glyphs), top, bottom,
-                    size, bold, spaced_end=text.endswith(" "))
+    return _Printed(page_no, text.rstrip(" "), min(g.x0 for g in glyphs), max(g.x1 for g in glyphs), top, bottom,
+                    size, bold, spaced_end=text.endswith(" "))  # (an ideographic space at the end is text)
 
 
 def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, width: float) -> list[_Printed]:
@@ -553,7 +553,7 @@ def _cell_text(glyphs: list[_Glyph]) -> str:
     out = ""
     spaced = False
     for p in _lines(_fragments(sorted(glyphs, key=lambda g: (-g.base, g.x0))), 0):
-        out = join_wrapped(out, p.text, spaced) if out else p.text.strip()
+        out = join_wrapped(out, p.text, spaced) if out else p.text.strip(" ")
         spaced = p.spaced_end
     return out
 
@@ -594,8 +594,8 @@ def _tables(page: pdfium.PdfPage) -> list[_Grid]:
         vs = [e for kind, e in group if kind == "v"]
         ys = sorted(_merge(y for y, _, _ in hs), reverse=True)
         xs = _merge(x for x, _, _ in vs)
-        if len(ys) < 3 or len(xs) < 3:
-            continue  # a frame or a box around a paragraph, not a table of rows and columns
+        if len(ys) < 2 or len(xs) < 3:
+            continue  # a frame or a box around a paragraph, not a table of one row or more, two columns or more
         grids.append(_Grid(min(a for _, a, _ in hs), max(b for _, _, b in hs), ys[-1], ys[0], ys,
                            [(x, a, b) for x, a, b in vs]))
     return grids
@@ -763,8 +763,9 @@ def _continues(a: _Printed, b: _Printed, right: float, across: bool = False) -> 
     if a.table or b.table or a.furniture or b.furniture:
         return False
     em = max(a.size, 1.0)
-    if across and abs((a.col[1] - a.col[0]) - (b.col[1] - b.col[0])) > WRAP_LEFT * em:
-        return False  # (mirrored margins move a page's columns, not their width)
+    if across and a.in_column and abs((a.col[1] - a.col[0]) - (b.col[1] - b.col[0])) > WRAP_LEFT * em:
+        return False  # columns as wide (mirrored margins move a page's columns, not their width); a
+        # page in one column has the document's one text block
     if not across and (abs(a.col[0] - b.col[0]) > 2 or abs(a.col[1] - b.col[1]) > 2):
         return False
     if abs(a.size - b.size) > 0.5 or a.bold != b.bold:
@@ -775,8 +776,10 @@ def _continues(a: _Printed, b: _Printed, right: float, across: bool = False) -> 
         return False
     if not b.text or b.text[0] in "\u3000\t" or _list_mark(b.text[0]):
         return False  # an indent (a space at the start is where the typesetter wrapped a sentence) or a list's mark
-    if a.text.endswith(_SENTENCE_ENDS) and _NUMBERED.match(b.text):
-        return False  # a sentence that ends at the edge, and a numbered heading in body type after it
+    if a.text.endswith(_SENTENCE_ENDS) and (_NUMBERED.match(b.text) or (
+            b.x1 < right - WRAP_REACH * em and not b.text.endswith(_SENTENCE_ENDS))):
+        return False  # a sentence that ends at the edge, then a numbered heading in body type, a page
+        # number, or a short line that ends no sentence (a label: 主な取組)
     if a.gapped or b.gapped:
         return False  # a row of a table without rules (its cells apart), not a wrapped sentence
     return across or a.bottom - b.top <= WRAP_LEADING * em
