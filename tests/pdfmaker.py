@@ -279,8 +279,9 @@ def encrypted(lines: list[str], password: str = "secret") -> bytes:
 def truncated(data: bytes, keep: float = 0.5) -> bytes:
     """The first `keep` share of a PDF's bytes, as left by an interrupted download.
 
-    fpdf2 names the document's root only in the trailer at the very end, so pypdfium2 cannot repair any cut of a
-    typeset PDF: it fails with "Failed to load document (PDFium: Data format error)." for every `keep` < 1.
+    fpdf2 names the document's root only in the trailer at the very end, so pypdfium2 cannot repair a cut of a
+    typeset PDF made before it ("Failed to load document (PDFium: Data format error)."); a cut after the trailer,
+    before ``startxref``, opens (tests/test_pdf.py reads it with warning W105).
     """
     return data[: int(len(data) * keep)]
 
