@@ -65,9 +65,15 @@ def plan_pdf() -> bytes:
     return typeset(PLAN, title="桜台市総合計画　基本計画", lines_per_page=13)
 
 
-def test_pdf_is_told_by_its_magic_number(plan_pdf: bytes) -> None:
-    assert is_pdf(plan_pdf)
-    assert not is_pdf("第1章　総則\n".encode())
+@pytest.mark.parametrize("head, pdf", [
+    (b"", True),
+    (b"\r\n", True),  # junk before the header, as readers allow
+    ("第1章　総則\n".encode(), True),  # … of any kind, as long as objects follow
+    (None, False),
+])
+def test_pdf_is_told_by_its_magic_number_and_its_objects(plan_pdf: bytes, head: bytes | None, pdf: bool) -> None:
+    data = head + plan_pdf if head is not None else "第1章　総則\n　提出は%PDF-1.7以降の形式とします。\n".encode()
+    assert is_pdf(data) is pdf
 
 
 def test_wrapped_paragraphs_are_joined_and_furniture_found(plan_pdf: bytes) -> None:
