@@ -363,10 +363,6 @@ def test_two_columns_around_a_heading_across_the_gutter() -> None:
     assert _text_lines(_two_columns_with_heading(heading)) == _two_column_expected(heading)
 
 
-@pytest.mark.xfail(strict=True, reason="a short full-width heading in the middle of a two-column page (one that "
-                   "does not reach over the gutter) is read as a line of the left column: the right column of "
-                   "chapter 1 comes after '第2章' and lands in chapter 2 (_reading_order cuts bands only at lines "
-                   "crossing the gutter, not at lines with nothing beside them in the other column)")
 def test_two_columns_around_a_short_heading() -> None:
     heading = "第2章　計画の推進"
     assert _text_lines(_two_columns_with_heading(heading)) == _two_column_expected(heading)

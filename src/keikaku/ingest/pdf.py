@@ -45,6 +45,7 @@ from .text import Line, SourceText
 # What a reader of this module may tune; each threshold is in units of the font size (em) or of
 # the page, so the rules hold for any page size and type size.
 TURNED = 0.05  # a character set at more than this angle (radians) is turned
+PROMINENT = 1.15  # a line this much larger than the page's body text is a heading's
 SAME_LINE = 0.35  # baselines closer than this (em) are one printed line
 WORD_GAP = 0.8  # a gap wider than this (em) between characters of a line becomes a space
 VERTICAL = (0.8, 1.15)  # a character this far (em) below the one before, at the same x: vertical writing
@@ -427,9 +428,19 @@ def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, 
     left_f = [f for f in pieces if f.x1 <= gutter]
     right_f = [f for f in pieces if f.x0 >= gutter]
     # Lines that cross the gutter (headings, the running header, tables) cut the page into bands;
-    # in each band the left column is read before the right one.
-    cutters = sorted(_lines(across, page_no) + rows, key=lambda p: -p.top)
+    # in each band the left column is read before the right one.  So does a heading in a larger
+    # type with nothing beside it in the right column while that column goes on below it (a
+    # heading over both columns too short to cross the gutter).
     left_lines, right_lines = _lines(left_f, page_no), _lines(right_f, page_no)
+    sizes: Counter[float] = Counter()
+    for p in left_lines + right_lines:
+        sizes[p.size] += len(p.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    spanning = [p for p in left_lines if p.size >= PROMINENT * body
+                and not any(q.bottom < p.top and q.top > p.bottom for q in right_lines)
+                and any(q.top < p.bottom for q in right_lines) and any(q.bottom > p.top for q in right_lines)]
+    left_lines = [p for p in left_lines if p not in spanning]
+    cutters = sorted(_lines(across, page_no) + rows + spanning, key=lambda p: -p.top)
     lo = max(0.0, min((p.x0 for p in left_lines + cutters), default=0.0))
     hi = min(width, max((p.x1 for p in right_lines + cutters), default=width))
     for p in left_lines:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..ingest.pdf import PROMINENT  # a row printed this much larger than the body text stands out
 from ..ingest.text import SourceText
 from .rows import Row
 
-PROMINENT = 1.15  # a row printed at least this much larger than the body text stands out
 PLAIN = 0.05  # a row within this of the body's size (and bold only if the body is) is printed as the body
 
 
