@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib_fontja
 from fpdf import FPDF
@@ -206,19 +207,9 @@ def _layout(
     return cur.pdf
 
 
-def typeset(
-    lines: list[str],
-    *,
-    title: str | None = None,
-    heading: Callable[[str], int] = default_heading,
-    body_pt: float = 10.5,
-    header: bool = True,
-    page_numbers: bool = True,
-    two_column: Callable[[int], bool] | None = None,
-    lines_per_page: int | None = None,
-    levels: list[int] | None = None,
-) -> bytes:
-    """A PDF of a plan text, one input line per paragraph, the way a municipality's word processor would set it.
+def typeset(lines: list[str], **options: Any) -> bytes:
+    """A PDF of a plan text, one input line per paragraph, the way a municipality's word processor would set it;
+    ``options`` are `_layout`'s keywords.
 
     A4 portrait, 20 mm margins, IPAexGothic. `heading(line)` gives each line's level: 1, 2, 3 are set in 16, 13 and
     11.5 pt, body text (0) in `body_pt` and wrapped at the right margin between any two characters (leading U+3000
@@ -229,18 +220,7 @@ def typeset(
     `lines_per_page` starts a new page before every input line whose index is a multiple of it (pages that fill up
     break earlier as well). `levels`, when given, is each line's level instead of `heading`'s.
     """
-    pdf = _layout(
-        lines,
-        title=title,
-        heading=heading,
-        body_pt=body_pt,
-        header=header,
-        page_numbers=page_numbers,
-        two_column=two_column,
-        lines_per_page=lines_per_page,
-        levels=levels,
-    )
-    return bytes(pdf.output())
+    return bytes(_layout(lines, **options).output())
 
 
 SCAN_TEXT = [

@@ -18,6 +18,7 @@ from conftest import keikaku_cli, manifest
 from fpdf import FPDF
 from fpdf.enums import AccessPermission, TextMode
 from pdfmaker import _BFCHAR_BLOCK, _BFCHAR_ENTRY, _layout, _to_private_use, _uncompressed, _wrap, font_path, typeset
+from test_pdf import LONG, PLAN  # noqa: E402  (the plan the PDF tests typeset)
 
 from keikaku.errors import InputError
 from keikaku.extract.document import parse_source
@@ -25,24 +26,6 @@ from keikaku.ingest import ingest_any
 from keikaku.ingest.pdf import extract_pdf
 from keikaku.ingest.text import ingest_bytes
 
-LONG = ("　子育て世代が安心して働き続けられるよう、保育所の定員を拡大するとともに、保育士の確保と"
-        "処遇の改善に取り組み、待機児童の解消を図ります。")
-PLAN = [
-    "第1章　子どもが健やかに育つまち",
-    LONG,
-    "施策1-1　保育サービスの充実",
-    "現状と課題",
-    LONG,
-    "成果指標",
-    "指標名\t単位\t現状値（令和5年度）\t目標値（令和11年度）",
-    "保育所待機児童数\t人\t12\t0",
-    "子育て相談件数\t件\t1,250\t1,800",
-    "",
-    "第2章　安心して暮らせるまち",
-    LONG,
-    "施策2-1　防災体制の強化",
-    LONG,
-]
 KPI = [("指標名", "単位", "現状値（令和5年度）", "目標値（令和11年度）"), ("保育所待機児童数", "人", "12", "0"),
        ("子育て相談件数", "件", "1,250", "1,800"), ("自主防災組織の結成率", "％", "68.5", "85.0")]
 

@@ -225,11 +225,8 @@ class _InferenceWalk(TreeBuilder):
             else:
                 role = self.marks[r].role
                 if role is Role.TABLE:
-                    end = r
-                    while end < n and self.marks[end].role is Role.TABLE and end not in self.f:
-                        end += 1
-                    self._table(r, end)
-                    r = end
+                    rows, r = self._table_run(r)
+                    self._table(rows)
                     continue
                 getattr(self, "_" + role.name.lower())(r)
             r += 1
@@ -355,10 +352,29 @@ class _InferenceWalk(TreeBuilder):
         self.add_text(text, span, sep)
         self.last_core = row.core
 
-    def _table(self, start: int, end: int) -> None:
+    def _table_run(self, r: int) -> tuple[list[int], int]:
+        """The rows of a tab table from row ``r``, and the row after it.  A table cut by a page
+        break reads on: past page furniture (and blank rows beside it) to rows with as many cells,
+        the furniture kept as such."""
+        n, rows, end = len(self.rows), [], r
+        while True:
+            while end < n and self.marks[end].role is Role.TABLE and end not in self.f:
+                rows.append(end)
+                end += 1
+            k = end
+            while k < n and (self.rows[k].blank or k in self.f):
+                k += 1
+            between = [j for j in range(end, k) if j in self.f]
+            if not between or k >= n or self.marks[k].role is not Role.TABLE \
+                    or self.rows[k].text.count("\t") != self.rows[rows[-1]].text.count("\t"):
+                return rows, end
+            self._furniture_rows(between)
+            end = k
+
+    def _table(self, rows: list[int]) -> None:
         """Rows with tabs: a table of the current section (a 成果指標 table), or of the unit."""
         self.add_table([TableRow(self.rows[k].line, self.rows[k].start, self.rows[k].text, self.rows[k].m)
-                        for k in range(start, end)], in_section=True)
+                        for k in rows], in_section=True)
 
     def _contents(self, block: Block) -> None:
         """A contents list: one node, its header as title, an item per entry and per note; the
