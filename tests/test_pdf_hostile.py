@@ -2,7 +2,7 @@
 pages, blank pages, boxes and frames, unruled tables, merged cells, sidebars, copy-protected files,
 partial mojibake, junk before the header, a thousand pages …).  Each is either read right or
 refused with one line naming the file; never a traceback, garbage read silently, a hang or text
-dropped.  Tests marked xfail(strict=True) document a defect keikaku has today."""
+dropped.  (A defect found here is written as a strict xfail until it is mended; none is open.)"""
 
 from __future__ import annotations
 
