@@ -190,6 +190,13 @@ def test_arrow_lines_under_each_measure_are_indicators() -> None:
     ]
 
 
+def test_a_middle_dot_inside_a_name_is_no_list_marker() -> None:
+    text = ("成果指標\n"
+            "・全国学力・学習状況調査の正答率：50％（令和５年度）→ 80％（令和11年度）\n"
+            "・子ども・子育て支援の満足度：62％ → 75％\n")
+    assert [name for name, _, _ in _arrow_values(text)] == ["全国学力・学習状況調査の正答率", "子ども・子育て支援の満足度"]
+
+
 def test_arrow_items_in_a_run_on_line_with_years_and_a_chain() -> None:
     assert _arrow_values(RUN_ON) == [
         ("婚姻率", "‰", [(6.2, 2014), (6.6, 2025)]),

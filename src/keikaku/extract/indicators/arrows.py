@@ -25,8 +25,9 @@ _AFTER = re.compile(rf"(?:{YEAR_LED})?"  # ⇒ H31 330人: its year first
                     r"(?:[^\s\d→⇒(（:：①-⑳■●◆・]{1,8}|\s(?:百万|千|万|億)?" + UNITS.pattern.strip("^$") + r"(?![^\s(（]))?"
                     r"(?:\s?[(（][^)）]{1,16}[)）])?")
 _COLON = re.compile(r"[:：=＝]")  # 指標名:値 → 値, ●指標名=値→値
-# Where a name begins inside a run of text: after a list marker (①, (1), 1., ・ …).
-_NAME_START = re.compile(rf"(?:{NUMBER_MARK}|[・■●◆◇○])\s*")
+# Where a name begins inside a run of text: after a list marker (①, (1), 1., ・ …); a ・ between two
+# words is part of the name (全国学力・学習状況調査の…).
+_NAME_START = re.compile(rf"(?:{NUMBER_MARK}|[■●◆◇○]|(?<![^\s、。:：])・)\s*")
 
 
 @dataclass
