@@ -198,22 +198,21 @@ def _layout(table: str, rows: list[list[Any]]) -> list[tuple[int, bool]]:
     types = column_types(R.ROW_TYPES[table])
     layout = []
     for c, column in enumerate(COLUMNS[table]):
+        kind = types[column]
+        values = [row[c] for row in rows if row[c] is not None]
         width, wrap = _display_width(column) + 3, False
-        if types[column] == "bool":
+        if kind == "bool":
             width = max(width, len("FALSE"))
-        for row in rows:
-            value = row[c]
-            if value is None or types[column] == "bool":
-                continue
-            if types[column] != "str":
-                width = max(width, min(len(str(value)), 12))  # Excel shows about 11 digits of a number
-                continue
-            wrap = wrap or "\n" in value
-            if 2 * len(value) > width:  # a character is at most two units wide
-                width = max(width, _display_width(value))
-                wrap = wrap or width >= WIDTH_CAP
-            if wrap and width >= WIDTH_CAP:
-                break
+        elif kind != "str" and values:  # Excel shows about 11 digits of a number
+            width = max(width, *(min(len(str(v)), 12) for v in (min(values), max(values))))
+        elif kind == "str":
+            for value in values:
+                wrap = wrap or "\n" in value
+                if 2 * len(value) > width:  # a character is at most two units wide
+                    width = max(width, _display_width(value))
+                    wrap = wrap or width >= WIDTH_CAP
+                if wrap and width >= WIDTH_CAP:
+                    break
         layout.append((min(width, WIDTH_CAP), wrap))
     return layout
 
