@@ -1,5 +1,5 @@
 """The flat tables' writers: one interface, found by name, chosen by --format; CSV reports the
-cells it cuts, Parquet keeps every text whole."""
+cells it cuts, Parquet keeps every text whole (the workbook of --format xlsx: tests/test_xlsx.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from keikaku.errors import UsageError
 from keikaku.export import tables
 from keikaku.export.tables import (
     CSV_CELL_LIMIT,
+    WORKBOOK,
     WRITERS,
     CsvWriter,
+    ExcelWriter,
     ParquetWriter,
     TableFormat,
     TableWriter,
@@ -39,14 +41,15 @@ def _empty() -> dict[str, list[list[Any]]]:
 def test_get_writer_finds_each_format_by_name() -> None:
     assert isinstance(get_writer("csv"), CsvWriter) and get_writer("csv").suffix == ".csv"
     assert isinstance(get_writer("parquet"), ParquetWriter) and get_writer("parquet").suffix == ".parquet"
+    assert isinstance(get_writer("xlsx"), ExcelWriter) and get_writer("xlsx").files() == [WORKBOOK]
     assert all(isinstance(get_writer(name), TableWriter) and get_writer(name).name == name for name in WRITERS)
 
 
 def test_an_unknown_format_is_a_usage_error_that_lists_the_known_ones() -> None:
-    with pytest.raises(UsageError, match=r"unknown table format 'xlsx': use one of csv, parquet"):
-        get_writer("xlsx")
-    with pytest.raises(UsageError, match=r"unknown --format 'xlsx': use one of csv, parquet, both"):
-        writers_for("xlsx")
+    with pytest.raises(UsageError, match=r"unknown table format 'ods': use one of csv, parquet, xlsx$"):
+        get_writer("ods")
+    with pytest.raises(UsageError, match=r"unknown --format 'ods': use one of csv, parquet, xlsx, both, all$"):
+        writers_for("ods")
     with pytest.raises(UsageError):
         write_tables(Path("/nonexistent"), {}, "utf-8", "tsv")  # refused before anything is written
 
@@ -55,8 +58,9 @@ def test_every_writer_is_a_format_choice_and_every_choice_has_writers() -> None:
     # A new writer must also be a member of TableFormat, or --format cannot choose it.
     assert set(WRITERS) <= {f.value for f in TableFormat}
     assert [w.name for w in writers_for(TableFormat.BOTH)] == ["csv", "parquet"]
+    assert [w.name for w in writers_for(TableFormat.ALL)] == list(WRITERS)
     for fmt in TableFormat:
-        if fmt is not TableFormat.BOTH:
+        if fmt not in (TableFormat.BOTH, TableFormat.ALL):
             assert [w.name for w in writers_for(fmt)] == [fmt.value]
     assert writers_for("parquet")[0].name == "parquet"  # the plain string works as well as the member
 
@@ -66,6 +70,18 @@ def test_write_tables_writes_the_files_of_its_format_in_order(tmp_path: Path, fm
     written, cut = write_tables(tmp_path, {"a": _empty()}, "utf-8", fmt)
     assert [p.name for p in written] == table_files(fmt)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(table_files(fmt)) and cut == 0
+
+
+def test_table_files_name_what_each_format_writes() -> None:
+    assert table_files("csv") == [f"{name}.csv" for name in COLUMNS]
+    assert table_files("xlsx") == [WORKBOOK]  # one workbook, a sheet per table
+    assert table_files("both") == table_files("csv") + table_files("parquet")
+    assert table_files("all") == table_files("both") + [WORKBOOK] == table_files()
+
+
+def test_a_cell_cut_in_both_csv_and_workbook_is_counted_once(tmp_path: Path) -> None:
+    rows = {"d": {**_empty(), "nodes": [_row("nodes", doc_id="d", node_id="n", depth=1, text="あ" * (CSV_CELL_LIMIT + 1))]}}
+    assert write_tables(tmp_path, rows, "utf-8", "all")[1] == 1
 
 
 def test_write_tables_hands_each_writer_every_table_in_doc_id_order(tmp_path: Path,

@@ -48,9 +48,9 @@ def document_file(doc_id: str) -> str:
 
 
 def table_files(fmt: str | None = None) -> list[str]:
-    """The flat tables' file names for ``--format`` ``fmt``; None: those of every format."""
-    suffixes = [w.suffix for w in writers_for(fmt)] if fmt is not None else [w.suffix for w in WRITERS.values()]
-    return [f"{name}{s}" for name in TABLES for s in suffixes]
+    """The flat tables' file names for ``--format`` ``fmt``, in the order written; None: those of every format."""
+    writers = writers_for(fmt) if fmt is not None else [w() for w in WRITERS.values()]
+    return [name for writer in writers for name in writer.files()]
 
 
 def fit_id(doc_id: str, limit: int = ID_BYTES) -> str:
