@@ -55,8 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help=f"exit 1 when junk reaches {JUNK_GOAL:.0%} in a set or the seeds' coverage falls under {COVERAGE_GOAL}")
     args = parser.parse_args(argv)
+    for path in args.paths:
+        if not path.exists():
+            print(f"error: no plans at {path} (a .txt file or a folder of them expected)", file=sys.stderr)
+            return 2
     ok = True
     for folder in args.paths or DEFAULT:
+        if not folder.exists():  # the development set beside this folder, when it is not there
+            print(f"{folder}: not there, skipped (give the folder of the plans as an argument)")
+            continue
         files = sorted(folder.glob("*.txt")) if folder.is_dir() else [folder]
         if not files:
             continue

@@ -216,7 +216,8 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="keep the PDFs and outputs in this folder")
     args = ap.parse_args()
     if not (args.devset / "texts").is_dir():
-        print(f"no development set at {args.devset}: give its folder with --devset DIR", file=sys.stderr)
+        print(f"error: no development set at {args.devset} (expected texts/); point to it with --devset DIR",
+              file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)

@@ -44,7 +44,8 @@ _NAME_CHAR = r"[\u4e00-\u9fff\u3005\u3006\u30a1-\u30fa\u30fc\u30fbA-Za-z0-9]"
 # run of hiragana that starts where a name can start (the start of the text, after punctuation,
 # a space, a bracket, a particle, a verb (施行したひがし浦市) or the 期/次 of 第3期みどり野市…:
 # 本市はみどり野市…, not した市),
-# neither starts nor ends with a particle or a verb's ending…
+# neither starts nor ends with a particle or a verb's ending (a name that starts with a particle's
+# kana, にかほ市, is matched from its second kana and then widened to its word: word_start)…
 _PARTICLES = "はがをにでとのもへや"
 _KANA_START = rf"(?:(?<![\u3041-\u3096\u4e00-\u9fff\u3005\u30a1-\u30fa\u30fcA-Za-z0-9])|(?<=[{_PARTICLES}期次たるく]))"
 # …and is followed by a kanji that place names end in (野, 台, 浦, 丘 …; 市, 町, 村 …), so that
@@ -165,10 +166,26 @@ def is_name(text: str) -> bool:
 # GiNZA's spans that are not names whatever their label: a verb or adjective form (学びあう as
 # LOCATION) and a count or rate (不登校児童・生徒数 as ORG).
 _NOT_NAME_POS = ("動詞", "助動詞", "形容詞")
+_GRAMMAR_POS = ("助詞", "助動詞")  # particles and auxiliaries: words a name never starts inside
 MEASURE_ENDINGS = ("数", "率", "割合")
 # Where a plan says "here" or "outside": GiNZA tags them as places.
 NOT_NAMES = frozenset({"本市", "本町", "本村", "当市", "県外", "市外", "町外", "村外", "県内", "市内", "町内", "村内",
                        "国内", "海外", "圏外", "域外"})
+
+
+def word_start(text: str, start: int, morphs: Sequence[Morph], morph_ends: list[int]) -> int:
+    """Where a rule's span that starts with hiragana really starts: a name begins with a word.
+    A hiragana stem may not begin with the kana of a particle (の of 本市のみどり野市), so a name
+    that does (にかほ市, ときがわ町, のぞみ市) is matched from its second kana; when that kana is
+    inside a word of the tokenizer that is not a particle or an auxiliary, the name starts where
+    the word does.  ``morph_ends`` are the ends of ``morphs``, for bisecting."""
+    if not morphs or not "\u3041" <= text[start] <= "\u3096":
+        return start
+    i = bisect.bisect_right(morph_ends, start)  # the morpheme that holds text[start]
+    if i == len(morphs) or morphs[i].start >= start or morphs[i].pos.startswith(_GRAMMAR_POS):
+        return start
+    head = text[morphs[i].start:start]
+    return morphs[i].start if all("\u3041" <= c <= "\u3096" for c in head) else start
 
 
 def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -> list[Entity]:
@@ -181,16 +198,17 @@ def find_entities(text: str, ner: list[NerSpan], morphs: Sequence[Morph] = ()) -
         candidates.append((0, Entity(field="", start=d.start, end=d.end, text=d.text, label="DATE", fine_label=None,
                                      source="dates", year=d.year, year_end=d.year_end, month=d.month, day=d.day,
                                      fiscal=d.fiscal, era=d.era, approximate=d.approximate)))
+    morph_ends = [m.end for m in morphs]
     for rule in shipped_rules():
         for m in rule.pattern.finditer(m_text.text):
             a, b = m_text.source_slice(*m.span())
+            a = word_start(text, a, morphs, morph_ends)
             surface = text[a:b]
             if len(m.group(0)) < rule.min_length or m.group(0) in rule.exclude:
                 continue
             candidates.append((1, Entity(field="", start=a, end=b, text=surface, label=rule.label, fine_label=None,
                                          source=f"rule:{rule.id}")))
     mapping, drop = shipped_label_map()
-    morph_ends = [m.end for m in morphs]
     for e in ner:
         start, end = e.start, e.end
         while start < end and text[start] in _EDGE:
