@@ -27,7 +27,7 @@ test: setup
 	$(BIN)/mypy
 	@status=0; scripts/test-deps.sh || status=$$?; \
 	if [ $$status -eq 3 ]; then browser=missing; elif [ $$status -eq 0 ]; then browser=yes; else exit $$status; fi; \
-	KEIKAKU_BROWSER=$$browser $(BIN)/python -m pytest -q
+	KEIKAKU_BROWSER=$$browser $(BIN)/python -m pytest -q -rs
 
 # Every quality figure, each against its goal (exit 1 when one is missed): outline F1 on $(REALDEV) and
 # $(DEVSET) (no profile) and on the seeds (--profile generic), see bench/devset.py; indicator recall and
