@@ -54,3 +54,29 @@ def test_readme_python_block_runs_and_prints(project: Path, name: str, block: st
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip(), "the block prints nothing"
     assert "Empty DataFrame" not in result.stdout, result.stdout[:2000]
+
+
+def _slug(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+DOCS = ["README.md", "README.ja.md", "ARCHITECTURE.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]
+
+
+@pytest.mark.parametrize("name", DOCS)
+def test_every_link_between_the_documents_resolves(name: str) -> None:
+    page = ROOT / name
+    broken = []
+    for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text(encoding="utf-8")):
+        if target.startswith(("http:", "https:", "mailto:")):
+            continue
+        path, _, anchor = target.partition("#")
+        dest = (page.parent / path) if path else page
+        if not dest.exists():
+            broken.append(f"{target}: no such file")
+        elif anchor and dest.suffix == ".md":
+            headings = {_slug(h) for h in re.findall(r"(?m)^#+ (.+)$", dest.read_text(encoding="utf-8"))}
+            if anchor not in headings:
+                broken.append(f"{target}: no such heading")
+    assert broken == []
