@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .errors import KeikakuError, OutputError, ProfileError, SetupError, UsageError
+from .errors import CodedWarning, KeikakuError, OutputError, ProfileError, SetupError, UsageError
 from .export.files import atomic_write
 from .export.tables import TableFormat
 from .extract.document import parse_source
@@ -38,45 +39,81 @@ def one_line(message: str) -> str:
     return message.translate(_CONTROLS)
 
 
-def _log(quiet: bool) -> Callable[[str], None]:
-    """Log lines go to stderr, one line each; with --quiet only errors do."""
-    def log(message: str) -> None:
-        if not quiet or message.startswith("error:"):
-            print(one_line(message), file=sys.stderr)
-    return log
+SHOWN_CHARS = 80  # of a warning's message in the line of its document (the manifest holds it whole)
+
+
+def warnings_text(warnings: list[CodedWarning]) -> str:
+    """A document's warnings in a few words: the first one's code and message (cut short), then
+    how many more and their codes, e.g. ``W205 the numbering has 2 gaps (…) (3 more: W301, W303 ×2)``."""
+    first = warnings[0]
+    message = first.message if len(first.message) <= SHOWN_CHARS else first.message[:SHOWN_CHARS - 1] + "…"
+    text = f"{first.code} {message}"
+    if len(warnings) > 1:
+        others = Counter(w.code for w in warnings[1:])
+        text += f" ({len(warnings) - 1} more: {', '.join(_times(code, n) for code, n in sorted(others.items()))})"
+    return text
+
+
+def _times(code: str, n: int) -> str:
+    return code if n == 1 else f"{code} ×{n}"
 
 
 class _ProgressDisplay:
-    """On a terminal, a one-line bar (documents, characters, rate, ETA) and, with --verbose, a
-    line per document above it; anywhere else (a log file, CI), a plain line per document."""
+    """On a terminal, a one-line bar (documents, characters, rate, ETA) with a line above it for
+    each document with warnings (with --verbose, for every document) and for each log message;
+    anywhere else (a log file, CI), a plain line per document.  A document's line names its
+    warnings (:func:`warnings_text`)."""
 
     def __init__(self, verbose: bool) -> None:
         self.tty = sys.stderr.isatty()
         self.verbose = verbose
-        self.drawn = False
+        self.bar = ""  # the bar as last drawn; empty until the first document is done
 
     def __call__(self, p: Progress) -> None:
         rate = p.chars / p.seconds if p.seconds > 0 else 0.0
-        left = p.seconds * (p.bytes_total - p.bytes_done) / p.bytes_done if p.bytes_done else 0.0
-        line = (f"[{p.done}/{p.total}] {p.doc_id}: {p.status} ({p.chars:,} chars, {rate:,.0f} chars/s,"
-                f" ETA {left:,.0f} s)")
+        eta = "ETA …" if p.eta is None else f"ETA {p.eta:,.0f} s"  # unknown until a document after the model load
+        line = f"[{p.done}/{p.total}] {p.doc_id}: {p.status} ({p.chars:,} chars, {rate:,.0f} chars/s, {eta})"
+        if p.warnings:
+            line += f": {warnings_text(p.warnings)}"
         if not self.tty:
-            print(line, file=sys.stderr)
+            print(one_line(line), file=sys.stderr)
             return
-        if self.verbose:
-            sys.stderr.write("\r\x1b[K" + line + "\n")
         width = 24
         filled = int(width * p.done / p.total) if p.total else width
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} documents,"
-                         f" {p.chars:,} chars, {rate:,.0f} chars/s, ETA {left:,.0f} s \x1b[K")
+        self.bar = (f"\r[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} documents, {p.chars:,} chars,"
+                    f" {rate:,.0f} chars/s, {eta} \x1b[K")
+        if self.verbose or p.warnings:
+            self.above(line)  # and the bar below it
+        else:
+            sys.stderr.write(self.bar)
+            sys.stderr.flush()
+
+    def above(self, line: str) -> None:
+        """Print a whole line: above the bar on a terminal (the bar is drawn again below it)."""
+        if self.bar:
+            sys.stderr.write("\r\x1b[K")
+        sys.stderr.write(one_line(line) + "\n")
+        sys.stderr.write(self.bar)
         sys.stderr.flush()
-        self.drawn = True
 
     def close(self) -> None:
         """End the progress line (once: Ctrl-C closes it before its message, then ``finally`` again)."""
-        if self.drawn:
+        if self.bar:
             sys.stderr.write("\n")
-            self.drawn = False
+            self.bar = ""
+
+
+def _log(quiet: bool, display: _ProgressDisplay | None = None) -> Callable[[str], None]:
+    """Log lines go to stderr, one line each (above the progress bar on a terminal); with
+    --quiet only errors do."""
+    def log(message: str) -> None:
+        if quiet and not message.startswith("error:"):
+            return
+        if display is not None and display.tty:
+            display.above(message)
+        else:
+            print(one_line(message), file=sys.stderr)
+    return log
 
 
 def _max_mb(args: argparse.Namespace) -> float:
@@ -88,7 +125,7 @@ def _max_mb(args: argparse.Namespace) -> float:
 def _cmd_run(args: argparse.Namespace) -> int:
     profile = get_profile(args.profile) if args.profile else None
     max_mb = _max_mb(args)
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     display = None if args.quiet else _ProgressDisplay(args.verbose)
     options = RunOptions(profile=profile, nlp=args.nlp, workers=args.workers, scheduler=args.scheduler,
@@ -96,7 +133,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                          cache_file=Path(args.cache) / CACHE_FILE if args.cache else None,
                          csv_encoding=args.csv_encoding, table_format=args.format, max_mb=max_mb)
     try:
-        result = run(args.paths, Path(args.out), options, log=_log(args.quiet), progress=display)
+        result = run(args.paths, args.out, options, log=_log(args.quiet, display), progress=display)
     except KeyboardInterrupt:
         if display:
             display.close()
@@ -119,6 +156,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
               f" {count['failed']} failed, {result.unchanged} unchanged (not redone); {nodes:,} nodes;"
               f" {result.chars:,} chars processed in {result.seconds:.1f} s ({rate:,.0f} chars/s);"
               f" {len(result.skipped)} file(s) skipped; output in {args.out}", file=sys.stderr)
+        kinds = Counter(w.code for e in redone for w in e.warnings)
+        if kinds:
+            print(f"warnings: {', '.join(f'{code} ×{n}' for code, n in sorted(kinds.items()))} (each document's in"
+                  " manifest.json; docs/warnings.md says what each code means)", file=sys.stderr)
     return 1 if result.failed or result.write_error else 0
 
 
@@ -190,8 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nlp", choices=[m.value for m in NlpMode], default=NlpMode.FULL.value,
                    help="full: GiNZA entities + Sudachi keywords (default); fast: SudachiPy only (keywords, rule"
                         " and date entities; for huge corpora); none: structure only")
-    p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="processes for the analysis, each loading the model once (default 1)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="processes for the analysis, each loading the model once (default: chosen from the"
+                        " input: one for a few small files, up to one per CPU for a large input)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the documents on an existing Dask cluster (e.g. tcp://10.0.0.5:8786)")
     p.add_argument("--force", action="store_true",
@@ -201,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("-v", "--verbose", action="store_true",
-                   help="on a terminal, a line per document besides the progress bar")
+                   help="on a terminal, a line per document besides the progress bar (documents with warnings"
+                        " always have one)")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser("report", help="write a self-contained report.html of an output folder")
     p.add_argument("out_dir", metavar="OUT_DIR")

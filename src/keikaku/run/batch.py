@@ -143,10 +143,43 @@ def usable_workers(workers: int) -> int:
     return max(1, min(workers, os.cpu_count() or 1))
 
 
+# What one process gets through, in input bytes per second, by --nlp mode, and what starting
+# worker processes costs (fresh interpreters importing keikaku; the model loads in the workers
+# instead of here, side by side, so it adds little).  Measured with --no-cache on copies of the
+# seeds on a machine with 2 cores: one process 20 KB/s (full), 220 KB/s (fast), 750 KB/s (none);
+# the start 0.5 s when the machine was idle, 1.4 to 1.7 s when other work kept it busy, which
+# hurts workers more than one process: the busy figure is taken.  A faster machine is faster at
+# both, so the choice hardly depends on it.
+BYTES_PER_SECOND = {"full": 20_000, "fast": 220_000, "none": 750_000}
+WORKERS_START_SECONDS = 1.5
+
+
+def auto_workers(sizes: list[int], mode: str) -> int:
+    """The number of local processes expected to finish documents of ``sizes`` bytes soonest.
+
+    One process takes ``sum(sizes) / rate``; ``n`` take the start of the workers plus the larger
+    of an ``n``-th of that and the biggest document (a document runs on one process).  Workers
+    are used only when they save at least a fifth of the time: every worker holds its own model
+    (0.6 GB with GiNZA), and the estimate is rough.  A handful of small plans thus runs in one
+    process (the seeds in raw/ with GiNZA: 82 KB, 6.1 s in one process, 5.1 s in two on an idle
+    machine, the same on a busy one), and a large input on every CPU."""
+    if len(sizes) < 2:
+        return 1
+    rate = BYTES_PER_SECOND.get(str(mode), BYTES_PER_SECOND["full"])
+    alone, biggest = sum(sizes) / rate, max(sizes) / rate
+    best, best_seconds = 1, 0.8 * alone
+    for n in range(2, usable_workers(len(sizes)) + 1):
+        seconds = WORKERS_START_SECONDS + max(alone / n, biggest)
+        if seconds < best_seconds:
+            best, best_seconds = n, seconds
+    return best
+
+
 def execute(jobs: list[Job], workers: int = 1, client: Any = None,
             log: Callable[[str], None] | None = None) -> Generator[Outcome, None, None]:
     """Outcomes of ``jobs`` as they complete (in no particular order), on the Dask ``client``
-    (see :func:`connect`) when there is one."""
+    (see :func:`connect`) when there is one.  Local worker processes that cannot start raise
+    :class:`WorkersCannotStart` before any outcome."""
     log = log or (lambda msg: print(msg, file=sys.stderr))
     jobs = sorted(jobs, key=lambda j: (-j.size, j.doc_id))  # big documents first: a shorter tail
     if client is not None:
@@ -165,10 +198,38 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 10, 10)
 
 
-def _worker_start(mode: str, parent: int) -> None:
-    """In each local worker process: leave Ctrl-C to the parent (which stops the run and says
+class WorkersCannotStart(SetupError):
+    """Local worker processes exited before they could run anything (see :func:`cannot_start`)."""
+
+
+def cannot_start() -> str:
+    """Why worker processes exit while they start.  Spawned processes import the main module
+    again; a script that runs keikaku outside ``if __name__ == "__main__":`` starts the run
+    again there (:func:`starting_a_worker` makes that copy exit at once)."""
+    main = sys.modules.get("__main__")
+    script = getattr(main, "__file__", None)
+    spec = getattr(main, "__spec__", None)
+    if not script or (spec and spec.name.endswith("__main__")):  # a package's __main__ is not imported again
+        return "worker processes cannot start: they exited before loading keikaku"
+    if not os.path.isfile(script):  # python - < script.py
+        return (f"worker processes cannot start: each one imports the main module again, and {script} is no file"
+                " (run the script from a file, or use one process: workers=1)")
+    return (f"worker processes cannot start: each one imports {script} again, and it runs keikaku at its top"
+            ' level; put that call under `if __name__ == "__main__":` (or use one process: workers=1)')
+
+
+def starting_a_worker() -> bool:
+    """True while this process is a spawned worker importing the main module (multiprocessing's
+    own check of the same, made before it refuses to start processes from there)."""
+    return bool(getattr(multiprocessing.current_process(), "_inheriting", False))
+
+
+def _worker_start(mode: str, parent: int, started: Any) -> None:
+    """In each local worker process: say that it started (the parent tells a worker that could
+    not start from one that died), leave Ctrl-C to the parent (which stops the run and says
     how to resume), exit when the parent dies (a kill -9 must not leave 0.6 GB workers behind),
     and load the model once."""
+    started.set()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     tune_gc()
     _exit_with_parent(parent)
@@ -206,12 +267,15 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
     each loading its model once, with one document queued per worker beside the running ones.  If
     a worker dies (killed, out of memory, a crash in native code), a new pool takes over and the
     documents that were in flight are tried again one at a time; one that breaks a pool again is
-    failed, so one document cannot bring the run down (and it never runs in this process)."""
+    failed, so one document cannot bring the run down (and it never runs in this process).  A
+    pool that breaks before any worker has started raises :class:`WorkersCannotStart`."""
     queue = list(jobs)
     strikes: dict[str, int] = {}
+    context = multiprocessing.get_context("spawn")
+    started = context.Event()  # set by the first worker that gets past importing the main module
     while queue:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_start, initargs=(queue[0].nlp, os.getpid()))
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                   initializer=_worker_start, initargs=(queue[0].nlp, os.getpid(), started))
         pending: dict[Any, Job] = {}
 
         def refill(pool: ProcessPoolExecutor, pending: dict[Any, Job]) -> None:
@@ -233,6 +297,8 @@ def _on_processes(jobs: list[Job], workers: int, log: Callable[[str], None]) -> 
                 refill(pool, pending)
                 yield from outcomes
         except BrokenProcessPool:
+            if not started.is_set():
+                raise WorkersCannotStart(cannot_start()) from None
             for job in pending.values():
                 strikes[job.doc_id] = strikes.get(job.doc_id, 0) + 1
                 if strikes[job.doc_id] >= 2:

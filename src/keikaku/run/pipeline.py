@@ -20,10 +20,10 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Generator, Iterable, Sequence, Union
 
 from .. import __version__
-from ..errors import FileError, InputError, OutputError
+from ..errors import CodedWarning, FileError, InputError, OutputError
 from ..export.files import atomic_write
 from ..export.rows import table_rows
 from ..export.tables import CSV_CELL_LIMIT, write_tables
@@ -31,8 +31,19 @@ from ..extract.analyse import check_mode
 from ..extract.cache import analysis_fingerprint
 from ..ingest.text import MAX_MB, not_regular, read_input, shown_path
 from ..model.records import SCHEMA_VERSION, Manifest, ManifestEntry
-from ..segment.profile import GuardedPattern, Profile, builtin_profiles
-from .batch import Job, connect, document_entry, execute, fingerprint, usable_workers
+from ..segment.profile import GuardedPattern, Profile, builtin_profiles, get_profile
+from .batch import (
+    Job,
+    Outcome,
+    WorkersCannotStart,
+    auto_workers,
+    connect,
+    document_entry,
+    execute,
+    fingerprint,
+    starting_a_worker,
+    usable_workers,
+)
 from .outdir import (
     CACHE,
     CACHE_FILE,
@@ -52,13 +63,16 @@ MANIFEST_EVERY = 1.0  # seconds between manifest writes during a run
 INPUT_SUFFIXES = {".txt", ".text", ".pdf"}  # plan texts and PDFs
 
 
+StrPath = Union[str, "os.PathLike[str]"]  # every path of the API: a str or a Path
+
+
 @dataclass
 class Inputs:
     files: list[Path]
     skipped: list[dict[str, str]] = field(default_factory=list)
 
 
-def collect_inputs(paths: list[str], exclude: Iterable[Path] = ()) -> Inputs:
+def collect_inputs(paths: Sequence[StrPath], exclude: Iterable[Path] = ()) -> Inputs:
     """Files given directly, and the ``.txt`` and ``.pdf`` files under folders (other entries are listed as skipped).
 
     A file is one input however many ways it is reached (a folder and a link to it, a file named
@@ -212,6 +226,7 @@ class RunResult:
     chars: int = 0  # characters of the documents processed in this run
     write_error: str | None = None  # the write that stopped the run (a full disk), if any
     cache_unreadable: int = 0  # analysis cache entries that did not read back (analysed again)
+    workers: int = 1  # local processes that did the work (1: this one)
 
     processed: set[str] = field(default_factory=set)  # doc_ids redone in this run
 
@@ -237,6 +252,33 @@ class Progress:
     seconds: float
     doc_id: str
     status: str
+    eta: float | None = None  # seconds left; None until a document has finished after the model loaded (_Eta)
+    warnings: list[CodedWarning] = field(default_factory=list)  # the document's, as in its manifest entry
+
+
+class _Eta:
+    """Seconds left, at the rate of the documents finished after every process had its model.
+
+    The first document of each process includes loading the model (seconds with GiNZA), so the
+    clock starts when ``warm`` documents are done (one per process); the rate is the bytes
+    finished since then over the seconds since then.  Until a document has finished after the
+    clock started, the time left is unknown (None)."""
+
+    def __init__(self, bytes_total: int, warm: int) -> None:
+        self.bytes_total, self.warm = bytes_total, max(1, warm)
+        self.done = 0
+        self.start: tuple[float, int] | None = None  # (time, bytes done) when the clock started
+
+    def update(self, bytes_done: int, now: float) -> float | None:
+        self.done += 1
+        if self.start is None:
+            if self.done >= self.warm:
+                self.start = (now, bytes_done)
+            return None
+        seconds, since = now - self.start[0], bytes_done - self.start[1]
+        if since <= 0 or seconds <= 0:
+            return None
+        return (self.bytes_total - bytes_done) * seconds / since
 
 
 def _plain(value: Any) -> Any:
@@ -390,13 +432,13 @@ def _adopted(folder: OutputFolder, listed: dict[str, ManifestEntry], log: Callab
 class RunOptions:
     """How a run processes its inputs: the options of ``keikaku run``, with the same defaults."""
 
-    profile: Profile | None = None  # None: chosen for each document
+    profile: Profile | StrPath | None = None  # a Profile, a shipped name or a .toml file; None: chosen for each document
     nlp: str = "full"  # full, fast or none
-    workers: int = 1  # local worker processes
+    workers: int | None = None  # local worker processes; None: chosen from the input (auto_workers)
     scheduler: str | None = None  # the address of a Dask scheduler to run on instead
     force: bool = False  # redo documents whose fingerprint is unchanged
     cache: bool = True  # keep analysis results for texts seen before
-    cache_file: Path | None = None  # where (None: OUT/.cache/nlp.sqlite)
+    cache_file: StrPath | None = None  # where (None: OUT/.cache/nlp.sqlite)
     csv_encoding: str = "utf-8-sig"  # utf-8-sig suits Excel
     table_format: str = "csv"  # csv, parquet or both
     max_mb: float = MAX_MB  # input files larger than this many MB are refused
@@ -405,46 +447,55 @@ class RunOptions:
         """The analysis cache file of a run into ``out``, or None when there is none."""
         if not self.cache or self.nlp == "none":
             return None
-        return (self.cache_file or out / CACHE / CACHE_FILE).resolve()
+        return Path(self.cache_file or out / CACHE / CACHE_FILE).resolve()
 
 
-def run(paths: list[str], out: Path, options: RunOptions | None = None, *,
+def run(paths: StrPath | Sequence[StrPath], out: StrPath, options: RunOptions | None = None, *,
         log: Callable[[str], None] | None = None, progress: Callable[[Progress], None] | None = None) -> RunResult:
     """Process every input into ``out``; return what happened to each (also written to manifest.json).
 
+    ``paths`` are files and folders (or one of them), each a ``str`` or a ``Path``, as ``out``.
     Documents whose fingerprint is unchanged since the run that wrote ``out`` are skipped
-    unless ``options.force``.  Work runs here, on ``options.workers`` local processes, or on the
-    Dask ``options.scheduler``; each finished document is written at once, and the manifest every
-    second or so, so an interrupted run resumes where it stopped.  The folder is locked for the
-    run: a second run into it refuses.  A write that fails (a full disk) stops the run with the
-    manifest describing exactly what is on disk; Ctrl-C does the same and raises KeyboardInterrupt."""
+    unless ``options.force``.  Work runs here, on ``options.workers`` local processes (chosen
+    from the input when None), or on the Dask ``options.scheduler``; each finished document is
+    written at once, and the manifest every second or so, so an interrupted run resumes where it
+    stopped.  The folder is locked for the run: a second run into it refuses.  A write that fails
+    (a full disk) stops the run with the manifest describing exactly what is on disk; Ctrl-C does
+    the same and raises KeyboardInterrupt.
+
+    Worker processes import the main module again: a script that calls this at its top level,
+    outside ``if __name__ == "__main__":``, would start the run again in each of them.  There the
+    call exits the process at once, and the run says so (it stops when ``options.workers`` asked
+    for workers, and goes on in one process when they were chosen automatically)."""
+    if starting_a_worker():
+        raise SystemExit(1)  # quietly: the run that started this process reports it once (batch.cannot_start)
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     options = options or RunOptions()
+    if isinstance(options.profile, (str, os.PathLike)):
+        options = replace(options, profile=get_profile(os.fspath(options.profile)))
     log = log or (lambda msg: print(msg, file=sys.stderr))
     started = time.monotonic()
     check_mode(options.nlp)
     # Reach the Dask scheduler before anything is written: an unreachable one leaves no folder.
     client = connect(options.scheduler) if options.scheduler else None
-    folder = OutputFolder(out)
+    folder = OutputFolder(Path(out))
     folder.prepare()
     folder.lock()
     try:
-        return _run_locked(paths, folder, options, client, log, progress, started)
+        return _run_locked(list(paths), folder, options, client, log, progress, started)
     finally:
         folder.unlock()
 
 
-def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, client: Any,
+def _run_locked(paths: list[StrPath], folder: OutputFolder, options: RunOptions, client: Any,
                 log: Callable[[str], None], progress: Callable[[Progress], None] | None,
                 started: float) -> RunResult:
-    profile, nlp, workers, force = options.profile, options.nlp, options.workers, options.force
-    own = [folder.path] + ([options.cache_file.parent] if options.cache_file else [])
+    profile, nlp, force = options.profile, options.nlp, options.force
+    assert not isinstance(profile, (str, os.PathLike))  # run() loaded a profile given by name or path
+    own = [folder.path] + ([Path(options.cache_file).parent] if options.cache_file else [])
     inputs = collect_inputs(paths, exclude=own)
     ids, notes = assign_doc_ids(inputs.files)
-    if client is not None and workers > 1:
-        log("warning: --workers is ignored with --scheduler: the Dask cluster's workers do the work")
-    elif workers > usable_workers(workers):
-        log(f"warning: --workers {workers} is more than the {usable_workers(workers)} CPU(s) here;"
-            f" using {usable_workers(workers)}")
     folder.clear_stale_temps()
     cache_path = options.cache_path(folder.path)
     cache_file = str(cache_path) if cache_path else None
@@ -478,13 +529,15 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
         jobs.append(Job(shown, doc_id, profile, nlp, cache_file, settings, len(data), str(path.absolute()),
                         notes.get(path), seen, options.max_mb))
     result = RunResult(state.entries, inputs.skipped, unchanged=unchanged)
+    result.workers = workers = _workers(options, client, jobs, log)
     size = {j.doc_id: j.size for j in jobs}
     bytes_total, bytes_done = sum(size.values()), 0
+    eta = _Eta(bytes_total, warm=min(workers, len(jobs)))
     last_manifest, manifest_cost = time.monotonic(), 0.0
     stopped: BaseException | None = None
     said: set[str] = set()
     try:
-        with closing(execute(jobs, workers, client, log)) as outcomes:
+        with closing(_execute(jobs, workers, client, log, options.workers is None, result, eta)) as outcomes:
             for outcome in outcomes:
                 entry = outcome.entry
                 for message in outcome.notes:
@@ -509,9 +562,11 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
                 result.processed.add(entry.doc_id)
                 result.chars += outcome.chars
                 bytes_done += size[entry.doc_id]
+                left = eta.update(bytes_done, time.monotonic())
                 if progress:
                     progress(Progress(len(state.entries) - unchanged, len(jobs), result.chars, bytes_done,
-                                      bytes_total, time.monotonic() - started, entry.doc_id, entry.status))
+                                      bytes_total, time.monotonic() - started, entry.doc_id, entry.status, left,
+                                      list(entry.warnings)))
                 # The manifest is rewritten every second, or less often when writing it takes long
                 # (tens of thousands of documents): a killed run then redoes at most those seconds.
                 if time.monotonic() - last_manifest > max(MANIFEST_EVERY, 20 * manifest_cost):
@@ -549,6 +604,43 @@ def _run_locked(paths: list[str], folder: OutputFolder, options: RunOptions, cli
         _stop(state, exc, result, log)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _execute(jobs: list[Job], workers: int, client: Any, log: Callable[[str], None], chosen: bool,
+             result: RunResult, eta: _Eta) -> Generator[Outcome, None, None]:
+    """The outcomes of :func:`~keikaku.run.batch.execute`.  When worker processes cannot start
+    (raised before any outcome), the run goes on in this process after a note saying why if they
+    were ``chosen`` by keikaku, and stops if the options asked for them."""
+    try:
+        yield from execute(jobs, workers, client, log)
+    except WorkersCannotStart as exc:
+        if not chosen:
+            raise
+        log(f"note: {exc}; the run goes on in one process")
+        result.workers = eta.warm = 1
+        yield from execute(jobs, 1, client, log)
+
+
+def _workers(options: RunOptions, client: Any, jobs: list[Job], log: Callable[[str], None]) -> int:
+    """How many local processes do ``jobs``: ``options.workers`` capped at the CPUs, or when it is
+    None the number :func:`~keikaku.run.batch.auto_workers` expects to finish soonest (said when
+    it is more than one); one with a Dask ``client``, whose workers do the work."""
+    asked = options.workers
+    if client is not None:
+        if asked is not None and asked > 1:
+            log("warning: --workers is ignored with --scheduler: the Dask cluster's workers do the work")
+        return 1
+    if asked is None:
+        chosen = auto_workers([j.size for j in jobs], options.nlp)
+        if chosen > 1:
+            mb = sum(j.size for j in jobs) / 1e6
+            log(f"note: {chosen} worker processes for {len(jobs)} documents ({mb:,.1f} MB, --nlp {options.nlp}) on"
+                f" {os.cpu_count()} CPUs; --workers 1 runs them in one process")
+        return chosen
+    if asked > usable_workers(asked):
+        log(f"warning: --workers {asked} is more than the {usable_workers(asked)} CPU(s) here;"
+            f" using {usable_workers(asked)}")
+    return usable_workers(asked)
 
 
 def _stop(state: _Run, why: BaseException, result: RunResult, log: Callable[[str], None]) -> None:
