@@ -361,7 +361,7 @@ def test_a_text_longer_than_a_spreadsheet_cell_is_cut_visibly_in_csv_only(tmp_pa
     out = tmp_path / "out"
     result = keikaku("run", str(inputs), "--out", str(out), "--nlp", "none", "--format", "both")
     assert result.returncode == 0, result.stderr
-    assert "1 CSV cell(s) longer than 32,767 characters" in result.stderr
+    assert "1 table cell(s) longer than 32,767 characters" in result.stderr
     assert "were cut" in manifest(out)["tables"]["note"] and manifest(out)["tables"]["current"] is True
     rows = list(csv.DictReader(io.StringIO((out / "nodes.csv").read_bytes().decode("utf-8-sig"))))
     cell = next(r["text"] for r in rows if r["title"] == "協働のまち")

@@ -225,7 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", metavar="NAME|FILE", help="a shipped profile name or a profile .toml file;"
                    " default: chosen per document")
     p.add_argument("--format", choices=[f.value for f in TableFormat], default=TableFormat.CSV.value,
-                   help="flat tables as CSV (default), Parquet (typed, for DuckDB/Polars/Spark), or both")
+                   help="flat tables as CSV (default), Parquet (typed, for DuckDB/Polars/Spark), both of them, one"
+                        " Excel workbook (xlsx: tables.xlsx, a sheet per table), or all of them")
     p.add_argument("--csv-encoding", choices=["utf-8-sig", "utf-8"], default="utf-8-sig",
                    help="utf-8-sig (default) has a BOM so that Excel on Japanese Windows opens it correctly")
     p.add_argument("--nlp", choices=[m.value for m in NlpMode], default=NlpMode.FULL.value,

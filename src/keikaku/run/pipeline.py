@@ -440,7 +440,7 @@ class RunOptions:
     cache: bool = True  # keep analysis results for texts seen before
     cache_file: StrPath | None = None  # where (None: OUT/.cache/nlp.sqlite)
     csv_encoding: str = "utf-8-sig"  # utf-8-sig suits Excel
-    table_format: str = "csv"  # csv, parquet or both
+    table_format: str = "csv"  # csv, parquet, both (csv and parquet), xlsx or all
     max_mb: float = MAX_MB  # input files larger than this many MB are refused
 
     def cache_path(self, out: Path) -> Path | None:
@@ -712,8 +712,9 @@ def _remove_output(folder: OutputFolder, entry: ManifestEntry) -> bool:
 
 
 def _cut_note(cut: int) -> str:
-    return (f"{cut} CSV cell(s) longer than {CSV_CELL_LIMIT:,} characters (Excel's limit) were cut, each ending"
-            " with a marker; the whole text is in the JSON and in Parquet (--format parquet)")
+    return (f"{cut} table cell(s) longer than {CSV_CELL_LIMIT:,} characters (Excel's limit) were cut in the CSV"
+            " and Excel tables, each ending with a marker; the whole text is in the JSON and in Parquet"
+            " (--format parquet)")
 
 
 def _remove_other_tables(folder: OutputFolder, table_format: str, log: Callable[[str], None]) -> list[str]:
@@ -734,7 +735,7 @@ def _remove_other_tables(folder: OutputFolder, table_format: str, log: Callable[
     if removed:
         kinds = sorted({Path(name).suffix for name in removed})
         log(f"note: removed the {' and '.join(kinds)} tables of an earlier run ({len(removed)} file(s)): this run"
-            f" writes --format {table_format}; --format both keeps CSV and Parquet current")
+            f" writes --format {table_format}; --format all keeps every format current")
     return stale
 
 
