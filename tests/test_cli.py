@@ -35,11 +35,22 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_run_writes_one_json_per_document_and_the_tables(out: Path) -> None:
+def test_run_writes_one_json_per_document_the_tables_and_the_report(out: Path) -> None:
     names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert names == sorted([f"{p.stem}.json" for p in RAW.glob("*.txt")]
                            + ["manifest.json", "nodes.csv", "sections.csv", "items.csv", "refs.csv", "keywords.csv",
-                                  "entities.csv", "indicators.csv", "tables.csv"])
+                                  "entities.csv", "indicators.csv", "tables.csv", "report.html"])
+    assert "基本目標" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_no_report_leaves_the_report_out(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text("基本目標1　安全なまち\n本文です。\n", encoding="utf-8")
+    result = keikaku("run", str(plan), "--out", str(tmp_path / "out"), "--nlp", "none", "--no-report")
+    assert result.returncode == 0 and "report:" not in result.stderr
+    assert not (tmp_path / "out" / "report.html").exists()
+    again = keikaku("run", str(plan), "--out", str(tmp_path / "out"), "--nlp", "none")
+    assert f"report: {tmp_path / 'out' / 'report.html'}" in again.stderr
 
 
 def test_every_document_is_valid_against_the_schema(out: Path) -> None:

@@ -160,6 +160,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if kinds:
             print(f"warnings: {', '.join(f'{code} ×{n}' for code, n in sorted(kinds.items()))} (each document's in"
                   " manifest.json; docs/warnings.md says what each code means)", file=sys.stderr)
+    if not args.no_report and not result.write_error:
+        # The page a newcomer opens first: the folder's report, written anew after every run.
+        path = write_report(args.out)
+        if not args.quiet:
+            print(f"report: {path}", file=sys.stderr)
     return 1 if result.failed or result.write_error else 0
 
 
@@ -242,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     _max_size_option(p)
     p.add_argument("--cache", metavar="DIR", help="folder of the analysis cache (default: OUT/.cache)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
+    p.add_argument("--no-report", action="store_true", help="do not write OUT/report.html after the run")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="on a terminal, a line per document besides the progress bar (documents with warnings"
