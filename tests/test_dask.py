@@ -29,7 +29,8 @@ def test_dask_run_is_byte_identical_to_a_serial_run(tmp_path: Path) -> None:
     assert "broken.txt" in result.stderr and (tmp_path / "dask" / ".cache" / "nlp.sqlite").exists()
     files = sorted(p.name for p in (tmp_path / "serial").iterdir() if p.is_file())
     assert files == sorted(p.name for p in (tmp_path / "dask").iterdir() if p.is_file())
-    assert len(files) == 3 + 9 + 1  # three documents, eight tables, the manifest, the (empty) lock file
+    assert len(files) == 3 + 9 + 1 + 1  # three documents, eight tables and the manifest, the (empty) lock file,
+    # the report
     for name in files:
         assert (tmp_path / "serial" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
 

@@ -382,7 +382,7 @@ def test_odd_entries_in_a_folder_get_one_line_each_and_stop_nothing(tmp_path: Pa
     assert result.returncode == 1, result.stderr[-3000:]
     no_traceback(result)
     lines = result.stderr.splitlines()
-    assert all(line.startswith(("error:", "skipped:", "[", "warning:")) or "document(s):" in line
+    assert all(line.startswith(("error:", "skipped:", "[", "warning:", "warnings:", "report:")) or "document(s):" in line
                for line in lines), lines
     errors = sorted(line.split(": ")[1].rsplit("/", 1)[1] for line in lines if line.startswith("error:"))
     assert errors == ["bad\\x0aname.txt", "empty.txt", "loop.txt", "loop2.txt", "sparse.txt"], errors

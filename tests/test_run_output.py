@@ -26,6 +26,7 @@ TABLES = ("第1章　総論\n計画の趣旨を述べます。\n第2章　まち
           "事業A\t実施\t企画課\n事業B\t検討\t福祉課\n\n第3章　財政\n本文です。\n\n品目\t数量\t備考\nりんご\t3\tなし\n"
           "みかん\t5\tなし\n")
 FLAT = "市のまちづくりについて述べます。\n\n地域とともに進めます。\n"  # no heading: W201
+PLANS = len(list(RAW.glob("*.txt")))  # the plans of raw/
 
 
 @pytest.fixture(scope="module")
@@ -143,12 +144,12 @@ def test_chosen_workers_are_said_and_asked_ones_win(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(pipeline, "auto_workers", lambda sizes, mode: asked.append(len(sizes)) or 2)
     log: list[str] = []
     chosen = pipeline.run(RAW, tmp_path / "a", RunOptions(nlp="none"), log=log.append)
-    assert asked == [5] and chosen.workers == 2 and chosen.failed == 0
-    assert log == ["note: 2 worker processes for 5 documents (0.1 MB, --nlp none) on"
+    assert asked == [PLANS] and chosen.workers == 2 and chosen.failed == 0
+    assert log == [f"note: 2 worker processes for {PLANS} documents (0.1 MB, --nlp none) on"
                    f" {os.cpu_count()} CPUs; --workers 1 runs them in one process"]
     log.clear()
     one = pipeline.run(RAW, tmp_path / "b", RunOptions(nlp="none", workers=1), log=log.append)
-    assert asked == [5] and one.workers == 1 and log == []
+    assert asked == [PLANS] and one.workers == 1 and log == []
     for path in (tmp_path / "a").iterdir():
         if path.is_file():
             assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
@@ -183,7 +184,7 @@ def test_a_script_without_the_main_guard_is_told_so(guarded: bool, workers: str,
     else:
         assert result.stderr.count(said.format(script=script)) == 1, result.stderr  # once, not once per worker
     if status == 0:
-        assert len(manifest(tmp_path / "out")["documents"]) == 5
+        assert len(manifest(tmp_path / "out")["documents"]) == PLANS
 
 
 @pytest.mark.parametrize("paths, out", [
