@@ -36,7 +36,10 @@ def make(*args: str) -> subprocess.CompletedProcess[str]:
     """``make ARGS`` at the repository's root; a hang is a TimeoutExpired, failing the test."""
     if not shutil.which("make"):
         pytest.skip("make is not installed")
-    return subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    # run as its own make, not as a sub-make of `make test` (which would print the directories it enters)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env=env)
 
 
 @pytest.fixture
