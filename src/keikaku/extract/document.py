@@ -34,12 +34,11 @@ def _paged(doc: Document, source: SourceText) -> Document:
     (a PDF, or a text with form feeds)."""
     if source.pages is None:
         return doc
-    for node in doc.nodes():
-        node.pdf_page = source.page_of(node.lines[0]) if node.lines else None
+    for node in doc.root.walk():  # the root's indicators are the front matter's (the root has no page)
+        if node is not doc.root:
+            node.pdf_page = source.page_of(node.lines[0]) if node.lines else None
         for ind in node.indicators:
             ind.pdf_page = source.page_of(ind.lines[0]) if ind.lines else None
-    for ind in doc.root.indicators:
-        ind.pdf_page = source.page_of(ind.lines[0]) if ind.lines else None
     return doc
 
 

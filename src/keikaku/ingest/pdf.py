@@ -32,10 +32,10 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 from ..errors import CodedWarning, InputError, Warnings
 from ..text.normalize import matchable
@@ -142,8 +142,6 @@ class PdfText:
     lines: list[str]
     layout: list[LineLayout]
     pages: int
-    body_size: float = 0.0
-    """the body text's type size (points)"""
     warnings: list[CodedWarning] = field(default_factory=list)
 
 
@@ -167,6 +165,8 @@ def read_pdf(data: bytes, path: str) -> SourceText:
 
 def extract_pdf(data: bytes, path: str) -> PdfText:
     """The text layer of a PDF laid out as lines (see the module's docstring)."""
+    # pdfium is loaded when a PDF is read (85 ms), not by every run of texts
+    import pypdfium2 as pdfium
     doc = _open(data, path)
     try:
         pages = len(doc)
@@ -198,7 +198,7 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
     warnings = [] if _ends_well(data) else [Warnings.W105(pages=pages)]
     if unusable:  # a few glyphs of a font without a usable map: kept (as they are), and said
         warnings.append(Warnings.W106(n=unusable, chars=chars))
-    return PdfText(texts, layout, pages, body, warnings)
+    return PdfText(texts, layout, pages, warnings)
 
 
 def _ends_well(data: bytes) -> bool:
@@ -208,6 +208,8 @@ def _ends_well(data: bytes) -> bool:
 
 
 def _open(data: bytes, path: str) -> pdfium.PdfDocument:
+    import pypdfium2 as pdfium
+
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -224,6 +226,8 @@ def _open(data: bytes, path: str) -> pdfium.PdfDocument:
 def _glyphs(page: pdfium.PdfPage) -> tuple[list[_Glyph], int, int, int]:
     """The page's characters (generated spaces and line ends left out), how many there were, and
     how many of them :func:`_unusable` calls no character, and odd."""
+    import pypdfium2.raw as pdfium_c
+
     tp = page.get_textpage()
     try:
         raw = tp.raw
@@ -432,10 +436,7 @@ def _reading_order(pieces: list[_Fragment], rows: list[_Printed], page_no: int, 
     # type with nothing beside it in the right column while that column goes on below it (a
     # heading over both columns too short to cross the gutter).
     left_lines, right_lines = _lines(left_f, page_no), _lines(right_f, page_no)
-    sizes: Counter[float] = Counter()
-    for p in left_lines + right_lines:
-        sizes[p.size] += len(p.text)
-    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    body = _body_size(left_lines + right_lines)
     spanning = [p for p in left_lines if p.size >= PROMINENT * body
                 and not any(q.bottom < p.top and q.top > p.bottom for q in right_lines)
                 and any(q.top < p.bottom for q in right_lines) and any(q.bottom > p.top for q in right_lines)]
@@ -583,6 +584,8 @@ def join_wrapped(first: str, rest: str, spaced: bool) -> str:
 def _tables(page: pdfium.PdfPage) -> list[_Grid]:
     """Tables drawn with rules: groups of touching horizontal and vertical rules (thin paths, or
     the edges of boxes) with at least two rows and two columns."""
+    import pypdfium2.raw as pdfium_c
+
     horizontal: list[tuple[float, float, float]] = []  # (y, x_low, x_high)
     vertical: list[tuple[float, float, float]] = []  # (x, y_low, y_high)
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
